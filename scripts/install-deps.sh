@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs nas4ml's Debian packages, idempotently: packages already present are skipped,
+# nothing is downloaded when everything is there. Works as root; uses sudo otherwise.
+#   scripts/install-deps.sh            build + test dependencies, yosys/verilator/iverilog, datasets
+#   scripts/install-deps.sh --print    only list what would be installed
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # libraries (docs/dependencies.md says what each is for)
+  libeigen3-dev libtbb-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libboost-filesystem-dev libsqlite3-dev zlib1g-dev libssl-dev
+  # tests
+  catch2
+  # synthesis and simulation
+  yosys verilator iverilog
+  # the quickstart's data set (full Fashion-MNIST, 70,000 images)
+  dataset-fashion-mnist
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${1:-}" = "--print" ]; then
+  printf '%s\n' "${missing[@]}"
+  exit 0
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "error: install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 2
+  fi
+fi
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

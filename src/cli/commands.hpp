@@ -1,0 +1,8 @@
+#pragma once
+/// \file Every subcommand of `nas4ml`, one function each (defined in src/cli/<name>_command.cpp).
+#include "command_table.hpp"
+
+namespace nas4ml::cli {
+// Each adds its sub-app to `app` and registers its runner in `table`.
+// (Add new commands here and in main.cpp's list.)
+}  // namespace nas4ml::cli

@@ -1,0 +1,97 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "support/run_cli.hpp"
+#include "support/shared_data.hpp"
+#include "support/temp_dir.hpp"
+
+namespace nas4ml::test {
+namespace {
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+std::string source_path(const std::string& relative) {
+  return (std::filesystem::path(NAS4ML_SOURCE_DIR) / relative).string();
+}
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  if (!std::filesystem::exists(NAS4ML_BINARY_PATH))
+    throw std::runtime_error(std::string("the nas4ml binary is not built: ") + NAS4ML_BINARY_PATH);
+  TempDir tmp;
+  const auto out_path = tmp.path() / "stdout";
+  const auto err_path = tmp.path() / "stderr";
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr))
+      _exit(127);
+    if (chdir(NAS4ML_SOURCE_DIR) != 0) _exit(127);
+    std::vector<char*> argv;
+    std::string binary = NAS4ML_BINARY_PATH;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+TempDir::TempDir() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  const auto base = std::filesystem::temp_directory_path();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto candidate = base / ("nas4ml-test-" + std::to_string(getpid()) + "-" +
+                             std::to_string(counter++) + "-" + std::to_string(rd() % 100000));
+    if (std::filesystem::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary folder");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& content) const {
+  const auto p = path_ / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+  return p;
+}
+
+std::optional<std::filesystem::path> shared_data_dir() {
+  if (const char* env = std::getenv("NAS4ML_SHARED_DATA")) {
+    if (std::filesystem::is_directory(env)) return std::filesystem::path(env);
+    return std::nullopt;
+  }
+  const auto p = std::filesystem::path(NAS4ML_SOURCE_DIR).parent_path() / "shared" / "data";
+  if (std::filesystem::is_directory(p)) return std::filesystem::canonical(p);
+  return std::nullopt;
+}
+
+}  // namespace nas4ml::test
