@@ -2,6 +2,8 @@
 # Installs nas4ml's Debian packages, idempotently: packages already present are skipped,
 # nothing is downloaded when everything is there. Works as root; uses sudo otherwise.
 #   scripts/install-deps.sh            build + test dependencies, yosys/verilator/iverilog, datasets
+#   scripts/install-deps.sh --bench    also the peers the benchmarks compare against
+#                                      (PyTorch, pagmo2, Optuna: large, not needed for tests)
 #   scripts/install-deps.sh --print    only list what would be installed
 set -euo pipefail
 
@@ -19,6 +21,16 @@ PACKAGES=(
   dataset-fashion-mnist
 )
 
+BENCH_PACKAGES=(python3-torch python3-numpy libpagmo-dev python3-optuna hyperfine)
+print_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) PACKAGES+=("${BENCH_PACKAGES[@]}") ;;
+    --print) print_only=1 ;;
+    *) echo "error: install-deps: unknown option, expected --bench or --print, got $arg" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -26,7 +38,7 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ "${1:-}" = "--print" ]; then
+if [ $print_only -eq 1 ]; then
   printf '%s\n' "${missing[@]}"
   exit 0
 fi
