@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # libraries (docs/dependencies.md says what each is for)
   libeigen3-dev libtbb-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libboost-filesystem-dev libsqlite3-dev zlib1g-dev libssl-dev
+  libsqlite3-dev zlib1g-dev libssl-dev
   # tests
   catch2
   # synthesis and simulation
