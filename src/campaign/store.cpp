@@ -1,0 +1,339 @@
+#include "nas4ml/campaign/store.hpp"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "nas4ml/core/error.hpp"
+
+namespace nas4ml::campaign {
+namespace {
+
+constexpr int kApplicationId = 0x6E61736D;  // "nasm": marks a file as a nas4ml store
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE evaluations (
+  generation INTEGER NOT NULL, idx INTEGER NOT NULL, genome_hash TEXT NOT NULL UNIQUE,
+  genome TEXT NOT NULL, model_spec TEXT NOT NULL, model TEXT NOT NULL, metrics TEXT NOT NULL,
+  estimates TEXT NOT NULL, objectives TEXT NOT NULL, violation REAL NOT NULL,
+  status TEXT NOT NULL, failure_reason TEXT NOT NULL, train_seconds REAL NOT NULL,
+  estimate_seconds REAL NOT NULL, seed TEXT NOT NULL,
+  PRIMARY KEY (generation, idx));
+CREATE TABLE optimizer_states (generation INTEGER PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE synthesis_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, genome_hash TEXT NOT NULL, generation INTEGER NOT NULL,
+  backend TEXT NOT NULL, status TEXT NOT NULL, failure_reason TEXT NOT NULL, result TEXT NOT NULL);
+CREATE TABLE fronts (generation INTEGER PRIMARY KEY, front TEXT NOT NULL, hypervolume REAL NOT NULL);
+)sql";
+
+[[noreturn]] void fail(sqlite3* db, const std::filesystem::path& path, const std::string& doing) {
+  throw ConfigError(path.string(), "", "campaign store error while " + doing, "a healthy nas4ml store",
+                    db ? sqlite3_errmsg(db) : "no database handle");
+}
+
+/// A prepared statement with typed binding, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::filesystem::path& path, const char* sql) : db_(db), path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, path, "preparing a query");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& s) {
+    check(sqlite3_bind_text(stmt_, i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, double v) {
+    check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  /// Steps once; true when a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, path_, "running a query");
+  }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) fail(db_, path_, "binding a value");
+  }
+  sqlite3* db_;
+  const std::filesystem::path& path_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const std::filesystem::path& path, const char* sql, const char* doing) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : "unknown";
+    sqlite3_free(msg);
+    throw ConfigError(path.string(), "", std::string("campaign store error while ") + doing,
+                      "a healthy nas4ml store", m);
+  }
+}
+
+int pragma_int(sqlite3* db, const std::filesystem::path& path, const char* pragma) {
+  Statement s(db, path, pragma);
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+sqlite3* open_handle(const std::filesystem::path& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw ConfigError(path.string(), "", "cannot open campaign store", "a readable SQLite file", why);
+  }
+  sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
+Json parse_column(const std::string& text, const std::filesystem::path& path, const char* what) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception&) {
+    throw ConfigError(path.string(), what, "corrupt JSON in the campaign store", "valid JSON",
+                      text.substr(0, 40));
+  }
+}
+
+std::string meta_value(sqlite3* db, const std::filesystem::path& path, const char* key) {
+  Statement s(db, path, "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, std::string(key));
+  if (!s.step()) throw ConfigError(path.string(), std::string("meta.") + key, "campaign store is incomplete",
+                                   "a stored value", "nothing");
+  return s.text(0);
+}
+
+EvaluationRecord read_evaluation(const Statement& s, const std::filesystem::path& path) {
+  EvaluationRecord r;
+  r.generation = static_cast<int>(s.integer(0));
+  r.index = static_cast<int>(s.integer(1));
+  r.genome_hash = s.text(2);
+  r.genome = parse_column(s.text(3), path, "evaluations.genome");
+  r.model_spec = parse_column(s.text(4), path, "evaluations.model_spec");
+  r.model = parse_column(s.text(5), path, "evaluations.model");
+  r.metrics = parse_column(s.text(6), path, "evaluations.metrics");
+  r.estimates = parse_column(s.text(7), path, "evaluations.estimates");
+  r.objectives = parse_column(s.text(8), path, "evaluations.objectives");
+  r.violation = s.real(9);
+  r.status = s.text(10);
+  r.failure_reason = s.text(11);
+  r.train_seconds = s.real(12);
+  r.estimate_seconds = s.real(13);
+  r.seed = std::stoull(s.text(14));
+  return r;
+}
+
+constexpr const char* kEvaluationColumns =
+    "generation, idx, genome_hash, genome, model_spec, model, metrics, estimates, objectives, "
+    "violation, status, failure_reason, train_seconds, estimate_seconds, seed";
+
+}  // namespace
+
+Store Store::create(const std::filesystem::path& path, const Json& experiment,
+                    const std::string& experiment_hash, const Json& manifest) {
+  if (std::filesystem::exists(path))
+    throw ConfigError(path.string(), "", "campaign store already exists", "a new path (use `nas4ml resume`)",
+                      "an existing file");
+  sqlite3* db = open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  Store store(path, db);
+  exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
+  exec(db, path, "BEGIN", "creating the schema");
+  exec(db, path, kSchema, "creating the schema");
+  exec(db, path, fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, kSchemaVersion).c_str(),
+       "marking the store");
+  for (const auto& [k, v] : {std::pair<std::string, std::string>{"experiment", experiment.dump()},
+                             {"experiment_hash", experiment_hash},
+                             {"manifest", manifest.dump()}}) {
+    Statement one(db, path, "INSERT INTO meta (key, value) VALUES (?, ?)");
+    one.bind(1, k).bind(2, v).step();
+  }
+  exec(db, path, "COMMIT", "creating the schema");
+  return store;
+}
+
+Store Store::open(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ConfigError(path.string(), "", "campaign store not found", "an existing campaign.sqlite", "no such file");
+  // Check the header before SQLite touches the file: a foreign file must stay untouched.
+  {
+    std::ifstream in(path, std::ios::binary);
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() < 16 || std::string(header, 15) != "SQLite format 3")
+      throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
+                        "a file that is not SQLite");
+  }
+  sqlite3* db = open_handle(path, SQLITE_OPEN_READWRITE);
+  Store store(path, db);
+  int app = 0, version = 0;
+  try {
+    app = pragma_int(db, path, "PRAGMA application_id");
+    version = pragma_int(db, path, "PRAGMA user_version");
+  } catch (const ConfigError&) {
+    throw ConfigError(path.string(), "", "corrupt campaign store", "a readable SQLite file", "unreadable header");
+  }
+  if (app != kApplicationId)
+    throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
+                      fmt::format("application id {:#x}", app));
+  if (version != kSchemaVersion)
+    throw ConfigError(path.string(), "", "campaign store of another schema version",
+                      std::to_string(kSchemaVersion), std::to_string(version));
+  exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
+  Statement check(db, path, "PRAGMA quick_check");
+  if (!check.step() || check.text(0) != "ok")
+    throw ConfigError(path.string(), "", "corrupt campaign store", "PRAGMA quick_check = ok", check.text(0));
+  return store;
+}
+
+Store::Store(Store&& o) noexcept : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)) {}
+Store& Store::operator=(Store&& o) noexcept {
+  if (this != &o) {
+    sqlite3_close(db_);
+    path_ = std::move(o.path_);
+    db_ = std::exchange(o.db_, nullptr);
+  }
+  return *this;
+}
+Store::~Store() { sqlite3_close(db_); }
+
+Json Store::experiment() const { return parse_column(meta_value(db_, path_, "experiment"), path_, "meta.experiment"); }
+std::string Store::experiment_hash() const { return meta_value(db_, path_, "experiment_hash"); }
+Json Store::manifest() const { return parse_column(meta_value(db_, path_, "manifest"), path_, "meta.manifest"); }
+
+void Store::set_manifest(const Json& manifest) {
+  Statement s(db_, path_, "UPDATE meta SET value = ? WHERE key = 'manifest'");
+  s.bind(1, manifest.dump()).step();
+}
+
+void Store::commit_generation(int generation, const std::vector<EvaluationRecord>& evaluations,
+                              const Json& optimizer_state, const Json& front, double hypervolume) {
+  exec(db_, path_, "BEGIN IMMEDIATE", "committing a generation");
+  try {
+    const std::string sql = fmt::format("INSERT INTO evaluations ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                        kEvaluationColumns);
+    for (const auto& e : evaluations) {
+      NAS4ML_ASSERT(e.generation == generation, "evaluation stored under another generation");
+      Statement s(db_, path_, sql.c_str());
+      s.bind(1, e.generation).bind(2, e.index).bind(3, e.genome_hash).bind(4, e.genome.dump())
+          .bind(5, e.model_spec.dump()).bind(6, e.model.dump()).bind(7, e.metrics.dump())
+          .bind(8, e.estimates.dump()).bind(9, e.objectives.dump()).bind(10, e.violation)
+          .bind(11, e.status).bind(12, e.failure_reason).bind(13, e.train_seconds)
+          .bind(14, e.estimate_seconds).bind(15, std::to_string(e.seed));
+      s.step();
+    }
+    Statement st(db_, path_, "INSERT INTO optimizer_states (generation, state) VALUES (?, ?)");
+    st.bind(1, generation).bind(2, optimizer_state.dump()).step();
+    Statement fr(db_, path_, "INSERT INTO fronts (generation, front, hypervolume) VALUES (?,?,?)");
+    fr.bind(1, generation).bind(2, front.dump()).bind(3, hypervolume).step();
+    exec(db_, path_, "COMMIT", "committing a generation");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<int> Store::last_generation() const {
+  Statement s(db_, path_, "SELECT MAX(generation) FROM optimizer_states");
+  if (!s.step() || s.text(0).empty()) return std::nullopt;
+  return static_cast<int>(s.integer(0));
+}
+
+Json Store::optimizer_state(int generation) const {
+  Statement s(db_, path_, "SELECT state FROM optimizer_states WHERE generation = ?");
+  s.bind(1, generation);
+  if (!s.step())
+    throw ConfigError(path_.string(), fmt::format("optimizer_states[{}]", generation),
+                      "no optimizer state for this generation", "a committed generation", "nothing");
+  return parse_column(s.text(0), path_, "optimizer_states.state");
+}
+
+std::vector<EvaluationRecord> Store::evaluations(std::optional<int> generation) const {
+  const std::string sql = fmt::format("SELECT {} FROM evaluations {} ORDER BY generation, idx", kEvaluationColumns,
+                                      generation ? "WHERE generation = ?" : "");
+  Statement s(db_, path_, sql.c_str());
+  if (generation) s.bind(1, *generation);
+  std::vector<EvaluationRecord> out;
+  while (s.step()) out.push_back(read_evaluation(s, path_));
+  return out;
+}
+
+std::optional<EvaluationRecord> Store::evaluation(const std::string& genome_hash) const {
+  const std::string sql = fmt::format("SELECT {} FROM evaluations WHERE genome_hash = ?", kEvaluationColumns);
+  Statement s(db_, path_, sql.c_str());
+  s.bind(1, genome_hash);
+  if (!s.step()) return std::nullopt;
+  return read_evaluation(s, path_);
+}
+
+std::int64_t Store::count_evaluations(bool failed_only) const {
+  Statement s(db_, path_, failed_only ? "SELECT COUNT(*) FROM evaluations WHERE status != 'ok'"
+                                      : "SELECT COUNT(*) FROM evaluations");
+  s.step();
+  return s.integer(0);
+}
+
+void Store::add_synthesis(const SynthesisRecord& r) {
+  Statement s(db_, path_,
+              "INSERT INTO synthesis_runs (genome_hash, generation, backend, status, failure_reason, result) "
+              "VALUES (?,?,?,?,?,?)");
+  s.bind(1, r.genome_hash).bind(2, r.generation).bind(3, r.backend).bind(4, r.status).bind(5, r.failure_reason)
+      .bind(6, r.result.dump());
+  s.step();
+}
+
+std::vector<SynthesisRecord> Store::synthesis_runs() const {
+  Statement s(db_, path_,
+              "SELECT genome_hash, generation, backend, status, failure_reason, result FROM synthesis_runs ORDER BY id");
+  std::vector<SynthesisRecord> out;
+  while (s.step()) {
+    SynthesisRecord r;
+    r.genome_hash = s.text(0);
+    r.generation = static_cast<int>(s.integer(1));
+    r.backend = s.text(2);
+    r.status = s.text(3);
+    r.failure_reason = s.text(4);
+    r.result = parse_column(s.text(5), path_, "synthesis_runs.result");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::pair<int, double>> Store::hypervolume_history() const {
+  Statement s(db_, path_, "SELECT generation, hypervolume FROM fronts ORDER BY generation");
+  std::vector<std::pair<int, double>> out;
+  while (s.step()) out.emplace_back(static_cast<int>(s.integer(0)), s.real(1));
+  return out;
+}
+
+Json Store::front(std::optional<int> generation) const {
+  Statement s(db_, path_, generation ? "SELECT front FROM fronts WHERE generation = ?"
+                                     : "SELECT front FROM fronts ORDER BY generation DESC LIMIT 1");
+  if (generation) s.bind(1, *generation);
+  if (!s.step()) return Json::array();
+  return parse_column(s.text(0), path_, "fronts.front");
+}
+
+}  // namespace nas4ml::campaign
