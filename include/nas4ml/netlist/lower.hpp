@@ -1,0 +1,29 @@
+#pragma once
+/// \file Lowering a QuantizedModel to the hardware netlist (docs/netlist.md).
+///
+/// Per layer: every nonzero weight becomes its CSD shift terms (csd.hpp) of the layer input
+/// (or one `multiply` with LoweringOptions::dsp_products); products of inputs that are constants
+/// fold into the bias; the terms of each neuron, plus one constant (bias aligned to the
+/// accumulator, plus AP_RND's half LSB), are summed by a balanced adder tree built level by level,
+/// pairing terms of adjacent width (the cheapest order measured, REFERENCE.md s.8); identical
+/// adders are built once (hash-consing, so common terms are shared across neurons); every node
+/// has the exact width of its value range; a register stage follows every K adder levels and the
+/// cast + ReLU; dead neurons (all outgoing weights zero, recursively) get no logic.
+#include "nas4ml/netlist/netlist.hpp"
+#include "nas4ml/nn/quantized_model.hpp"
+
+namespace nas4ml::netlist {
+
+/// Builds the netlist of `model`. Throws ConfigError when `options` are out of range and
+/// InternalError when the model is inconsistent (sizes, raw values outside their formats).
+Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options = {});
+
+/// Adder levels per pipeline stage K for an accumulator of `width` bits at `options.clock_ns`
+/// (options.levels_per_stage when it is > 0): floor((clock - register_overhead) /
+/// (level_base + level_per_bit * width)), at least 1.
+int levels_per_stage(const LoweringOptions& options, int width);
+
+/// Smallest signed two's-complement width holding every integer in [lo, hi] (at least 1).
+int signed_width(std::int64_t lo, std::int64_t hi) noexcept;
+
+}  // namespace nas4ml::netlist

@@ -1,0 +1,150 @@
+#pragma once
+/// \file The hardware netlist of the project's fully parallel "rtl" implementation of a
+/// QuantizedModel (docs/netlist.md). One structure, two readers: the `rtl` estimator counts
+/// LUT/FF/SRL/CARRY from it and the Verilog writer prints it, so they cannot drift apart.
+///
+/// Every node is a signed two's-complement word of `width` bits (a value of an unsigned format
+/// gets one more bit, constant 0). Nodes are stored in topological order (operands before
+/// readers). Every bit of every node has a BitOrigin: constant 0/1, or the (node, bit) whose
+/// logic really generates it, possibly inverted. Pass-through bits (low bits an adder does not
+/// touch, sign extension, wiring casts, duplicate or constant registers) therefore point past
+/// the node to their true source, which is how stripped bits, shared bit pairs, constant and
+/// duplicate registers are known before any synthesis tool runs (REFERENCE.md s.8).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nas4ml/core/fixed_point.hpp"
+
+namespace nas4ml::netlist {
+
+/// Index of a node in Netlist::nodes.
+using NodeId = std::int32_t;
+/// "No node" (dead neuron outputs, unused operands).
+inline constexpr NodeId no_node = -1;
+
+/// Where one bit comes from.
+struct BitOrigin {
+  enum class Kind : std::uint8_t { zero, one, signal };
+  Kind kind = Kind::zero;
+  bool inverted = false;  ///< signal only: the bit is the complement of (node, bit)
+  NodeId node = no_node;  ///< signal only: the node whose logic generates the bit
+  std::int32_t bit = 0;   ///< signal only: the bit of that node
+
+  static BitOrigin constant(bool one) noexcept { return {one ? Kind::one : Kind::zero, false, no_node, 0}; }
+  static BitOrigin signal(NodeId n, int b, bool inv = false) noexcept { return {Kind::signal, inv, n, b}; }
+  bool is_constant() const noexcept { return kind != Kind::signal; }
+  friend bool operator==(const BitOrigin&, const BitOrigin&) = default;
+};
+
+/// What a node computes. `a`, `b` are its operands (Operand: node << shift).
+enum class NodeKind : std::uint8_t {
+  input,     ///< model input port (raw integer of the input format); stage 0
+  constant,  ///< the integer `value`
+  add,       ///< (a.node << a.shift) + (b.node << b.shift)
+  sub,       ///< (a.node << a.shift) - (b.node << b.shift); a negation is 0 - x (a = constant 0)
+  multiply,  ///< (a.node << a.shift) * value: DSP variant only (LoweringOptions::dsp_products)
+  cast,      ///< overflow_mode(a.node shifted by a.shift) into `format`; a.shift < 0 drops low bits
+             ///< (arithmetic right shift = truncation; AP_RND's half-LSB is already in the bias)
+  relu,      ///< max(0, a.node); always read by a reg (becomes the flip-flops' synchronous reset)
+  reg        ///< pipeline register: a.node delayed by one clock cycle
+};
+
+/// One operand: the value of `node` multiplied by 2^shift (shift < 0 only for casts).
+struct Operand {
+  NodeId node = no_node;
+  std::int32_t shift = 0;
+};
+
+/// Bit-level facts the lowering computed for one adder (add/sub) while deriving its bit origins.
+struct AdderBits {
+  std::int32_t first_live = 0;  ///< lowest bit computed by the carry chain (below: stripped wiring)
+  std::int32_t live_bits = 0;   ///< bits computed by the carry chain (from first_live up, minus constant tops)
+  std::int32_t xor_pairs = 0;   ///< carry-chain positions whose two operand bits are both signals
+  std::int32_t new_pairs = 0;   ///< of those, pairs no earlier adder computes (shared pairs cost nothing)
+};
+
+/// One node of the netlist.
+struct Node {
+  NodeKind kind = NodeKind::constant;
+  std::int32_t width = 1;      ///< bits of the signed word (exact: the smallest width holding [lo, hi])
+  std::int32_t stage = 0;      ///< clock cycle in which the value is valid; -1 for constants (any cycle)
+  std::int32_t layer = -1;     ///< model layer it belongs to; -1 for inputs and shared constants
+  std::int32_t level = 0;      ///< adder level inside its layer (1 = reads the layer inputs)
+  Operand a, b;                ///< operands (see NodeKind)
+  std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
+  std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
+  FixedFormat format;          ///< cast only: the result format (rounding already applied)
+  bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
+  std::int32_t neuron = -1;    ///< cast/relu/output reg: the neuron index in its layer
+  std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::bits
+  AdderBits adder;             ///< add/sub only
+};
+
+/// How the lowering builds the netlist.
+struct LoweringOptions {
+  /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
+  /// (delay model below). Must be > 0.
+  double clock_ns = 5.0;
+  /// Adder levels per pipeline stage K; 0 = derive K from clock_ns and the delay model.
+  int levels_per_stage = 0;
+  /// DSP variant: one `multiply` node per nonzero weight (printed as a plain `*`) instead of CSD
+  /// shift-adds.
+  bool dsp_products = false;
+  /// Delay model (ns) of one adder level of width w: level_base_ns + level_per_bit_ns * w; one
+  /// stage also pays register_overhead_ns (clock-to-out + setup + margin). K = the largest
+  /// number of levels of the layer's widest accumulator that fits in clock_ns (at least 1).
+  double level_base_ns = 0.7;
+  double level_per_bit_ns = 0.02;
+  double register_overhead_ns = 0.5;
+};
+
+/// One layer of the netlist.
+struct NetlistLayer {
+  int index = 0;
+  int n_in = 0, n_out = 0;
+  int levels_per_stage = 1;      ///< K used for this layer
+  int adder_levels = 0;          ///< depth of the deepest adder tree (including the bias)
+  int first_stage = 0;           ///< stage of the layer's inputs
+  int output_stage = 0;          ///< stage of its output registers = first_stage + cycles
+  int accumulator_fractional = 0;///< fractional bits of the adder trees (golden model's f_acc)
+  std::vector<NodeId> inputs;    ///< node read for input i (the previous layer's output register)
+  std::vector<NodeId> outputs;   ///< output register of neuron o; no_node when the neuron is dead
+  std::vector<std::uint8_t> constant_output; ///< 1 when neuron o's value does not depend on the inputs
+  std::int32_t first_node = 0, end_node = 0; ///< nodes [first_node, end_node) belong to this layer
+};
+
+/// The whole network.
+struct Netlist {
+  std::string model_name;
+  std::vector<Node> nodes;          ///< topological order
+  std::vector<BitOrigin> bits;      ///< origins; node n's bit j is bits[nodes[n].first_bit + j]
+  std::vector<std::uint32_t> fanout;///< per bit (same index as bits): logic inputs it drives
+  std::vector<NodeId> inputs;       ///< one input node per model input
+  std::vector<NodeId> outputs;      ///< one output register per model output
+  std::vector<NetlistLayer> layers;
+  FixedFormat input_format;
+  std::vector<FixedFormat> output_formats;  ///< result format of every output (the last layer's)
+  int latency_cycles = 0;           ///< pipeline depth: stage of the outputs
+  LoweringOptions options;
+
+  /// Bit origins of node `n` (width of them).
+  std::span<const BitOrigin> origins(NodeId n) const {
+    const Node& node = nodes[static_cast<std::size_t>(n)];
+    return {bits.data() + node.first_bit, static_cast<std::size_t>(node.width)};
+  }
+  /// Global bit index of (node, bit): the index into `bits` and `fanout`.
+  std::uint32_t bit_index(NodeId n, int bit) const {
+    return nodes[static_cast<std::size_t>(n)].first_bit + static_cast<std::uint32_t>(bit);
+  }
+};
+
+/// A stable, Verilog-safe name for node `n`: `x_<i>` for inputs, `l<k>_out_<o>` for output
+/// registers of neuron o, `l<k>_<kind>_<id>` for the others, `c_<id>` for constants.
+std::string node_name(const Netlist& netlist, NodeId n);
+
+/// "input", "constant", "add", "sub", "multiply", "cast", "relu", "reg".
+std::string to_string(NodeKind kind);
+
+}  // namespace nas4ml::netlist
