@@ -1,0 +1,63 @@
+#pragma once
+// Private to the netlist module: an open-addressing hash map from 64-bit keys to 32-bit values,
+// used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
+#include <cstdint>
+#include <vector>
+
+namespace nas4ml::netlist::detail {
+
+class FlatHashMap {
+ public:
+  static constexpr std::uint64_t empty_key = ~std::uint64_t{0};
+
+  explicit FlatHashMap(std::size_t expected = 64) { rehash(expected * 2); }
+
+  /// The value of `key`, or nullptr.
+  const std::uint32_t* find(std::uint64_t key) const noexcept {
+    std::size_t i = slot(key);
+    while (keys_[i] != empty_key) {
+      if (keys_[i] == key) return &values_[i];
+      i = (i + 1) & mask_;
+    }
+    return nullptr;
+  }
+  /// Inserts (key, value) unless key exists; returns {stored value, inserted?}.
+  std::pair<std::uint32_t, bool> insert(std::uint64_t key, std::uint32_t value) {
+    if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
+    std::size_t i = slot(key);
+    while (keys_[i] != empty_key) {
+      if (keys_[i] == key) return {values_[i], false};
+      i = (i + 1) & mask_;
+    }
+    keys_[i] = key;
+    values_[i] = value;
+    ++size_;
+    return {value, true};
+  }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::size_t slot(std::uint64_t key) const noexcept {
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return static_cast<std::size_t>(key) & mask_;
+  }
+  void rehash(std::size_t capacity) {
+    std::size_t cap = 16;
+    while (cap < capacity) cap *= 2;
+    std::vector<std::uint64_t> old_keys = std::move(keys_);
+    std::vector<std::uint32_t> old_values = std::move(values_);
+    keys_.assign(cap, empty_key);
+    values_.assign(cap, 0);
+    mask_ = cap - 1;
+    size_ = 0;
+    for (std::size_t i = 0; i < old_keys.size(); ++i)
+      if (old_keys[i] != empty_key) insert(old_keys[i], old_values[i]);
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> values_;
+  std::size_t mask_ = 0, size_ = 0;
+};
+
+}  // namespace nas4ml::netlist::detail

@@ -1,0 +1,655 @@
+#include "nas4ml/netlist/lower.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "flat_hash.hpp"
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/csd.hpp"
+
+namespace nas4ml::netlist {
+
+int signed_width(std::int64_t lo, std::int64_t hi) noexcept {
+  int w = 1;
+  while (w < 64) {
+    const std::int64_t mn = -(std::int64_t{1} << (w - 1));
+    const std::int64_t mx = (std::int64_t{1} << (w - 1)) - 1;
+    if (lo >= mn && hi <= mx) return w;
+    ++w;
+  }
+  return 64;
+}
+
+int levels_per_stage(const LoweringOptions& options, int width) {
+  if (options.levels_per_stage > 0) return options.levels_per_stage;
+  const double level = options.level_base_ns + options.level_per_bit_ns * width;
+  const double k = std::floor((options.clock_ns - options.register_overhead_ns) / level);
+  return std::max(1, static_cast<int>(k));
+}
+
+namespace {
+
+using detail::FlatHashMap;
+__extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
+
+// A bit literal as one integer: 0 = constant 0, 1 = constant 1, otherwise
+// 2 + 2 * global_bit_index + inverted. kInternal marks a carry generated inside the adder.
+constexpr std::uint64_t kInternal = ~std::uint64_t{0} - 1;
+
+/// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i.
+struct LinearForm {
+  std::int64_t k = 0;
+  std::vector<std::pair<std::int32_t, std::int64_t>> terms;  // sorted by input index, coef != 0
+};
+
+/// One summand of an adder tree: +-(node << shift).
+struct Term {
+  NodeId node;
+  std::int32_t shift;
+  bool negative;
+  std::int32_t width;  // node width + shift: the width the term occupies
+};
+
+class Builder {
+ public:
+  Builder(const nn::QuantizedModel& model, const LoweringOptions& options)
+      : model_(model), options_(options) {
+    net_.model_name = model.name;
+    net_.options = options;
+    net_.input_format = model.input_format;
+  }
+
+  Netlist run() {
+    check_model();
+    const auto live = liveness();
+    // Model inputs: ports at stage 0.
+    const FixedFormat& in = model_.input_format;
+    for (int i = 0; i < model_.n_inputs; ++i) {
+      Node node;
+      node.kind = NodeKind::input;
+      node.stage = 0;
+      node.lo = in.min_raw();
+      node.hi = in.max_raw();
+      node.width = signed_width(node.lo, node.hi);
+      const NodeId id = append(node);
+      for (int j = 0; j < node.width; ++j)
+        net_.bits.push_back(j == node.width - 1 && !in.is_signed ? BitOrigin::constant(false)
+                                                                  : BitOrigin::signal(id, j));
+      net_.inputs.push_back(id);
+    }
+    std::vector<NodeId> layer_inputs = net_.inputs;
+    int stage = 0;
+    for (std::size_t k = 0; k < model_.layers.size(); ++k) {
+      build_layer(k, layer_inputs, live[k + 1], stage);
+      layer_inputs = net_.layers.back().outputs;
+      stage = net_.layers.back().output_stage;
+    }
+    net_.outputs = layer_inputs;
+    net_.output_formats.assign(static_cast<std::size_t>(model_.n_outputs()),
+                               model_.layers.back().result_format);
+    net_.latency_cycles = stage;
+    for (NodeId o : net_.outputs) {
+      const Node& node = net_.nodes[static_cast<std::size_t>(o)];
+      for (int j = 0; j < node.width; ++j) use(net_.bits[node.first_bit + static_cast<std::uint32_t>(j)]);
+    }
+    return std::move(net_);
+  }
+
+ private:
+  // ---- model checks and liveness --------------------------------------------------------
+  void check_model() const {
+    if (!(options_.clock_ns > 0.0) || !std::isfinite(options_.clock_ns))
+      throw ConfigError("", "clock_ns", "clock period must be a positive number of ns", "> 0",
+                        std::to_string(options_.clock_ns));
+    if (options_.levels_per_stage < 0)
+      throw ConfigError("", "levels_per_stage", "adder levels per stage must be >= 0 (0 = from the clock)",
+                        ">= 0", std::to_string(options_.levels_per_stage));
+    NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
+    int n_in = model_.n_inputs;
+    for (const auto& layer : model_.layers) {
+      NAS4ML_ASSERT(layer.n_in == n_in && layer.n_out > 0, "layer sizes do not chain");
+      NAS4ML_ASSERT(layer.weights.size() == static_cast<std::size_t>(layer.n_in) * layer.n_out,
+                    "weights have the wrong length");
+      NAS4ML_ASSERT(layer.biases.size() == static_cast<std::size_t>(layer.n_out), "biases have the wrong length");
+      n_in = layer.n_out;
+    }
+  }
+
+  /// live[k][i]: input i of layer k (k = layers.size(): the model outputs) is needed.
+  std::vector<std::vector<std::uint8_t>> liveness() const {
+    const std::size_t L = model_.layers.size();
+    std::vector<std::vector<std::uint8_t>> live(L + 1);
+    live[L].assign(static_cast<std::size_t>(model_.n_outputs()), 1);
+    for (std::size_t k = L; k-- > 0;) {
+      const auto& layer = model_.layers[k];
+      live[k].assign(static_cast<std::size_t>(layer.n_in), 0);
+      for (int o = 0; o < layer.n_out; ++o) {
+        if (!live[k + 1][static_cast<std::size_t>(o)]) continue;
+        for (int i = 0; i < layer.n_in; ++i)
+          if (layer.weight(o, i) != 0) live[k][static_cast<std::size_t>(i)] = 1;
+      }
+    }
+    return live;
+  }
+
+  // ---- node storage ---------------------------------------------------------------------
+  NodeId append(Node node) {
+    NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
+    node.first_bit = static_cast<std::uint32_t>(net_.bits.size());
+    net_.nodes.push_back(node);
+    forms_.emplace_back();
+    return static_cast<NodeId>(net_.nodes.size() - 1);
+  }
+  const Node& node(NodeId id) const { return net_.nodes[static_cast<std::size_t>(id)]; }
+
+  static std::uint64_t code(const BitOrigin& o) {
+    if (o.kind == BitOrigin::Kind::zero) return 0;
+    if (o.kind == BitOrigin::Kind::one) return 1;
+    return 2 + 2 * ((std::uint64_t(o.node) << 6) | std::uint64_t(o.bit)) + (o.inverted ? 1 : 0);
+  }
+  static BitOrigin decode(std::uint64_t c) {
+    if (c < 2) return BitOrigin::constant(c == 1);
+    const std::uint64_t nb = (c - 2) >> 1;
+    return BitOrigin::signal(static_cast<NodeId>(nb >> 6), static_cast<int>(nb & 63), (c & 1) != 0);
+  }
+  static std::uint64_t invert(std::uint64_t c) { return c ^ 1; }  // 0<->1, signal: flip polarity
+
+  void use(const BitOrigin& o) {
+    if (o.kind != BitOrigin::Kind::signal) return;
+    const std::size_t i = node(o.node).first_bit + static_cast<std::uint32_t>(o.bit);
+    if (i >= net_.fanout.size()) finish_bits();
+    ++net_.fanout[i];
+  }
+  void use_code(std::uint64_t c) {
+    if (c >= 2 && c != kInternal) use(decode(c));
+  }
+  void finish_bits() { net_.fanout.resize(net_.bits.size(), 0); }
+
+  /// Bit i of (operand.node << operand.shift), sign-extended above the node.
+  std::uint64_t operand_bit(const Operand& op, int i) const {
+    if (i < op.shift) return 0;
+    const Node& n = node(op.node);
+    int j = i - op.shift;
+    if (j >= n.width) j = n.width - 1;
+    return code(net_.bits[n.first_bit + static_cast<std::uint32_t>(j)]);
+  }
+
+  // ---- value ranges: linear forms over the layer inputs ---------------------------------
+  std::pair<std::int64_t, std::int64_t> range_of(const LinearForm& f) const {
+    i128 lo = f.k, hi = f.k;
+    for (const auto& [i, c] : f.terms) {
+      const Node& x = node(layer_inputs_[static_cast<std::size_t>(i)]);
+      const i128 a = static_cast<i128>(c) * x.lo, b = static_cast<i128>(c) * x.hi;
+      lo += std::min(a, b);
+      hi += std::max(a, b);
+    }
+    constexpr i128 lim = std::int64_t{1} << 61;
+    NAS4ML_ASSERT(lo > -lim && hi < lim, "an accumulator needs more than 62 bits");
+    return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
+  }
+  LinearForm combine(const LinearForm& a, int sa, const LinearForm& b, int sb, bool subtract) const {
+    LinearForm r;
+    const std::int64_t fb = subtract ? -1 : 1;
+    r.k = (a.k << sa) + fb * (b.k << sb);
+    r.terms.reserve(a.terms.size() + b.terms.size());
+    std::size_t i = 0, j = 0;
+    while (i < a.terms.size() || j < b.terms.size()) {
+      if (j == b.terms.size() || (i < a.terms.size() && a.terms[i].first < b.terms[j].first)) {
+        r.terms.emplace_back(a.terms[i].first, a.terms[i].second << sa);
+        ++i;
+      } else if (i == a.terms.size() || b.terms[j].first < a.terms[i].first) {
+        r.terms.emplace_back(b.terms[j].first, fb * (b.terms[j].second << sb));
+        ++j;
+      } else {
+        const std::int64_t c = (a.terms[i].second << sa) + fb * (b.terms[j].second << sb);
+        if (c != 0) r.terms.emplace_back(a.terms[i].first, c);
+        ++i;
+        ++j;
+      }
+    }
+    return r;
+  }
+
+  // ---- node builders --------------------------------------------------------------------
+  NodeId constant(std::int64_t value) {
+    const std::uint64_t key = static_cast<std::uint64_t>(value);
+    if (key != FlatHashMap::empty_key)
+      if (const auto* f = constants_.find(key)) return static_cast<NodeId>(*f);
+    Node n;
+    n.kind = NodeKind::constant;
+    n.stage = -1;
+    n.value = n.lo = n.hi = value;
+    n.width = signed_width(value, value);
+    const NodeId id = append(n);
+    for (int j = 0; j < n.width; ++j) net_.bits.push_back(BitOrigin::constant(((value >> j) & 1) != 0));
+    finish_bits();
+    forms_[static_cast<std::size_t>(id)].k = value;
+    if (key != FlatHashMap::empty_key) constants_.insert(key, static_cast<std::uint32_t>(id));
+    return id;
+  }
+
+  /// (a << a.shift) +/- (b << b.shift), built once per distinct operand pair.
+  NodeId adder(Operand a, Operand b, bool subtract, int level) {
+    if (!subtract && (a.node > b.node || (a.node == b.node && a.shift > b.shift))) std::swap(a, b);
+    NAS4ML_ASSERT(a.shift >= 0 && a.shift < 64 && b.shift >= 0 && b.shift < 64, "adder shift out of range");
+    const std::uint64_t key = (std::uint64_t{subtract} << 62) | (std::uint64_t(a.node) << 38) |
+                              (std::uint64_t(a.shift) << 32) | (std::uint64_t(b.node) << 8) |
+                              std::uint64_t(b.shift);
+    if (const auto* f = adders_.find(key)) return static_cast<NodeId>(*f);
+    Node n;
+    n.kind = subtract ? NodeKind::sub : NodeKind::add;
+    n.a = a;
+    n.b = b;
+    n.layer = layer_index_;
+    n.level = level;
+    n.stage = std::max(node(a.node).stage, node(b.node).stage);
+    NAS4ML_ASSERT(node(a.node).stage < 0 || node(b.node).stage < 0 || node(a.node).stage == node(b.node).stage,
+                  "adder operands from different pipeline stages");
+    LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], a.shift,
+                              forms_[static_cast<std::size_t>(b.node)], b.shift, subtract);
+    std::tie(n.lo, n.hi) = range_of(form);
+    n.width = signed_width(n.lo, n.hi);
+    const NodeId id = append(n);
+    forms_[static_cast<std::size_t>(id)] = std::move(form);
+    adders_.insert(key, static_cast<std::uint32_t>(id));
+    derive_adder_bits(id);
+    return id;
+  }
+
+  /// Symbolic ripple-carry simulation of adder `id`: the origin of every output bit, the carry
+  /// chain extent and the XOR bit pairs the LUTs compute (docs/netlist.md "Bit origins").
+  void derive_adder_bits(NodeId id) {
+    Node& n = net_.nodes[static_cast<std::size_t>(id)];
+    const bool subtract = n.kind == NodeKind::sub;
+    const Operand a = n.a, b = n.b;
+    const int width = n.width;
+    const std::int64_t n_lo = n.lo, n_hi = n.hi;
+    AdderBits stats;
+    stats.first_live = -1;
+    int last_live = -1;
+    std::uint64_t carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
+    net_.bits.reserve(net_.bits.size() + static_cast<std::size_t>(width));
+    for (int i = 0; i < width; ++i) {
+      const std::uint64_t la = operand_bit(a, i);
+      std::uint64_t lb = operand_bit(b, i);
+      if (subtract) lb = invert(lb);
+      std::uint64_t sig[3];
+      int nsig = 0, csum = 0;
+      for (std::uint64_t l : {la, lb, carry}) {
+        if (l < 2) csum += static_cast<int>(l);
+        else sig[nsig++] = l;
+      }
+      BitOrigin out;
+      bool live = false;
+      if (i == width - 1 && (n_lo >= 0 || n_hi < 0)) {
+        out = BitOrigin::constant(n_hi < 0);  // the range fixes the sign bit
+      } else if (nsig == 0) {
+        out = BitOrigin::constant((csum & 1) != 0);
+        carry = csum >= 2 ? 1 : 0;
+      } else if (nsig == 1 && sig[0] != kInternal) {
+        // One signal plus constants: wiring (or its complement); the carry is a known function.
+        const std::uint64_t s = sig[0];
+        out = decode(csum == 1 ? invert(s) : s);
+        carry = csum == 0 ? 0 : (csum == 1 ? s : 1);
+      } else if (nsig == 1) {
+        live = true;  // the chain's carry passes through a position with constant operands
+        out = BitOrigin::signal(id, i);
+        carry = csum == 0 ? 0 : (csum == 1 ? kInternal : 1);
+      } else if (nsig == 2 && sig[0] != kInternal && sig[1] != kInternal && (sig[0] | 1) == (sig[1] | 1)) {
+        // s + s or s + ~s: no logic.
+        if (sig[0] == sig[1]) {
+          out = BitOrigin::constant((csum & 1) != 0);
+          carry = sig[0];
+        } else {
+          out = BitOrigin::constant(((1 + csum) & 1) != 0);
+          carry = (1 + csum) >= 2 ? 1 : 0;
+        }
+      } else {
+        live = true;
+        out = BitOrigin::signal(id, i);
+        if (la >= 2 && lb >= 2 && (la | 1) != (lb | 1)) {
+          ++stats.xor_pairs;
+          std::uint64_t x = la, y = lb;
+          if (x > y) std::swap(x, y);
+          // Unordered pair of literals; XOR and XNOR of the same bits are different LUTs.
+          const std::uint64_t pair_key = (((x - 2) >> 1) << 31) | ((y - 2) >> 1) | (((x ^ y) & 1) << 62);
+          if (pairs_.insert(pair_key, 0).second) ++stats.new_pairs;
+        }
+        use_code(la);
+        use_code(lb);
+        if (carry != kInternal) use_code(carry);
+        carry = kInternal;
+      }
+      if (live) {
+        if (stats.first_live < 0) stats.first_live = i;
+        last_live = i;
+      }
+      net_.bits.push_back(out);
+    }
+    finish_bits();
+    stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
+    if (stats.first_live < 0) stats.first_live = width;
+    net_.nodes[static_cast<std::size_t>(id)].adder = stats;
+  }
+
+  /// Pipeline register of `src` (constants are returned unchanged).
+  NodeId reg(NodeId src) {
+    if (node(src).kind == NodeKind::constant) return src;
+    if (const auto* f = regs_.find(static_cast<std::uint64_t>(src))) return static_cast<NodeId>(*f);
+    Node n;
+    n.kind = NodeKind::reg;
+    n.a = {src, 0};
+    n.layer = layer_index_;
+    n.level = node(src).level;
+    n.stage = node(src).stage + 1;
+    n.lo = node(src).lo;
+    n.hi = node(src).hi;
+    n.width = node(src).width;
+    n.neuron = node(src).neuron;
+    const NodeId id = append(n);
+    forms_[static_cast<std::size_t>(id)] = forms_[static_cast<std::size_t>(src)];
+    for (int j = 0; j < n.width; ++j) {
+      const BitOrigin in = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(j)];
+      if (in.is_constant()) {
+        net_.bits.push_back(in);
+        continue;
+      }
+      const std::uint64_t c = code(in);
+      const auto [ff_code, inserted] =
+          reg_bits_.insert(c, static_cast<std::uint32_t>(code(BitOrigin::signal(id, j))));
+      if (inserted) {
+        net_.bits.push_back(BitOrigin::signal(id, j));
+        finish_bits();
+        use(in);
+      } else {
+        net_.bits.push_back(decode(ff_code));  // the flip-flop that already holds it
+      }
+    }
+    finish_bits();
+    regs_.insert(static_cast<std::uint64_t>(src), static_cast<std::uint32_t>(id));
+    return id;
+  }
+
+  NodeId multiply(NodeId src, std::int64_t factor, int level) {
+    Node n;
+    n.kind = NodeKind::multiply;
+    n.a = {src, 0};
+    n.value = factor;
+    n.layer = layer_index_;
+    n.level = level;
+    n.stage = node(src).stage;
+    LinearForm f = forms_[static_cast<std::size_t>(src)];
+    f.k *= factor;
+    for (auto& t : f.terms) t.second *= factor;
+    std::tie(n.lo, n.hi) = range_of(f);
+    n.width = signed_width(n.lo, n.hi);
+    const std::uint64_t key = (std::uint64_t(src) << 40) ^ static_cast<std::uint64_t>(factor);
+    if (const auto* found = products_.find(key)) return static_cast<NodeId>(*found);
+    const NodeId id = append(n);
+    forms_[static_cast<std::size_t>(id)] = std::move(f);
+    for (int j = 0; j < n.width; ++j) net_.bits.push_back(BitOrigin::signal(id, j));
+    finish_bits();
+    for (const BitOrigin& o : net_.origins(src)) use(o);
+    products_.insert(key, static_cast<std::uint32_t>(id));
+    return id;
+  }
+
+  NodeId cast(const Term& root, int drop, const FixedFormat& format, int neuron) {
+    const Node& src = node(root.node);
+    const int shift = root.shift - drop;  // < 0: drop low bits
+    auto shifted = [&](std::int64_t v) { return shift >= 0 ? v << shift : v >> -shift; };
+    const std::int64_t lo = shifted(src.lo), hi = shifted(src.hi);
+    const std::int64_t fmin = format.min_raw(), fmax = format.max_raw();
+    Node n;
+    n.kind = NodeKind::cast;
+    n.a = {root.node, shift};
+    n.format = format;
+    n.layer = layer_index_;
+    n.level = src.level;
+    n.stage = src.stage;
+    n.neuron = neuron;
+    n.may_overflow = lo < fmin || hi > fmax;
+    if (!n.may_overflow) {
+      n.lo = lo;
+      n.hi = hi;
+    } else if (format.overflow == Overflow::saturate) {
+      n.lo = std::clamp(lo, fmin, fmax);
+      n.hi = std::clamp(hi, fmin, fmax);
+    } else {
+      n.lo = fmin;
+      n.hi = fmax;
+    }
+    n.width = signed_width(n.lo, n.hi);
+    const bool wiring = !n.may_overflow || format.overflow == Overflow::wrap;
+    const NodeId id = append(n);
+    for (int j = 0; j < n.width; ++j) {
+      // Bit j of the cast = bit (j - shift) of the source (wrap: the source bits kept; an unsigned
+      // format's extra top bit is 0 by the range).
+      BitOrigin o;
+      const int sj = j - shift;
+      if (sj < 0) o = BitOrigin::constant(false);
+      else o = net_.bits[node(root.node).first_bit + static_cast<std::uint32_t>(std::min(sj, node(root.node).width - 1))];
+      if (wiring) {
+        if (j == n.width - 1 && n.lo >= 0) o = BitOrigin::constant(false);
+        if (n.may_overflow && format.is_signed && j >= format.width) NAS4ML_ASSERT(false, "wrap cast width");
+      } else {
+        o = (j == n.width - 1 && n.lo >= 0) ? BitOrigin::constant(false) : BitOrigin::signal(id, j);
+      }
+      net_.bits.push_back(o);
+    }
+    finish_bits();
+    if (!wiring) {
+      const Node& s = node(root.node);
+      for (int sj = std::max(0, -shift); sj < s.width; ++sj) use(net_.bits[s.first_bit + static_cast<std::uint32_t>(sj)]);
+    }
+    return id;
+  }
+
+  NodeId relu(NodeId src, int neuron) {
+    const Node& s = node(src);
+    if (s.lo >= 0) return src;
+    if (s.hi <= 0) return constant(0);
+    Node n;
+    n.kind = NodeKind::relu;
+    n.a = {src, 0};
+    n.layer = layer_index_;
+    n.level = s.level;
+    n.stage = s.stage;
+    n.neuron = neuron;
+    n.lo = 0;
+    n.hi = s.hi;
+    n.width = signed_width(0, s.hi);
+    const NodeId id = append(n);
+    const BitOrigin sign = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(node(src).width - 1)];
+    for (int j = 0; j < n.width; ++j) {
+      const BitOrigin in = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(j)];
+      if (j == n.width - 1 || in.kind == BitOrigin::Kind::zero) {
+        net_.bits.push_back(BitOrigin::constant(false));
+      } else {
+        net_.bits.push_back(BitOrigin::signal(id, j));
+        finish_bits();
+        use(in);
+        use(sign);
+      }
+    }
+    finish_bits();
+    return id;
+  }
+
+  Term make_term(NodeId id, int shift, bool negative) const {
+    return {id, shift, negative, node(id).width + shift};
+  }
+
+  Term combine_terms(const Term& x, const Term& y, int level) {
+    const int m = std::min(x.shift, y.shift);
+    const Operand ox{x.node, x.shift - m}, oy{y.node, y.shift - m};
+    NodeId id;
+    bool negative = false;
+    if (x.negative == y.negative) {
+      id = adder(ox, oy, false, level);
+      negative = x.negative;
+    } else if (!x.negative) {
+      id = adder(ox, oy, true, level);
+    } else {
+      id = adder(oy, ox, true, level);
+    }
+    return make_term(id, m, negative);
+  }
+
+  // ---- one layer ------------------------------------------------------------------------
+  void build_layer(std::size_t k, const std::vector<NodeId>& inputs, const std::vector<std::uint8_t>& live,
+                   int first_stage) {
+    const auto& layer = model_.layers[k];
+    layer_index_ = static_cast<int>(k);
+    layer_inputs_ = inputs;
+    NetlistLayer info;
+    info.index = static_cast<int>(k);
+    info.n_in = layer.n_in;
+    info.n_out = layer.n_out;
+    info.first_stage = first_stage;
+    info.inputs = inputs;
+    info.first_node = static_cast<NodeId>(net_.nodes.size());
+
+    const FixedFormat& fin = k == 0 ? model_.input_format : model_.layers[k - 1].result_format;
+    const int f_in = fin.fractional(), f_w = layer.weight_format.fractional(), f_b = layer.bias_format.fractional();
+    const int f_acc = std::max(f_in + f_w, f_b);
+    const int product_shift = f_acc - f_in - f_w, bias_shift = f_acc - f_b;
+    const int drop = f_acc - layer.result_format.fractional();
+    NAS4ML_ASSERT(drop < 62 && product_shift < 62 && bias_shift < 62, "fractional bits out of range");
+    info.accumulator_fractional = f_acc;
+    const int acc_bound = fin.width + layer.weight_format.width +
+                          static_cast<int>(std::bit_width(static_cast<unsigned>(layer.n_in))) + 1;
+    const int K = levels_per_stage(options_, acc_bound);
+    info.levels_per_stage = K;
+
+    // Layer inputs become the variables of the linear forms.
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
+      auto& f = forms_[static_cast<std::size_t>(inputs[i])];
+      f.k = 0;
+      f.terms.assign(1, {static_cast<std::int32_t>(i), 1});
+    }
+
+    // Leaves of every live neuron.
+    std::vector<std::vector<Term>> terms(static_cast<std::size_t>(layer.n_out));
+    info.outputs.assign(static_cast<std::size_t>(layer.n_out), no_node);
+    info.constant_output.assign(static_cast<std::size_t>(layer.n_out), 0);
+    std::vector<std::uint8_t> built(static_cast<std::size_t>(layer.n_out), 0);
+    for (int o = 0; o < layer.n_out; ++o) {
+      if (!live[static_cast<std::size_t>(o)]) continue;
+      built[static_cast<std::size_t>(o)] = 1;
+      auto& t = terms[static_cast<std::size_t>(o)];
+      i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
+      if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
+      for (int i = 0; i < layer.n_in; ++i) {
+        const std::int64_t w = layer.weight(o, i);
+        if (w == 0) continue;
+        const NodeId x = inputs[static_cast<std::size_t>(i)];
+        NAS4ML_ASSERT(x != no_node, "a live neuron reads a dead one");
+        if (node(x).kind == NodeKind::constant) {
+          c += (static_cast<i128>(node(x).value) * w) << product_shift;
+          continue;
+        }
+        if (options_.dsp_products) {
+          const int tz = std::countr_zero(static_cast<std::uint64_t>(w));
+          const std::int64_t odd = w >> tz;
+          if (odd == 1 || odd == -1) t.push_back(make_term(x, tz + product_shift, odd < 0));
+          else t.push_back(make_term(multiply(x, odd, 1), tz + product_shift, false));
+        } else {
+          for (const CsdDigit& d : csd_digits(w)) t.push_back(make_term(x, d.shift + product_shift, d.sign < 0));
+        }
+      }
+      NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
+                    "bias constant needs more than 62 bits");
+      const auto cv = static_cast<std::int64_t>(c);
+      const bool all_negative = !t.empty() && std::all_of(t.begin(), t.end(), [](const Term& x) { return x.negative; });
+      if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
+    }
+
+    // Balanced trees, level by level, registers every K levels.
+    int level = 0, regs = 0;
+    auto remaining = [&] {
+      return std::any_of(terms.begin(), terms.end(), [](const auto& t) { return t.size() > 1; });
+    };
+    while (remaining()) {
+      ++level;
+      for (auto& t : terms) {
+        if (t.size() < 2) continue;
+        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) {
+          if (x.width != y.width) return x.width < y.width;
+          if (x.node != y.node) return x.node < y.node;
+          if (x.shift != y.shift) return x.shift < y.shift;
+          return x.negative < y.negative;
+        });
+        std::vector<Term> next;
+        next.reserve(t.size() / 2 + 1);
+        for (std::size_t i = 0; i + 1 < t.size(); i += 2) next.push_back(combine_terms(t[i], t[i + 1], level));
+        if (t.size() % 2 == 1) next.push_back(t.back());
+        t = std::move(next);
+      }
+      if (level % K == 0 && remaining()) {
+        ++regs;
+        for (auto& t : terms)
+          for (auto& term : t) term = make_term(reg(term.node), term.shift, term.negative);
+      }
+    }
+    info.adder_levels = level;
+    const int output_stage = first_stage + regs + 1;
+
+    // Cast, ReLU, output register.
+    for (int o = 0; o < layer.n_out; ++o) {
+      if (!built[static_cast<std::size_t>(o)]) continue;
+      auto& t = terms[static_cast<std::size_t>(o)];
+      NodeId out;
+      if (t.empty()) {
+        out = constant(cast_raw(0, f_acc, layer.result_format));
+        if (layer.activation == nn::Activation::relu) out = constant(std::max<std::int64_t>(0, node(out).value));
+      } else {
+        NAS4ML_ASSERT(!t[0].negative, "adder tree root is negative");
+        if (node(t[0].node).kind == NodeKind::constant) {
+          // The constant already holds AP_RND's half LSB: cast by truncation.
+          FixedFormat trunc = layer.result_format;
+          trunc.rounding = Rounding::truncate;
+          std::int64_t v = cast_raw(node(t[0].node).value << t[0].shift, f_acc, trunc);
+          if (layer.activation == nn::Activation::relu) v = std::max<std::int64_t>(0, v);
+          out = constant(v);
+        } else {
+          out = cast(t[0], drop, layer.result_format, o);
+          if (layer.activation == nn::Activation::relu) out = relu(out, o);
+          out = reg(out);
+          // Shallow trees are carried to the layer's output stage (pass-through registers).
+          while (node(out).kind != NodeKind::constant && node(out).stage < output_stage) out = reg(out);
+          net_.nodes[static_cast<std::size_t>(out)].neuron = o;
+        }
+      }
+      info.outputs[static_cast<std::size_t>(o)] = out;
+      info.constant_output[static_cast<std::size_t>(o)] = node(out).kind == NodeKind::constant ? 1 : 0;
+    }
+    info.output_stage = output_stage;
+    info.end_node = static_cast<NodeId>(net_.nodes.size());
+    // Forms of this layer are no longer needed: free them.
+    for (std::size_t i = static_cast<std::size_t>(info.first_node); i < forms_.size(); ++i)
+      if (node(static_cast<NodeId>(i)).kind != NodeKind::constant) forms_[i] = LinearForm{};
+    net_.layers.push_back(std::move(info));
+  }
+
+  const nn::QuantizedModel& model_;
+  LoweringOptions options_;
+  Netlist net_;
+  std::vector<LinearForm> forms_;
+  std::vector<NodeId> layer_inputs_;
+  int layer_index_ = -1;
+  FlatHashMap adders_{1024}, constants_{64}, regs_{1024}, reg_bits_{4096}, pairs_{8192}, products_{256};
+};
+
+}  // namespace
+
+Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options) {
+  return Builder(model, options).run();
+}
+
+}  // namespace nas4ml::netlist

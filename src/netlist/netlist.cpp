@@ -1,0 +1,36 @@
+#include "nas4ml/netlist/netlist.hpp"
+
+#include <string>
+
+namespace nas4ml::netlist {
+
+std::string to_string(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::input: return "input";
+    case NodeKind::constant: return "constant";
+    case NodeKind::add: return "add";
+    case NodeKind::sub: return "sub";
+    case NodeKind::multiply: return "multiply";
+    case NodeKind::cast: return "cast";
+    case NodeKind::relu: return "relu";
+    case NodeKind::reg: return "reg";
+  }
+  return "unknown";
+}
+
+std::string node_name(const Netlist& netlist, NodeId n) {
+  const Node& node = netlist.nodes[static_cast<std::size_t>(n)];
+  if (node.kind == NodeKind::input) {
+    for (std::size_t i = 0; i < netlist.inputs.size(); ++i)
+      if (netlist.inputs[i] == n) return "x_" + std::to_string(i);
+  }
+  if (node.kind == NodeKind::constant) return "c_" + std::to_string(n);
+  if (node.layer >= 0 && node.kind == NodeKind::reg && node.neuron >= 0) {
+    const auto& layer = netlist.layers[static_cast<std::size_t>(node.layer)];
+    if (layer.outputs[static_cast<std::size_t>(node.neuron)] == n)
+      return "l" + std::to_string(node.layer) + "_out_" + std::to_string(node.neuron);
+  }
+  return "l" + std::to_string(node.layer) + "_" + to_string(node.kind) + "_" + std::to_string(n);
+}
+
+}  // namespace nas4ml::netlist

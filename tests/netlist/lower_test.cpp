@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/netlist/simulate.hpp"
+#include "netlist/random_model.hpp"
+
+using namespace nas4ml;
+using namespace nas4ml::netlist;
+
+namespace {
+FixedFormat fmt(int w, int i, bool s = true) { return FixedFormat{w, i, s, Rounding::truncate, Overflow::wrap}; }
+
+/// One dense layer with integer formats (no fractional bits) from explicit weights.
+nn::QuantizedModel layer_model(int n_in, int n_out, std::vector<std::int64_t> w, std::vector<std::int64_t> b,
+                               FixedFormat in = fmt(4, 4), FixedFormat wf = fmt(4, 4), FixedFormat res = fmt(16, 16)) {
+  nn::QuantizedModel m;
+  m.name = "hand";
+  m.n_inputs = n_in;
+  m.input_format = in;
+  nn::QuantizedLayer l;
+  l.n_in = n_in;
+  l.n_out = n_out;
+  l.activation = nn::Activation::linear;
+  l.weight_format = wf;
+  l.bias_format = wf;
+  l.result_format = res;
+  l.weights = std::move(w);
+  l.biases = std::move(b);
+  for (auto x : l.weights) l.mask.push_back(x != 0);
+  m.layers.push_back(l);
+  return m;
+}
+
+int count(const Netlist& n, NodeKind k, int layer = -2) {
+  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [&](const Node& x) {
+    return x.kind == k && (layer == -2 || x.layer == layer);
+  }));
+}
+int adders(const Netlist& n, int layer = -2) { return count(n, NodeKind::add, layer) + count(n, NodeKind::sub, layer); }
+}  // namespace
+
+TEST_CASE("zero weights vanish and powers of two need no adder", "[netlist][lower]") {
+  // y0 = 4*x0 (one term, no adder), y1 = 0 (no terms; bias 0 -> constant), y2 = 3*x1 = 4x1 - x1.
+  const auto m = layer_model(2, 3, {4, 0, 0, 0, 0, 3}, {0, 0, 0});
+  const Netlist n = lower(m);
+  CHECK(adders(n) == 1);
+  CHECK(n.layers[0].constant_output == std::vector<std::uint8_t>{0, 1, 0});
+  const auto out = simulate(n, std::vector<std::int64_t>{-8, 7});
+  CHECK(out == std::vector<std::int64_t>{-32, 0, 21});
+}
+
+TEST_CASE("pruning all of a neuron's weights removes its adders", "[netlist][lower][pruning]") {
+  Rng rng(7);
+  auto m = test::random_model(rng, {8, 6, 3}, fmt(8, 3), fmt(6, 1), fmt(8, 3), fmt(10, 4), 0.0);
+  const Netlist full = lower(m);
+  // Neuron 2 of layer 0: prune its incoming weights -> a constant (bias only), no adders.
+  for (int i = 0; i < 8; ++i) m.layers[0].weights[2 * 8 + i] = 0;
+  const Netlist pruned_in = lower(m);
+  CHECK(pruned_in.layers[0].constant_output[2] == 1);
+  CHECK(adders(pruned_in, 0) < adders(full, 0));
+  // Neuron 4 of layer 0: prune its outgoing weights -> dead, its whole tree goes.
+  auto m2 = m;
+  for (int o = 0; o < 3; ++o) m2.layers[1].weights[o * 6 + 4] = 0;
+  const Netlist dead = lower(m2);
+  CHECK(dead.layers[0].outputs[4] == no_node);
+  CHECK(adders(dead, 0) < adders(pruned_in, 0));
+  // No node of layer 0 belongs to the dead neuron's cast/relu.
+  CHECK(std::none_of(dead.nodes.begin(), dead.nodes.end(), [](const Node& x) {
+    return x.layer == 0 && (x.kind == NodeKind::cast || x.kind == NodeKind::relu) && x.neuron == 4;
+  }));
+  // Outputs still equal the unpruned-structure evaluation of the same model.
+  for (int t = 0; t < 50; ++t) {
+    const auto x = test::random_input(rng, m2);
+    CHECK(simulate(dead, x) == simulate(lower(m2, {.levels_per_stage = 1}), x));
+  }
+}
+
+TEST_CASE("adder widths are exact: every node reaches its range bounds and never leaves them", "[netlist][lower][overflow]") {
+  // Each node's value is linear in the independent layer inputs, so its extremes lie on the
+  // corners of the input box: enumerate all 2^n corners and compare with [lo, hi].
+  Rng rng(11);
+  for (int trial = 0; trial < 6; ++trial) {
+    const FixedFormat in = trial % 2 ? fmt(6, 2) : fmt(5, 5, false);
+    auto m = test::random_model(rng, {7, 5}, in, fmt(7, 2), fmt(8, 3), fmt(12, 6), 0.3);
+    m.layers[0].activation = nn::Activation::linear;
+    const Netlist n = lower(m, {.levels_per_stage = 1 + trial % 3});
+    std::vector<std::int64_t> lo(n.nodes.size(), INT64_MAX), hi(n.nodes.size(), INT64_MIN);
+    for (int corner = 0; corner < (1 << 7); ++corner) {
+      std::vector<std::int64_t> x;
+      for (int i = 0; i < 7; ++i) x.push_back(corner >> i & 1 ? in.max_raw() : in.min_raw());
+      const auto v = simulate_nodes(n, x);  // throws on any value outside [lo, hi]
+      check_bit_origins(n, v);
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        lo[k] = std::min(lo[k], v[k]);
+        hi[k] = std::max(hi[k], v[k]);
+      }
+    }
+    for (std::size_t k = 0; k < n.nodes.size(); ++k) {
+      const Node& node = n.nodes[k];
+      if (node.kind != NodeKind::add && node.kind != NodeKind::sub) continue;
+      CHECK(lo[k] == node.lo);
+      CHECK(hi[k] == node.hi);
+      CHECK(node.width == signed_width(node.lo, node.hi));
+    }
+  }
+}
+
+TEST_CASE("identical neurons share every adder", "[netlist][lower]") {
+  const auto one = layer_model(3, 1, {3, -5, 7}, {1});
+  const auto two = layer_model(3, 2, {3, -5, 7, 3, -5, 7}, {1, 1});
+  CHECK(adders(lower(one)) == adders(lower(two)));
+  CHECK(adders(lower(one)) > 0);
+}
+
+TEST_CASE("terms are paired by width and operands of an adder share a pipeline stage", "[netlist][lower][pipeline]") {
+  Rng rng(3);
+  const auto m = test::random_model(rng, {16, 12, 4}, fmt(8, 3), fmt(6, 1), fmt(8, 3), fmt(10, 4), 0.5);
+  for (int k : {1, 2, 3}) {
+    const Netlist n = lower(m, {.levels_per_stage = k});
+    int expected_latency = 0;
+    for (const auto& layer : n.layers) {
+      CHECK(layer.levels_per_stage == k);
+      expected_latency += std::max(1, (layer.adder_levels + k - 1) / k);
+      CHECK(layer.output_stage == expected_latency);
+    }
+    CHECK(n.latency_cycles == expected_latency);
+    for (const Node& x : n.nodes) {
+      if (x.kind == NodeKind::add || x.kind == NodeKind::sub) {
+        const int sa = n.nodes[static_cast<std::size_t>(x.a.node)].stage;
+        const int sb = n.nodes[static_cast<std::size_t>(x.b.node)].stage;
+        CHECK((sa < 0 || sb < 0 || sa == sb));
+        CHECK((x.a.shift == 0 || x.b.shift == 0));
+      }
+      if (x.kind == NodeKind::reg) CHECK(x.stage == n.nodes[static_cast<std::size_t>(x.a.node)].stage + 1);
+    }
+    for (NodeId o : n.outputs) CHECK(n.nodes[static_cast<std::size_t>(o)].stage == n.latency_cycles);
+  }
+}
+
+TEST_CASE("levels per stage follow the documented delay model", "[netlist][lower][pipeline]") {
+  LoweringOptions o;  // 0.7 + 0.02 w per level, 0.5 overhead
+  o.clock_ns = 5.0;
+  CHECK(levels_per_stage(o, 20) == 4);  // floor(4.5 / 1.1)
+  o.clock_ns = 2.5;
+  CHECK(levels_per_stage(o, 20) == 1);
+  o.clock_ns = 1.0;
+  CHECK(levels_per_stage(o, 40) == 1);  // never below 1
+  o.levels_per_stage = 3;
+  CHECK(levels_per_stage(o, 20) == 3);
+}
+
+TEST_CASE("bad lowering options are clear errors", "[netlist][lower][errors]") {
+  const auto m = layer_model(2, 1, {1, 1}, {0});
+  CHECK_THROWS_AS(lower(m, {.clock_ns = 0.0}), ConfigError);
+  CHECK_THROWS_WITH(lower(m, {.clock_ns = -1.0}), Catch::Contains("clock"));
+  CHECK_THROWS_AS(lower(m, {.levels_per_stage = -2}), ConfigError);
+}
+
+TEST_CASE("constant low bits are stripped and registers of constants vanish", "[netlist][lower][bits]") {
+  // y = x0*4 + x1*8: both terms have constant-zero low bits; the adder's two low bits are
+  // constants and bit 2 is x0's bit 0 passed through (no carry logic below bit 3).
+  const auto m = layer_model(2, 1, {4, 8}, {0}, fmt(4, 4), fmt(5, 5));
+  const Netlist n = lower(m, {.levels_per_stage = 1});
+  const auto it = std::find_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) { return x.kind == NodeKind::add; });
+  REQUIRE(it != n.nodes.end());
+  const auto id = static_cast<NodeId>(it - n.nodes.begin());
+  // The common shift of 2 moves to the reader: the adder computes x0 + 2*x1.
+  CHECK(it->adder.first_live == 1);
+  CHECK(n.origins(id)[0] == BitOrigin::signal(n.inputs[0], 0));
+  const NodeId out = n.outputs[0];
+  const auto bits = n.origins(out);
+  CHECK(bits[0] == BitOrigin::constant(false));
+  CHECK(bits[1] == BitOrigin::constant(false));
+}
