@@ -1,0 +1,46 @@
+#pragma once
+/// \file The campaign report: one self-contained HTML file (inline CSS and SVG, no scripts, no
+/// network access) with the Pareto front, the plots a physicist reads, the experiment and manifest.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nas4ml/core/json.hpp"
+
+namespace nas4ml::campaign {
+
+/// One evaluated candidate as the report shows it.
+struct ReportCandidate {
+  std::string id;
+  int generation = 0;
+  double accuracy = 0.0;    ///< fixed-point test accuracy
+  double lut = 0.0;         ///< estimated
+  double latency_ns = 0.0;  ///< estimated
+  bool on_front = false;
+  bool failed = false;
+};
+
+/// Estimated and synthesized value of one resource for one candidate.
+struct EstimateVsSynthesis {
+  std::string id;
+  std::string resource;  ///< lut, ff, ...
+  double estimated = 0.0;
+  double synthesized = 0.0;
+};
+
+/// Everything the report renders.
+struct ReportData {
+  std::string title;                                  ///< e.g. the run name
+  std::vector<ReportCandidate> candidates;
+  std::vector<std::pair<int, double>> hypervolume;    ///< (generation, hypervolume)
+  std::vector<EstimateVsSynthesis> estimate_vs_synthesis;
+  std::vector<std::string> front_columns;             ///< column names of the front table
+  std::vector<std::vector<std::string>> front_rows;   ///< one row per front member, formatted
+  Json experiment;
+  Json manifest;
+};
+
+/// Renders the report as one HTML document.
+std::string render_report_html(const ReportData& data);
+
+}  // namespace nas4ml::campaign

@@ -1,0 +1,181 @@
+#include "nas4ml/campaign/svg_plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace nas4ml::campaign {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  if (!(hi > lo)) return {lo};
+  const double raw = (hi - lo) / std::max(1, target);
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * mag;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  // Multiples of the step, printed to 12 digits and read back so 0.7 is 0.7, not 0.70000000001.
+  for (auto k = static_cast<long long>(std::ceil(lo / step - 1e-9)); k * step <= hi + step * 1e-9; ++k)
+    ticks.push_back(k == 0 ? 0.0 : std::stod(fmt::format("{:.12g}", static_cast<double>(k) * step)));
+  return ticks;
+}
+
+namespace {
+
+struct Axis {
+  bool log = false;
+  double lo = 0, hi = 1;
+  double map(double v) const { return log ? std::log10(v) : v; }
+  bool usable(double v) const { return std::isfinite(v) && (!log || v > 0); }
+};
+
+std::string tick_label(double v, bool log) {
+  if (log) v = std::pow(10.0, v);
+  if (v == 0) return "0";
+  const double a = std::abs(v);
+  if (a >= 1e5 || a < 1e-3) return fmt::format("{:.0e}", v);
+  if (a >= 100 || std::floor(v) == v) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.3g}", v);
+}
+
+Axis make_axis(const std::vector<const std::vector<double>*>& values, bool log, bool include_zero) {
+  Axis a;
+  a.log = log;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto* vs : values)
+    for (double v : *vs)
+      if (a.usable(v)) {
+        lo = std::min(lo, a.map(v));
+        hi = std::max(hi, a.map(v));
+      }
+  if (!std::isfinite(lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (include_zero && !log) lo = std::min(lo, 0.0);
+  if (hi - lo < 1e-12) {
+    const double pad = std::max(std::abs(hi) * 0.05, log ? 0.5 : 1.0);
+    lo -= pad;
+    hi += pad;
+  } else {
+    const double pad = (hi - lo) * 0.05;
+    lo -= pad;
+    hi += pad;
+  }
+  a.lo = lo;
+  a.hi = hi;
+  return a;
+}
+
+}  // namespace
+
+std::string render_svg(const Plot& plot) {
+  const double left = 70, right = 20, top = 34, bottom = 50;
+  const double w = plot.width, h = plot.height;
+  const double pw = w - left - right, ph = h - top - bottom;
+  std::vector<const std::vector<double>*> xs, ys;
+  std::size_t n_points = 0;
+  for (const auto& s : plot.series) {
+    xs.push_back(&s.x);
+    ys.push_back(&s.y);
+    n_points += std::min(s.x.size(), s.y.size());
+  }
+  Axis ax = make_axis(xs, plot.log_x, false);
+  Axis ay = make_axis(ys, plot.log_y, false);
+  if (plot.diagonal) {  // same range on both axes so y = x is the diagonal
+    const double lo = std::min(ax.lo, ay.lo), hi = std::max(ax.hi, ay.hi);
+    ax.lo = ay.lo = lo;
+    ax.hi = ay.hi = hi;
+  }
+  auto px = [&](double v) { return left + (ax.map(v) - ax.lo) / (ax.hi - ax.lo) * pw; };
+  auto py = [&](double v) { return top + ph - (ay.map(v) - ay.lo) / (ay.hi - ay.lo) * ph; };
+
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n",
+      plot.width, plot.height);
+  s += fmt::format("<text x=\"{}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{}</text>\n",
+                   w / 2, html_escape(plot.title));
+  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" stroke=\"#444\"/>\n", left, top,
+                   pw, ph);
+  // Ticks and grid lines.
+  for (double t : nice_ticks(ax.lo, ax.hi)) {
+    const double x = left + (t - ax.lo) / (ax.hi - ax.lo) * pw;
+    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#e5e5e5\"/>"
+                     "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                     x, top, top + ph, top + ph + 14, tick_label(t, ax.log));
+  }
+  for (double t : nice_ticks(ay.lo, ay.hi)) {
+    const double y = top + ph - (t - ay.lo) / (ay.hi - ay.lo) * ph;
+    s += fmt::format("<line x1=\"{1}\" y1=\"{0:.1f}\" x2=\"{2}\" y2=\"{0:.1f}\" stroke=\"#e5e5e5\"/>"
+                     "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
+                     y, left, left + pw, left - 5, y + 4, tick_label(t, ay.log));
+  }
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}{}</text>\n", left + pw / 2, h - 12,
+                   html_escape(plot.x_label), plot.log_x ? " (log scale)" : "");
+  s += fmt::format("<text transform=\"translate(16,{}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
+                   top + ph / 2, html_escape(plot.y_label), plot.log_y ? " (log scale)" : "");
+  if (plot.diagonal)
+    s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
+                     left, top + ph, left + pw, top);
+  if (n_points == 0)
+    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n", left + pw / 2,
+                     top + ph / 2);
+  // Series.
+  double legend_y = top + 14;
+  for (const auto& series : plot.series) {
+    const std::size_t n = std::min(series.x.size(), series.y.size());
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    if (series.line) {
+      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return series.x[a] < series.x[b]; });
+      std::string pts;
+      for (auto i : order)
+        if (ax.usable(series.x[i]) && ay.usable(series.y[i]))
+          pts += fmt::format("{:.1f},{:.1f} ", px(series.x[i]), py(series.y[i]));
+      if (!pts.empty())
+        s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>\n", pts,
+                         series.color);
+    }
+    if (series.radius > 0) {
+      for (auto i : order) {
+        if (!ax.usable(series.x[i]) || !ay.usable(series.y[i])) continue;
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" fill-opacity=\"0.75\">",
+                         px(series.x[i]), py(series.y[i]), series.radius, series.color);
+        if (i < series.tooltips.size()) s += "<title>" + html_escape(series.tooltips[i]) + "</title>";
+        s += "</circle>\n";
+      }
+    }
+    if (!series.label.empty()) {
+      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
+                       "<text x=\"{}\" y=\"{}\">{}</text>\n",
+                       left + pw - 150, legend_y - 9, series.color, left + pw - 135, legend_y, html_escape(series.label));
+      legend_y += 15;
+    }
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+}  // namespace nas4ml::campaign
