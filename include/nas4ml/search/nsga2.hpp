@@ -1,0 +1,125 @@
+#pragma once
+/// \file NSGA-II with an ask/tell interface and constrained domination.
+///
+/// K. Deb, A. Pratap, S. Agarwal, T. Meyarivan, "A fast and elitist multiobjective genetic
+/// algorithm: NSGA-II", IEEE Trans. Evol. Comput. 6(2):182-197, 2002: fast non-dominated sort,
+/// crowding distance, binary tournament on (rank, crowding), elitist (mu + lambda) survival.
+/// Constraints by constrained domination: K. Deb, "An efficient constraint handling method for
+/// genetic algorithms", Comput. Methods Appl. Mech. Eng. 186:311-338, 2000.
+///
+/// The caller decides how candidates are evaluated:
+///   auto genomes = nsga2.ask(n);            // new, never handed out before
+///   ... evaluate (evaluate_batch, a cluster, ...) ...
+///   nsga2.tell(genomes, objectives, violations);   // survival: one generation
+/// The first ask() returns random genomes; later ones return children of the population.
+/// The whole state (population, duplicate set, RNG, counters) is JSON (state()/restore()), and a
+/// restored optimizer continues exactly as the original would have.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "nas4ml/core/json.hpp"
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/search/genome.hpp"
+#include "nas4ml/search/variation.hpp"
+
+namespace nas4ml::search {
+
+/// Whether an objective is minimized or maximized.
+enum class Direction { minimize, maximize };
+
+/// How the last front that does not fit whole is cut down in survival.
+enum class Truncation {
+  crowding,           ///< Deb et al. 2002: keep the largest crowding distances, computed once
+  iterative_crowding  ///< drop the most crowded point, recompute its neighbours, repeat
+                      ///< (Kukkonen & Deb, "Improved pruning of non-dominated solutions based on
+                      ///< crowding distance for bi-objective optimization problems", CEC 2006)
+};
+
+/// Hyper-parameters of Nsga2; validate() checks every field.
+struct Nsga2Options {
+  std::size_t population_size = 100;          ///< mu, in [2, 1000000]
+  std::vector<Direction> directions;           ///< one per objective; 1 to 16 objectives
+  std::uint64_t seed = 0;                      ///< the campaign seed
+  std::size_t max_duplicate_attempts = 100;    ///< per child, in [1, 100000]; see ask()
+  Truncation truncation = Truncation::crowding;
+};
+
+/// Throws ConfigError (location "nsga2.<field>") stating the range and the bad value.
+void validate(const Nsga2Options& options);
+
+/// "minimize"/"maximize" and back; the parser throws ConfigError naming the bad word.
+std::string to_string(Direction direction);
+Direction parse_direction(const std::string& word);
+std::string to_string(Truncation truncation);
+Truncation parse_truncation(const std::string& word);
+
+/// One member of the population.
+struct Individual {
+  Genome genome;
+  std::uint64_t hash = 0;          ///< genome_hash(genome)
+  std::vector<double> objectives;  ///< as told (maximized objectives not negated)
+  double violation = 0.0;          ///< total constraint violation; +inf = failed candidate
+  std::size_t rank = 0;            ///< front index in the current population (0 = best)
+  double crowding = 0.0;           ///< crowding distance within its front
+};
+
+/// The optimizer. Not thread-safe: one thread asks and tells; evaluation may be parallel.
+class Nsga2 {
+ public:
+  /// Validates `options`; `variation` must have all its functions set.
+  Nsga2(Nsga2Options options, Variation variation);
+
+  /// Up to `n` new genomes, each valid (variation.check) and different from every genome handed
+  /// out or told before in this optimizer's life. A child that is a duplicate is regenerated (new
+  /// parents, new variation) up to max_duplicate_attempts times; then random genomes are tried
+  /// for as many attempts; if those are duplicates too (a nearly exhausted space), ask() returns
+  /// fewer than `n` genomes (possibly none) and logs a warning. Never returns a duplicate.
+  std::vector<Genome> ask(std::size_t n);
+
+  /// Reports evaluations: objectives[i] (one value per objective, finite) and violations[i]
+  /// (total constraint violation >= 0; 0 = feasible). A failed candidate is told with violation
+  /// +infinity; its objectives are then ignored (may be NaN). Then runs elitist survival over
+  /// population + told and advances the generation. Genomes need not come from ask() (e.g. a
+  /// hand-written baseline), but must be valid; a genome already in the population is ignored.
+  void tell(const std::vector<Genome>& genomes, const std::vector<std::vector<double>>& objectives,
+            const std::vector<double>& violations);
+
+  /// The current population (at most population_size members), in a deterministic order.
+  const std::vector<Individual>& population() const noexcept { return population_; }
+  /// Indices into population() of the feasible members of the first front.
+  std::vector<std::size_t> front() const;
+  /// Number of tell() calls so far.
+  std::size_t generation() const noexcept { return generation_; }
+  /// Number of genomes told so far.
+  std::size_t evaluations() const noexcept { return evaluations_; }
+  /// Children regenerated because they were duplicates.
+  std::size_t duplicates_rejected() const noexcept { return duplicates_rejected_; }
+  /// true when `genome` was handed out or told before.
+  bool seen(const Genome& genome) const { return seen_.count(genome_hash(genome)) > 0; }
+  const Nsga2Options& options() const noexcept { return options_; }
+
+  /// The whole state as JSON (format "nas4ml.nsga2.v1").
+  Json state() const;
+  /// Rebuilds an optimizer from state(); `variation` must have the saved fingerprint.
+  /// Throws ConfigError (located by `view`) on a malformed state or a different variation.
+  static Nsga2 restore(const JsonView& view, Variation variation);
+
+ private:
+  void rebuild_ranks();
+  std::size_t tournament();
+  bool accept(Genome& child, std::vector<Genome>& out);
+  std::vector<double> minimized(const std::vector<double>& objectives) const;
+
+  Nsga2Options options_;
+  Variation variation_;
+  Rng rng_;
+  std::vector<Individual> population_;
+  std::unordered_set<std::uint64_t> seen_;
+  std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
+  std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;
+};
+
+}  // namespace nas4ml::search

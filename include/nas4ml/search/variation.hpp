@@ -1,0 +1,32 @@
+#pragma once
+/// \file How the search creates and changes genomes, without knowing what they mean. NSGA-II
+/// takes one Variation; the network search builds it from a search space
+/// (nas4ml/space/search_adapter.hpp), the test problems from real bounds (real_variation.hpp).
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/search/genome.hpp"
+
+namespace nas4ml::search {
+
+/// The operators of one encoding. Every function must draw randomness only from the Rng it is
+/// given, so the search stays a pure function of its seed.
+struct Variation {
+  /// Names the encoding and its parameters, e.g. "real(n=30,cr=0.95,...)". Saved in the NSGA-II
+  /// state; restoring with a different fingerprint is refused.
+  std::string fingerprint;
+  /// A uniformly random valid genome (initial population, fallback when children are duplicates).
+  std::function<Genome(Rng&)> random;
+  /// Recombines two parents into two children (may return copies when crossover is skipped).
+  std::function<std::pair<Genome, Genome>(const Genome&, const Genome&, Rng&)> crossover;
+  /// Mutates a genome in place.
+  std::function<void(Genome&, Rng&)> mutate;
+  /// Makes any genome the operators produce valid and canonical (equal candidates -> equal genomes).
+  std::function<void(Genome&)> repair;
+  /// Empty when `genome` is valid for this encoding, else the reason it is not.
+  std::function<std::string(const Genome&)> check;
+};
+
+}  // namespace nas4ml::search

@@ -1,0 +1,101 @@
+// `nas4ml moo-bench --problem zdt1 --pop 100 --gens 250 --seed 1 [--json]`: runs the search's
+// NSGA-II on a standard test problem and prints the hypervolume it reached (docs/search.md).
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "nas4ml/core/json.hpp"
+#include "nas4ml/search/moo_benchmark.hpp"
+#include "nas4ml/search/test_problems.hpp"
+
+namespace nas4ml::cli {
+namespace {
+
+struct MooBenchArgs {
+  search::MooRunOptions run;
+  std::string truncation = "crowding";
+  bool json = false;
+};
+
+int run_moo_bench(MooBenchArgs args) {
+  args.run.truncation = search::parse_truncation(args.truncation);
+  const search::MooRunResult r = search::run_moo_benchmark(args.run);
+  const double per_gen_ms = 1e3 * r.seconds / static_cast<double>(args.run.generations + 1);
+  if (args.json) {
+    Json j = Json::object();
+    j["problem"] = args.run.problem;
+    j["population"] = args.run.population;
+    j["generations"] = args.run.generations;
+    j["seed"] = args.run.seed;
+    j["truncation"] = args.truncation;
+    j["evaluations"] = r.evaluations;
+    j["seconds"] = r.seconds;
+    j["reference_point"] = r.reference;
+    j["hypervolume"] = r.hypervolume;
+    j["true_front_hypervolume"] = std::isnan(r.true_front_hypervolume) ? Json(nullptr) : Json(r.true_front_hypervolume);
+    j["front"] = r.front;
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  std::string ref;
+  for (std::size_t i = 0; i < r.reference.size(); ++i) ref += fmt::format("{}{}", i ? ", " : "", r.reference[i]);
+  std::cout << fmt::format("problem       {} (population {}, {} generations, seed {})\n", args.run.problem,
+                           args.run.population, args.run.generations, args.run.seed);
+  std::cout << fmt::format("hypervolume   {:.6f}  (reference point ({}), {} non-dominated points)\n", r.hypervolume,
+                           ref, r.front.size());
+  if (!std::isnan(r.true_front_hypervolume))
+    std::cout << fmt::format("true front    {:.6f}  (ratio {:.4f})\n", r.true_front_hypervolume,
+                             r.hypervolume / r.true_front_hypervolume);
+  std::cout << fmt::format("evaluations   {}\n", r.evaluations);
+  std::cout << fmt::format("time          {:.3f} s ({:.3f} ms per generation)\n", r.seconds, per_gen_ms);
+  return 0;
+}
+
+}  // namespace
+
+void add_moo_bench_command(CLI::App& app, CommandTable& table) {
+  auto args = std::make_shared<MooBenchArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "moo-bench",
+      "Run the search's NSGA-II on a standard multi-objective test problem and print the hypervolume\n"
+      "of the final non-dominated set, the number of evaluations and the time (docs/search.md).\n"
+      "Checks the optimizer itself, apart from any network training.");
+  std::string names;
+  for (const auto& n : search::problem_names()) names += (names.empty() ? "" : ", ") + n;
+  sub->add_option("--problem", args->run.problem,
+                  "Test problem: " + names + ". ZDT/DTLZ hypervolumes use the reference point 1.1 in "
+                  "every objective (BNH: (140, 55), TNK: 1.2)")
+      ->capture_default_str();
+  sub->add_option("--pop", args->run.population, "Population size (also the number of children per generation), 4 to 100000")
+      ->capture_default_str();
+  sub->add_option("--gens", args->run.generations,
+                  "Generations after the random initial population; evaluations = pop * (gens + 1)")
+      ->capture_default_str();
+  sub->add_option("--seed", args->run.seed, "Random seed; the same seed gives the same result")->capture_default_str();
+  sub->add_option("--n-var", args->run.n_variables,
+                  "Number of decision variables; 0 = the problem's usual size (ZDT1-3: 30, ZDT4/6: 10, "
+                  "DTLZ1: M+4, DTLZ2: M+9)")
+      ->capture_default_str();
+  sub->add_option("--objectives", args->run.n_objectives, "Number of objectives for DTLZ1/DTLZ2; 0 = 3")
+      ->capture_default_str();
+  sub->add_option("--cr", args->run.variation.crossover_probability, "SBX crossover probability per pair, 0 to 1")
+      ->capture_default_str();
+  sub->add_option("--eta-c", args->run.variation.eta_c, "SBX distribution index, 1 to 100")->capture_default_str();
+  sub->add_option("--m", args->run.variation.mutation_probability,
+                  "Polynomial mutation probability per variable, 0 to 1; negative = 1/n_var")
+      ->capture_default_str();
+  sub->add_option("--eta-m", args->run.variation.eta_m, "Polynomial mutation distribution index, 1 to 100")
+      ->capture_default_str();
+  sub->add_option("--truncation", args->truncation,
+                  "How survival cuts the last front: crowding (Deb et al. 2002) or iterative_crowding "
+                  "(recompute crowding after each removal)")
+      ->capture_default_str();
+  sub->add_flag("--json", args->json, "Print JSON instead, including every point of the final front");
+  table.add(sub, [args] { return run_moo_bench(*args); });
+}
+
+}  // namespace nas4ml::cli

@@ -1,0 +1,380 @@
+#include "nas4ml/search/nsga2.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/search/pareto.hpp"
+
+namespace nas4ml::search {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr const char* kFormat = "nas4ml.nsga2.v1";
+
+void check_size(const char* field, std::size_t value, std::size_t lo, std::size_t hi) {
+  if (value < lo || value > hi)
+    throw ConfigError("", fmt::format("nsga2.{}", field), "value out of range",
+                      fmt::format("an integer in [{}, {}]", lo, hi), std::to_string(value));
+}
+
+Json number_or_string(double v) {
+  if (std::isfinite(v)) return v;
+  if (std::isnan(v)) return "nan";
+  return v > 0 ? "inf" : "-inf";
+}
+
+double read_number_or_string(const JsonView& v) {
+  if (v.json().is_string()) {
+    const std::string s = v.as_string();
+    if (s == "inf") return kInf;
+    if (s == "-inf") return -kInf;
+    if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+    v.fail("invalid number", "a number, \"inf\", \"-inf\" or \"nan\"", "\"" + s + "\"");
+  }
+  return v.as_number(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+}
+
+std::uint64_t parse_hex(const JsonView& v) {
+  const std::string s = v.as_string();
+  std::uint64_t x = 0;
+  if (s.empty() || s.size() > 16) v.fail("invalid hex word", "1 to 16 hex digits", "\"" + s + "\"");
+  for (char c : s) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else v.fail("invalid hex word", "lowercase hex digits", "\"" + s + "\"");
+    x = (x << 4) | static_cast<std::uint64_t>(d);
+  }
+  return x;
+}
+
+// Crowding distances of the members `idx` of one front; a front of failed candidates (infinite
+// violation, objectives meaningless) gets zeros.
+std::vector<double> front_crowding(const std::vector<std::vector<double>>& mins, const std::vector<double>& viol,
+                                   const std::vector<std::size_t>& idx) {
+  if (!idx.empty() && std::isinf(viol[idx.front()])) return std::vector<double>(idx.size(), 0.0);
+  std::vector<Point> pts;
+  pts.reserve(idx.size());
+  for (std::size_t i : idx) pts.push_back(mins[i]);
+  return crowding_distance(pts);
+}
+}  // namespace
+
+void validate(const Nsga2Options& o) {
+  check_size("population_size", o.population_size, 2, 1000000);
+  check_size("objectives", o.directions.size(), 1, 16);
+  check_size("max_duplicate_attempts", o.max_duplicate_attempts, 1, 100000);
+}
+
+std::string to_string(Direction d) { return d == Direction::minimize ? "minimize" : "maximize"; }
+
+Direction parse_direction(const std::string& w) {
+  if (w == "minimize") return Direction::minimize;
+  if (w == "maximize") return Direction::maximize;
+  throw ConfigError("", "nsga2.directions", "invalid direction", "\"minimize\" or \"maximize\"", "\"" + w + "\"");
+}
+
+std::string to_string(Truncation t) { return t == Truncation::crowding ? "crowding" : "iterative_crowding"; }
+
+Truncation parse_truncation(const std::string& w) {
+  if (w == "crowding") return Truncation::crowding;
+  if (w == "iterative_crowding") return Truncation::iterative_crowding;
+  throw ConfigError("", "nsga2.truncation", "invalid truncation", "\"crowding\" or \"iterative_crowding\"",
+                    "\"" + w + "\"");
+}
+
+Nsga2::Nsga2(Nsga2Options options, Variation variation)
+    : options_(std::move(options)),
+      variation_(std::move(variation)),
+      rng_(Rng::stream(options_.seed, 0, 0, "search.nsga2")) {
+  validate(options_);
+  NAS4ML_ASSERT(variation_.random && variation_.crossover && variation_.mutate && variation_.repair &&
+                    variation_.check,
+                "Nsga2 needs every Variation function");
+}
+
+std::vector<double> Nsga2::minimized(const std::vector<double>& objectives) const {
+  std::vector<double> m(objectives);
+  for (std::size_t k = 0; k < m.size(); ++k)
+    if (options_.directions[k] == Direction::maximize) m[k] = -m[k];
+  return m;
+}
+
+std::size_t Nsga2::tournament() {
+  const std::size_t n = population_.size();
+  if (n == 1) return 0;
+  if (pool_.size() < 2) {
+    pool_.resize(n);
+    std::iota(pool_.begin(), pool_.end(), std::size_t{0});
+    rng_.shuffle(pool_.begin(), pool_.end());
+  }
+  const std::size_t a = pool_.back();
+  pool_.pop_back();
+  const std::size_t b = pool_.back();
+  pool_.pop_back();
+  const Individual& x = population_[a];
+  const Individual& y = population_[b];
+  if (x.rank != y.rank) return x.rank < y.rank ? a : b;
+  if (x.crowding != y.crowding) return x.crowding > y.crowding ? a : b;
+  return rng_.bernoulli(0.5) ? a : b;
+}
+
+bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
+  variation_.repair(child);
+  const std::string why = variation_.check(child);
+  NAS4ML_ASSERT(why.empty(), "variation produced an invalid genome after repair: " + why);
+  const std::uint64_t h = genome_hash(child);
+  if (!seen_.insert(h).second) return false;
+  out.push_back(std::move(child));
+  return true;
+}
+
+std::vector<Genome> Nsga2::ask(std::size_t n) {
+  std::vector<Genome> out;
+  out.reserve(n);
+  std::size_t failures = 0;  // consecutive duplicates
+  const std::size_t limit = options_.max_duplicate_attempts;
+  while (out.size() < n) {
+    if (population_.empty() || failures >= limit) {
+      if (failures >= 2 * limit) {
+        spdlog::warn("nsga2: generation {}: only {} of {} new genomes after {} duplicate attempts; the search "
+                     "space looks exhausted",
+                     generation_, out.size(), n, failures);
+        break;
+      }
+      Genome g = variation_.random(rng_);
+      if (accept(g, out)) failures = 0;
+      else {
+        ++failures;
+        ++duplicates_rejected_;
+      }
+      continue;
+    }
+    const std::size_t p1 = tournament();
+    const std::size_t p2 = tournament();
+    auto [c1, c2] = variation_.crossover(population_[p1].genome, population_[p2].genome, rng_);
+    variation_.mutate(c1, rng_);
+    variation_.mutate(c2, rng_);
+    for (Genome* c : {&c1, &c2}) {
+      if (out.size() >= n) break;
+      if (accept(*c, out)) failures = 0;
+      else {
+        ++failures;
+        ++duplicates_rejected_;
+      }
+    }
+  }
+  return out;
+}
+
+void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vector<double>>& objectives,
+                 const std::vector<double>& violations) {
+  const std::size_t m = options_.directions.size();
+  NAS4ML_ASSERT(genomes.size() == objectives.size() && genomes.size() == violations.size(),
+                "tell: one objective vector and one violation per genome");
+  std::unordered_set<std::uint64_t> members;
+  for (const auto& ind : population_) members.insert(ind.hash);
+  std::vector<Individual> pool = population_;
+  for (std::size_t i = 0; i < genomes.size(); ++i) {
+    const std::string why = variation_.check(genomes[i]);
+    NAS4ML_ASSERT(why.empty(), "tell: invalid genome: " + why);
+    NAS4ML_ASSERT(objectives[i].size() == m,
+                  fmt::format("tell: genome {} has {} objectives, expected {}", i, objectives[i].size(), m));
+    double v = violations[i];
+    if (std::isnan(v)) v = kInf;
+    NAS4ML_ASSERT(v >= 0.0, fmt::format("tell: violation of genome {} is negative ({})", i, v));
+    if (!std::isinf(v))
+      for (double f : objectives[i])
+        NAS4ML_ASSERT(std::isfinite(f), fmt::format("tell: genome {} has a non-finite objective; tell a failed "
+                                                    "candidate with violation = infinity", i));
+    Individual ind;
+    ind.genome = genomes[i];
+    ind.hash = genome_hash(ind.genome);
+    seen_.insert(ind.hash);
+    ++evaluations_;
+    if (!members.insert(ind.hash).second) continue;
+    ind.objectives = objectives[i];
+    ind.violation = v;
+    pool.push_back(std::move(ind));
+  }
+
+  // Elitist (mu + lambda) survival on population + told.
+  std::vector<std::vector<double>> mins;
+  std::vector<double> viol;
+  for (const auto& ind : pool) {
+    mins.push_back(std::isinf(ind.violation) ? std::vector<double>(m, 0.0) : minimized(ind.objectives));
+    viol.push_back(ind.violation);
+  }
+  const auto sorted = non_dominated_sort(mins, viol);
+  std::vector<std::size_t> keep;
+  const std::size_t mu = options_.population_size;
+  for (const auto& front : sorted.fronts) {
+    if (keep.size() + front.size() <= mu) {
+      keep.insert(keep.end(), front.begin(), front.end());
+      if (keep.size() == mu) break;
+      continue;
+    }
+    const std::size_t room = mu - keep.size();
+    std::vector<std::size_t> members_left = front;
+    if (options_.truncation == Truncation::crowding || std::isinf(viol[front.front()])) {
+      const auto cd = front_crowding(mins, viol, front);
+      std::vector<std::size_t> order(front.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cd[a] > cd[b]; });
+      for (std::size_t i = 0; i < room; ++i) keep.push_back(front[order[i]]);
+    } else {
+      while (members_left.size() > room) {
+        const auto cd = front_crowding(mins, viol, members_left);
+        std::size_t worst = 0;
+        for (std::size_t i = 1; i < cd.size(); ++i)
+          if (cd[i] <= cd[worst]) worst = i;  // ties: drop the later one
+        members_left.erase(members_left.begin() + static_cast<std::ptrdiff_t>(worst));
+      }
+      keep.insert(keep.end(), members_left.begin(), members_left.end());
+    }
+    break;
+  }
+  std::sort(keep.begin(), keep.end());
+  std::vector<Individual> next;
+  next.reserve(keep.size());
+  for (std::size_t i : keep) next.push_back(std::move(pool[i]));
+  population_ = std::move(next);
+  rebuild_ranks();
+  pool_.clear();
+  ++generation_;
+}
+
+void Nsga2::rebuild_ranks() {
+  const std::size_t m = options_.directions.size();
+  std::vector<std::vector<double>> mins;
+  std::vector<double> viol;
+  for (const auto& ind : population_) {
+    mins.push_back(std::isinf(ind.violation) ? std::vector<double>(m, 0.0) : minimized(ind.objectives));
+    viol.push_back(ind.violation);
+  }
+  const auto sorted = non_dominated_sort(mins, viol);
+  for (std::size_t r = 0; r < sorted.fronts.size(); ++r) {
+    const auto& front = sorted.fronts[r];
+    const auto cd = front_crowding(mins, viol, front);
+    for (std::size_t i = 0; i < front.size(); ++i) {
+      population_[front[i]].rank = r;
+      population_[front[i]].crowding = cd[i];
+    }
+  }
+}
+
+std::vector<std::size_t> Nsga2::front() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < population_.size(); ++i)
+    if (population_[i].rank == 0 && population_[i].violation == 0.0) out.push_back(i);
+  return out;
+}
+
+Json Nsga2::state() const {
+  Json j = Json::object();
+  j["format"] = kFormat;
+  Json opt = Json::object();
+  opt["population_size"] = options_.population_size;
+  Json dirs = Json::array();
+  for (auto d : options_.directions) dirs.push_back(to_string(d));
+  opt["directions"] = dirs;
+  opt["seed"] = hash_hex(options_.seed);
+  opt["max_duplicate_attempts"] = options_.max_duplicate_attempts;
+  opt["truncation"] = to_string(options_.truncation);
+  j["options"] = opt;
+  j["variation"] = variation_.fingerprint;
+  j["generation"] = generation_;
+  j["evaluations"] = evaluations_;
+  j["duplicates_rejected"] = duplicates_rejected_;
+  Json rng = Json::array();
+  for (auto w : rng_.state()) rng.push_back(hash_hex(w));
+  j["rng"] = rng;
+  j["tournament_pool"] = pool_;
+  Json pop = Json::array();
+  for (const auto& ind : population_) {
+    Json e = Json::object();
+    e["genome"] = to_json(ind.genome);
+    Json obj = Json::array();
+    for (double f : ind.objectives) obj.push_back(number_or_string(f));
+    e["objectives"] = obj;
+    e["violation"] = number_or_string(ind.violation);
+    pop.push_back(e);
+  }
+  j["population"] = pop;
+  std::vector<std::uint64_t> seen(seen_.begin(), seen_.end());
+  std::sort(seen.begin(), seen.end());
+  Json s = Json::array();
+  for (auto h : seen) s.push_back(hash_hex(h));
+  j["seen"] = s;
+  return j;
+}
+
+Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
+  view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
+                   "tournament_pool", "population", "seen"});
+  const std::string format = view.get_string("format");
+  if (format != kFormat) view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\"", "\"" + format + "\"");
+  const JsonView o = view.at("options");
+  o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
+  Nsga2Options opt;
+  opt.population_size = static_cast<std::size_t>(o.get_int("population_size", 2, 1000000));
+  const JsonView dirs = o.at("directions");
+  dirs.require_array("an array of \"minimize\"/\"maximize\"");
+  for (std::size_t i = 0; i < dirs.size(); ++i) opt.directions.push_back(parse_direction(dirs.at(i).as_string()));
+  opt.seed = parse_hex(o.at("seed"));
+  opt.max_duplicate_attempts = static_cast<std::size_t>(o.get_int("max_duplicate_attempts", 1, 100000));
+  opt.truncation = parse_truncation(o.get_string("truncation"));
+  const std::string fp = view.get_string("variation");
+  if (fp != variation.fingerprint)
+    view.at("variation").fail("the saved search used a different encoding", "\"" + variation.fingerprint + "\"",
+                              "\"" + fp + "\"");
+  Nsga2 out(opt, std::move(variation));
+  const auto big = std::numeric_limits<std::int64_t>::max();
+  out.generation_ = static_cast<std::size_t>(view.get_int("generation", 0, big));
+  out.evaluations_ = static_cast<std::size_t>(view.get_int("evaluations", 0, big));
+  out.duplicates_rejected_ = static_cast<std::size_t>(view.get_int("duplicates_rejected", 0, big));
+  const JsonView rng = view.at("rng");
+  rng.require_array("an array of 4 hex words");
+  if (rng.size() != 4) rng.fail("wrong size", "4 hex words", std::to_string(rng.size()));
+  Rng::State st{};
+  for (std::size_t i = 0; i < 4; ++i) st[i] = parse_hex(rng.at(i));
+  out.rng_ = Rng::from_state(st);
+  const JsonView pop = view.at("population");
+  pop.require_array("an array of individuals");
+  if (pop.size() > opt.population_size)
+    pop.fail("population larger than population_size", fmt::format("at most {}", opt.population_size),
+             std::to_string(pop.size()));
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const JsonView e = pop.at(i);
+    e.check_keys({"genome", "objectives", "violation"});
+    Individual ind;
+    ind.genome = genome_from_json(e.at("genome"));
+    const std::string why = out.variation_.check(ind.genome);
+    if (!why.empty()) e.at("genome").fail("invalid genome", "a genome of this search space", why);
+    ind.hash = genome_hash(ind.genome);
+    const JsonView obj = e.at("objectives");
+    obj.require_array("an array of objective values");
+    if (obj.size() != opt.directions.size())
+      obj.fail("wrong number of objectives", std::to_string(opt.directions.size()), std::to_string(obj.size()));
+    for (std::size_t k = 0; k < obj.size(); ++k) ind.objectives.push_back(read_number_or_string(obj.at(k)));
+    ind.violation = read_number_or_string(e.at("violation"));
+    out.population_.push_back(std::move(ind));
+  }
+  const JsonView tp = view.at("tournament_pool");
+  tp.require_array("an array of population indices");
+  for (std::size_t i = 0; i < tp.size(); ++i)
+    out.pool_.push_back(static_cast<std::size_t>(tp.at(i).as_int(0, static_cast<std::int64_t>(pop.size()) - 1)));
+  const JsonView seen = view.at("seen");
+  seen.require_array("an array of hex hashes");
+  for (std::size_t i = 0; i < seen.size(); ++i) out.seen_.insert(parse_hex(seen.at(i)));
+  out.rebuild_ranks();
+  return out;
+}
+
+}  // namespace nas4ml::search

@@ -1,0 +1,211 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/search/moo_benchmark.hpp"
+#include "nas4ml/search/nsga2.hpp"
+#include "nas4ml/search/real_variation.hpp"
+#include "nas4ml/search/test_problems.hpp"
+
+using namespace nas4ml;
+using namespace nas4ml::search;
+
+namespace {
+Nsga2Options two_objectives(std::size_t pop, std::uint64_t seed) {
+  Nsga2Options o;
+  o.population_size = pop;
+  o.directions = {Direction::minimize, Direction::minimize};
+  o.seed = seed;
+  return o;
+}
+
+// A discrete encoding with `genes` genes of `k` choices each: k^genes distinct genomes.
+Variation tiny_discrete(std::size_t genes, int k) {
+  Variation v;
+  v.fingerprint = "tiny";
+  v.random = [=](Rng& rng) {
+    Genome g;
+    for (std::size_t i = 0; i < genes; ++i) g.choices.push_back(static_cast<std::int32_t>(rng.below(k)));
+    return g;
+  };
+  v.crossover = [](const Genome& a, const Genome& b, Rng& rng) {
+    std::pair<Genome, Genome> c{a, b};
+    for (std::size_t i = 0; i < a.choices.size(); ++i)
+      if (rng.bernoulli(0.5)) std::swap(c.first.choices[i], c.second.choices[i]);
+    return c;
+  };
+  v.mutate = [=](Genome& g, Rng& rng) {
+    g.choices[rng.below(g.choices.size())] = static_cast<std::int32_t>(rng.below(k));
+  };
+  v.repair = [](Genome&) {};
+  v.check = [=](const Genome& g) -> std::string { return g.choices.size() == genes ? "" : "wrong size"; };
+  return v;
+}
+
+void run_generations(Nsga2& opt, const Problem& p, std::size_t gens) {
+  for (std::size_t g = 0; g < gens; ++g) {
+    const auto genomes = opt.ask(opt.options().population_size);
+    std::vector<std::vector<double>> f;
+    std::vector<double> v;
+    for (const auto& x : genomes) {
+      f.push_back(p.objectives(x.reals));
+      v.push_back(p.constraints ? total_violation(p.constraints(x.reals)) : 0.0);
+    }
+    opt.tell(genomes, f, v);
+  }
+}
+
+std::vector<Genome> genomes_of(const Nsga2& opt) {
+  std::vector<Genome> out;
+  for (const auto& ind : opt.population()) out.push_back(ind.genome);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("hyper-parameters are validated with range and bad value", "[search][nsga2]") {
+  const Variation v = tiny_discrete(2, 3);
+  auto o = two_objectives(1, 0);
+  CHECK_THROWS_WITH(Nsga2(o, v), Catch::Contains("nsga2.population_size") && Catch::Contains("[2, 1000000]") &&
+                                      Catch::Contains("got 1"));
+  o = two_objectives(10, 0);
+  o.directions.clear();
+  CHECK_THROWS_WITH(Nsga2(o, v), Catch::Contains("nsga2.objectives") && Catch::Contains("got 0"));
+  o = two_objectives(10, 0);
+  o.max_duplicate_attempts = 0;
+  CHECK_THROWS_WITH(Nsga2(o, v), Catch::Contains("max_duplicate_attempts"));
+  CHECK_THROWS_WITH(parse_direction("minimise"), Catch::Contains("\"minimize\" or \"maximize\""));
+  RealVariationOptions r;
+  r.eta_c = 0.5;
+  CHECK_THROWS_WITH(make_real_variation({0}, {1}, r), Catch::Contains("real_variation.eta_c") &&
+                                                          Catch::Contains("[1, 100]") && Catch::Contains("got 0.5"));
+  r = {};
+  r.crossover_probability = 1.5;
+  CHECK_THROWS_AS(make_real_variation({0}, {1}, r), ConfigError);
+  CHECK_THROWS_WITH(make_real_variation({0, 1}, {1, 1}), Catch::Contains("bounds[1]"));
+}
+
+TEST_CASE("the same seed gives the same sequence of populations", "[search][nsga2]") {
+  const Problem p = make_problem("zdt2");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2 a(two_objectives(40, 11), v), b(two_objectives(40, 11), v), c(two_objectives(40, 12), v);
+  for (int g = 0; g < 15; ++g) {
+    run_generations(a, p, 1);
+    run_generations(b, p, 1);
+    run_generations(c, p, 1);
+    REQUIRE(genomes_of(a) == genomes_of(b));
+  }
+  CHECK(genomes_of(a) != genomes_of(c));
+}
+
+TEST_CASE("state saved mid-run and restored finishes like the uninterrupted run", "[search][nsga2]") {
+  const Problem p = make_problem("bnh");  // constrained: violations go through the state too
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2 whole(two_objectives(24, 5), v), part(two_objectives(24, 5), v);
+  run_generations(whole, p, 30);
+  run_generations(part, p, 13);
+  // an ask without tell in between also consumes randomness and marks genomes as seen
+  (void)whole.ask(0);
+  const std::string text = part.state().dump();
+  const Json parsed = Json::parse(text);
+  Nsga2 resumed = Nsga2::restore(JsonView(parsed, "state.json"), v);
+  CHECK(resumed.generation() == 13);
+  run_generations(resumed, p, 17);
+  CHECK(genomes_of(resumed) == genomes_of(whole));
+  CHECK(resumed.state() == whole.state());
+
+  // a different encoding is refused, naming what was saved
+  const Variation other = make_real_variation({0, 0}, {5, 4});
+  CHECK_THROWS_WITH(Nsga2::restore(JsonView(parsed, "state.json"), other),
+                    Catch::Contains("state.json:$.variation") && Catch::Contains("different encoding"));
+  Json broken = parsed;
+  broken["rng"] = Json::array({"1", "2"});
+  CHECK_THROWS_WITH(Nsga2::restore(JsonView(broken, "state.json"), v), Catch::Contains("$.rng"));
+}
+
+TEST_CASE("ask never hands out the same genome twice and degrades when the space is exhausted", "[search][nsga2]") {
+  Nsga2Options o = two_objectives(6, 3);
+  o.max_duplicate_attempts = 50;
+  Nsga2 opt(o, tiny_discrete(2, 3));  // 9 genomes in all
+  std::set<std::vector<std::int32_t>> handed;
+  std::size_t total = 0;
+  for (int gen = 0; gen < 6; ++gen) {
+    const auto genomes = opt.ask(6);
+    std::vector<std::vector<double>> f;
+    for (const auto& g : genomes) {
+      handed.insert(g.choices);
+      ++total;
+      f.push_back({static_cast<double>(g.choices[0]), static_cast<double>(g.choices[1])});
+      CHECK(opt.seen(g));
+    }
+    opt.tell(genomes, f, std::vector<double>(genomes.size(), 0.0));
+  }
+  CHECK(total == handed.size());  // no duplicates
+  CHECK(total == 9);               // the space was exhausted, then ask returned fewer
+  CHECK(opt.ask(3).empty());
+  CHECK(opt.duplicates_rejected() > 0);
+}
+
+TEST_CASE("maximized objectives and failed candidates are handled", "[search][nsga2]") {
+  Nsga2Options o = two_objectives(4, 1);
+  o.directions = {Direction::maximize, Direction::minimize};
+  Nsga2 opt(o, tiny_discrete(3, 4));
+  auto g = opt.ask(6);
+  REQUIRE(g.size() == 6);
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  // 0: best accuracy and cost; 1: dominated by 0; 2: trade-off (higher accuracy, higher cost);
+  // 3: infeasible; 4, 5: failed
+  opt.tell(g, {{0.9, 1.0}, {0.8, 2.0}, {0.95, 3.0}, {0.99, 0.1}, {nan, nan}, {0.0, 0.0}}, {0, 0, 0, 0.5, inf, inf});
+  REQUIRE(opt.population().size() == 4);
+  const auto front = opt.front();
+  REQUIRE(front.size() == 2);
+  CHECK(opt.population()[front[0]].genome == g[0]);
+  CHECK(opt.population()[front[1]].genome == g[2]);
+  // survivors: the two front members, then the dominated feasible one, then the infeasible one
+  std::set<std::uint64_t> kept;
+  for (const auto& ind : opt.population()) kept.insert(ind.hash);
+  CHECK(kept.count(genome_hash(g[1])) == 1);
+  CHECK(kept.count(genome_hash(g[3])) == 1);
+  CHECK(kept.count(genome_hash(g[4])) == 0);
+  // a non-finite objective without infinite violation is a caller bug
+  auto more = opt.ask(1);
+  CHECK_THROWS_AS(opt.tell(more, {{nan, 1.0}}, {0.0}), InternalError);
+}
+
+TEST_CASE("constrained NSGA-II ends with a feasible front on BNH and TNK", "[search][nsga2]") {
+  for (const char* name : {"bnh", "tnk"}) {
+    MooRunOptions o;
+    o.problem = name;
+    o.population = 40;
+    o.generations = 60;
+    const auto r = run_moo_benchmark(o);
+    INFO(name);
+    CHECK(r.front.size() >= 20);
+    const Problem p = make_problem(name);
+    CHECK(r.hypervolume > 0.0);
+    // every front point is feasible (re-evaluate the constraints through the objectives' inverse:
+    // for TNK the objectives are the variables)
+    if (std::string(name) == "tnk")
+      for (const auto& f : r.front) CHECK(total_violation(p.constraints(f)) == 0.0);
+  }
+}
+
+TEST_CASE("ZDT1, population 100, 250 generations: hypervolume within 1% of the true front's", "[search][nsga2]") {
+  const Problem p = make_problem("zdt1");
+  REQUIRE(p.true_front_hypervolume == Approx(1.21 - 1.0 / 3.0));
+  for (auto t : {Truncation::crowding, Truncation::iterative_crowding}) {
+    MooRunOptions o;
+    o.problem = "zdt1";
+    o.population = 100;
+    o.generations = 250;
+    o.seed = 1;
+    o.truncation = t;
+    const auto r = run_moo_benchmark(o);
+    INFO(to_string(t) << ": hypervolume " << r.hypervolume);
+    CHECK(r.evaluations == 25100);
+    CHECK(r.hypervolume >= 0.99 * p.true_front_hypervolume);
+    CHECK(r.hypervolume <= p.true_front_hypervolume);
+  }
+}
