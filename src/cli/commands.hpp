@@ -5,4 +5,6 @@
 namespace nas4ml::cli {
 // Each adds its sub-app to `app` and registers its runner in `table`.
 // (Add new commands here and in main.cpp's list.)
+/// `nas4ml data inspect <dataset.json>`: reads a data set and prints its summary (src/cli/data_command.cpp).
+void add_data_command(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

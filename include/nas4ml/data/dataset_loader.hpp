@@ -8,12 +8,14 @@
 #include <string>
 
 #include "nas4ml/data/dataset.hpp"
+#include "nas4ml/data/dataset_spec.hpp"
 
 namespace nas4ml::data {
 
 /// Values that replace the spec's own for one load (command-line options, experiment configs).
 struct LoadOverrides {
-  /// Replaces the spec's `source` (only for a spec whose `source` is one file, e.g. a CSV or ARFF).
+  /// Replaces the spec's `source` (only for a spec whose `source` is one file: CSV or ARFF); a file
+  /// ending in .arff or .csv (optionally .gz) is read in that format whatever the spec says.
   std::optional<std::filesystem::path> source;
   /// Replaces the spec's `max_rows` cap (stratified, deterministic subsample); 0 means no cap.
   std::optional<std::size_t> max_rows;
@@ -30,5 +32,8 @@ struct LoadOverrides {
 /// (stratified, from the seed) and fits/applies the preprocessing on the training split.
 /// Throws ConfigError for a bad spec and DataError for bad data, naming file and line.
 LoadedDataset load_dataset(const std::filesystem::path& spec, const LoadOverrides& overrides = {});
+
+/// Same, from a spec already read with load_dataset_spec().
+LoadedDataset load_dataset(const DatasetSpec& spec, const LoadOverrides& overrides = {});
 
 }  // namespace nas4ml::data
