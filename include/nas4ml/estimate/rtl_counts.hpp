@@ -1,0 +1,28 @@
+#pragma once
+/// \file Bit-level resource counts of a netlist, the `rtl` estimator's model of what yosys 0.23
+/// `synth_xilinx -family xcup` produces (../shared/REFERENCE.md s.8; docs/estimators.md):
+///  - LUT: one per distinct non-constant XOR bit pair over all adder carry-chain positions
+///    (AdderBits::new_pairs; stripped low bits, a XOR a and shared pairs cost nothing), plus a
+///    saturating cast that can overflow: one per output bit, plus one per further 5 overflow
+///    bits beyond the 5 that fold into those LUTs; ReLU is free (the register's synchronous reset);
+///    DSP variant: products too small for a DSP cost (CSD digits - 1) x operand width.
+///  - CARRY4: sum over adders of ceil(carry-chain bits / 4).
+///  - FF: register bits that are real flip-flops (constant and duplicate ones already point
+///    elsewhere in the netlist), minus those absorbed into SRLs: a chain of >= 3 flip-flops whose
+///    intermediate outputs drive only the next one (and no synchronous reset) becomes one SRL16E
+///    per 16 stages.
+///  - DSP (DSP variant only): a product with a result of >= 9 bits and operands of >= 2 bits
+///    (yosys' xilinx_dsp thresholds) takes ceil(a/27) * ceil(b/18) DSP48E2, the wider operand on
+///    the 27-bit port.
+#include <vector>
+
+#include "nas4ml/estimate/estimator.hpp"
+#include "nas4ml/netlist/netlist.hpp"
+
+namespace nas4ml::estimate {
+
+/// Per-layer counts (lut, ff, srl, carry, dsp, adders, live_neurons, latency_cycles, ii = 1) of
+/// `netlist`; `dsp_a_width` x `dsp_b_width` is one DSP's multiplier.
+std::vector<LayerEstimate> count_netlist(const netlist::Netlist& netlist, int dsp_a_width = 27, int dsp_b_width = 18);
+
+}  // namespace nas4ml::estimate

@@ -1,0 +1,107 @@
+#include "nas4ml/estimate/rtl_counts.hpp"
+
+#include <algorithm>
+
+#include "nas4ml/netlist/csd.hpp"
+#include "nas4ml/netlist/lower.hpp"
+
+namespace nas4ml::estimate {
+
+using netlist::BitOrigin;
+using netlist::Netlist;
+using netlist::Node;
+using netlist::NodeId;
+using netlist::NodeKind;
+
+namespace {
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+double cast_luts(const Netlist& n, const Node& c) {
+  if (!c.may_overflow || c.format.overflow != Overflow::saturate) return 0;  // wiring
+  const Node& src = n.nodes[static_cast<std::size_t>(c.a.node)];
+  int out_bits = 0;
+  for (const BitOrigin& o : n.origins(static_cast<NodeId>(&c - n.nodes.data())))
+    out_bits += o.is_constant() ? 0 : 1;
+  // Source bits above the kept window decide the overflow.
+  const int overflow_bits = std::max(0, src.width + c.a.shift - (c.width - 1));
+  return out_bits + (overflow_bits > 5 ? static_cast<double>(ceil_div(overflow_bits - 5, 5)) : 0.0);
+}
+}  // namespace
+
+std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int dsp_b_width) {
+  std::vector<LayerEstimate> layers(n.layers.size());
+  for (std::size_t k = 0; k < n.layers.size(); ++k) {
+    const auto& l = n.layers[k];
+    layers[k].index = static_cast<int>(k);
+    layers[k].n_in = l.n_in;
+    layers[k].n_out = l.n_out;
+    layers[k].latency_cycles = l.output_stage - l.first_stage;
+    layers[k].ii = 1;
+    for (std::size_t o = 0; o < l.outputs.size(); ++o)
+      layers[k].live_neurons += l.outputs[o] != netlist::no_node && !l.constant_output[o];
+  }
+  // Per register bit: is it a real flip-flop, its flip-flop predecessor in a possible SRL chain.
+  const std::size_t nbits = n.bits.size();
+  std::vector<std::int32_t> prev(nbits, -1);
+  std::vector<std::uint8_t> is_ff(nbits, 0), has_next(nbits, 0);
+  std::vector<std::int32_t> ff_layer(nbits, 0);
+  for (std::size_t id = 0; id < n.nodes.size(); ++id) {
+    const Node& node = n.nodes[id];
+    if (node.layer < 0) continue;
+    LayerEstimate& le = layers[static_cast<std::size_t>(node.layer)];
+    switch (node.kind) {
+      case NodeKind::add:
+      case NodeKind::sub:
+        ++le.adders;
+        le.lut += node.adder.new_pairs;
+        le.carry += static_cast<double>(ceil_div(node.adder.live_bits, 4));
+        break;
+      case NodeKind::cast: le.lut += cast_luts(n, node); break;
+      case NodeKind::multiply: {
+        const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
+        const int wc = netlist::signed_width(node.value, node.value);
+        const int wa = std::max(x.width, wc), wb = std::min(x.width, wc);
+        if (node.width >= 9 && wa >= 2 && wb >= 2) {
+          le.dsp += static_cast<double>(ceil_div(wa, dsp_a_width) * ceil_div(wb, dsp_b_width));
+        } else {
+          le.lut += static_cast<double>((netlist::csd_weight(node.value) - 1) * node.width);
+        }
+        break;
+      }
+      case NodeKind::reg: {
+        const Node& src = n.nodes[static_cast<std::size_t>(node.a.node)];
+        const bool reset = src.kind == NodeKind::relu;  // ReLU = synchronous reset: no SRL
+        for (int j = 0; j < node.width; ++j) {
+          const BitOrigin& o = n.bits[node.first_bit + static_cast<std::uint32_t>(j)];
+          if (o.kind != BitOrigin::Kind::signal || o.node != static_cast<NodeId>(id) || o.bit != j) continue;
+          const std::uint32_t self = node.first_bit + static_cast<std::uint32_t>(j);
+          is_ff[self] = reset ? 2 : 1;
+          ff_layer[self] = node.layer;
+          le.ff += 1;
+          const BitOrigin& d = n.bits[src.first_bit + static_cast<std::uint32_t>(j)];
+          if (reset || d.kind != BitOrigin::Kind::signal || d.inverted) continue;
+          const std::uint32_t p = n.bit_index(d.node, d.bit);
+          if (is_ff[p] == 1 && n.fanout[p] == 1) {
+            prev[self] = static_cast<std::int32_t>(p);
+            has_next[p] = 1;
+          }
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  // SRL chains: walk back from every chain end (a flip-flop with no single-fanout successor).
+  for (std::size_t b = 0; b < nbits; ++b) {
+    if (is_ff[b] != 1 || has_next[b]) continue;
+    int length = 1;
+    for (std::int32_t p = prev[b]; p >= 0; p = prev[static_cast<std::size_t>(p)]) ++length;
+    if (length < 3) continue;
+    LayerEstimate& le = layers[static_cast<std::size_t>(ff_layer[b])];
+    le.ff -= length;
+    le.srl += static_cast<double>(ceil_div(length, 16));
+  }
+  return layers;
+}
+
+}  // namespace nas4ml::estimate
