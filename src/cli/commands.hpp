@@ -7,4 +7,6 @@ namespace nas4ml::cli {
 // (Add new commands here and in main.cpp's list.)
 /// `nas4ml data inspect <dataset.json>`: reads a data set and prints its summary (src/cli/data_command.cpp).
 void add_data_command(CLI::App& app, CommandTable& table);
+/// `nas4ml validate <experiment.json>`: checks an experiment file (src/cli/validate_command.cpp).
+void add_validate_command(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   cli::CommandTable table;
   // Subcommands, in the order --help lists them.
   cli::add_data_command(app, table);
+  cli::add_validate_command(app, table);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,162 @@
+#pragma once
+/// \file The experiment file (experiments/*.json, documented field by field in docs/config.md):
+/// everything one campaign reads — dataset spec, search space, objectives with directions,
+/// constraints, device and estimator flavor, search budget, per-candidate training budget,
+/// synthesis schedule, seed and threads.
+///
+/// load_experiment() reads the file through JsonView and validates all of it (unknown keys with
+/// the nearest valid key, types, ranges, missing fields and files, objective and constraint
+/// metrics, the device) before anything runs; every problem is a ConfigError
+///   <file>:<json-path>: <what>, expected <x>, got <y>
+/// to_json() gives the canonical form (every default filled in) and experiment_hash() its
+/// SHA-256, which names the experiment in a campaign's manifest.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nas4ml/core/json.hpp"
+
+namespace nas4ml::campaign {
+
+/// Whether an objective is to be made small or large.
+enum class Direction { minimize, maximize };
+
+/// "minimize" or "maximize".
+std::string_view to_string(Direction direction) noexcept;
+
+/// Every metric a candidate evaluation reports and an objective or constraint may name:
+/// accuracy, auc, lut, ff, dsp, bram, latency_ns, latency_cycles, ii, bops, ebops,
+/// max_utilization (units and meaning in docs/config.md).
+const std::vector<std::string>& metric_names();
+
+/// The direction that makes sense for `metric`: maximize for accuracy and auc, minimize for
+/// every cost. Precondition: `metric` is one of metric_names().
+Direction natural_direction(std::string_view metric);
+
+/// The device resources a `max_fraction_of_device` constraint may bound: lut, ff, dsp, bram.
+const std::vector<std::string>& device_resource_names();
+
+/// One objective of the multi-objective search.
+struct Objective {
+  std::string metric;                       ///< one of metric_names()
+  Direction direction = Direction::minimize;
+};
+
+/// How a constraint bounds its metric.
+enum class ConstraintOp {
+  max,                     ///< metric <= value
+  min,                     ///< metric >= value
+  max_fraction_of_device,  ///< metric <= value * the device's total of that resource
+};
+
+/// The JSON key of an operator: "max", "min", "max_fraction_of_device".
+std::string_view to_string(ConstraintOp op) noexcept;
+
+/// One feasibility constraint (NSGA-II's constrained domination uses the violation).
+struct Constraint {
+  std::string metric;  ///< one of metric_names()
+  ConstraintOp op = ConstraintOp::max;
+  double value = 0.0;  ///< the bound, in the metric's unit (a fraction for max_fraction_of_device)
+};
+
+/// Target device and how candidates are costed.
+struct HardwareConfig {
+  std::string device;                      ///< part name, e.g. "xcvu9p": estimators/<vendor>/<device>.json
+  std::string estimator = "rtl";           ///< estimator flavor: rtl or hls
+  double clock_ns = 5.0;                   ///< target clock period in ns (200 MHz)
+  bool use_dsp = false;                    ///< products as DSP multiplies instead of CSD shift-adds in LUTs
+  std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
+};
+
+/// The optimizer and its budget: exactly one of generations and max_evaluations is set.
+struct SearchConfig {
+  std::string algorithm = "nsga2";              ///< the only one so far (Deb et al. 2002)
+  int population = 32;                          ///< candidates per generation
+  std::optional<int> generations;               ///< stop after this many generations
+  std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
+};
+
+/// The budget one candidate gets for training.
+struct TrainingBudget {
+  int max_epochs = 50;                      ///< caps the epochs the search space decodes to
+  double timeout_seconds = 300.0;           ///< wall clock per candidate; over it the candidate fails
+  std::string metrics_split = "validation"; ///< split the accuracy/auc objectives are measured on
+};
+
+/// When real synthesis checks and recalibrates the estimator.
+struct SynthesisSchedule {
+  bool enabled = true;             ///< false: no synthesis at all (estimates only)
+  std::string backend = "yosys";   ///< synthesis tool
+  int every_generations = 5;       ///< K: synthesize after every K-th generation
+  int top_n = 3;                   ///< N: how many members of the current front each time
+  double timeout_seconds = 600.0;  ///< wall clock per synthesis run; over it the run is a failure
+  int memory_limit_mb = 4096;      ///< address-space limit of one tool process, MiB
+  int jobs = 1;                    ///< synthesis processes running at the same time
+  bool recalibrate = true;         ///< refit the estimator's calibration after each round
+  int final_top_n = 5;             ///< front members synthesized at the end (0: none)
+  bool simulate = true;            ///< simulate emitted firmware against the golden model
+  int simulate_samples = 1000;     ///< test-split samples in each simulation
+};
+
+/// One experiment file, validated, with every default filled in.
+struct ExperimentConfig {
+  int version = 1;                         ///< schema version of the file
+  std::string name;                        ///< default: the file's stem; a safe folder name
+  std::string description;
+  std::string dataset;                     ///< dataset spec path as written
+  std::string search_space;                ///< search space path as written
+  std::vector<Objective> objectives;
+  std::vector<Constraint> constraints;
+  HardwareConfig hardware;
+  SearchConfig search;
+  TrainingBudget training;
+  SynthesisSchedule synthesis;
+  std::uint64_t seed = 1;                  ///< campaign seed of every Rng::stream
+  int threads = 0;                         ///< evaluation threads; 0 = all cores
+
+  // Where things are (resolved at load time, not part of to_json or the hash).
+  std::filesystem::path source_file;       ///< the experiment file
+  std::filesystem::path dataset_path;      ///< `dataset` resolved against the file's folder
+  std::filesystem::path search_space_path; ///< `search_space` resolved against the file's folder
+  std::filesystem::path estimators_dir;    ///< the estimators/ folder the device was found in
+};
+
+/// Options of load_experiment().
+struct LoadOptions {
+  /// The estimators/ folder holding <vendor>/<part>.json device files. Unset: the nearest
+  /// folder named `estimators` in the experiment file's folder or one of its parents.
+  std::optional<std::filesystem::path> estimators_dir;
+};
+
+/// Reads and validates an experiment file. Throws ConfigError on the first problem.
+ExperimentConfig load_experiment(const std::filesystem::path& file, const LoadOptions& options = {});
+
+/// Validates an already parsed experiment; `file` names it in messages and anchors relative paths.
+ExperimentConfig parse_experiment(const Json& document, const std::filesystem::path& file,
+                                  const LoadOptions& options = {});
+
+/// The canonical JSON of `config`: every field with its value or default, paths as written.
+/// Loading it again (from the same folder) gives the same config.
+Json to_json(const ExperimentConfig& config);
+
+/// Hex SHA-256 of the compact dump of to_json(config): the experiment's identity in manifests.
+std::string experiment_hash(const ExperimentConfig& config);
+
+/// One line for people: `dataset magic, 4 objectives (...), 2 constraints, device xcvu9p, ...`.
+std::string describe(const ExperimentConfig& config);
+
+/// The estimators/ folder used when none is given: the nearest `estimators` folder at or above
+/// `start` (a folder). Throws ConfigError (naming `file`) when there is none.
+std::filesystem::path find_estimators_dir(const std::filesystem::path& start, const std::string& file);
+
+/// Part names with a device file estimators_dir/<vendor>/<part>.json, sorted.
+std::vector<std::string> list_devices(const std::filesystem::path& estimators_dir);
+
+/// The device file of `device` under `estimators_dir`, if there is one.
+std::optional<std::filesystem::path> find_device_file(const std::filesystem::path& estimators_dir,
+                                                      std::string_view device);
+
+}  // namespace nas4ml::campaign

@@ -1,0 +1,512 @@
+#include "nas4ml/campaign/experiment_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace nas4ml::campaign {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kTopKeys = {"version",  "name",        "description", "dataset", "search_space",
+                                           "objectives", "constraints", "hardware",    "search",  "training",
+                                           "synthesis", "seed",        "threads"};
+const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
+const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
+const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp"};
+const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations"};
+const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
+const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
+                                                 "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
+                                                 "final_top_n", "simulate",    "simulate_samples"};
+
+constexpr int kSchemaVersion = 1;
+constexpr int kMaxThreads = 1024;
+
+std::string in_quotes(std::string_view s) {
+  std::string q;
+  q.reserve(s.size() + 2);
+  q += '"';
+  q += s;
+  q += '"';
+  return q;
+}
+
+std::string one_of(const std::vector<std::string>& choices) {
+  std::string s = "one of";
+  for (std::size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : " ") + choices[i];
+  return s;
+}
+
+/// "the nearest valid word" if one is close, otherwise the whole list.
+std::string nearest_or_list(const std::string& got, const std::vector<std::string>& choices) {
+  if (const auto near = nearest_word(got, choices)) return in_quotes(*near);
+  return one_of(choices);
+}
+
+/// The operator a mistaken constraint key most likely meant: symbols and long forms map by meaning
+/// ("<=" and "maximum" mean max, ">=" and "minimum" mean min, anything with "frac" or "percent"
+/// the device fraction); otherwise the nearest by spelling, or the whole list.
+std::string suggest_operator(const std::string& key) {
+  std::string k;
+  for (char ch : key) k += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  const auto has = [&](std::string_view part) { return k.find(part) != std::string::npos; };
+  if (has("frac") || has("percent") || has("%") || has("device")) return "\"max_fraction_of_device\"";
+  if (k == "<=" || k == "<" || k == "le" || k == "lt" || k.rfind("max", 0) == 0 || has("upper") || has("below"))
+    return "\"max\"";
+  if (k == ">=" || k == ">" || k == "ge" || k == "gt" || k.rfind("min", 0) == 0 || has("lower") || has("above"))
+    return "\"min\"";
+  if (k.size() >= 4)
+    if (const auto near = nearest_word(key, kOperators)) return "\"" + *near + "\"";
+  return one_of(kOperators);
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+/// A path field: a non-empty string naming an existing file, resolved against `base`.
+fs::path resolve_file(const JsonView& parent, std::string_view key, const fs::path& base, std::string_view what) {
+  const JsonView v = parent.at(key);
+  if (!v.json().is_string()) v.fail("wrong type", "a path (string) to " + std::string(what), describe_json(v.json()));
+  const std::string text = v.as_string();
+  if (text.empty()) v.fail("empty path", "a path to " + std::string(what), "\"\"");
+  fs::path p(text);
+  if (p.is_relative()) p = base / p;
+  p = p.lexically_normal();
+  std::error_code ec;
+  if (!fs::exists(p, ec))
+    v.fail("file not found", "an existing " + std::string(what) + " file",
+           in_quotes(text) + " (resolved to " + p.string() + ")");
+  if (!fs::is_regular_file(p, ec))
+    v.fail("not a file", "an existing " + std::string(what) + " file",
+           in_quotes(text) + " (resolved to " + p.string() + ", not a regular file)");
+  return p;
+}
+
+/// A run name becomes a folder name: keep it to a safe alphabet.
+bool safe_name(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s == "." || s == "..") return false;
+  const auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  };
+  return std::all_of(s.begin(), s.end(), ok) && s.front() != '.' && s.front() != '-';
+}
+
+constexpr std::string_view kNameRule = "1-64 letters, digits, '_', '-' or '.', not starting with '.' or '-'";
+
+std::uint64_t parse_seed(const JsonView& v) {
+  const Json& j = v.json();
+  const std::string expected = "a non-negative integer (at most 18446744073709551615)";
+  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  if (j.is_number_integer()) v.fail("value out of range", expected, describe_json(j));  // negative
+  if (j.is_number_float()) {
+    const double d = j.get<double>();
+    if (d >= 0 && d == static_cast<double>(static_cast<std::uint64_t>(d)) && d < 1.8446744073709552e19)
+      return static_cast<std::uint64_t>(d);
+    v.fail(d < 0 ? "value out of range" : "wrong type", expected, describe_json(j));
+  }
+  v.fail("wrong type", expected, describe_json(j));
+}
+
+int parse_threads(const JsonView& v) {
+  const Json& j = v.json();
+  const std::string expected = fmt::format("an integer in [0, {}] (0 = all cores)", kMaxThreads);
+  if (!j.is_number()) v.fail("wrong type", expected, describe_json(j));
+  const double d = j.get<double>();
+  if (std::floor(d) != d) v.fail("wrong type", expected, describe_json(j));
+  if (d < 0 || d > kMaxThreads) v.fail("value out of range", expected, describe_json(j));
+  return static_cast<int>(d);
+}
+
+void parse_objectives(const JsonView& root, ExperimentConfig& c) {
+  const JsonView list = root.at("objectives");
+  list.require_array("an array of objectives like [\"accuracy\", {\"metric\": \"lut\", \"direction\": \"minimize\"}]");
+  if (list.size() == 0) list.fail("no objectives", "at least one objective", "an empty array");
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const JsonView o = list.at(i);
+    std::optional<JsonView> metric_view, direction_view;
+    if (o.json().is_string()) {
+      metric_view = o;
+    } else if (o.json().is_object()) {
+      o.check_keys(kObjectiveKeys);
+      metric_view = o.at("metric");
+      if (o.has("direction")) direction_view = o.at("direction");
+    } else {
+      o.fail("wrong type", "a metric name or {\"metric\": ..., \"direction\": ...}", describe_json(o.json()));
+    }
+    const std::string metric = metric_view->as_string();
+    if (!contains(metric_names(), metric))
+      metric_view->fail("unknown objective metric", nearest_or_list(metric, metric_names()), in_quotes(metric));
+    for (std::size_t k = 0; k < c.objectives.size(); ++k)
+      if (c.objectives[k].metric == metric)
+        metric_view->fail("duplicated objective", "each metric at most once",
+                          in_quotes(metric) + " again (first at " + paths[k] + ")");
+    const Direction natural = natural_direction(metric);
+    Direction direction = natural;
+    if (direction_view) {
+      const std::string d = direction_view->as_string();
+      if (d != "minimize" && d != "maximize")
+        direction_view->fail("invalid direction", nearest_or_list(d, {"minimize", "maximize"}), in_quotes(d));
+      direction = d == "minimize" ? Direction::minimize : Direction::maximize;
+      if (direction != natural)
+        direction_view->fail("direction contradicts the metric " + metric, in_quotes(to_string(natural)), in_quotes(d));
+    }
+    c.objectives.push_back({metric, direction});
+    paths.push_back(o.path());
+  }
+}
+
+void parse_constraints(const JsonView& root, ExperimentConfig& c) {
+  if (!root.has("constraints")) return;
+  const JsonView list = root.at("constraints");
+  list.require_array("an array of constraints like [{\"metric\": \"latency_ns\", \"max\": 50}]");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const JsonView e = list.at(i);
+    e.require_object("a constraint like {\"metric\": \"latency_ns\", \"max\": 50}");
+    std::vector<std::string> ops;
+    for (const auto& [key, value] : e.json().items()) {
+      if (key == "metric") continue;
+      if (!contains(kOperators, key))
+        throw ConfigError(e.file(), json_child_path(e.path(), key), "unknown constraint operator",
+                          suggest_operator(key), in_quotes(key));
+      ops.push_back(key);
+    }
+    const JsonView metric_view = e.at("metric");
+    const std::string metric = metric_view.as_string();
+    if (!contains(metric_names(), metric))
+      metric_view.fail("unknown constraint metric", nearest_or_list(metric, metric_names()), in_quotes(metric));
+    if (ops.empty()) e.fail("constraint without a bound", one_of(kOperators), "none");
+    if (ops.size() > 1)
+      e.fail("constraint with several bounds", "exactly " + one_of(kOperators),
+             fmt::format("{} and {}", ops[0], ops[1]));
+    const JsonView bound = e.at(ops[0]);
+    Constraint k;
+    k.metric = metric;
+    if (ops[0] == "max_fraction_of_device") {
+      k.op = ConstraintOp::max_fraction_of_device;
+      if (!contains(device_resource_names(), metric))
+        bound.fail("max_fraction_of_device bounds a device resource only", "metric lut, ff, dsp or bram",
+                   in_quotes(metric));
+      k.value = bound.as_number(0.0, 1.0);
+      if (k.value <= 0.0) bound.fail("value out of range", "a fraction in (0, 1]", describe_json(bound.json()));
+    } else {
+      k.op = ops[0] == "max" ? ConstraintOp::max : ConstraintOp::min;
+      const bool fraction = metric == "accuracy" || metric == "auc";
+      k.value = fraction ? bound.as_number(0.0, 1.0) : bound.as_number(0.0, 1e18);
+    }
+    for (const auto& other : c.constraints)
+      if (other.metric == k.metric && other.op == k.op)
+        e.fail("duplicated constraint", "each metric and operator at most once",
+               fmt::format("{} {} again", metric, to_string(k.op)));
+    c.constraints.push_back(k);
+  }
+}
+
+void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions& options) {
+  const JsonView h = root.at("hardware");
+  h.require_object("an object like {\"device\": \"xcvu9p\", \"estimator\": \"rtl\"}");
+  h.check_keys(kHardwareKeys);
+  const JsonView device_view = h.at("device");
+  c.hardware.device = device_view.as_string();
+  c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, c.hardware.estimator);
+  c.hardware.clock_ns = h.get_number("clock_ns", 0.01, 1000.0, c.hardware.clock_ns);
+  c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
+
+  if (options.estimators_dir) {
+    std::error_code ec;
+    if (!fs::is_directory(*options.estimators_dir, ec))
+      throw ConfigError(options.estimators_dir->string(), "", "estimators folder not found",
+                        "a folder of <vendor>/<part>.json device files", "no such folder");
+    c.estimators_dir = fs::absolute(*options.estimators_dir).lexically_normal();
+  } else {
+    c.estimators_dir = find_estimators_dir(fs::absolute(c.source_file).parent_path(), h.file());
+  }
+  if (const auto file = find_device_file(c.estimators_dir, c.hardware.device)) {
+    c.hardware.device_file = *file;
+    return;
+  }
+  const auto devices = list_devices(c.estimators_dir);
+  const std::string where =
+      fmt::format("unknown device (no {}/<vendor>/{}.json)", c.estimators_dir.string(), c.hardware.device);
+  if (devices.empty())
+    device_view.fail(where, "a part with a device file; that folder has none yet", in_quotes(c.hardware.device));
+  device_view.fail(where, nearest_or_list(c.hardware.device, devices), in_quotes(c.hardware.device));
+}
+
+void parse_search(const JsonView& root, ExperimentConfig& c) {
+  const JsonView s = root.at("search");
+  s.require_object("an object like {\"population\": 32, \"generations\": 10}");
+  s.check_keys(kSearchKeys);
+  auto& r = c.search;
+  r.algorithm = s.get_choice("algorithm", {"nsga2"}, r.algorithm);
+  r.population = static_cast<int>(s.get_int("population", 2, 100000, r.population));
+  const bool g = s.has("generations"), m = s.has("max_evaluations");
+  if (g && m)
+    s.fail("both generations and max_evaluations given", "exactly one of them", "both");
+  if (!g && !m)
+    s.fail("no search budget", "\"generations\" or \"max_evaluations\"", "neither");
+  if (g) r.generations = static_cast<int>(s.get_int("generations", 1, 1000000));
+  if (m) {
+    r.max_evaluations = s.get_int("max_evaluations", 1, 1000000000000LL);
+    if (*r.max_evaluations < r.population)
+      s.at("max_evaluations")
+          .fail("budget smaller than one generation", fmt::format("at least the population, {}", r.population),
+                std::to_string(*r.max_evaluations));
+  }
+}
+
+void parse_training(const JsonView& root, ExperimentConfig& c) {
+  if (!root.has("training")) return;
+  const JsonView t = root.at("training");
+  t.require_object("an object like {\"max_epochs\": 20, \"timeout_seconds\": 120}");
+  t.check_keys(kTrainingKeys);
+  auto& r = c.training;
+  r.max_epochs = static_cast<int>(t.get_int("max_epochs", 1, 100000, r.max_epochs));
+  r.timeout_seconds = t.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);
+  r.metrics_split = t.get_choice("metrics_split", {"validation", "test"}, r.metrics_split);
+}
+
+void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
+  if (!root.has("synthesis")) return;
+  const JsonView s = root.at("synthesis");
+  s.require_object("an object like {\"every_generations\": 5, \"top_n\": 3}");
+  s.check_keys(kSynthesisKeys);
+  auto& r = c.synthesis;
+  r.enabled = s.get_bool("enabled", r.enabled);
+  r.backend = s.get_choice("backend", {"yosys"}, r.backend);
+  r.every_generations = static_cast<int>(s.get_int("every_generations", 1, 1000000, r.every_generations));
+  r.top_n = static_cast<int>(s.get_int("top_n", 1, 100000, r.top_n));
+  r.timeout_seconds = s.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);
+  r.memory_limit_mb = static_cast<int>(s.get_int("memory_limit_mb", 64, 4194304, r.memory_limit_mb));
+  r.jobs = static_cast<int>(s.get_int("jobs", 1, 256, r.jobs));
+  r.recalibrate = s.get_bool("recalibrate", r.recalibrate);
+  r.final_top_n = static_cast<int>(s.get_int("final_top_n", 0, 100000, r.final_top_n));
+  r.simulate = s.get_bool("simulate", r.simulate);
+  r.simulate_samples = static_cast<int>(s.get_int("simulate_samples", 1, 10000000, r.simulate_samples));
+  if (r.top_n > c.search.population)
+    s.at("top_n").fail("more than a front can hold",
+                       fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
+}
+
+std::string format_number(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+std::string_view to_string(Direction direction) noexcept {
+  return direction == Direction::maximize ? "maximize" : "minimize";
+}
+
+std::string_view to_string(ConstraintOp op) noexcept {
+  switch (op) {
+    case ConstraintOp::max: return "max";
+    case ConstraintOp::min: return "min";
+    case ConstraintOp::max_fraction_of_device: return "max_fraction_of_device";
+  }
+  return "max";
+}
+
+const std::vector<std::string>& metric_names() {
+  static const std::vector<std::string> names = {"accuracy", "auc",       "lut", "ff",  "dsp",   "bram",
+                                                 "latency_ns", "latency_cycles", "ii",  "bops", "ebops",
+                                                 "max_utilization"};
+  return names;
+}
+
+Direction natural_direction(std::string_view metric) {
+  NAS4ML_ASSERT(contains(metric_names(), metric), "natural_direction of an unknown metric");
+  return metric == "accuracy" || metric == "auc" ? Direction::maximize : Direction::minimize;
+}
+
+const std::vector<std::string>& device_resource_names() {
+  static const std::vector<std::string> names = {"lut", "ff", "dsp", "bram"};
+  return names;
+}
+
+fs::path find_estimators_dir(const fs::path& start, const std::string& file) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start).lexically_normal();
+  while (true) {
+    const fs::path candidate = dir / "estimators";
+    if (fs::is_directory(candidate, ec)) return candidate;
+    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
+    dir = dir.parent_path();
+  }
+  throw ConfigError(file, "$.hardware.device", "no estimators folder found",
+                    "an estimators/<vendor>/<part>.json folder at or above the experiment's folder, or "
+                    "--estimators DIR",
+                    "none above " + fs::absolute(start).lexically_normal().string());
+}
+
+std::vector<std::string> list_devices(const fs::path& estimators_dir) {
+  std::vector<std::string> devices;
+  std::error_code ec;
+  for (fs::directory_iterator vendor(estimators_dir, ec), end; !ec && vendor != end; vendor.increment(ec)) {
+    if (!vendor->is_directory(ec)) continue;
+    for (fs::directory_iterator part(vendor->path(), ec); !ec && part != end; part.increment(ec))
+      if (part->is_regular_file(ec) && part->path().extension() == ".json")
+        devices.push_back(part->path().stem().string());
+  }
+  std::sort(devices.begin(), devices.end());
+  devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
+  return devices;
+}
+
+std::optional<fs::path> find_device_file(const fs::path& estimators_dir, std::string_view device) {
+  if (device.empty() || device.find('/') != std::string_view::npos || device.find('\\') != std::string_view::npos ||
+      device == "." || device == "..")
+    return std::nullopt;
+  std::error_code ec;
+  std::vector<fs::path> hits;
+  for (fs::directory_iterator vendor(estimators_dir, ec), end; !ec && vendor != end; vendor.increment(ec)) {
+    if (!vendor->is_directory(ec)) continue;
+    const fs::path p = vendor->path() / (std::string(device) + ".json");
+    if (fs::is_regular_file(p, ec)) hits.push_back(p);
+  }
+  if (hits.empty()) return std::nullopt;
+  std::sort(hits.begin(), hits.end());  // the same answer whatever the directory order
+  return hits.front();
+}
+
+ExperimentConfig parse_experiment(const Json& document, const fs::path& file, const LoadOptions& options) {
+  const JsonView root(document, file.string());
+  root.require_object("an experiment object");
+  root.check_keys(kTopKeys);
+
+  ExperimentConfig c;
+  c.source_file = file;
+  const fs::path base = fs::absolute(file).parent_path();
+
+  c.version = static_cast<int>(root.get_int("version", 0, std::numeric_limits<int>::max(), kSchemaVersion));
+  if (c.version != kSchemaVersion)
+    root.at("version").fail("unsupported experiment version", std::to_string(kSchemaVersion),
+                            std::to_string(c.version));
+  if (root.has("name")) {
+    c.name = root.get_string("name");
+    if (!safe_name(c.name)) root.at("name").fail("invalid name", std::string(kNameRule), in_quotes(c.name));
+  } else {
+    c.name = file.stem().string();
+    if (!safe_name(c.name))
+      throw ConfigError(file.string(), "$.name",
+                        "the file name is not a usable run name; give a \"name\"", std::string(kNameRule),
+                        in_quotes(c.name));
+  }
+  c.description = root.get_string("description", "");
+
+  c.dataset_path = resolve_file(root, "dataset", base, "dataset spec");
+  c.dataset = root.get_string("dataset");
+  c.search_space_path = resolve_file(root, "search_space", base, "search space");
+  c.search_space = root.get_string("search_space");
+
+  parse_objectives(root, c);
+  parse_constraints(root, c);
+  parse_hardware(root, c, options);
+  parse_search(root, c);
+  parse_training(root, c);
+  parse_synthesis(root, c);
+  if (root.has("seed")) c.seed = parse_seed(root.at("seed"));
+  if (root.has("threads")) c.threads = parse_threads(root.at("threads"));
+  return c;
+}
+
+ExperimentConfig load_experiment(const fs::path& file, const LoadOptions& options) {
+  return parse_experiment(load_json_file(file), file, options);
+}
+
+Json to_json(const ExperimentConfig& c) {
+  Json j = Json::object();
+  j["version"] = c.version;
+  j["name"] = c.name;
+  j["description"] = c.description;
+  j["dataset"] = c.dataset;
+  j["search_space"] = c.search_space;
+  j["objectives"] = Json::array();
+  for (const auto& o : c.objectives)
+    j["objectives"].push_back({{"metric", o.metric}, {"direction", std::string(to_string(o.direction))}});
+  j["constraints"] = Json::array();
+  for (const auto& k : c.constraints)
+    j["constraints"].push_back({{"metric", k.metric}, {std::string(to_string(k.op)), k.value}});
+  j["hardware"] = {{"device", c.hardware.device},
+                   {"estimator", c.hardware.estimator},
+                   {"clock_ns", c.hardware.clock_ns},
+                   {"use_dsp", c.hardware.use_dsp}};
+  Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
+  if (c.search.generations) search["generations"] = *c.search.generations;
+  if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;
+  j["search"] = search;
+  j["training"] = {{"max_epochs", c.training.max_epochs},
+                   {"timeout_seconds", c.training.timeout_seconds},
+                   {"metrics_split", c.training.metrics_split}};
+  const auto& s = c.synthesis;
+  j["synthesis"] = {{"enabled", s.enabled},
+                    {"backend", s.backend},
+                    {"every_generations", s.every_generations},
+                    {"top_n", s.top_n},
+                    {"timeout_seconds", s.timeout_seconds},
+                    {"memory_limit_mb", s.memory_limit_mb},
+                    {"jobs", s.jobs},
+                    {"recalibrate", s.recalibrate},
+                    {"final_top_n", s.final_top_n},
+                    {"simulate", s.simulate},
+                    {"simulate_samples", s.simulate_samples}};
+  j["seed"] = c.seed;
+  j["threads"] = c.threads;
+  return j;
+}
+
+std::string experiment_hash(const ExperimentConfig& config) {
+  const std::string text = to_json(config).dump();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
+    throw InternalError("OpenSSL EVP_Digest(SHA-256) failed");
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+std::string describe(const ExperimentConfig& c) {
+  std::string objectives;
+  for (const auto& o : c.objectives)
+    objectives += fmt::format("{}{} {}", objectives.empty() ? "" : ", ", o.metric,
+                              o.direction == Direction::maximize ? "max" : "min");
+  std::string constraints;
+  for (const auto& k : c.constraints) {
+    std::string bound;
+    switch (k.op) {
+      case ConstraintOp::max: bound = "<= " + format_number(k.value); break;
+      case ConstraintOp::min: bound = ">= " + format_number(k.value); break;
+      case ConstraintOp::max_fraction_of_device:
+        bound = "<= " + format_number(k.value * 100.0) + "% of device";
+        break;
+    }
+    constraints += fmt::format("{}{} {}", constraints.empty() ? "" : ", ", k.metric, bound);
+  }
+  const std::string budget = c.search.generations
+                                 ? fmt::format("{} generations", *c.search.generations)
+                                 : fmt::format("at most {} evaluations", *c.search.max_evaluations);
+  const std::string synthesis =
+      c.synthesis.enabled ? fmt::format("synthesis ({}) of the top {} every {} generations, {} at the end",
+                                        c.synthesis.backend, c.synthesis.top_n, c.synthesis.every_generations,
+                                        c.synthesis.final_top_n)
+                          : std::string("no synthesis");
+  return fmt::format(
+      "dataset {}, {} objective{} ({}), {} constraint{}{}, device {} ({} estimator, {} ns clock), "
+      "population {}, {}, {}, seed {}, threads {}, hash {}",
+      c.dataset_path.stem().string(), c.objectives.size(), c.objectives.size() == 1 ? "" : "s", objectives,
+      c.constraints.size(), c.constraints.size() == 1 ? "" : "s",
+      constraints.empty() ? "" : " (" + constraints + ")", c.hardware.device, c.hardware.estimator,
+      format_number(c.hardware.clock_ns), c.search.population, budget, synthesis, c.seed,
+      c.threads == 0 ? std::string("all cores") : std::to_string(c.threads), experiment_hash(c).substr(0, 12));
+}
+
+}  // namespace nas4ml::campaign
