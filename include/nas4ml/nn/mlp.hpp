@@ -1,0 +1,99 @@
+#pragma once
+/// \file The trainable network: a dense ReLU MLP with a softmax cross-entropy loss, its
+/// fake-quantized forward pass (float32, for training), its backward pass with straight-through
+/// gradients, and an exact double-precision forward pass of the integer model (for evaluation).
+///
+/// Layout, chosen for speed (../shared/REFERENCE.md s.9: buffers allocated once, parameters and
+/// gradients in one flat array each, fused elementwise passes, contiguous batches): every
+/// layer's weights are a column-major n_out x n_in block of one flat float array, followed by its
+/// biases; activations are column-major (features x batch), so a batch of row-major samples is
+/// used in place. Kernels are Eigen GEMMs on maps of those arrays.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/nn/fake_quant.hpp"
+#include "nas4ml/nn/model_spec.hpp"
+#include "nas4ml/nn/quantized_model.hpp"
+
+namespace nas4ml::nn {
+
+class Mlp {
+ public:
+  /// `spec` must be resolved (n_inputs and the output units known). `max_batch` sizes the buffers.
+  /// `quantization_aware` false trains in plain float (the exact forward still quantizes).
+  Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware);
+
+  int n_layers() const noexcept { return static_cast<int>(sizes_.size()) - 1; }
+  int n_inputs() const noexcept { return sizes_.front(); }
+  int n_outputs() const noexcept { return sizes_.back(); }
+  int max_batch() const noexcept { return max_batch_; }
+  const ModelSpec& spec() const noexcept { return spec_; }
+
+  /// He-normal weights for ReLU layers, Glorot-uniform for the linear output layer, zero biases.
+  void initialize(Rng& rng);
+
+  /// Flat parameter, gradient and mask arrays (mask: 1 kept, 0 pruned; biases of pruned neurons
+  /// are masked too). Padding between blocks is zero and masked.
+  std::span<float> params() noexcept { return params_; }
+  std::span<const float> params() const noexcept { return params_; }
+  std::span<float> grads() noexcept { return grads_; }
+  std::span<float> mask() noexcept { return mask_; }
+  std::span<const float> mask() const noexcept { return mask_; }
+  /// Where layer k's weights (n_out * n_in, column-major) and biases start in the flat arrays.
+  std::size_t weight_offset(int k) const { return w_off_[static_cast<std::size_t>(k)]; }
+  std::size_t bias_offset(int k) const { return b_off_[static_cast<std::size_t>(k)]; }
+  /// Layer k's fake-quantized weights as used by the forward pass (valid after quantize_params()).
+  std::span<const float> quantized_params() const noexcept { return qparams_; }
+
+  /// Recomputes the quantized (and masked) parameters and the straight-through gradient factors
+  /// from params() and mask(). Call after every change to params or mask. When training
+  /// quantization-aware it first clamps each weight and bias into its format's range.
+  void quantize_params();
+
+  /// One forward + backward pass on `batch` samples (`x`: batch rows of n_inputs floats, already
+  /// input-quantized when training quantization-aware). Fills grads() with the gradient of the mean
+  /// loss plus l1 * sum|w| (masked, straight-through), plus, when training quantization-aware, a
+  /// range-keeping term that pulls pre-activations outside their result format's range back in
+  /// (the gradient of 0.5 * mean over samples of the squared distance to the range). Returns the
+  /// summed (not mean) cross-entropy.
+  double train_step(const float* x, const std::int32_t* y, int batch, double l1);
+
+  /// Float forward pass for monitoring: adds the summed loss and the number of correct argmax
+  /// predictions of `batch` samples.
+  void evaluate_float(const float* x, const std::int32_t* y, int batch, double& loss_sum, std::size_t& correct);
+
+  /// Exact forward pass of the integer model in double: `x` holds `rows` quantized inputs
+  /// (row-major, values on the input format's grid); writes row-major logits (rows x n_outputs),
+  /// the real values of the output layer's raw integers. Exact when every accumulator fits 53
+  /// bits (exact_in_double()); then it equals golden_forward() on to_quantized_model().
+  void forward_exact(const double* x, std::size_t rows, double* logits);
+  /// Whether forward_exact() is exact for this network's formats.
+  bool exact_in_double() const;
+
+  /// The integer model: weights quantize(w) (0 where pruned), biases quantize(b), formats from the
+  /// spec; training metadata and preprocessing are left for the caller.
+  QuantizedModel to_quantized_model() const;
+
+ private:
+  void forward_float(int batch, bool keep_gates);
+
+  ModelSpec spec_;
+  bool qat_;
+  int max_batch_;
+  std::vector<int> sizes_;  // n_inputs, units of each layer
+  std::vector<std::size_t> w_off_, b_off_;
+  std::vector<float> params_, grads_, mask_, qparams_, gmul_;
+  std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
+  const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)
+  std::vector<Eigen::MatrixXf> act_, gate_, pull_, delta_;  // act_[k+1], gate_[k+1], delta_[k+1]: layer k
+  Eigen::MatrixXf probs_;
+  // Exact evaluation (double), allocated on first use.
+  std::vector<double> qparams_d_;
+  std::vector<Eigen::MatrixXd> act_d_;
+};
+
+}  // namespace nas4ml::nn

@@ -1,0 +1,65 @@
+#pragma once
+/// \file Training one candidate: quantization-aware training with magnitude pruning (QAP) of a
+/// ModelSpec on a LoadedDataset, ending in a QuantizedModel whose metrics are those of the integer
+/// model. Single-threaded by design (a search trains many candidates at once, one per thread), so
+/// the same seed gives bit-identical weights whatever the thread count.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nas4ml/data/dataset.hpp"
+#include "nas4ml/nn/metrics.hpp"
+#include "nas4ml/nn/model_spec.hpp"
+#include "nas4ml/nn/quantized_model.hpp"
+
+namespace nas4ml::nn {
+
+/// What one epoch did (also the per-epoch progress line of `nas4ml train`).
+struct EpochReport {
+  int epoch = 0;                 ///< 1-based
+  int epochs = 0;                ///< planned
+  double train_loss = 0.0;       ///< mean over the epoch's batches (float32 fake-quantized forward)
+  double val_loss = 0.0;         ///< float32 fake-quantized forward on the validation split
+  double val_accuracy = 0.0;
+  double sparsity = 0.0;         ///< fraction of pruned weights over all layers
+  double learning_rate = 0.0;    ///< at the epoch's last step
+  double samples_per_second = 0.0;  ///< training samples this epoch / epoch wall time (incl. validation)
+};
+
+/// Everything train_model() needs besides the spec and the data.
+struct TrainOptions {
+  std::uint64_t seed = 1;        ///< with generation/index, selects the Rng streams
+  std::uint64_t generation = 0;
+  std::uint64_t index = 0;
+  int epochs = 0;                ///< > 0 overrides spec.training.epochs
+  std::string spec_source = "model spec";  ///< file name used in ConfigErrors
+  bool evaluate_train = true;    ///< exact metrics on the training split too
+  std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
+};
+
+/// The outcome of training one candidate. A diverging run is ok = false with a reason, never an
+/// exception.
+struct TrainResult {
+  bool ok = false;
+  std::string failure;           ///< why it failed (empty when ok)
+  QuantizedModel model;          ///< with `training` metadata (seed, epochs, metrics, data checksums, ...)
+  Metrics train, validation, test;  ///< of the integer model (exact)
+  int epochs_run = 0;
+  int best_epoch = 0;            ///< epoch whose weights were kept (early stopping), 1-based
+  bool early_stopped = false;
+  std::vector<EpochReport> history;
+  double train_seconds = 0.0;    ///< wall time of the training loop (incl. pruning and validation)
+  std::uint64_t samples_trained = 0;
+  double samples_per_second = 0.0;  ///< samples_trained / train_seconds
+};
+
+/// Trains `spec` on `data`. Model spec problems that only show with the data (input or class
+/// count mismatch) are ConfigErrors naming options.spec_source; an empty training split is a
+/// DataError.
+TrainResult train_model(const ModelSpec& spec, const data::LoadedDataset& data, const TrainOptions& options = {});
+
+/// Exact metrics of an integer model on a split (golden int64 inference on the quantized inputs).
+Metrics evaluate_model(const QuantizedModel& model, const data::Split& split);
+
+}  // namespace nas4ml::nn

@@ -1,0 +1,311 @@
+#include "nas4ml/nn/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/nn/golden_inference.hpp"
+#include "nas4ml/nn/mlp.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/optimizer.hpp"
+#include "nas4ml/nn/pruning.hpp"
+
+namespace nas4ml::nn {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Features quantized to the input format, as floats (exact for widths <= 24), row-major.
+std::vector<float> quantized_features(const data::FeatureMatrix& x, const FixedFormat& f) {
+  std::vector<float> out(static_cast<std::size_t>(x.size()));
+  const double lsb = f.lsb();
+  const float* src = x.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(static_cast<double>(quantize(src[i], f)) * lsb);
+  return out;
+}
+
+std::vector<double> exact_features(const data::FeatureMatrix& x, const FixedFormat& f) {
+  std::vector<double> out(static_cast<std::size_t>(x.size()));
+  const float* src = x.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = to_real(quantize(src[i], f), f);
+  return out;
+}
+
+// Exact logits of the integer model on a split: the double forward when it is exact, else golden int64.
+Metrics exact_metrics(Mlp& mlp, const QuantizedModel& model, const data::Split& split, int n_classes) {
+  if (split.rows() == 0) return Metrics{};
+  std::vector<double> logits(split.rows() * static_cast<std::size_t>(n_classes));
+  if (mlp.exact_in_double()) {
+    const auto x = exact_features(split.x, model.input_format);
+    mlp.forward_exact(x.data(), split.rows(), logits.data());
+  } else {
+    const auto raw = golden_forward_batch(model, quantize_inputs(model, split.x));
+    const auto& f = model.layers.back().result_format;
+    for (std::size_t i = 0; i < raw.size(); ++i) logits[i] = to_real(raw[i], f);
+  }
+  return compute_metrics(logits, split.y, n_classes);
+}
+
+void check_split(const data::Split& s, const char* name, std::size_t n_features, std::size_t n_classes,
+                 const std::string& source) {
+  if (s.rows() > 0 && static_cast<std::size_t>(s.x.cols()) != n_features)
+    throw DataError(source, name, "split has the wrong number of features", std::to_string(n_features),
+                    std::to_string(s.x.cols()));
+  if (static_cast<std::size_t>(s.x.rows()) != s.rows())
+    throw DataError(source, name, "features and labels differ in length", std::to_string(s.x.rows()),
+                    std::to_string(s.rows()));
+  for (auto y : s.y)
+    if (y < 0 || static_cast<std::size_t>(y) >= n_classes)
+      throw DataError(source, name, "label outside the class list", fmt::format("0..{}", n_classes - 1),
+                      std::to_string(y));
+}
+}  // namespace
+
+Metrics evaluate_model(const QuantizedModel& model, const data::Split& split) {
+  std::vector<double> logits;
+  if (split.rows() > 0) {
+    const auto raw = golden_forward_batch(model, quantize_inputs(model, split.x));
+    const auto& f = model.layers.back().result_format;
+    logits.resize(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) logits[i] = to_real(raw[i], f);
+  }
+  return compute_metrics(logits, split.y, model.n_outputs());
+}
+
+TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& data, const TrainOptions& options) {
+  const std::string& source = options.spec_source;
+  const auto n_features = data.n_features() ? data.n_features() : static_cast<std::size_t>(data.train.x.cols());
+  const std::size_t n_classes = data.n_classes();
+  const ModelSpec spec =
+      resolve_model_spec(input_spec, static_cast<int>(n_features), static_cast<int>(n_classes), source);
+  validate_model_spec(spec, source);
+  const std::string data_source = data.spec_file.empty() ? data.name : data.spec_file;
+  if (data.train.rows() == 0) throw DataError(data_source, "train", "the training split is empty", "at least one row", "0 rows");
+  check_split(data.train, "train", n_features, n_classes, data_source);
+  check_split(data.validation, "validation", n_features, n_classes, data_source);
+  check_split(data.test, "test", n_features, n_classes, data_source);
+
+  const TrainingSpec& ts = spec.training;
+  const int epochs = options.epochs > 0 ? options.epochs : ts.epochs;
+  const std::size_t n_train = data.train.rows();
+  const int batch = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(ts.batch_size), n_train));
+  const bool qat = ts.quantization_aware;
+  const auto n_in = static_cast<std::size_t>(spec.n_inputs);
+
+  Mlp mlp(spec, batch, qat);
+  Rng init_rng = Rng::stream(options.seed, options.generation, options.index, "train.init");
+  Rng shuffle_rng = Rng::stream(options.seed, options.generation, options.index, "train.shuffle");
+  mlp.initialize(init_rng);
+  Optimizer optimizer(ts.optimizer, ts.momentum, mlp.params().size());
+
+  // Inputs as the training forward sees them: on the input format's grid when training QAT.
+  const std::vector<float> train_x = qat ? quantized_features(data.train.x, spec.input_format)
+                                         : std::vector<float>(data.train.x.data(), data.train.x.data() + data.train.x.size());
+  const std::vector<float> val_x = qat ? quantized_features(data.validation.x, spec.input_format)
+                                       : std::vector<float>(data.validation.x.data(), data.validation.x.data() + data.validation.x.size());
+
+  std::vector<PruningSchedule> schedules;
+  for (const auto& l : spec.layers) schedules.emplace_back(epochs, ts.prune_rounds, l.sparsity);
+  const int prune_done_epoch = schedules.front().final_epoch();  // same for every layer
+  std::size_t n_weights = 0;
+  for (int k = 0; k < mlp.n_layers(); ++k) n_weights += static_cast<std::size_t>(spec.layers[k].units) * (k == 0 ? n_in : static_cast<std::size_t>(spec.layers[k - 1].units));
+
+  auto apply_pruning = [&](int epoch) {
+    bool changed = false;
+    auto params = mlp.params();
+    auto mask = mlp.mask();
+    const auto q = mlp.quantized_params();
+    for (int k = 0; k < mlp.n_layers(); ++k) {
+      const double s = schedules[static_cast<std::size_t>(k)].target(epoch);
+      if (s <= 0.0) continue;
+      const int n_out = spec.layers[k].units;
+      const int lin = k == 0 ? spec.n_inputs : spec.layers[k - 1].units;
+      const std::size_t nw = static_cast<std::size_t>(n_out) * lin;
+      const std::size_t wo = mlp.weight_offset(k), bo = mlp.bias_offset(k);
+      const bool last = k + 1 == mlp.n_layers();
+      if (ts.structured_pruning && !last)
+        prune_neurons(q.subspan(wo, nw), params.subspan(wo, nw), n_out, lin, mask.subspan(wo, nw),
+                      mask.subspan(bo, static_cast<std::size_t>(n_out)),
+                      static_cast<int>(pruned_count(s, static_cast<std::size_t>(n_out))));
+      else
+        prune_weights(q.subspan(wo, nw), params.subspan(wo, nw), mask.subspan(wo, nw), pruned_count(s, nw));
+      changed = true;
+    }
+    if (changed) {
+      for (std::size_t i = 0; i < params.size(); ++i) params[i] *= mask[i];
+      mlp.quantize_params();
+    }
+  };
+  auto current_sparsity = [&]() {
+    std::size_t zeros = 0;
+    const auto mask = mlp.mask();
+    for (int k = 0; k < mlp.n_layers(); ++k) {
+      const int lin = k == 0 ? spec.n_inputs : spec.layers[k - 1].units;
+      const std::size_t nw = static_cast<std::size_t>(spec.layers[k].units) * lin;
+      for (std::size_t i = mlp.weight_offset(k); i < mlp.weight_offset(k) + nw; ++i) zeros += mask[i] == 0.0f;
+    }
+    return n_weights ? static_cast<double>(zeros) / static_cast<double>(n_weights) : 0.0;
+  };
+
+  TrainResult result;
+  std::vector<std::uint32_t> order(n_train);
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<float> xb(static_cast<std::size_t>(batch) * n_in);
+  std::vector<std::int32_t> yb(static_cast<std::size_t>(batch));
+  const long steps_per_epoch = static_cast<long>((n_train + static_cast<std::size_t>(batch) - 1) / static_cast<std::size_t>(batch));
+  const long total_steps = steps_per_epoch * epochs;
+  long step = 0;
+  double best_val = std::numeric_limits<double>::infinity();
+  std::vector<float> best_params, best_mask;
+  int since_best = 0;
+
+  const auto t_start = Clock::now();
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    const auto t_epoch = Clock::now();
+    apply_pruning(epoch);
+    shuffle_rng.shuffle(order.begin(), order.end());
+    double loss_sum = 0.0, lr = ts.learning_rate;
+    for (std::size_t start = 0; start < n_train; start += static_cast<std::size_t>(batch)) {
+      const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), n_train - start));
+      for (int j = 0; j < b; ++j) {
+        const std::uint32_t r = order[start + static_cast<std::size_t>(j)];
+        std::memcpy(xb.data() + static_cast<std::size_t>(j) * n_in, train_x.data() + static_cast<std::size_t>(r) * n_in,
+                    n_in * sizeof(float));
+        yb[static_cast<std::size_t>(j)] = data.train.y[r];
+      }
+      const double loss = mlp.train_step(xb.data(), yb.data(), b, ts.l1);
+      if (!std::isfinite(loss)) {
+        result.ok = false;
+        result.failure = fmt::format("diverged: the training loss became {} at epoch {}, step {}",
+                                     std::isnan(loss) ? "NaN" : "infinite", epoch + 1, step + 1);
+        result.epochs_run = epoch + 1;
+        result.train_seconds = seconds_since(t_start);
+        return result;
+      }
+      loss_sum += loss;
+      lr = learning_rate_at(ts, epoch, epochs, step, total_steps);
+      optimizer.step(mlp.params(), mlp.grads(), mlp.mask(), lr);
+      mlp.quantize_params();
+      ++step;
+    }
+    result.samples_trained += n_train;
+    // Validation pass (float32 fake-quantized forward) for monitoring and early stopping.
+    double val_loss = 0.0;
+    std::size_t val_correct = 0;
+    const std::size_t n_val = data.validation.rows();
+    for (std::size_t start = 0; start < n_val; start += static_cast<std::size_t>(batch)) {
+      const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), n_val - start));
+      mlp.evaluate_float(val_x.data() + start * n_in, data.validation.y.data() + start, b, val_loss, val_correct);
+    }
+    EpochReport rep;
+    rep.epoch = epoch + 1;
+    rep.epochs = epochs;
+    rep.train_loss = loss_sum / static_cast<double>(n_train);
+    rep.val_loss = n_val ? val_loss / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
+    rep.val_accuracy = n_val ? static_cast<double>(val_correct) / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
+    rep.sparsity = current_sparsity();
+    rep.learning_rate = lr;
+    rep.samples_per_second = static_cast<double>(n_train) / seconds_since(t_epoch);
+    result.history.push_back(rep);
+    result.epochs_run = epoch + 1;
+    if (options.on_epoch) options.on_epoch(rep);
+    if (n_val && !std::isfinite(rep.val_loss)) {
+      result.ok = false;
+      result.failure = fmt::format("diverged: the validation loss became {} at epoch {}",
+                                   std::isnan(rep.val_loss) ? "NaN" : "infinite", epoch + 1);
+      result.train_seconds = seconds_since(t_start);
+      return result;
+    }
+    // Early stopping, armed once the final sparsity is in place.
+    if (ts.patience > 0 && n_val && epoch >= prune_done_epoch) {
+      if (rep.val_loss < best_val) {
+        best_val = rep.val_loss;
+        best_params.assign(mlp.params().begin(), mlp.params().end());
+        best_mask.assign(mlp.mask().begin(), mlp.mask().end());
+        result.best_epoch = epoch + 1;
+        since_best = 0;
+      } else if (++since_best >= ts.patience) {
+        result.early_stopped = true;
+        break;
+      }
+    }
+  }
+  result.train_seconds = seconds_since(t_start);
+  result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(result.samples_trained) / result.train_seconds : 0.0;
+  if (!best_params.empty()) {
+    std::copy(best_params.begin(), best_params.end(), mlp.params().begin());
+    std::copy(best_mask.begin(), best_mask.end(), mlp.mask().begin());
+    mlp.quantize_params();
+  } else {
+    result.best_epoch = result.epochs_run;
+  }
+  // Make sure the final sparsity holds even when training stopped before the schedule ended.
+  apply_pruning(std::max(prune_done_epoch, epochs - 1));
+  for (float p : mlp.params())
+    if (!std::isfinite(p)) {
+      result.ok = false;
+      result.failure = "diverged: a weight became NaN or infinite";
+      return result;
+    }
+
+  QuantizedModel model = mlp.to_quantized_model();
+  model.feature_names = data.feature_names;
+  model.class_names = data.class_names;
+  model.input_offset = data.preprocessing.offset;
+  model.input_scale = data.preprocessing.scale;
+  const int c = static_cast<int>(n_classes);
+  if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c);
+  result.validation = exact_metrics(mlp, model, data.validation, c);
+  result.test = exact_metrics(mlp, model, data.test, c);
+
+  Json t;
+  t["seed"] = options.seed;
+  t["generation"] = options.generation;
+  t["index"] = options.index;
+  t["epochs_planned"] = epochs;
+  t["epochs_run"] = result.epochs_run;
+  t["best_epoch"] = result.best_epoch;
+  t["early_stopped"] = result.early_stopped;
+  t["early_stop_epoch"] = result.early_stopped ? Json(result.epochs_run) : Json(nullptr);
+  t["optimizer"] = ts.optimizer;
+  t["learning_rate"] = ts.learning_rate;
+  t["batch_size"] = batch;
+  t["schedule"] = ts.schedule;
+  t["l1"] = ts.l1;
+  t["prune_rounds"] = ts.prune_rounds;
+  t["structured_pruning"] = ts.structured_pruning;
+  t["quantization_aware"] = qat;
+  t["sparsity"] = current_sparsity();
+  Json d;
+  d["name"] = data.name;
+  d["spec_file"] = data.spec_file;
+  d["split_seed"] = data.split_seed;
+  d["rows"] = {{"train", data.train.rows()}, {"validation", data.validation.rows()}, {"test", data.test.rows()}};
+  d["preprocessing"] = data.preprocessing.method;
+  Json sources = Json::array();
+  for (const auto& s : data.sources) sources.push_back({{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}});
+  d["sources"] = sources;
+  t["data"] = d;
+  t["metrics"] = {{"train", options.evaluate_train ? result.train.to_json() : Json(nullptr)},
+                  {"validation", result.validation.to_json()},
+                  {"test", result.test.to_json()}};
+  t["throughput"] = {{"samples_trained", result.samples_trained},
+                     {"seconds", result.train_seconds},
+                     {"samples_per_second", result.samples_per_second}};
+  model.training = std::move(t);
+  result.model = std::move(model);
+  result.ok = true;
+  return result;
+}
+
+}  // namespace nas4ml::nn
