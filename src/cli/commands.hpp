@@ -9,4 +9,8 @@ namespace nas4ml::cli {
 void add_data_command(CLI::App& app, CommandTable& table);
 /// `nas4ml validate <experiment.json>`: checks an experiment file (src/cli/validate_command.cpp).
 void add_validate_command(CLI::App& app, CommandTable& table);
+/// `nas4ml moo-bench --problem zdt1 ...`: NSGA-II on a test problem (src/cli/moo_bench_command.cpp).
+void add_moo_bench_command(CLI::App& app, CommandTable& table);
+/// `nas4ml space check|sample <space.json>`: inspect a search space (src/cli/space_command.cpp).
+void add_space_command(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

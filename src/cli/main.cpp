@@ -37,6 +37,8 @@ int run(int argc, char** argv) {
   // Subcommands, in the order --help lists them.
   cli::add_data_command(app, table);
   cli::add_validate_command(app, table);
+  cli::add_moo_bench_command(app, table);
+  cli::add_space_command(app, table);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,145 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/space/operators.hpp"
+#include "nas4ml/space/search_space.hpp"
+#include "support/run_cli.hpp"
+
+using namespace nas4ml;
+using namespace nas4ml::space;
+
+namespace {
+SearchSpace jets() { return load_search_space(test::source_path("search_spaces/jet_mlp.json")); }
+}  // namespace
+
+TEST_CASE("operators always yield valid genomes (property test)", "[space][operators]") {
+  for (const char* file : {"jet_mlp.json", "image_mlp.json", "physics_binary.json"}) {
+    const SearchSpace s = load_search_space(test::source_path(std::string("search_spaces/") + file));
+    OperatorOptions o;
+    o.insert_probability = 0.3;
+    o.delete_probability = 0.3;
+    Rng rng(Rng::stream(5, 0, 0, file));
+    std::set<int> depths_seen, crossover_depths;
+    std::vector<Genes> pool;
+    for (int i = 0; i < 30; ++i) pool.push_back(random_genome(s, rng));
+    for (int t = 0; t < 3000; ++t) {
+      const Genes& a = pool[rng.below(pool.size())];
+      const Genes& b = pool[rng.below(pool.size())];
+      auto [c, d] = crossover(s, a, b, rng, o);
+      REQUIRE(check(s, c).empty());
+      REQUIRE(check(s, d).empty());
+      crossover_depths.insert(hidden_layers(s, c));
+      mutate(s, c, rng, o);
+      REQUIRE(check(s, c) == "");
+      depths_seen.insert(hidden_layers(s, c));
+      const nn::ModelSpec m = decode(s, c);
+      REQUIRE(static_cast<int>(m.layers.size()) == hidden_layers(s, c) + 1);
+      pool[rng.below(pool.size())] = c;
+    }
+    INFO(file);
+    CHECK(depths_seen == std::set<int>{s.min_hidden, s.min_hidden + 1, s.max_hidden});
+    CHECK(crossover_depths.size() == 3);
+  }
+}
+
+TEST_CASE("repair turns any vector into a valid canonical genome", "[space][operators]") {
+  const SearchSpace s = jets();
+  Rng rng(9);
+  for (int t = 0; t < 2000; ++t) {
+    Genes g(rng.below(120));
+    for (auto& x : g) x = static_cast<std::int32_t>(rng.below(40)) - 10;
+    repair(s, g);
+    REQUIRE(check(s, g).empty());
+    Genes again = g;
+    repair(s, again);
+    REQUIRE(again == g);  // repair is idempotent on valid genomes
+  }
+}
+
+TEST_CASE("genes without effect are canonicalized", "[space][operators]") {
+  const SearchSpace s = jets();
+  Rng rng(4);
+  Genes g = random_genome(s, rng);
+  // set every sparsity to 0: prune_rounds (choices 1, 2) then has no effect
+  const auto names = gene_names(s, hidden_layers(s, g));
+  std::size_t prune = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].ends_with(".sparsity")) g[i] = 0;
+    if (names[i] == "training.prune_rounds") prune = i;
+  }
+  g[prune] = 1;
+  CHECK_THAT(check(s, g), Catch::Contains("training.prune_rounds"));
+  repair(s, g);
+  CHECK(g[prune] == 0);
+  CHECK(check(s, g).empty());
+}
+
+TEST_CASE("mutation steps to neighbouring choices and resamples", "[space][operators]") {
+  const SearchSpace s = jets();
+  OperatorOptions step_only;
+  step_only.step_probability = 1.0;
+  step_only.gene_rate = 0.2;
+  step_only.insert_probability = 0.0;
+  step_only.delete_probability = 0.0;
+  Rng rng(12);
+  std::size_t changed = 0;
+  for (int t = 0; t < 500; ++t) {
+    Genes g = random_genome(s, rng);
+    const Genes before = g;
+    mutate(s, g, rng, step_only);
+    REQUIRE(g.size() == before.size());
+    Genes canon_before = before;
+    const auto names = gene_names(s, hidden_layers(s, g));
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      if (names[i].starts_with("training.prune") || names[i].starts_with("training.structured") ||
+          names[i] == "training.momentum")
+        continue;  // canonicalization may reset these
+      REQUIRE(std::abs(g[i] - before[i]) <= 1);
+      changed += g[i] != before[i];
+    }
+  }
+  CHECK(changed > 500);
+  // layer insertion and deletion change the depth by one
+  OperatorOptions layers_only;
+  layers_only.gene_rate = 0.0;
+  layers_only.insert_probability = 0.5;
+  layers_only.delete_probability = 0.5;
+  std::set<int> deltas;
+  for (int t = 0; t < 300; ++t) {
+    Genes g = random_genome(s, rng);
+    const int before = hidden_layers(s, g);
+    mutate(s, g, rng, layers_only);
+    deltas.insert(hidden_layers(s, g) - before);
+  }
+  CHECK(deltas == std::set<int>{-1, 0, 1});  // 0: insert at max depth or delete at min depth
+}
+
+TEST_CASE("operators are deterministic given the stream", "[space][operators]") {
+  const SearchSpace s = jets();
+  auto run = [&] {
+    Rng rng(77);
+    Genes a = random_genome(s, rng), b = random_genome(s, rng);
+    for (int t = 0; t < 50; ++t) {
+      auto [c, d] = crossover(s, a, b, rng);
+      mutate(s, c, rng);
+      mutate(s, d, rng);
+      a = c;
+      b = d;
+    }
+    return std::pair{a, b};
+  };
+  CHECK(run() == run());
+}
+
+TEST_CASE("operator probabilities are validated", "[space][operators]") {
+  OperatorOptions o;
+  o.step_probability = 1.5;
+  CHECK_THROWS_WITH(validate(o), Catch::Contains("space_operators.step_probability") && Catch::Contains("[0, 1]") &&
+                                     Catch::Contains("got 1.5"));
+  o = {};
+  o.insert_probability = 0.7;
+  o.delete_probability = 0.7;
+  CHECK_THROWS_AS(validate(o), ConfigError);
+}
