@@ -9,12 +9,17 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/data/dataset_spec.hpp"
+#include "nas4ml/space/search_space.hpp"
+
 namespace nas4ml::campaign {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"version",  "name",        "description", "dataset", "search_space",
+const std::vector<std::string> kTopKeys = {"version",  "name",        "description", "dataset", "dataset_source",
+                                           "search_space",
                                            "objectives", "constraints", "hardware",    "search",  "training",
                                            "synthesis", "seed",        "threads"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
@@ -297,6 +302,42 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
                        fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
 }
 
+/// Throws unless a data set with `features` features and `classes` classes (when known) fits the
+/// search space's inputs and outputs; `how` says where the counts come from.
+void check_fit(const ExperimentConfig& c, const space::SearchSpace& sp, std::optional<std::size_t> features,
+               std::optional<std::size_t> classes, std::string_view how) {
+  const std::string file = c.source_file.string();
+  if (classes && *classes != static_cast<std::size_t>(sp.outputs))
+    throw ConfigError(file, "$.search_space", "search space does not fit the data set",
+                      fmt::format("{} outputs, one per class of {} ({})", *classes, c.dataset, how),
+                      fmt::format("{} outputs in {}", sp.outputs, c.search_space));
+  if (features && !sp.accepts_inputs(static_cast<int>(*features))) {
+    const std::string got = sp.inputs_min == sp.inputs_max
+                                ? fmt::format("{} inputs in {}", sp.inputs_min, c.search_space)
+                                : fmt::format("{} to {} inputs in {}", sp.inputs_min, sp.inputs_max, c.search_space);
+    throw ConfigError(file, "$.search_space", "search space does not fit the data set",
+                      fmt::format("inputs for the {} features of {} ({})", *features, c.dataset, how), got);
+  }
+}
+
+/// Parses the dataset spec and the search space with their own validators and checks that they
+/// fit each other as far as the spec states the shape (without reading any data).
+void check_referenced_files(const JsonView& root, const ExperimentConfig& c) {
+  const data::DatasetSpec spec = data::load_dataset_spec(c.dataset_path);
+  const space::SearchSpace sp = space::load_search_space(c.search_space_path);
+  if (!c.dataset_source.empty() && spec.format != data::DataFormat::csv && spec.format != data::DataFormat::arff)
+    root.at("dataset_source")
+        .fail("a replacement data file needs a single-file dataset spec", "a CSV or ARFF dataset spec",
+              fmt::format("a {} spec ({})", data::format_name(spec.format), c.dataset));
+  std::optional<std::size_t> classes, features;
+  if (!spec.classes.empty()) classes = spec.classes.size();
+  if (!spec.feature_columns.empty())
+    features = spec.feature_columns.size();
+  else if (spec.format == data::DataFormat::csv && !spec.header && !spec.column_names.empty())
+    features = spec.column_names.size() - 1;
+  check_fit(c, sp, features, classes, "as its spec states");
+}
+
 std::string format_number(double v) { return fmt::format("{}", v); }
 
 }  // namespace
@@ -329,6 +370,21 @@ Direction natural_direction(std::string_view metric) {
 const std::vector<std::string>& device_resource_names() {
   static const std::vector<std::string> names = {"lut", "ff", "dsp", "bram"};
   return names;
+}
+
+DataCheck check_data(const ExperimentConfig& config) {
+  data::LoadOverrides overrides;
+  if (!config.dataset_source.empty()) overrides.source = config.dataset_source_path;
+  const data::LoadedDataset d = data::load_dataset(config.dataset_path, overrides);
+  const space::SearchSpace sp = space::load_search_space(config.search_space_path);
+  check_fit(config, sp, d.n_features(), d.n_classes(), "as read from the data");
+  DataCheck r;
+  r.features = d.n_features();
+  r.classes = d.n_classes();
+  r.train_rows = d.train.rows();
+  r.validation_rows = d.validation.rows();
+  r.test_rows = d.test.rows();
+  return r;
 }
 
 fs::path find_estimators_dir(const fs::path& start, const std::string& file) {
@@ -405,6 +461,11 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
   c.dataset = root.get_string("dataset");
   c.search_space_path = resolve_file(root, "search_space", base, "search space");
   c.search_space = root.get_string("search_space");
+  if (root.has("dataset_source") && !root.at("dataset_source").json().is_null()) {
+    c.dataset_source_path = resolve_file(root, "dataset_source", base, "data");
+    c.dataset_source = root.get_string("dataset_source");
+  }
+  check_referenced_files(root, c);
 
   parse_objectives(root, c);
   parse_constraints(root, c);
@@ -427,6 +488,7 @@ Json to_json(const ExperimentConfig& c) {
   j["name"] = c.name;
   j["description"] = c.description;
   j["dataset"] = c.dataset;
+  j["dataset_source"] = c.dataset_source.empty() ? Json(nullptr) : Json(c.dataset_source);
   j["search_space"] = c.search_space;
   j["objectives"] = Json::array();
   for (const auto& o : c.objectives)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
 
 #include "nas4ml/campaign/experiment_config.hpp"
@@ -18,14 +19,37 @@ using namespace nas4ml::campaign;
 
 namespace {
 
-/// A folder with everything a valid experiment refers to: a dataset spec, a search space and an
-/// estimators/ tree with two devices. The files' contents are not read by the validator (their
-/// own modules validate them), only their existence.
+/// A dataset spec for a headerless CSV with 10 features and classes g, h (MAGIC's shape).
+const char* const kMagicSpec = R"({"name": "magic", "format": "csv", "source": "magic.csv", "header": false,
+  "column_names": ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "class"],
+  "label_column": "class", "classes": ["g", "h"]})";
+
+/// 60 rows of that CSV, 30 per class.
+std::string magic_rows() {
+  std::string rows;
+  for (int r = 0; r < 60; ++r) {
+    for (int f = 0; f < 10; ++f) rows += std::to_string((r * 7 + f * 3) % 11) + ".5,";
+    rows += r % 2 ? "h\n" : "g\n";
+  }
+  return rows;
+}
+
+/// The repository's search space for binary tasks with 10-30 inputs and 2 outputs.
+std::string physics_space() {
+  std::ifstream in(nas4ml::test::source_path("search_spaces/physics_binary.json"));
+  REQUIRE(in);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// A folder with everything a valid experiment refers to: a dataset spec (and its data), a search
+/// space and an estimators/ tree with two devices (only their existence matters here: the device
+/// files belong to the estimate module's loader).
 struct Fixture {
   nas4ml::test::TempDir tmp;
   Fixture() {
-    tmp.write("data/magic.json", "{}\n");
-    tmp.write("spaces/physics.json", "{}\n");
+    tmp.write("data/magic.json", kMagicSpec);
+    tmp.write("data/magic.csv", magic_rows());
+    tmp.write("spaces/physics.json", physics_space());
     tmp.write("estimators/xilinx/xcvu9p.json", "{}\n");
     tmp.write("estimators/xilinx/xcvu13p.json", "{}\n");
   }
@@ -163,6 +187,7 @@ TEST_CASE("the canonical form fills defaults, loads back identically and hashes 
   CHECK(canonical.at("search").contains("generations"));
   CHECK_FALSE(canonical.at("search").contains("max_evaluations"));
   CHECK(canonical.at("name") == "exp");
+  CHECK(canonical.at("dataset_source").is_null());
 
   // The canonical form is itself a valid experiment with the same canonical form and hash.
   const auto again = load_experiment(f.write(canonical, "exp.json"));
@@ -437,10 +462,76 @@ TEST_CASE("bad experiments get one exact message each", "[campaign][experiment_c
   }
 }
 
+TEST_CASE("referenced files are validated by their own parsers and must fit each other",
+          "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  SECTION("a broken dataset spec is reported in the spec's own terms") {
+    const auto spec = f.tmp.write("data/broken.json", R"({"name": "b", "format": "xls", "source": "b.csv"})");
+    j["dataset"] = "data/broken.json";
+    CHECK(f.error_of(j) == spec.string() + ":$.format: invalid choice, expected one of csv, arff, idx, npy, got \"xls\"");
+  }
+  SECTION("a broken search space is reported in the space's own terms") {
+    const auto space = f.tmp.write("spaces/broken.json", R"({"name": "s", "inputz": 10})");
+    j["search_space"] = "spaces/broken.json";
+    CHECK_THAT(f.error_of(j), Catch::StartsWith(space.string() + ":$.inputz: unknown key"));
+  }
+  SECTION("classes stated in the spec must match the space's outputs") {
+    f.tmp.write("data/three.json", R"({"name": "three", "format": "csv", "source": "magic.csv", "header": false,
+      "column_names": ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "class"],
+      "label_column": "class", "classes": ["g", "h", "x"]})");
+    j["dataset"] = "data/three.json";
+    CHECK(f.error_of(j) == F + ":$.search_space: search space does not fit the data set, expected 3 outputs, one per "
+                               "class of data/three.json (as its spec states), got 2 outputs in spaces/physics.json");
+  }
+  SECTION("features stated in the spec must fit the space's inputs") {
+    f.tmp.write("data/narrow.json", R"({"name": "narrow", "format": "csv", "source": "magic.csv",
+      "feature_columns": [0, 1, 2], "label_column": 10, "header": false, "classes": ["g", "h"]})");
+    j["dataset"] = "data/narrow.json";
+    CHECK(f.error_of(j) == F + ":$.search_space: search space does not fit the data set, expected inputs for the 3 "
+                               "features of data/narrow.json (as its spec states), got 10 to 30 inputs in "
+                               "spaces/physics.json");
+  }
+  SECTION("dataset_source must exist") {
+    j["dataset_source"] = "elsewhere/jets.csv";
+    CHECK(f.error_of(j) == F + ":$.dataset_source: file not found, expected an existing data file, got "
+                               "\"elsewhere/jets.csv\" (resolved to " + f.tmp.path().string() + "/elsewhere/jets.csv)");
+  }
+}
+
+TEST_CASE("check_data reads the data set and checks its shape", "[campaign][experiment_config]") {
+  Fixture f;
+  Json j = Fixture::base();
+  const auto d = check_data(load_experiment(f.write(j)));
+  CHECK(d.features == 10);
+  CHECK(d.classes == 2);
+  CHECK(d.train_rows + d.validation_rows + d.test_rows == 60);
+
+  // A replacement data file with three classes: the spec does not list classes, the data does.
+  f.tmp.write("data/open.json", R"({"name": "open", "format": "csv", "source": "magic.csv", "header": false,
+    "column_names": ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "class"], "label_column": "class"})");
+  std::string rows = magic_rows();
+  for (int r = 0; r < 30; ++r) rows += "1,2,3,4,5,6,7,8,9,10,x\n";
+  f.tmp.write("other/three.csv", rows);
+  j["dataset"] = "data/open.json";
+  j["dataset_source"] = "other/three.csv";
+  const auto c = load_experiment(f.write(j));
+  CHECK(c.dataset_source_path == f.tmp.path() / "other/three.csv");
+  try {
+    check_data(c);
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == f.file() + ":$.search_space: search space does not fit the data set, expected 3 "
+                                              "outputs, one per class of data/open.json (as read from the data), got "
+                                              "2 outputs in spaces/physics.json");
+  }
+}
+
 TEST_CASE("no estimators folder anywhere above is an error, not a default", "[campaign][experiment_config]") {
   nas4ml::test::TempDir tmp;
-  tmp.write("data/magic.json", "{}");
-  tmp.write("spaces/physics.json", "{}");
+  tmp.write("data/magic.json", kMagicSpec);
+  tmp.write("spaces/physics.json", physics_space());
   const auto p = tmp.write("exp.json", Fixture::base().dump());
   // Only meaningful if nothing above the temporary folder is called `estimators`.
   bool has_estimators_above = false;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "nas4ml/core/json.hpp"
@@ -20,8 +22,17 @@ struct CliFixture {
   nas4ml::test::TempDir tmp;
   fs::path experiment;
   CliFixture() {
-    tmp.write("data/magic.json", "{}\n");
-    tmp.write("spaces/physics.json", "{}\n");
+    tmp.write("data/magic.json", R"({"name": "magic", "format": "csv", "source": "magic.csv", "header": false,
+      "column_names": ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "class"],
+      "label_column": "class", "classes": ["g", "h"]})");
+    std::string rows;
+    for (int r = 0; r < 50; ++r) {
+      for (int f = 0; f < 10; ++f) rows += std::to_string((r * 5 + f) % 13) + ",";
+      rows += r % 2 ? "h\n" : "g\n";
+    }
+    tmp.write("data/magic.csv", rows);
+    std::ifstream space(nas4ml::test::source_path("search_spaces/physics_binary.json"));
+    tmp.write("spaces/physics.json", std::string(std::istreambuf_iterator<char>(space), {}));
     tmp.write("estimators/xilinx/xcvu9p.json", "{}\n");
     experiment = tmp.write("magic.json", R"({
       "dataset": "data/magic.json",
@@ -74,6 +85,20 @@ TEST_CASE("validate: a bad experiment prints one error line and exits 2", "[camp
   CHECK(r.out.empty());
   CHECK(r.err == "error: " + bad.string() +
                      ":$.threads: value out of range, expected an integer in [0, 1024] (0 = all cores), got -2\n");
+}
+
+TEST_CASE("validate --data reads the data set and reports its shape", "[campaign][validate][cli]") {
+  CliFixture f;
+  const auto r = run_cli({"validate", "--data", f.experiment.string()});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("; data read: 10 features, 2 classes, "));
+  CHECK_THAT(r.out, Catch::EndsWith(" train/validation/test rows\n"));
+  // Bad data is a data error with exit code 2.
+  f.tmp.write("data/magic.csv", "1,2,3\n");
+  const auto bad = run_cli({"validate", "--data", f.experiment.string()});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::StartsWith("error: "));
+  CHECK_THAT(bad.err, Catch::Contains("magic.csv"));
 }
 
 TEST_CASE("validate: a missing experiment file exits 2", "[campaign][validate][cli]") {

@@ -107,6 +107,7 @@ struct ExperimentConfig {
   std::string name;                        ///< default: the file's stem; a safe folder name
   std::string description;
   std::string dataset;                     ///< dataset spec path as written
+  std::string dataset_source;              ///< optional replacement of the spec's data file (CSV/ARFF); "" = none
   std::string search_space;                ///< search space path as written
   std::vector<Objective> objectives;
   std::vector<Constraint> constraints;
@@ -120,6 +121,7 @@ struct ExperimentConfig {
   // Where things are (resolved at load time, not part of to_json or the hash).
   std::filesystem::path source_file;       ///< the experiment file
   std::filesystem::path dataset_path;      ///< `dataset` resolved against the file's folder
+  std::filesystem::path dataset_source_path; ///< `dataset_source` resolved, empty when not given
   std::filesystem::path search_space_path; ///< `search_space` resolved against the file's folder
   std::filesystem::path estimators_dir;    ///< the estimators/ folder the device was found in
 };
@@ -147,6 +149,19 @@ std::string experiment_hash(const ExperimentConfig& config);
 
 /// One line for people: `dataset magic, 4 objectives (...), 2 constraints, device xcvu9p, ...`.
 std::string describe(const ExperimentConfig& config);
+
+/// What check_data() found in the data set.
+struct DataCheck {
+  std::size_t features = 0;
+  std::size_t classes = 0;
+  std::size_t train_rows = 0, validation_rows = 0, test_rows = 0;
+};
+
+/// Loads the experiment's data set for real (readers, split, preprocessing; `dataset_source`
+/// applied) and checks that its feature and class counts fit the search space. load_experiment()
+/// checks this only where the dataset spec states the counts (`classes`, `feature_columns`).
+/// Throws ConfigError or DataError.
+DataCheck check_data(const ExperimentConfig& config);
 
 /// The estimators/ folder used when none is given: the nearest `estimators` folder at or above
 /// `start` (a folder). Throws ConfigError (naming `file`) when there is none.
