@@ -13,4 +13,6 @@ void add_validate_command(CLI::App& app, CommandTable& table);
 void add_moo_bench_command(CLI::App& app, CommandTable& table);
 /// `nas4ml space check|sample <space.json>`: inspect a search space (src/cli/space_command.cpp).
 void add_space_command(CLI::App& app, CommandTable& table);
+/// `nas4ml estimate model.q.json --device D --flavor rtl|hls`: analytic estimate (src/cli/estimate_command.cpp).
+void add_estimate_command(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

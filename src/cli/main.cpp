@@ -39,6 +39,7 @@ int run(int argc, char** argv) {
   cli::add_validate_command(app, table);
   cli::add_moo_bench_command(app, table);
   cli::add_space_command(app, table);
+  cli::add_estimate_command(app, table);
 
   try {
     app.parse(argc, argv);

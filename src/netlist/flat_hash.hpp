@@ -35,11 +35,18 @@ class FlatHashMap {
     return {value, true};
   }
   std::size_t size() const noexcept { return size_; }
+  /// Makes room for `n` entries without rehashing.
+  void reserve(std::size_t n) {
+    if (n * 2 > keys_.size()) rehash(n * 2);
+  }
 
  private:
   std::size_t slot(std::uint64_t key) const noexcept {
+    // murmur3 fmix64: every key bit affects every slot bit.
     key ^= key >> 33;
     key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    key *= 0xc4ceb9fe1a85ec53ULL;
     key ^= key >> 33;
     return static_cast<std::size_t>(key) & mask_;
   }

@@ -66,6 +66,24 @@ class Builder {
   Netlist run() {
     check_model();
     const auto live = liveness();
+    // Size the tables from the number of CSD terms (one adder each, ~ a dozen bits per adder),
+    // so that one lowering allocates a handful of times (speed: docs/netlist.md).
+    std::size_t terms = 0, bits_per_term = 0;
+    for (std::size_t k = 0; k < model_.layers.size(); ++k) {
+      const auto& l = model_.layers[k];
+      for (auto w : l.weights) terms += static_cast<std::size_t>(csd_weight(w));
+      bits_per_term = std::max<std::size_t>(bits_per_term, static_cast<std::size_t>(l.weight_format.width) + 8);
+    }
+    terms += 64;
+    net_.nodes.reserve(terms * 3 / 2);
+    forms_.reserve(terms * 3 / 2);
+    net_.bits.reserve(terms * bits_per_term * 3 / 2);
+    net_.fanout.reserve(net_.bits.capacity());
+    adders_.reserve(terms);
+    regs_.reserve(terms / 2);
+    reg_bits_.reserve(terms);
+    pair_runs_.reserve(terms);
+    run_masks_.reserve(terms * 2);
     // Model inputs: ports at stage 0.
     const FixedFormat& in = model_.input_format;
     for (int i = 0; i < model_.n_inputs; ++i) {
@@ -272,7 +290,6 @@ class Builder {
     stats.first_live = -1;
     int last_live = -1;
     std::uint64_t carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
-    net_.bits.reserve(net_.bits.size() + static_cast<std::size_t>(width));
     for (int i = 0; i < width; ++i) {
       const std::uint64_t la = operand_bit(a, i);
       std::uint64_t lb = operand_bit(b, i);
@@ -313,11 +330,7 @@ class Builder {
         out = BitOrigin::signal(id, i);
         if (la >= 2 && lb >= 2 && (la | 1) != (lb | 1)) {
           ++stats.xor_pairs;
-          std::uint64_t x = la, y = lb;
-          if (x > y) std::swap(x, y);
-          // Unordered pair of literals; XOR and XNOR of the same bits are different LUTs.
-          const std::uint64_t pair_key = (((x - 2) >> 1) << 31) | ((y - 2) >> 1) | (((x ^ y) & 1) << 62);
-          if (pairs_.insert(pair_key, 0).second) ++stats.new_pairs;
+          if (new_pair(la, lb)) ++stats.new_pairs;
         }
         use_code(la);
         use_code(lb);
@@ -334,6 +347,32 @@ class Builder {
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
+  }
+
+  /// True when no earlier adder computes XOR(la, lb) (XOR and XNOR of the same two bits are
+  /// different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are grouped in runs (node x, node y, bit
+  /// offset, parity) with a 64-bit mask of x's bits, so that the consecutive positions of one
+  /// adder touch one table entry (speed: one hash look-up per run, not per bit).
+  bool new_pair(std::uint64_t la, std::uint64_t lb) {
+    std::uint64_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // (node << 6 | bit)
+    const std::uint64_t parity = (la ^ lb) & 1;
+    if (x > y) std::swap(x, y);
+    const std::int64_t delta = static_cast<std::int64_t>(y & 63) - static_cast<std::int64_t>(x & 63) + 64;
+    const std::uint64_t key = ((x >> 6) << 33) | ((y >> 6) << 9) | (static_cast<std::uint64_t>(delta) << 1) | parity;
+    std::uint32_t slot;
+    if (key == last_run_key_) {
+      slot = last_run_slot_;
+    } else {
+      const auto [s, inserted] = pair_runs_.insert(key, static_cast<std::uint32_t>(run_masks_.size()));
+      if (inserted) run_masks_.push_back(0);
+      slot = s;
+      last_run_key_ = key;
+      last_run_slot_ = s;
+    }
+    const std::uint64_t bit = std::uint64_t{1} << (x & 63);
+    if (run_masks_[slot] & bit) return false;
+    run_masks_[slot] |= bit;
+    return true;
   }
 
   /// Pipeline register of `src` (constants are returned unchanged).
@@ -643,7 +682,10 @@ class Builder {
   std::vector<LinearForm> forms_;
   std::vector<NodeId> layer_inputs_;
   int layer_index_ = -1;
-  FlatHashMap adders_{1024}, constants_{64}, regs_{1024}, reg_bits_{4096}, pairs_{8192}, products_{256};
+  FlatHashMap adders_{1024}, constants_{64}, regs_{1024}, reg_bits_{4096}, pair_runs_{1024}, products_{256};
+  std::vector<std::uint64_t> run_masks_;
+  std::uint64_t last_run_key_ = ~std::uint64_t{0};
+  std::uint32_t last_run_slot_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,97 @@
+// Time of one `rtl` estimate (lowering to the netlist included) of a 16-64-32-32-5 model with
+// 50% sparsity and 6-bit weights, on one core (issue 5; target <= 1 ms). Without an argument the
+// model has random weights (nas4ml::Rng, seed 1) with exactly that sparsity and format; with a
+// path it times a saved model instead (e.g. one trained by `nas4ml train`).
+//   estimate_speed [model.q.json] [--repeat N]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/estimate/estimator.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
+
+using namespace nas4ml;
+
+namespace {
+nn::QuantizedModel random_jet_model() {
+  Rng rng = Rng::stream(1, 0, 0, "bench.estimate_speed");
+  const std::vector<int> sizes = {16, 64, 32, 32, 5};
+  const FixedFormat in{16, 6}, w{6, 1}, b{8, 3}, hidden{8, 3};
+  nn::QuantizedModel m;
+  m.name = "jet-16-64-32-32-5-random";
+  m.n_inputs = 16;
+  m.input_format = in;
+  for (std::size_t k = 1; k < sizes.size(); ++k) {
+    nn::QuantizedLayer l;
+    l.n_in = sizes[k - 1];
+    l.n_out = sizes[k];
+    l.activation = k + 1 == sizes.size() ? nn::Activation::linear : nn::Activation::relu;
+    l.weight_format = w;
+    l.bias_format = b;
+    l.result_format = k + 1 == sizes.size() ? FixedFormat{16, 6} : hidden;
+    const std::size_t n = static_cast<std::size_t>(l.n_in * l.n_out);
+    // Exactly half the weights pruned: a random permutation picks them.
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    rng.shuffle(order.begin(), order.end());
+    l.weights.assign(n, 0);
+    for (std::size_t i = 0; i < n / 2; ++i) {
+      std::int64_t v = 0;
+      while (v == 0) v = w.min_raw() + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(w.max_raw() - w.min_raw() + 1)));
+      l.weights[order[i]] = v;
+    }
+    for (auto x : l.weights) l.mask.push_back(x != 0);
+    for (int o = 0; o < l.n_out; ++o) l.biases.push_back(b.min_raw() + static_cast<std::int64_t>(rng.below(256)));
+    m.layers.push_back(l);
+  }
+  return m;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path;
+  int repeat = 200;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
+    else path = a;
+  }
+  const nn::QuantizedModel model = path.empty() ? random_jet_model() : nn::load_quantized_model(path);
+  const auto device = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
+  const auto rtl = estimate::make_estimator("rtl");
+  const auto hls = estimate::make_estimator("hls");
+  using clock = std::chrono::steady_clock;
+  auto time_it = [&](auto&& fn) {
+    std::vector<double> us;
+    for (int r = 0; r < repeat; ++r) {
+      const auto t0 = clock::now();
+      fn();
+      us.push_back(std::chrono::duration<double, std::micro>(clock::now() - t0).count());
+    }
+    std::sort(us.begin(), us.end());
+    return std::pair{us[us.size() / 2], us.front()};
+  };
+  estimate::Estimate e;
+  const auto [rtl_med, rtl_min] = time_it([&] { e = rtl->estimate(model, device, {}); });
+  netlist::Netlist n;
+  const auto [low_med, low_min] = time_it([&] { n = netlist::lower(model); });
+  estimate::Estimate h;
+  const auto [hls_med, hls_min] = time_it([&] { h = hls->estimate(model, device, {}); });
+  std::size_t adders = 0;
+  for (const auto& node : n.nodes) adders += node.kind == netlist::NodeKind::add || node.kind == netlist::NodeKind::sub;
+  std::printf("model: %s (%s)\n", model.name.c_str(), path.empty() ? "random weights, 50% pruned, ap_fixed<6,1> weights" : path.c_str());
+  std::printf("netlist: %zu nodes, %zu adders, %zu bits, latency %d cycles at 5 ns\n", n.nodes.size(), adders,
+              n.bits.size(), n.latency_cycles);
+  std::printf("rtl estimate: LUT %.0f  FF %.0f  SRL %.0f  CARRY4 %.0f  DSP %.0f\n", e.lut, e.ff, e.srl, e.carry, e.dsp);
+  std::printf("time per call over %d calls, one core (median / min, microseconds):\n", repeat);
+  std::printf("  rtl estimate (lowering included): %8.1f / %8.1f us\n", rtl_med, rtl_min);
+  std::printf("  lowering alone:                   %8.1f / %8.1f us\n", low_med, low_min);
+  std::printf("  hls estimate:                     %8.1f / %8.1f us\n", hls_med, hls_min);
+  std::printf("target <= 1000 us: %s\n", rtl_med <= 1000.0 ? "met" : "NOT met");
+  return 0;
+}
