@@ -13,6 +13,12 @@ void add_validate_command(CLI::App& app, CommandTable& table);
 void add_moo_bench_command(CLI::App& app, CommandTable& table);
 /// `nas4ml space check|sample <space.json>`: inspect a search space (src/cli/space_command.cpp).
 void add_space_command(CLI::App& app, CommandTable& table);
+/// `nas4ml synth model.q.json --backend yosys --out DIR`: real synthesis (src/cli/synth_command.cpp).
+void add_synth_command(CLI::App& app, CommandTable& table);
+/// `nas4ml sim model.q.json --data dataset.json`: bit-exact simulation (src/cli/sim_command.cpp).
+void add_sim_command(CLI::App& app, CommandTable& table);
+/// `nas4ml calibrate results... --device D`: fits the rtl estimator (src/cli/calibrate_command.cpp).
+void add_calibrate_command(CLI::App& app, CommandTable& table);
 /// `nas4ml estimate model.q.json --device D --flavor rtl|hls`: analytic estimate (src/cli/estimate_command.cpp).
 void add_estimate_command(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

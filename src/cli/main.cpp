@@ -40,6 +40,9 @@ int run(int argc, char** argv) {
   cli::add_moo_bench_command(app, table);
   cli::add_space_command(app, table);
   cli::add_estimate_command(app, table);
+  cli::add_synth_command(app, table);
+  cli::add_sim_command(app, table);
+  cli::add_calibrate_command(app, table);
 
   try {
     app.parse(argc, argv);

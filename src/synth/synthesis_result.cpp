@@ -24,6 +24,7 @@ ResourceCounts resources_from_cells(const std::map<std::string, std::int64_t>& c
   r.srl = count("SRL16E") + count("SRLC32E");
   r.muxf7 = count("MUXF7");
   r.muxf8 = count("MUXF8");
+  r.inv = count("INV");
   return r;
 }
 
@@ -48,7 +49,8 @@ Json to_json(const SynthesisResult& s) {
         {"bram18", r.bram18},
         {"srl", r.srl},
         {"muxf7", r.muxf7},
-        {"muxf8", r.muxf8}}},
+        {"muxf8", r.muxf8},
+        {"inv", r.inv}}},
       {"logic_depth", s.logic_depth},
       {"cells", cells},
       {"key", s.key},
@@ -74,7 +76,7 @@ SynthesisResult synthesis_result_from_json(const Json& json, const std::string& 
   s.use_dsp = v.get_bool("use_dsp");
   const JsonView res = v.at("resources");
   res.require_object("resource counts");
-  res.check_keys({"lut", "lut_by_size", "ff", "carry", "dsp", "bram18", "srl", "muxf7", "muxf8"});
+  res.check_keys({"lut", "lut_by_size", "ff", "carry", "dsp", "bram18", "srl", "muxf7", "muxf8", "inv"});
   ResourceCounts& r = s.resources;
   r.lut = res.get_int("lut", 0, kMaxCount);
   r.ff = res.get_int("ff", 0, kMaxCount);
@@ -84,6 +86,7 @@ SynthesisResult synthesis_result_from_json(const Json& json, const std::string& 
   r.srl = res.get_int("srl", 0, kMaxCount);
   r.muxf7 = res.get_int("muxf7", 0, kMaxCount);
   r.muxf8 = res.get_int("muxf8", 0, kMaxCount);
+  r.inv = res.get_int("inv", 0, kMaxCount, 0);
   const JsonView sizes = res.at("lut_by_size");
   sizes.require_object("LUT counts by size");
   sizes.check_keys({"LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6"});

@@ -182,7 +182,7 @@ TEST_CASE("a bad top module name is a ConfigError", "[synth][yosys]") {
 TEST_CASE("stat -json parsing", "[synth][yosys][parse]") {
   const std::string ok = R"({"creator": "Yosys", "modules": {"\\top": {}},
     "design": {"num_cells": 9, "num_cells_by_type": {"LUT1": 1, "LUT6": 2, "FDSE": 1, "FDRE": 3, "RAMB36E2": 2,
-               "RAMB18E2": 1, "SRLC32E": 1, "SRL16E": 2, "MUXF7": 4, "MUXF8": 1, "DSP48E2": 5, "CARRY4": 6, "BUFG": 1}}})";
+               "RAMB18E2": 1, "SRLC32E": 1, "SRL16E": 2, "INV": 3, "MUXF7": 4, "MUXF8": 1, "DSP48E2": 5, "CARRY4": 6, "BUFG": 1}}})";
   const SynthesisResult r = parse_yosys_stat(ok, "stat.json");
   CHECK(r.resources.lut == 3);
   CHECK(r.resources.lut_by_size[0] == 1);
@@ -191,6 +191,7 @@ TEST_CASE("stat -json parsing", "[synth][yosys][parse]") {
   CHECK(r.resources.bram18 == 5);
   CHECK(r.resources.srl == 3);
   CHECK(r.resources.muxf7 == 4);
+  CHECK(r.resources.inv == 3);
   CHECK(r.resources.muxf8 == 1);
   CHECK(r.resources.dsp == 5);
   CHECK(r.resources.carry == 6);

@@ -23,6 +23,7 @@ struct ResourceCounts {
   std::int64_t srl = 0;                      ///< SRL16E + SRLC32E
   std::int64_t muxf7 = 0;                    ///< MUXF7
   std::int64_t muxf8 = 0;                    ///< MUXF8
+  std::int64_t inv = 0;                      ///< INV (yosys maps lone inverters to it; not in `lut`)
 
   friend bool operator==(const ResourceCounts&, const ResourceCounts&) = default;
 };

@@ -1,0 +1,121 @@
+// `nas4ml calibrate <result.json...> --device xcvu9p [--write]`: fits the rtl estimator's
+// per-resource scale against synthesized results (docs/synthesis.md "Calibration") and prints
+// the median and 90th-percentile relative error before and after.
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/estimate/device_model.hpp"
+#include "nas4ml/synth/calibration.hpp"
+#include "nas4ml/synth/synthesis_result.hpp"
+
+namespace nas4ml::cli {
+namespace {
+
+struct CalibrateArgs {
+  std::vector<std::string> results;
+  std::string device;
+  std::string estimators;
+  bool write = false;
+  bool holdout = false;
+  bool json = false;
+};
+
+int run_calibrate(const CalibrateArgs& a) {
+  const std::filesystem::path estimators =
+      a.estimators.empty() ? estimate::default_estimators_dir() : std::filesystem::path(a.estimators);
+  const estimate::DeviceModel device = estimate::find_device(a.device, estimators);
+
+  // Estimated and measured totals per resource, one entry per result file.
+  std::vector<double> e_lut, m_lut, e_ff, m_ff;
+  std::size_t exact_srl = 0, exact_dsp = 0, exact_bram = 0, n = 0;
+  for (const auto& file : a.results) {
+    const synth::SynthesisResult r = synth::load_synthesis_result(file);
+    if (r.estimate.is_null())
+      throw ConfigError(file, "$.estimate", "the result has no estimate to calibrate against",
+                        "a result written by `nas4ml synth`", "none");
+    const JsonView e(r.estimate, file, "$.estimate");
+    if (e.get_string("estimator") != "rtl" || e.get_bool("calibrated"))
+      e.fail("only uncalibrated rtl estimates can be fitted", "estimator rtl, calibrated false",
+             e.get_string("estimator") + (e.get_bool("calibrated") ? ", calibrated" : ""));
+    e_lut.push_back(e.get_number("lut", 0, 1e12));
+    m_lut.push_back(static_cast<double>(r.resources.lut));
+    e_ff.push_back(e.get_number("ff", 0, 1e12));
+    m_ff.push_back(static_cast<double>(r.resources.ff));
+    exact_srl += e.get_number("srl", 0, 1e12) == static_cast<double>(r.resources.srl);
+    exact_dsp += e.get_number("dsp", 0, 1e12) == static_cast<double>(r.resources.dsp);
+    exact_bram += e.get_number("bram18", 0, 1e12) == static_cast<double>(r.resources.bram18);
+    ++n;
+  }
+  std::vector<bool> held;
+  if (a.holdout)
+    for (std::size_t i = 0; i < n; ++i) held.push_back(i % 2 == 1);  // every second file, in the order given
+  const synth::ResourceFit lut = synth::calibrate_resource("lut", e_lut, m_lut, held);
+  const synth::ResourceFit ff = synth::calibrate_resource("ff", e_ff, m_ff, held);
+
+  if (a.write) {
+    // Only the calibration section of the rtl flavor changes; the rest of the file is kept as is.
+    Json doc = load_json_file(device.file);
+    doc["calibration"]["rtl"]["lut"] = {{"scale", lut.scale}, {"offset", 0.0}};
+    doc["calibration"]["rtl"]["ff"] = {{"scale", ff.scale}, {"offset", 0.0}};
+    save_json_file(device.file, doc);
+    estimate::load_device_model(device.file);  // the file must still load
+  }
+  if (a.json) {
+    auto stats = [](const synth::ErrorStats& s) { return Json{{"n", s.n}, {"median", s.median}, {"p90", s.p90}, {"max", s.max}}; };
+    Json j = {{"device", device.name}, {"designs", n}, {"written", a.write}, {"resources", Json::object()}};
+    for (const auto* f : {&lut, &ff})
+      j["resources"][f->resource] = {{"scale", f->scale}, {"offset", 0.0},
+                                     {"fit_before", stats(f->before)}, {"fit_after", stats(f->after)},
+                                     {"held_back_before", stats(f->held_before)}, {"held_back_after", stats(f->held_after)}};
+    j["exact"] = {{"srl", exact_srl}, {"dsp", exact_dsp}, {"bram18", exact_bram}};
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  std::cout << fmt::format("rtl estimator vs synthesis, {} designs, device {}{}\n", n, device.name,
+                           a.holdout ? " (fit on every first, checked on every second file)" : "");
+  std::cout << fmt::format("{:<5} {:>8}  {:>22}  {:>22}\n", "", "scale", "|error| median / p90", "after");
+  auto line = [](const char* label, const synth::ResourceFit& f, const synth::ErrorStats& before,
+                 const synth::ErrorStats& after) {
+    return fmt::format("{:<5} {:>8.4f}  {:>10.2f}% / {:>6.2f}%  {:>10.2f}% / {:>6.2f}%   ({} designs)\n", label, f.scale,
+                       100 * before.median, 100 * before.p90, 100 * after.median, 100 * after.p90, before.n);
+  };
+  std::cout << "fitted designs:\n";
+  std::cout << line("LUT", lut, lut.before, lut.after) << line("FF", ff, ff.before, ff.after);
+  if (a.holdout) {
+    std::cout << "held-back designs:\n";
+    std::cout << line("LUT", lut, lut.held_before, lut.held_after) << line("FF", ff, ff.held_before, ff.held_after);
+  }
+  std::cout << fmt::format("exact counts: SRL {}/{}, DSP {}/{}, BRAM18 {}/{} (not scaled)\n", exact_srl, n, exact_dsp,
+                           n, exact_bram, n);
+  std::cout << (a.write ? fmt::format("wrote calibration.rtl.lut/ff to {}\n", device.file.string())
+                        : "not written (pass --write to update the device file)\n");
+  return 0;
+}
+
+}  // namespace
+
+void add_calibrate_command(CLI::App& app, CommandTable& table) {
+  auto args = std::make_shared<CalibrateArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "calibrate",
+      "Fit the rtl estimator against synthesis results (result.json files written by `nas4ml synth`): one\n"
+      "least-squares scale per resource (LUT, FF) on relative errors, no offset. Prints the median and\n"
+      "90th-percentile |error| before and after; --write stores the scales in the device file.");
+  sub->add_option("results", args->results, "result.json files from `nas4ml synth`")->required()->check(CLI::ExistingFile);
+  sub->add_option("--device", args->device, "Device whose calibration section is fitted (estimators/<vendor>/<device>.json)")
+      ->required();
+  sub->add_option("--estimators", args->estimators, "Folder of device models (default: the source tree's estimators/)");
+  sub->add_flag("--write", args->write, "Write the fitted scales into the device file's calibration.rtl section");
+  sub->add_flag("--holdout", args->holdout,
+                "Fit on every first result file and report the error on every second one as well (held back)");
+  sub->add_flag("--json", args->json, "Print the fit as JSON");
+  table.add(sub, [args] { return run_calibrate(*args); });
+}
+
+}  // namespace nas4ml::cli

@@ -1,0 +1,165 @@
+// `nas4ml sim model.q.json --data <dataset.json> [--samples N]`: writes the model's Verilog and a
+// test bench with inputs from the data set's test split and expected outputs from the golden
+// integer model, simulates it (Verilator by default) and reports mismatches and the measured
+// latency (docs/firmware.md).
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/firmware/testbench.hpp"
+#include "nas4ml/firmware/verilog_writer.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/synth/simulator.hpp"
+
+namespace nas4ml::cli {
+namespace {
+
+struct SimArgs {
+  std::string model;
+  std::string data;
+  std::size_t samples = 1000;
+  std::string out;
+  std::string simulator = "verilator";
+  std::string program;
+  double clock_ns = 5.0;
+  int levels_per_stage = 0;
+  bool dsp = false;
+  bool json = false;
+  double timeout = 900.0;
+};
+
+/// The test split's features in the model's input units: raw features with the model's own
+/// preprocessing x' = (x - offset) * scale (the one it was trained with).
+data::FeatureMatrix model_features(const nn::QuantizedModel& model, const data::LoadedDataset& d,
+                                   const std::string& data_file) {
+  if (static_cast<int>(d.n_features()) != model.n_inputs)
+    throw DataError(data_file, {}, "the data set does not fit the model",
+                    fmt::format("{} features (model {})", model.n_inputs, model.name),
+                    std::to_string(d.n_features()));
+  data::FeatureMatrix x = d.test.x;
+  const auto n = static_cast<std::size_t>(model.n_inputs);
+  if (model.input_offset.size() != n || model.input_scale.size() != n)
+    throw ConfigError(model.name, "$.input_offset", "the model lacks its input preprocessing",
+                      fmt::format("{} offsets and scales", n),
+                      fmt::format("{} and {}", model.input_offset.size(), model.input_scale.size()));
+  for (Eigen::Index r = 0; r < x.rows(); ++r)
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      x(r, c) = static_cast<float>((static_cast<double>(x(r, c)) - model.input_offset[static_cast<std::size_t>(c)]) *
+                                   model.input_scale[static_cast<std::size_t>(c)]);
+  return x;
+}
+
+int run_sim(const SimArgs& a) {
+  if (a.samples == 0) throw ConfigError({}, "--samples", "need at least one sample", ">= 1", "0");
+  if (!(a.clock_ns > 0)) throw ConfigError({}, "--clock-ns", "clock period must be positive", "> 0 ns", fmt::format("{}", a.clock_ns));
+  const nn::QuantizedModel model = nn::load_quantized_model(a.model);
+  data::LoadOverrides overrides;
+  overrides.raw_features = true;
+  const data::LoadedDataset d = data::load_dataset(a.data, overrides);
+  const data::FeatureMatrix x = model_features(model, d, a.data);
+
+  netlist::LoweringOptions lo;
+  lo.clock_ns = a.clock_ns;
+  lo.levels_per_stage = a.levels_per_stage;
+  lo.dsp_products = a.dsp;
+  const netlist::Netlist net = netlist::lower(model, lo);
+  firmware::VerilogOptions vo;
+  const std::string verilog = firmware::write_verilog(net, vo);
+  const firmware::TestVectors vectors = firmware::make_test_vectors(model, x, a.samples);
+  if (vectors.rows < a.samples)
+    spdlog::warn("the test split has {} samples; simulating all of them ({} asked)", vectors.rows, a.samples);
+
+  synth::SimulationOptions so;
+  so.simulator = synth::parse_simulator(a.simulator);
+  so.program = a.program;
+  so.timeout_seconds = a.timeout;
+  std::filesystem::path dir = a.out;
+  std::optional<std::filesystem::path> remove_after;
+  if (dir.empty()) {
+    dir = std::filesystem::temp_directory_path() / fmt::format("nas4ml-sim-{}", ::getpid());
+    remove_after = dir;
+  }
+  synth::SimulationReport r;
+  try {
+    r = synth::simulate_design(verilog, vo.top, firmware::port_layout(net), vectors, dir, so);
+  } catch (...) {
+    if (remove_after) spdlog::warn("simulation files kept for inspection in {}", dir.string());
+    throw;
+  }
+  if (remove_after) {
+    std::error_code ec;
+    std::filesystem::remove_all(*remove_after, ec);
+  }
+  if (a.json) {
+    const Json j = {{"model", model.name},
+                    {"data", a.data},
+                    {"simulator", r.simulator},
+                    {"tool_version", r.tool_version},
+                    {"samples", r.counts.samples},
+                    {"checked", r.counts.checked},
+                    {"mismatches", r.counts.mismatches},
+                    {"latency_cycles", r.counts.latency},
+                    {"netlist_latency_cycles", r.expected_latency},
+                    {"build_seconds", r.build_seconds},
+                    {"run_seconds", r.run_seconds},
+                    {"bit_exact", r.ok()}};
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::cout << fmt::format("model {} on {} ({} test samples), {} ({})\n", model.name, d.name, r.counts.samples,
+                             r.simulator, r.tool_version);
+    std::cout << fmt::format("samples checked   {}\n", r.counts.checked);
+    std::cout << fmt::format("mismatches        {}\n", r.counts.mismatches);
+    std::cout << fmt::format("latency (cycles)  {} measured, {} netlist\n", r.counts.latency, r.expected_latency);
+    std::cout << fmt::format("time              {:.1f} s build, {:.2f} s simulation\n", r.build_seconds, r.run_seconds);
+    std::cout << (r.ok() ? "bit-exact: PASS\n" : "bit-exact: FAIL\n");
+    if (!a.out.empty()) std::cout << fmt::format("files in {}\n", a.out);
+  }
+  return r.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_sim_command(CLI::App& app, CommandTable& table) {
+  auto args = std::make_shared<SimArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "sim",
+      "Simulate a trained model's Verilog bit-exactly: inputs from the data set's test split (quantized to the\n"
+      "model's input format), expected outputs from the golden integer model. Prints mismatches (zero\n"
+      "expected) and the measured latency in clock cycles (must equal the netlist's). Exit status 0 when\n"
+      "bit-exact with the right latency, 1 otherwise.");
+  sub->add_option("model", args->model, "Trained model file (model.q.json, docs/model.md)")->required()->check(CLI::ExistingFile);
+  sub->add_option("--data", args->data, "Dataset spec (JSON, docs/data.md); its test split is simulated")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--samples", args->samples, "Number of test samples to simulate (all when the split is smaller)")
+      ->capture_default_str();
+  sub->add_option("--out", args->out,
+                  "Keep the design, test bench, hex files and logs in this folder (default: a temporary folder, "
+                  "removed after a successful run)");
+  sub->add_option("--simulator", args->simulator, "verilator (fast) or iverilog (slow, pure Verilog test bench)")
+      ->capture_default_str();
+  sub->add_option("--simulator-path", args->program, "Simulator executable (default: found on PATH)");
+  sub->add_option("--clock-ns", args->clock_ns,
+                  "Target clock period in ns used by the lowering to place pipeline registers")
+      ->capture_default_str();
+  sub->add_option("--levels-per-stage", args->levels_per_stage,
+                  "Force K adder levels between pipeline registers (default 0: derived from the clock)")
+      ->check(CLI::Range(0, 64));
+  sub->add_flag("--dsp", args->dsp, "Simulate the DSP variant (plain `*` products) instead of CSD shift-adds");
+  sub->add_flag("--json", args->json, "Print the report as JSON");
+  sub->add_option("--timeout", args->timeout, "Wall-clock limit in seconds for the build and for the run")
+      ->capture_default_str();
+  table.add(sub, [args] { return run_sim(*args); });
+}
+
+}  // namespace nas4ml::cli
