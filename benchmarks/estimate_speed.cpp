@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -66,18 +67,31 @@ int main(int argc, char** argv) {
   const auto rtl = estimate::make_estimator("rtl");
   const auto hls = estimate::make_estimator("hls");
   using clock = std::chrono::steady_clock;
+  // Thread CPU time (CLOCK_THREAD_CPUTIME_ID): on a shared machine the wall clock also counts
+  // time the thread waits for a core; the CPU time is what one estimate costs.
+  auto cpu_us = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) * 1e-3;
+  };
+  std::vector<double> wall_us;
   auto time_it = [&](auto&& fn) {
     std::vector<double> us;
+    wall_us.clear();
     for (int r = 0; r < repeat; ++r) {
       const auto t0 = clock::now();
+      const double c0 = cpu_us();
       fn();
-      us.push_back(std::chrono::duration<double, std::micro>(clock::now() - t0).count());
+      us.push_back(cpu_us() - c0);
+      wall_us.push_back(std::chrono::duration<double, std::micro>(clock::now() - t0).count());
     }
     std::sort(us.begin(), us.end());
+    std::sort(wall_us.begin(), wall_us.end());
     return std::pair{us[us.size() / 2], us.front()};
   };
   estimate::Estimate e;
   const auto [rtl_med, rtl_min] = time_it([&] { e = rtl->estimate(model, device, {}); });
+  const double rtl_wall_med = wall_us[wall_us.size() / 2], rtl_wall_min = wall_us.front();
   netlist::Netlist n;
   const auto [low_med, low_min] = time_it([&] { n = netlist::lower(model); });
   estimate::Estimate h;
@@ -88,10 +102,11 @@ int main(int argc, char** argv) {
   std::printf("netlist: %zu nodes, %zu adders, %zu bits, latency %d cycles at 5 ns\n", n.nodes.size(), adders,
               n.bits.size(), n.latency_cycles);
   std::printf("rtl estimate: LUT %.0f  FF %.0f  SRL %.0f  CARRY4 %.0f  DSP %.0f\n", e.lut, e.ff, e.srl, e.carry, e.dsp);
-  std::printf("time per call over %d calls, one core (median / min, microseconds):\n", repeat);
+  std::printf("thread CPU time per call over %d calls, one core (median / min, microseconds):\n", repeat);
   std::printf("  rtl estimate (lowering included): %8.1f / %8.1f us\n", rtl_med, rtl_min);
   std::printf("  lowering alone:                   %8.1f / %8.1f us\n", low_med, low_min);
   std::printf("  hls estimate:                     %8.1f / %8.1f us\n", hls_med, hls_min);
-  std::printf("target <= 1000 us: %s\n", rtl_med <= 1000.0 ? "met" : "NOT met");
+  std::printf("  (rtl estimate wall clock: median %.1f us, min %.1f us)\n", rtl_wall_med, rtl_wall_min);
+  std::printf("target <= 1000 us (median CPU time): %s\n", rtl_med <= 1000.0 ? "met" : "NOT met");
   return 0;
 }

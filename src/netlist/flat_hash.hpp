@@ -1,6 +1,7 @@
 #pragma once
 // Private to the netlist module: an open-addressing hash map from 64-bit keys to 32-bit values,
 // used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -35,6 +36,12 @@ class FlatHashMap {
     return {value, true};
   }
   std::size_t size() const noexcept { return size_; }
+  /// Removes every entry, keeping the capacity.
+  void clear() {
+    if (size_ == 0) return;
+    std::fill(keys_.begin(), keys_.end(), empty_key);
+    size_ = 0;
+  }
   /// Makes room for `n` entries without rehashing.
   void reserve(std::size_t n) {
     if (n * 2 > keys_.size()) rehash(n * 2);

@@ -40,10 +40,11 @@ __extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
 // 2 + 2 * global_bit_index + inverted. kInternal marks a carry generated inside the adder.
 constexpr std::uint64_t kInternal = ~std::uint64_t{0} - 1;
 
-/// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i.
+/// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i; the
+/// (i, coef_i) pairs, sorted by i, live in Builder::arena_ at [begin, begin + size).
 struct LinearForm {
   std::int64_t k = 0;
-  std::vector<std::pair<std::int32_t, std::int64_t>> terms;  // sorted by input index, coef != 0
+  std::uint32_t begin = 0, size = 0;
 };
 
 /// One summand of an adder tree: +-(node << shift).
@@ -54,10 +55,27 @@ struct Term {
   std::int32_t width;  // node width + shift: the width the term occupies
 };
 
+/// The lowering's work tables (see Builder::scratch_).
+struct Scratch {
+  std::vector<LinearForm> forms;
+  std::vector<std::pair<std::int32_t, std::int64_t>> arena;
+  std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
+  FlatHashMap adders{1024}, constants{64}, regs{1024}, reg_bits{4096}, pair_runs{1024}, products{256};
+  std::vector<std::uint64_t> run_masks;
+  void clear() {
+    forms.clear();
+    arena.clear();
+    input_ranges.clear();
+    for (FlatHashMap* m : {&adders, &constants, &regs, &reg_bits, &pair_runs, &products}) m->clear();
+    run_masks.clear();
+  }
+};
+
 class Builder {
  public:
-  Builder(const nn::QuantizedModel& model, const LoweringOptions& options)
-      : model_(model), options_(options) {
+  Builder(const nn::QuantizedModel& model, const LoweringOptions& options, Scratch& scratch)
+      : model_(model), options_(options), scratch_(scratch) {
+    scratch_.clear();
     net_.model_name = model.name;
     net_.options = options;
     net_.input_format = model.input_format;
@@ -68,10 +86,13 @@ class Builder {
     const auto live = liveness();
     // Size the tables from the number of CSD terms (one adder each, ~ a dozen bits per adder),
     // so that one lowering allocates a handful of times (speed: docs/netlist.md).
-    std::size_t terms = 0, bits_per_term = 0;
+    std::size_t terms = 0, bits_per_term = 0, layer_terms = 0;
     for (std::size_t k = 0; k < model_.layers.size(); ++k) {
       const auto& l = model_.layers[k];
-      for (auto w : l.weights) terms += static_cast<std::size_t>(csd_weight(w));
+      std::size_t t = 0;
+      for (auto w : l.weights) t += static_cast<std::size_t>(csd_weight(w));
+      terms += t;
+      layer_terms = std::max(layer_terms, t + 64);
       bits_per_term = std::max<std::size_t>(bits_per_term, static_cast<std::size_t>(l.weight_format.width) + 8);
     }
     terms += 64;
@@ -79,11 +100,11 @@ class Builder {
     forms_.reserve(terms * 3 / 2);
     net_.bits.reserve(terms * bits_per_term * 3 / 2);
     net_.fanout.reserve(net_.bits.capacity());
-    adders_.reserve(terms);
-    regs_.reserve(terms / 2);
-    reg_bits_.reserve(terms);
-    pair_runs_.reserve(terms);
-    run_masks_.reserve(terms * 2);
+    adders_.reserve(layer_terms);
+    regs_.reserve(layer_terms);
+    reg_bits_.reserve(layer_terms * 2);
+    pair_runs_.reserve(layer_terms * 2);
+    run_masks_.reserve(layer_terms * 2);
     // Model inputs: ports at stage 0.
     const FixedFormat& in = model_.input_format;
     for (int i = 0; i < model_.n_inputs; ++i) {
@@ -199,36 +220,42 @@ class Builder {
   // ---- value ranges: linear forms over the layer inputs ---------------------------------
   std::pair<std::int64_t, std::int64_t> range_of(const LinearForm& f) const {
     i128 lo = f.k, hi = f.k;
-    for (const auto& [i, c] : f.terms) {
-      const Node& x = node(layer_inputs_[static_cast<std::size_t>(i)]);
-      const i128 a = static_cast<i128>(c) * x.lo, b = static_cast<i128>(c) * x.hi;
-      lo += std::min(a, b);
-      hi += std::max(a, b);
+    for (std::uint32_t t = f.begin; t < f.begin + f.size; ++t) {
+      const auto [i, c] = arena_[t];
+      const auto& [xlo, xhi] = input_ranges_[static_cast<std::size_t>(i)];
+      const i128 a = static_cast<i128>(c) * xlo, b = static_cast<i128>(c) * xhi;
+      lo += a < b ? a : b;
+      hi += a < b ? b : a;
     }
     constexpr i128 lim = std::int64_t{1} << 61;
     NAS4ML_ASSERT(lo > -lim && hi < lim, "an accumulator needs more than 62 bits");
     return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
   }
-  LinearForm combine(const LinearForm& a, int sa, const LinearForm& b, int sb, bool subtract) const {
+  LinearForm combine(const LinearForm& a, int sa, const LinearForm& b, int sb, bool subtract) {
     LinearForm r;
     const std::int64_t fb = subtract ? -1 : 1;
     r.k = (a.k << sa) + fb * (b.k << sb);
-    r.terms.reserve(a.terms.size() + b.terms.size());
-    std::size_t i = 0, j = 0;
-    while (i < a.terms.size() || j < b.terms.size()) {
-      if (j == b.terms.size() || (i < a.terms.size() && a.terms[i].first < b.terms[j].first)) {
-        r.terms.emplace_back(a.terms[i].first, a.terms[i].second << sa);
+    r.begin = static_cast<std::uint32_t>(arena_.size());
+    std::uint32_t i = a.begin, j = b.begin;
+    const std::uint32_t ie = a.begin + a.size, je = b.begin + b.size;
+    arena_.resize(arena_.size() + a.size + b.size);  // indices stay valid; pointers would not
+    std::uint32_t out = r.begin;
+    while (i < ie || j < je) {
+      if (j == je || (i < ie && arena_[i].first < arena_[j].first)) {
+        arena_[out++] = {arena_[i].first, arena_[i].second << sa};
         ++i;
-      } else if (i == a.terms.size() || b.terms[j].first < a.terms[i].first) {
-        r.terms.emplace_back(b.terms[j].first, fb * (b.terms[j].second << sb));
+      } else if (i == ie || arena_[j].first < arena_[i].first) {
+        arena_[out++] = {arena_[j].first, fb * (arena_[j].second << sb)};
         ++j;
       } else {
-        const std::int64_t c = (a.terms[i].second << sa) + fb * (b.terms[j].second << sb);
-        if (c != 0) r.terms.emplace_back(a.terms[i].first, c);
+        const std::int64_t c = (arena_[i].second << sa) + fb * (arena_[j].second << sb);
+        if (c != 0) arena_[out++] = {arena_[i].first, c};
         ++i;
         ++j;
       }
     }
+    r.size = out - r.begin;
+    arena_.resize(out);
     return r;
   }
 
@@ -272,7 +299,7 @@ class Builder {
     std::tie(n.lo, n.hi) = range_of(form);
     n.width = signed_width(n.lo, n.hi);
     const NodeId id = append(n);
-    forms_[static_cast<std::size_t>(id)] = std::move(form);
+    forms_[static_cast<std::size_t>(id)] = form;
     adders_.insert(key, static_cast<std::uint32_t>(id));
     derive_adder_bits(id);
     return id;
@@ -421,15 +448,16 @@ class Builder {
     n.layer = layer_index_;
     n.level = level;
     n.stage = node(src).stage;
-    LinearForm f = forms_[static_cast<std::size_t>(src)];
-    f.k *= factor;
-    for (auto& t : f.terms) t.second *= factor;
+    const LinearForm s0 = forms_[static_cast<std::size_t>(src)];
+    LinearForm f{s0.k * factor, static_cast<std::uint32_t>(arena_.size()), s0.size};
+    for (std::uint32_t t = 0; t < s0.size; ++t)
+      arena_.emplace_back(arena_[s0.begin + t].first, arena_[s0.begin + t].second * factor);
     std::tie(n.lo, n.hi) = range_of(f);
     n.width = signed_width(n.lo, n.hi);
     const std::uint64_t key = (std::uint64_t(src) << 40) ^ static_cast<std::uint64_t>(factor);
     if (const auto* found = products_.find(key)) return static_cast<NodeId>(*found);
     const NodeId id = append(n);
-    forms_[static_cast<std::size_t>(id)] = std::move(f);
+    forms_[static_cast<std::size_t>(id)] = f;
     for (int j = 0; j < n.width; ++j) net_.bits.push_back(BitOrigin::signal(id, j));
     finish_bits();
     for (const BitOrigin& o : net_.origins(src)) use(o);
@@ -566,11 +594,23 @@ class Builder {
     info.levels_per_stage = K;
 
     // Layer inputs become the variables of the linear forms.
+    // Per-layer tables: nothing built in one layer is shared with another (their operands differ).
+    arena_.clear();
+    input_ranges_.assign(inputs.size(), {0, 0});
+    adders_.clear();
+    regs_.clear();
+    reg_bits_.clear();
+    pair_runs_.clear();
+    run_masks_.clear();
+    last_run_key_ = ~std::uint64_t{0};
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
       auto& f = forms_[static_cast<std::size_t>(inputs[i])];
       f.k = 0;
-      f.terms.assign(1, {static_cast<std::int32_t>(i), 1});
+      f.begin = static_cast<std::uint32_t>(arena_.size());
+      f.size = 1;
+      arena_.emplace_back(static_cast<std::int32_t>(i), 1);
+      input_ranges_[i] = {node(inputs[i]).lo, node(inputs[i]).hi};
     }
 
     // Leaves of every live neuron.
@@ -670,20 +710,23 @@ class Builder {
     }
     info.output_stage = output_stage;
     info.end_node = static_cast<NodeId>(net_.nodes.size());
-    // Forms of this layer are no longer needed: free them.
-    for (std::size_t i = static_cast<std::size_t>(info.first_node); i < forms_.size(); ++i)
-      if (node(static_cast<NodeId>(i)).kind != NodeKind::constant) forms_[i] = LinearForm{};
     net_.layers.push_back(std::move(info));
   }
 
   const nn::QuantizedModel& model_;
   LoweringOptions options_;
   Netlist net_;
-  std::vector<LinearForm> forms_;
+  // Work tables, kept per thread between calls (cleared, never shrunk) so that a lowering does
+  // not pay for fresh memory (page faults) each time.
+  Scratch& scratch_;
+  std::vector<LinearForm>& forms_ = scratch_.forms;
+  std::vector<std::pair<std::int32_t, std::int64_t>>& arena_ = scratch_.arena;
+  std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
   std::vector<NodeId> layer_inputs_;
   int layer_index_ = -1;
-  FlatHashMap adders_{1024}, constants_{64}, regs_{1024}, reg_bits_{4096}, pair_runs_{1024}, products_{256};
-  std::vector<std::uint64_t> run_masks_;
+  FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
+              &reg_bits_ = scratch_.reg_bits, &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
+  std::vector<std::uint64_t>& run_masks_ = scratch_.run_masks;
   std::uint64_t last_run_key_ = ~std::uint64_t{0};
   std::uint32_t last_run_slot_ = 0;
 };
@@ -691,7 +734,8 @@ class Builder {
 }  // namespace
 
 Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options) {
-  return Builder(model, options).run();
+  thread_local Scratch scratch;
+  return Builder(model, options, scratch).run();
 }
 
 }  // namespace nas4ml::netlist
