@@ -64,6 +64,75 @@ std::vector<double> front_crowding(const std::vector<std::vector<double>>& mins,
   for (std::size_t i : idx) pts.push_back(mins[i]);
   return crowding_distance(pts);
 }
+// Removes the most crowded member of `front` (smallest crowding distance; ties: the later one)
+// and recomputes the crowding of its neighbours, until `room` members are left. Gives exactly
+// what recomputing crowding_distance() on the remaining members after every removal would give:
+// per objective the members stay in one sorted doubly linked list, and a removal only changes the
+// distances of the removed member's neighbours (or, when a boundary member goes, every one).
+std::vector<std::size_t> iterative_truncation(const std::vector<std::vector<double>>& mins,
+                                              const std::vector<std::size_t>& front, std::size_t room) {
+  const std::size_t n = front.size(), m = mins[front[0]].size();
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  auto f = [&](std::size_t i, std::size_t k) { return mins[front[i]][k]; };
+  std::vector<std::vector<std::size_t>> prev(m, std::vector<std::size_t>(n)), next(m, std::vector<std::size_t>(n));
+  std::vector<std::size_t> first(m), last(m);
+  for (std::size_t k = 0; k < m; ++k) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return f(a, k) < f(b, k) || (f(a, k) == f(b, k) && a < b);
+    });
+    for (std::size_t p = 0; p < n; ++p) {
+      prev[k][order[p]] = p == 0 ? none : order[p - 1];
+      next[k][order[p]] = p + 1 == n ? none : order[p + 1];
+    }
+    first[k] = order.front();
+    last[k] = order.back();
+  }
+  std::vector<char> alive(n, 1);
+  std::size_t left = n;
+  std::vector<double> cd(n, 0.0);
+  auto distance = [&](std::size_t i) {
+    if (left <= 2) return kInf;
+    double d = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+      if (prev[k][i] == none || next[k][i] == none) return kInf;
+      const double lo = f(first[k], k), hi = f(last[k], k);
+      if (!(hi > lo)) continue;
+      d += (f(next[k][i], k) - f(prev[k][i], k)) / (hi - lo);
+    }
+    return d;
+  };
+  for (std::size_t i = 0; i < n; ++i) cd[i] = distance(i);
+  while (left > room) {
+    std::size_t worst = none;
+    for (std::size_t i = 0; i < n; ++i)
+      if (alive[i] && (worst == none || cd[i] <= cd[worst])) worst = i;
+    const bool boundary = std::isinf(cd[worst]);
+    alive[worst] = 0;
+    --left;
+    std::vector<std::size_t> touched;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t p = prev[k][worst], q = next[k][worst];
+      if (p != none) next[k][p] = q;
+      else first[k] = q;
+      if (q != none) prev[k][q] = p;
+      else last[k] = p;
+      if (p != none) touched.push_back(p);
+      if (q != none) touched.push_back(q);
+    }
+    if (boundary || left <= 2) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (alive[i]) cd[i] = distance(i);
+    } else {
+      for (std::size_t i : touched) cd[i] = distance(i);
+    }
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < n; ++i)
+    if (alive[i]) out.push_back(front[i]);
+  return out;
+}
 }  // namespace
 
 void validate(const Nsga2Options& o) {
@@ -221,7 +290,6 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
       continue;
     }
     const std::size_t room = mu - keep.size();
-    std::vector<std::size_t> members_left = front;
     if (options_.truncation == Truncation::crowding || std::isinf(viol[front.front()])) {
       const auto cd = front_crowding(mins, viol, front);
       std::vector<std::size_t> order(front.size());
@@ -229,23 +297,34 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cd[a] > cd[b]; });
       for (std::size_t i = 0; i < room; ++i) keep.push_back(front[order[i]]);
     } else {
-      while (members_left.size() > room) {
-        const auto cd = front_crowding(mins, viol, members_left);
-        std::size_t worst = 0;
-        for (std::size_t i = 1; i < cd.size(); ++i)
-          if (cd[i] <= cd[worst]) worst = i;  // ties: drop the later one
-        members_left.erase(members_left.begin() + static_cast<std::ptrdiff_t>(worst));
-      }
-      keep.insert(keep.end(), members_left.begin(), members_left.end());
+      const auto kept = iterative_truncation(mins, front, room);
+      keep.insert(keep.end(), kept.begin(), kept.end());
     }
     break;
   }
   std::sort(keep.begin(), keep.end());
+  // Survivors keep their pool rank: every member of front r is dominated by a member of front
+  // r - 1, and all fronts before the last kept one survive whole. Crowding is recomputed per
+  // front on the survivors (it changes only for the truncated front).
+  std::vector<std::vector<std::size_t>> kept_fronts;
   std::vector<Individual> next;
   next.reserve(keep.size());
-  for (std::size_t i : keep) next.push_back(std::move(pool[i]));
+  for (std::size_t i : keep) {
+    const std::size_t r = sorted.rank[i];
+    if (kept_fronts.size() <= r) kept_fronts.resize(r + 1);
+    kept_fronts[r].push_back(i);
+  }
+  std::vector<double> crowd(pool.size(), 0.0);
+  for (const auto& f : kept_fronts) {
+    const auto cd = front_crowding(mins, viol, f);
+    for (std::size_t k = 0; k < f.size(); ++k) crowd[f[k]] = cd[k];
+  }
+  for (std::size_t i : keep) {
+    pool[i].rank = sorted.rank[i];
+    pool[i].crowding = crowd[i];
+    next.push_back(std::move(pool[i]));
+  }
   population_ = std::move(next);
-  rebuild_ranks();
   pool_.clear();
   ++generation_;
 }

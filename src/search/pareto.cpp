@@ -47,8 +47,33 @@ double total_violation(const std::vector<double>& constraint_values) {
 }
 
 namespace {
-template <class Dominates>
-NonDominatedSort sort_fronts(std::size_t n, Dominates&& dom) {
+// Points stored row-major in one array; compare() returns +1 when point a dominates point b,
+// -1 when b dominates a, 0 otherwise, in a single pass over the objectives.
+struct FlatPoints {
+  std::vector<double> v;
+  std::size_t m = 0;
+  explicit FlatPoints(const std::vector<Point>& pts) : m(pts.empty() ? 0 : pts[0].size()) {
+    v.reserve(pts.size() * m);
+    for (const auto& p : pts) {
+      NAS4ML_ASSERT(p.size() == m, "points of different dimension");
+      v.insert(v.end(), p.begin(), p.end());
+    }
+  }
+  int compare(std::size_t a, std::size_t b) const noexcept {
+    const double* x = v.data() + a * m;
+    const double* y = v.data() + b * m;
+    bool a_better = false, b_better = false;
+    for (std::size_t k = 0; k < m; ++k) {
+      if (x[k] < y[k]) a_better = true;
+      else if (y[k] < x[k]) b_better = true;
+      if (a_better && b_better) return 0;
+    }
+    return a_better ? 1 : (b_better ? -1 : 0);
+  }
+};
+
+template <class Compare>
+NonDominatedSort sort_fronts(std::size_t n, Compare&& compare) {
   NonDominatedSort out;
   out.rank.assign(n, 0);
   std::vector<std::vector<std::size_t>> dominated(n);  // S_p: points p dominates
@@ -56,10 +81,11 @@ NonDominatedSort sort_fronts(std::size_t n, Dominates&& dom) {
   std::vector<std::size_t> current;
   for (std::size_t p = 0; p < n; ++p) {
     for (std::size_t q = p + 1; q < n; ++q) {
-      if (dom(p, q)) {
+      const int c = compare(p, q);
+      if (c > 0) {
         dominated[p].push_back(q);
         ++count[q];
-      } else if (dom(q, p)) {
+      } else if (c < 0) {
         dominated[q].push_back(p);
         ++count[p];
       }
@@ -85,13 +111,20 @@ NonDominatedSort sort_fronts(std::size_t n, Dominates&& dom) {
 }  // namespace
 
 NonDominatedSort non_dominated_sort(const std::vector<Point>& points) {
-  return sort_fronts(points.size(), [&](std::size_t a, std::size_t b) { return dominates(points[a], points[b]); });
+  const FlatPoints flat(points);
+  return sort_fronts(points.size(), [&](std::size_t a, std::size_t b) { return flat.compare(a, b); });
 }
 
 NonDominatedSort non_dominated_sort(const std::vector<Point>& points, const std::vector<double>& violations) {
   NAS4ML_ASSERT(points.size() == violations.size(), "one violation per point");
+  const FlatPoints flat(points);
+  std::vector<double> v(violations.size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = clean_violation(violations[i]);
   return sort_fronts(points.size(), [&](std::size_t a, std::size_t b) {
-    return constrained_dominates(points[a], violations[a], points[b], violations[b]);
+    if (v[a] == 0.0 && v[b] == 0.0) return flat.compare(a, b);  // both feasible: Pareto domination
+    if (v[a] == 0.0) return 1;                                   // feasible beats infeasible
+    if (v[b] == 0.0) return -1;
+    return v[a] < v[b] ? 1 : (v[b] < v[a] ? -1 : 0);             // smaller violation wins
   });
 }
 
