@@ -62,7 +62,15 @@ struct Scratch {
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
   FlatHashMap adders{1024}, constants{64}, regs{1024}, reg_bits{4096}, pair_runs{1024}, products{256};
   std::vector<std::uint64_t> run_masks;
+  std::vector<std::uint32_t> first_bits;
+  std::vector<std::uint64_t> run_rest;  // pair runs: key without node x, next in x's list
+  std::vector<std::uint32_t> run_next, run_head, ff_of;
   void clear() {
+    run_rest.clear();
+    run_next.clear();
+    run_head.clear();
+    ff_of.assign(ff_of.size(), 0);
+    first_bits.clear();
     forms.clear();
     arena.clear();
     input_ranges.clear();
@@ -102,8 +110,6 @@ class Builder {
     net_.fanout.reserve(net_.bits.capacity());
     adders_.reserve(layer_terms);
     regs_.reserve(layer_terms);
-    reg_bits_.reserve(layer_terms * 2);
-    pair_runs_.reserve(layer_terms * 2);
     run_masks_.reserve(layer_terms * 2);
     // Model inputs: ports at stage 0.
     const FixedFormat& in = model_.input_format;
@@ -180,6 +186,7 @@ class Builder {
     NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
     node.first_bit = static_cast<std::uint32_t>(net_.bits.size());
     net_.nodes.push_back(node);
+    first_bits_.push_back(node.first_bit);
     forms_.emplace_back();
     return static_cast<NodeId>(net_.nodes.size() - 1);
   }
@@ -199,7 +206,7 @@ class Builder {
 
   void use(const BitOrigin& o) {
     if (o.kind != BitOrigin::Kind::signal) return;
-    const std::size_t i = node(o.node).first_bit + static_cast<std::uint32_t>(o.bit);
+    const std::size_t i = first_bits_[static_cast<std::size_t>(o.node)] + static_cast<std::uint32_t>(o.bit);
     if (i >= net_.fanout.size()) finish_bits();
     ++net_.fanout[i];
   }
@@ -315,11 +322,19 @@ class Builder {
     const std::int64_t n_lo = n.lo, n_hi = n.hi;
     AdderBits stats;
     stats.first_live = -1;
+    if (out_bits_.size() < static_cast<std::size_t>(width)) out_bits_.resize(static_cast<std::size_t>(width));
     int last_live = -1;
     std::uint64_t carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
+    const BitOrigin* abits = net_.bits.data() + node(a.node).first_bit;
+    const BitOrigin* bbits = net_.bits.data() + node(b.node).first_bit;
+    const int aw = node(a.node).width, bw = node(b.node).width;
+    auto bit_at = [](const BitOrigin* bits, int w, int shift, int i) -> std::uint64_t {
+      if (i < shift) return 0;
+      return code(bits[std::min(i - shift, w - 1)]);
+    };
     for (int i = 0; i < width; ++i) {
-      const std::uint64_t la = operand_bit(a, i);
-      std::uint64_t lb = operand_bit(b, i);
+      const std::uint64_t la = bit_at(abits, aw, a.shift, i);
+      std::uint64_t lb = bit_at(bbits, bw, b.shift, i);
       if (subtract) lb = invert(lb);
       std::uint64_t sig[3];
       int nsig = 0, csum = 0;
@@ -368,8 +383,9 @@ class Builder {
         if (stats.first_live < 0) stats.first_live = i;
         last_live = i;
       }
-      net_.bits.push_back(out);
+      out_bits_[static_cast<std::size_t>(i)] = out;
     }
+    net_.bits.insert(net_.bits.end(), out_bits_.begin(), out_bits_.begin() + width);
     finish_bits();
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
@@ -390,11 +406,22 @@ class Builder {
     if (key == last_run_key_) {
       slot = last_run_slot_;
     } else {
-      const auto [s, inserted] = pair_runs_.insert(key, static_cast<std::uint32_t>(run_masks_.size()));
-      if (inserted) run_masks_.push_back(0);
-      slot = s;
+      // Runs are listed per node x (a node's bits meet few partners): a short walk, no hashing.
+      const auto nx = static_cast<std::size_t>(x >> 6);
+      if (nx >= run_head_.size()) run_head_.resize(std::max(nx + 1, run_head_.size() * 2), 0);
+      const std::uint64_t rest = key & ((std::uint64_t{1} << 33) - 1);
+      std::uint32_t e = run_head_[nx];
+      while (e != 0 && run_rest_[e - 1] != rest) e = run_next_[e - 1];
+      if (e == 0) {
+        run_rest_.push_back(rest);
+        run_next_.push_back(run_head_[nx]);
+        run_masks_.push_back(0);
+        e = static_cast<std::uint32_t>(run_masks_.size());
+        run_head_[nx] = e;
+      }
+      slot = e - 1;
       last_run_key_ = key;
-      last_run_slot_ = s;
+      last_run_slot_ = slot;
     }
     const std::uint64_t bit = std::uint64_t{1} << (x & 63);
     if (run_masks_[slot] & bit) return false;
@@ -424,9 +451,13 @@ class Builder {
         net_.bits.push_back(in);
         continue;
       }
-      const std::uint64_t c = code(in);
-      const auto [ff_code, inserted] =
-          reg_bits_.insert(c, static_cast<std::uint32_t>(code(BitOrigin::signal(id, j))));
+      // The flip-flop already holding this literal, by the literal's global bit index.
+      const std::size_t li = 2 * (first_bits_[static_cast<std::size_t>(in.node)] + static_cast<std::size_t>(in.bit)) +
+                             (in.inverted ? 1 : 0);
+      if (li >= ff_of_.size()) ff_of_.resize(std::max(li + 1, ff_of_.size() * 2), 0);
+      const std::uint32_t ff_code = ff_of_[li];
+      const bool inserted = ff_code == 0;
+      if (inserted) ff_of_[li] = static_cast<std::uint32_t>(code(BitOrigin::signal(id, j)));
       if (inserted) {
         net_.bits.push_back(BitOrigin::signal(id, j));
         finish_bits();
@@ -599,8 +630,9 @@ class Builder {
     input_ranges_.assign(inputs.size(), {0, 0});
     adders_.clear();
     regs_.clear();
-    reg_bits_.clear();
-    pair_runs_.clear();
+    run_head_.clear();
+    run_rest_.clear();
+    run_next_.clear();
     run_masks_.clear();
     last_run_key_ = ~std::uint64_t{0};
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -639,7 +671,14 @@ class Builder {
           if (odd == 1 || odd == -1) t.push_back(make_term(x, tz + product_shift, odd < 0));
           else t.push_back(make_term(multiply(x, odd, 1), tz + product_shift, false));
         } else {
-          for (const CsdDigit& d : csd_digits(w)) t.push_back(make_term(x, d.shift + product_shift, d.sign < 0));
+          // CSD digits (csd.hpp), inline to avoid a vector per weight.
+          std::int64_t r = w;
+          for (int shift = 0; r != 0; ++shift, r >>= 1) {
+            if ((r & 1) == 0) continue;
+            const int d = (r & 3) == 1 ? 1 : -1;
+            t.push_back(make_term(x, shift + product_shift, d < 0));
+            r -= d;
+          }
         }
       }
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
@@ -723,10 +762,16 @@ class Builder {
   std::vector<std::pair<std::int32_t, std::int64_t>>& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
   std::vector<NodeId> layer_inputs_;
+  std::vector<std::uint32_t>& first_bits_ = scratch_.first_bits;  // first_bit of every node, compact
+  std::vector<BitOrigin> out_bits_ = std::vector<BitOrigin>(64);
   int layer_index_ = -1;
   FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
               &reg_bits_ = scratch_.reg_bits, &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
   std::vector<std::uint64_t>& run_masks_ = scratch_.run_masks;
+  std::vector<std::uint64_t>& run_rest_ = scratch_.run_rest;
+  std::vector<std::uint32_t>& run_next_ = scratch_.run_next;
+  std::vector<std::uint32_t>& run_head_ = scratch_.run_head;
+  std::vector<std::uint32_t>& ff_of_ = scratch_.ff_of;
   std::uint64_t last_run_key_ = ~std::uint64_t{0};
   std::uint32_t last_run_slot_ = 0;
 };
