@@ -52,7 +52,7 @@ TEST_CASE("nas4ml synth synthesizes a small network and attaches the rtl estimat
   CHECK(std::filesystem::exists(out / "design.v"));
   CHECK(std::filesystem::exists(out / "yosys.log"));
 
-  SECTION("--json prints the result") {
+  {  // --json prints the result
     const auto j = test::run_cli({"synth", model_path.string(), "--out", (dir.path() / "s2").string(), "--json",
                                   "--cache", (dir.path() / "cache").string()});
     REQUIRE(j.exit_code == 0);
@@ -60,7 +60,7 @@ TEST_CASE("nas4ml synth synthesizes a small network and attaches the rtl estimat
     CHECK(parsed.at("resources").at("lut") == s.resources.lut);
     CHECK(parsed.at("cache_hit") == false);
   }
-  SECTION("bad options are one clear error") {
+  {  // bad options are one clear error
     const auto b = test::run_cli({"synth", model_path.string(), "--backend", "vivado", "--out", out.string()});
     CHECK(b.exit_code == 2);
     CHECK(b.err.find("unknown synthesis backend") != std::string::npos);
@@ -87,7 +87,7 @@ TEST_CASE("nas4ml sim is bit-exact on the MAGIC test split", "[synth][cli][simul
   CHECK(j.at("latency_cycles") == j.at("netlist_latency_cycles"));
   CHECK(j.at("bit_exact") == true);
 
-  SECTION("a data set that does not fit the model is one clear error") {
+  {  // a data set that does not fit the model is one clear error
     test::RandomModelSpec spec;
     spec.sizes = {3, 2};
     nn::save_quantized_model(test::random_model(spec), dir.path() / "small.q.json");
