@@ -1,6 +1,8 @@
 #include "nas4ml/netlist/netlist.hpp"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace nas4ml::netlist {
 
@@ -18,19 +20,29 @@ std::string to_string(NodeKind kind) {
   return "unknown";
 }
 
+namespace {
+// Built by appending (GCC 12 warns falsely, -Wrestrict, on "literal" + std::to_string()).
+std::string join(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (auto p : parts) s.append(p);
+  return s;
+}
+}  // namespace
+
 std::string node_name(const Netlist& netlist, NodeId n) {
   const Node& node = netlist.nodes[static_cast<std::size_t>(n)];
   if (node.kind == NodeKind::input) {
     for (std::size_t i = 0; i < netlist.inputs.size(); ++i)
-      if (netlist.inputs[i] == n) return "x_" + std::to_string(i);
+      if (netlist.inputs[i] == n) return join({"x_", std::to_string(i)});
   }
-  if (node.kind == NodeKind::constant) return "c_" + std::to_string(n);
+  if (node.kind == NodeKind::constant) return join({"c_", std::to_string(n)});
+  const std::string layer = std::to_string(node.layer);
   if (node.layer >= 0 && node.kind == NodeKind::reg && node.neuron >= 0) {
-    const auto& layer = netlist.layers[static_cast<std::size_t>(node.layer)];
-    if (layer.outputs[static_cast<std::size_t>(node.neuron)] == n)
-      return "l" + std::to_string(node.layer) + "_out_" + std::to_string(node.neuron);
+    const auto& l = netlist.layers[static_cast<std::size_t>(node.layer)];
+    if (l.outputs[static_cast<std::size_t>(node.neuron)] == n)
+      return join({"l", layer, "_out_", std::to_string(node.neuron)});
   }
-  return "l" + std::to_string(node.layer) + "_" + to_string(node.kind) + "_" + std::to_string(n);
+  return join({"l", layer, "_", to_string(node.kind), "_", std::to_string(n)});
 }
 
 }  // namespace nas4ml::netlist

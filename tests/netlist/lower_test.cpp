@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/lower.hpp"
@@ -174,4 +177,19 @@ TEST_CASE("constant low bits are stripped and registers of constants vanish", "[
   const auto bits = n.origins(out);
   CHECK(bits[0] == BitOrigin::constant(false));
   CHECK(bits[1] == BitOrigin::constant(false));
+}
+
+TEST_CASE("node names are unique and Verilog-safe", "[netlist][names]") {
+  Rng rng(17);
+  const auto m = test::random_model(rng, {6, 5, 3}, fmt(8, 3), fmt(6, 1), fmt(8, 3), fmt(10, 4), 0.4);
+  const Netlist n = lower(m, {.levels_per_stage = 1});
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < n.nodes.size(); ++i) {
+    const std::string name = node_name(n, static_cast<NodeId>(i));
+    CHECK(names.insert(name).second);
+    CHECK(std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }));
+    CHECK(std::isalpha(static_cast<unsigned char>(name[0])));
+  }
+  CHECK(node_name(n, n.inputs[0]) == "x_0");
+  CHECK(node_name(n, n.outputs[1]) == "l1_out_1");
 }
