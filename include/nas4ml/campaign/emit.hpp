@@ -1,0 +1,52 @@
+#pragma once
+/// \file Emitting Pareto winners as firmware: runs/NAME/firmware/<id>/ holds
+///   model.q.json         the QuantizedModel (the single source of truth)
+///   rtl/<top>.v          the Verilog of its netlist
+///   tb/                  test vectors (inputs.hex, expected.hex from the golden model), the
+///                        self-checking Verilog bench and the Verilator harness
+///   synth/               yosys run and result.json (when synthesized)
+///   sim/                 the simulation run (when simulated)
+///   report.md            accuracy, estimated and synthesized resources, latency, simulation result
+///   manifest.json        the campaign's manifest
+#include <string>
+#include <vector>
+
+#include "nas4ml/campaign/run_paths.hpp"
+#include "nas4ml/campaign/store.hpp"
+#include "nas4ml/data/dataset.hpp"
+#include "nas4ml/estimate/device_model.hpp"
+#include "nas4ml/synth/synth_flow.hpp"
+
+namespace nas4ml::campaign {
+
+/// What to do for each emitted candidate.
+struct EmitOptions {
+  std::vector<std::string> ids;   ///< only these (must be on the front or stored); empty: the whole front
+  int synthesize_top_n = 0;       ///< synthesize this many: spread along the front's first objective, or the
+                                  ///< first ones of `ids` when given
+  bool simulate = false;          ///< simulate each member's Verilog against the golden model (Verilator)
+  int simulate_samples = 1000;    ///< test-split samples in the test vectors and the simulation
+};
+
+/// One emitted candidate.
+struct EmittedCandidate {
+  std::string id;
+  std::filesystem::path dir;
+  bool synthesized = false;
+  bool simulated = false;
+  bool simulation_ok = false;
+  std::string problem;            ///< a failed synthesis or simulation, for the report
+};
+
+/// Emits the front (or options.ids) of `store`; synthesis results are also stored in `store`.
+/// An unknown id is a ConfigError; a failing tool is noted in the candidate's report, and the
+/// other candidates are still emitted.
+std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, const data::LoadedDataset& data,
+                                         const estimate::DeviceModel& device, const synth::FlowOptions& flow,
+                                         const EmitOptions& options);
+
+/// Up to `n` ids of `front` (JSON array of {"id", "objectives"}) spread evenly along the first
+/// objective, extremes included, in ascending order of it (n = 1: the middle member).
+std::vector<std::string> spread_along_front(const Json& front, int n);
+
+}  // namespace nas4ml::campaign

@@ -1,0 +1,31 @@
+#pragma once
+/// \file Refitting the `rtl` estimator's calibration from a campaign's synthesis runs: per
+/// resource one relative least-squares scale (synth/calibration.hpp) over every successful run
+/// whose design has at least kMinCalibrationLut synthesized LUTs. Smaller designs are left out:
+/// their counts are dominated by a few fixed cells (the valid pipeline, constant outputs) and
+/// REFERENCE.md s.8 found the estimator's relative errors concentrated under 300 LUTs.
+#include <string>
+#include <vector>
+
+#include "nas4ml/campaign/store.hpp"
+#include "nas4ml/estimate/device_model.hpp"
+
+namespace nas4ml::campaign {
+
+/// Designs smaller than this (synthesized LUTs) do not enter the fit.
+inline constexpr double kMinCalibrationLut = 100.0;
+
+/// Estimated (uncalibrated, valid pipeline included) and synthesized counts of the usable runs.
+struct CalibrationPoints {
+  std::vector<std::string> ids;
+  std::vector<double> estimated_lut, synthesized_lut, estimated_ff, synthesized_ff;
+};
+
+/// The usable points of `runs` (successful, with an rtl estimate, >= kMinCalibrationLut LUTs).
+CalibrationPoints calibration_points(const std::vector<SynthesisRecord>& runs);
+
+/// Sets device.calibration["rtl"] LUT and FF scales fitted on `runs` (each needs >= 2 points;
+/// otherwise that resource keeps its calibration). With `log`, prints the error before and after.
+void refit_rtl_calibration(estimate::DeviceModel& device, const std::vector<SynthesisRecord>& runs, bool log);
+
+}  // namespace nas4ml::campaign

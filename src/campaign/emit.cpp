@@ -1,0 +1,160 @@
+#include "nas4ml/campaign/emit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "nas4ml/firmware/testbench.hpp"
+#include "nas4ml/firmware/verilog_writer.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/synth/simulator.hpp"
+
+namespace nas4ml::campaign {
+namespace {
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw ConfigError(path.string(), "", "cannot write file", "a writable folder", "write failed");
+}
+
+std::string number(const Json& j, const char* key, const char* fmt_spec = "{:.0f}") {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return "-";
+  return fmt::format(fmt::runtime(fmt_spec), j[key].get<double>());
+}
+
+std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& model, const EmittedCandidate& c,
+                      const Json& synthesis, const std::string& simulation) {
+  std::string layers = std::to_string(model.n_inputs);
+  for (const auto& l : model.layers) layers += "-" + std::to_string(l.n_out);
+  const Json& val = rec.metrics.is_object() ? rec.metrics["validation"] : Json();
+  const Json& test = rec.metrics.is_object() ? rec.metrics["test"] : Json();
+  const Json& est = rec.estimates;
+  std::string s = fmt::format("# Candidate {}\n\nNetwork {} (generation {}, index {}), input {}.\n\n", c.id, layers,
+                              rec.generation, rec.index, model.input_format.to_string());
+  s += "## Accuracy (fixed point, golden integer model)\n\n| split | accuracy | AUC |\n|---|---|---|\n";
+  s += fmt::format("| validation | {} | {} |\n| test | {} | {} |\n\n", number(val, "accuracy", "{:.4f}"),
+                   number(val, "auc", "{:.4f}"), number(test, "accuracy", "{:.4f}"), number(test, "auc", "{:.4f}"));
+  s += "## Resources\n\n| | LUT | FF | DSP | BRAM18 | latency (cycles) | latency (ns) | II |\n|---|---|---|---|---|---|---|---|\n";
+  s += fmt::format("| estimated ({}) | {} | {} | {} | {} | {} | {} | {} |\n", est.value("flavor", "?"), number(est, "lut"),
+                   number(est, "ff"), number(est, "dsp"), number(est, "bram18"), number(est, "latency_cycles"),
+                   number(est, "latency_ns", "{:.1f}"), number(est, "ii"));
+  if (synthesis.is_object()) {
+    const Json& r = synthesis["resources"];
+    s += fmt::format("| synthesized ({}) | {} | {} | {} | {} | | | |\n", synthesis.value("tool_version", "yosys"),
+                     number(r, "lut"), number(r, "ff"), number(r, "dsp"), number(r, "bram18"));
+  }
+  s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
+  s += "\n## Verification\n\n" + simulation + "\n";
+  if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
+  s += "\nFiles: model.q.json (the model), rtl/ (Verilog), tb/ (test vectors and benches), manifest.json.\n";
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> spread_along_front(const Json& front, int n) {
+  std::vector<std::pair<double, std::string>> members;
+  for (const auto& m : front) members.emplace_back(m["objectives"][0].get<double>(), m["id"].get<std::string>());
+  std::sort(members.begin(), members.end());
+  std::vector<std::string> ids;
+  const int m = static_cast<int>(members.size());
+  if (n <= 0) return ids;
+  if (m <= n) {
+    for (auto& p : members) ids.push_back(p.second);
+    return ids;
+  }
+  if (n == 1) return {members[static_cast<std::size_t>(m / 2)].second};  // the middle of the front
+  for (int k = 0; k < n; ++k) {
+    const auto i = static_cast<std::size_t>(std::lround(static_cast<double>(k) * (m - 1) / (n - 1)));
+    if (ids.empty() || ids.back() != members[i].second) ids.push_back(members[i].second);
+  }
+  return ids;
+}
+
+std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, const data::LoadedDataset& data,
+                                         const estimate::DeviceModel& device, const synth::FlowOptions& flow,
+                                         const EmitOptions& options) {
+  const Json front = store.front();
+  std::vector<std::string> ids = options.ids;
+  if (ids.empty())
+    for (const auto& m : front) ids.push_back(m["id"].get<std::string>());
+  std::vector<std::string> to_synthesize;
+  if (options.ids.empty()) {
+    to_synthesize = spread_along_front(front, options.synthesize_top_n);
+  } else {
+    const auto n = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(0, options.synthesize_top_n)));
+    to_synthesize.assign(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  const Json manifest = store.manifest();
+  const int generation = store.last_generation().value_or(0);
+  std::vector<EmittedCandidate> out;
+  for (const auto& id : ids) {
+    EmittedCandidate c;
+    c.id = id;
+    c.dir = paths.firmware_dir(id);  // rejects unsafe ids before anything is read or written
+    const auto rec = store.evaluation(id);
+    if (!rec) throw ConfigError(paths.store().string(), "evaluations", "no candidate with this id", "an id of `nas4ml front`", id);
+    if (rec->model.is_null())
+      throw ConfigError(paths.store().string(), "evaluations", "candidate has no trained model (it failed)",
+                        "a successful candidate", id + ": " + rec->failure_reason);
+    const auto model = nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"));
+    std::filesystem::create_directories(c.dir);
+    nn::save_quantized_model(model, c.dir / "model.q.json");
+    const auto net = netlist::lower(model, flow.lowering);
+    firmware::VerilogOptions vo;
+    vo.top = flow.top;
+    const std::string verilog = firmware::write_verilog(net, vo);
+    write_text(c.dir / "rtl" / (flow.top + ".v"), verilog);
+    const auto ports = firmware::port_layout(net);
+    const auto vectors = firmware::make_test_vectors(model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
+    firmware::write_testbench_files(c.dir / "tb", ports, flow.top, vectors);
+    save_json_file(c.dir / "manifest.json", manifest);
+
+    Json synthesis;
+    if (std::find(to_synthesize.begin(), to_synthesize.end(), id) != to_synthesize.end()) {
+      SynthesisRecord r;
+      r.genome_hash = id;
+      r.generation = generation;
+      try {
+        const auto result = synth::synthesize_model(model, device, c.dir / "synth", flow);
+        synthesis = synth::to_json(result);
+        r.result = synthesis;
+        c.synthesized = true;
+      } catch (const Error& e) {
+        r.status = std::string(e.what()).find("timed out") != std::string::npos ? "timeout" : "failed";
+        r.failure_reason = e.what();
+        c.problem = std::string("synthesis: ") + e.what();
+      }
+      store.add_synthesis(r);
+    }
+    std::string simulation = "Not simulated (run `nas4ml sim model.q.json --data <dataset.json>`).";
+    if (options.simulate) {
+      try {
+        const auto report = synth::simulate_design(verilog, flow.top, ports, vectors, c.dir / "sim");
+        c.simulated = true;
+        c.simulation_ok = report.ok();
+        simulation = fmt::format("{} simulation of {} test samples: {} checked, {} mismatches, latency {} cycles "
+                                 "(netlist: {}): {}.",
+                                 report.simulator, report.counts.samples, report.counts.checked,
+                                 report.counts.mismatches, report.counts.latency, report.expected_latency,
+                                 report.ok() ? "bit-exact" : "MISMATCH");
+        if (!report.ok()) c.problem = "simulation does not match the golden model";
+      } catch (const Error& e) {
+        c.problem = std::string("simulation: ") + e.what();
+        simulation = "Simulation failed: " + std::string(e.what());
+      }
+    }
+    write_text(c.dir / "report.md", report_md(*rec, model, c, synthesis, simulation));
+    if (!c.problem.empty()) spdlog::warn("{}: {}", id, c.problem);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace nas4ml::campaign

@@ -1,0 +1,167 @@
+// The campaign commands: `nas4ml run`, `resume`, `front`, `report` and `emit` (docs/campaign.md).
+#include <csignal>
+#include <atomic>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "nas4ml/campaign/campaign.hpp"
+#include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/campaign/report_builder.hpp"
+#include "nas4ml/campaign/store.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
+
+namespace nas4ml::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  if (g_interrupted.exchange(true)) {  // a second Ctrl-C stops at once
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+}
+
+/// Ctrl-C ends the campaign cleanly after the generation in flight has been committed.
+campaign::RunOptions run_options(int threads) {
+  g_interrupted = false;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  campaign::RunOptions o;
+  if (threads >= 0) o.threads = threads;
+  o.stop_requested = [] {
+    if (g_interrupted) spdlog::warn("interrupted: the last generation is committed");
+    return g_interrupted.load();
+  };
+  return o;
+}
+
+int print_outcome(const campaign::CampaignSummary& s) {
+  const campaign::RunPaths paths(s.run_dir);
+  std::cout << fmt::format("{} after {} generations: {} evaluations ({} failed), {} on the front\n",
+                           s.finished ? "finished" : "stopped", s.generations, s.evaluations, s.failed, s.front.size());
+  if (s.finished) {
+    const auto store = campaign::Store::open(paths.store());
+    std::cout << campaign::format_table(campaign::front_table(store), false);
+    std::cout << "firmware: " << paths.firmware_root().string() << "\nreport:   " << paths.report().string() << '\n';
+  } else {
+    std::cout << "resume with: nas4ml resume " << paths.root().string() << '\n';
+  }
+  return 0;
+}
+
+std::string default_run_dir(const std::string& experiment) {
+  return "runs/" + std::filesystem::path(experiment).stem().string();
+}
+
+}  // namespace
+
+void add_campaign_commands(CLI::App& app, CommandTable& table) {
+  {
+    struct Args {
+      std::string experiment, out;
+      int threads = -1;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("run", "Run a search campaign from an experiment file (docs/campaign.md)");
+    cmd->add_option("experiment", args->experiment, "Experiment file (experiments/*.json; docs/config.md)")
+        ->required()->check(CLI::ExistingFile);
+    cmd->add_option("--out", args->out,
+                    "Run folder for the store, firmware and report (default: runs/<experiment name>); must not "
+                    "hold a campaign already");
+    cmd->add_option("--threads", args->threads,
+                    "Candidates trained at once (default: the experiment's `threads`; 0 = all cores). Results do "
+                    "not depend on it");
+    cmd->footer("Ctrl-C stops after the generation in flight is committed; `nas4ml resume DIR` continues.");
+    table.add(cmd, [args] {
+      const std::string out = args->out.empty() ? default_run_dir(args->experiment) : args->out;
+      return print_outcome(campaign::run_campaign(args->experiment, out, run_options(args->threads)));
+    });
+  }
+  {
+    struct Args {
+      std::string run;
+      int threads = -1;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("resume", "Continue a stopped or killed campaign from its last committed generation");
+    cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
+    cmd->add_option("--threads", args->threads, "Candidates trained at once (default: the experiment's)");
+    table.add(cmd, [args] { return print_outcome(campaign::resume_campaign(args->run, run_options(args->threads))); });
+  }
+  {
+    struct Args {
+      std::string run;
+      bool csv = false, json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("front", "Print the Pareto front of a campaign");
+    cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
+    auto* csv = cmd->add_flag("--csv", args->csv, "Comma-separated values");
+    cmd->add_flag("--json", args->json, "JSON array of objects")->excludes(csv);
+    table.add(cmd, [args] {
+      const auto store = campaign::Store::open(campaign::RunPaths(args->run).store());
+      const auto t = campaign::front_table(store);
+      if (args->json) std::cout << t.json.dump(2) << '\n';
+      else std::cout << campaign::format_table(t, args->csv);
+      return 0;
+    });
+  }
+  {
+    auto run = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("report", "Write runs/NAME/report.html (self-contained: plots as SVG, no network)");
+    cmd->add_option("run", *run, "Run folder (runs/NAME)")->required();
+    table.add(cmd, [run] {
+      const campaign::RunPaths paths(*run);
+      const auto store = campaign::Store::open(paths.store());
+      std::cout << campaign::write_report(store, paths, campaign::campaign_device(store)).string() << '\n';
+      return 0;
+    });
+  }
+  {
+    struct Args {
+      std::string run;
+      std::vector<std::string> ids;
+      int synthesize = 0;
+      bool simulate = false;
+      int samples = 1000;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
+    cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
+    cmd->add_option("--id", args->ids, "Candidate id(s) from `nas4ml front` (default: the whole front)");
+    cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)");
+    cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
+    cmd->add_option("--samples", args->samples, "Test-split samples in the test vectors (default 1000)")
+        ->check(CLI::Range(1, 1000000));
+    table.add(cmd, [args] {
+      const campaign::RunPaths paths(args->run);
+      auto store = campaign::Store::open(paths.store());
+      const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+      const auto data = data::load_dataset(cfg.dataset_path);
+      synth::FlowOptions flow;
+      flow.lowering.clock_ns = cfg.hardware.clock_ns;
+      flow.lowering.dsp_products = cfg.hardware.use_dsp;
+      flow.yosys.use_dsp = cfg.hardware.use_dsp;
+      flow.yosys.timeout_seconds = cfg.synthesis.timeout_seconds;
+      flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(cfg.synthesis.memory_limit_mb) << 20;
+      flow.yosys.cache_dir = paths.synth_cache();
+      campaign::EmitOptions eo;
+      eo.ids = args->ids;
+      eo.synthesize_top_n = args->synthesize;
+      eo.simulate = args->simulate;
+      eo.simulate_samples = args->samples;
+      const auto device = campaign::campaign_device(store);
+      for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))
+        std::cout << c.dir.string() << (c.problem.empty() ? "" : "  (" + c.problem + ")") << '\n';
+      return 0;
+    });
+  }
+}
+
+}  // namespace nas4ml::cli

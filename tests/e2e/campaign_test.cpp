@@ -1,0 +1,260 @@
+// Whole campaigns, end to end, on tests/e2e/fixtures (900 generated samples, a tiny search
+// space): store, front, firmware, report; determinism across thread counts; exact resume after
+// a SIGKILL; failed candidates; refused stores; safe firmware paths.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "nas4ml/campaign/campaign.hpp"
+#include "nas4ml/campaign/store.hpp"
+#include "support/run_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace nas4ml;
+using nas4ml::test::run_cli;
+using nas4ml::test::source_path;
+
+namespace {
+
+std::string fixture(const std::string& name) { return source_path("tests/e2e/fixtures/" + name); }
+
+campaign::RunOptions quiet_options(int threads, bool emit) {
+  campaign::RunOptions o;
+  o.threads = threads;
+  o.emit = emit;
+  o.progress = false;
+  return o;
+}
+
+/// (genome hash, objectives, status, trained layers) of every stored evaluation, in (generation,
+/// index) order. Timing metadata (train seconds, samples/s) is left out: it is not deterministic.
+std::vector<std::string> evaluation_fingerprints(const std::filesystem::path& run) {
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  std::vector<std::string> out;
+  for (const auto& e : store.evaluations())
+    out.push_back(fmt::format("{}/{} {} {} {} {}", e.generation, e.index, e.genome_hash, e.objectives.dump(),
+                              e.status, std::hash<std::string>{}(e.model.is_null() ? "" : e.model.at("layers").dump())));
+  return out;
+}
+
+Json front_of(const std::filesystem::path& run) {
+  return campaign::Store::open(campaign::RunPaths(run).store()).front();
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[e2e][campaign]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "tiny";
+  const auto s = campaign::run_campaign(fixture("tiny_experiment.json"), run, quiet_options(1, true));
+  CHECK(s.finished);
+  CHECK(s.generations == 4);
+  CHECK(s.evaluations == 24);
+  REQUIRE(s.front.size() >= 1);
+  const campaign::RunPaths paths(run);
+  CHECK(std::filesystem::exists(paths.store()));
+  CHECK(std::filesystem::exists(paths.experiment()));
+  for (const auto& m : s.front) {
+    const auto dir = paths.firmware_dir(m["id"].get<std::string>());
+    INFO(dir);
+    CHECK(std::filesystem::exists(dir / "model.q.json"));
+    CHECK(std::filesystem::exists(dir / "rtl" / "nas4ml_top.v"));
+    CHECK(std::filesystem::exists(dir / "tb" / "inputs.hex"));
+    CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
+    CHECK(std::filesystem::exists(dir / "manifest.json"));
+    CHECK_THAT(slurp(dir / "report.md"), Catch::Contains("# Candidate " + m["id"].get<std::string>()));
+  }
+  const std::string html = slurp(paths.report());
+  CHECK_THAT(html, Catch::Contains("24 candidates evaluated"));
+  CHECK_THAT(html, Catch::Contains(s.front[0]["id"].get<std::string>()));
+
+  // The CLI reads the same store.
+  const auto front = run_cli({"front", run.string(), "--json"});
+  REQUIRE(front.exit_code == 0);
+  CHECK(Json::parse(front.out).size() == s.front.size());
+  const auto csv = run_cli({"front", run.string(), "--csv"});
+  CHECK(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::StartsWith("id,gen,val_acc,test_acc,lut,"));
+  const auto report = run_cli({"report", run.string()});
+  CHECK(report.exit_code == 0);
+  CHECK_THAT(report.out, Catch::Contains("report.html"));
+}
+
+TEST_CASE("the front is identical with 1 and 2 threads", "[e2e][campaign][determinism]") {
+  test::TempDir tmp;
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "t1", quiet_options(1, false));
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "t2", quiet_options(2, false));
+  CHECK(front_of(tmp.path() / "t1") == front_of(tmp.path() / "t2"));
+  CHECK(evaluation_fingerprints(tmp.path() / "t1") == evaluation_fingerprints(tmp.path() / "t2"));
+}
+
+TEST_CASE("a campaign killed mid-generation and resumed gives the identical front", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  const auto whole = tmp.path() / "whole";
+  const auto killed = tmp.path() / "killed";
+  campaign::run_campaign(fixture("tiny_experiment.json"), whole, quiet_options(1, false));
+
+  // SIGKILL after generation 2 is evaluated, before it is committed.
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setenv("NAS4ML_TEST_KILL_BEFORE_COMMIT", "2", 1);
+    std::freopen("/dev/null", "w", stderr);
+    std::freopen("/dev/null", "w", stdout);
+    execl(NAS4ML_BINARY_PATH, NAS4ML_BINARY_PATH, "run", fixture("tiny_experiment.json").c_str(), "--out",
+          killed.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  {
+    const auto store = campaign::Store::open(campaign::RunPaths(killed).store());
+    CHECK(store.last_generation() == 1);
+    CHECK(store.count_evaluations() == 12);
+  }
+  const auto resumed = run_cli({"resume", killed.string(), "--threads", "2"});
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Catch::StartsWith("finished after 4 generations: 24 evaluations (0 failed)"));
+  CHECK(front_of(killed) == front_of(whole));
+  const auto a = evaluation_fingerprints(whole), b = evaluation_fingerprints(killed);
+  CHECK(a == b);
+  // No evaluation lost or repeated: every (generation, index) once, every genome once.
+  std::set<std::string> genomes;
+  for (const auto& e : campaign::Store::open(campaign::RunPaths(killed).store()).evaluations()) genomes.insert(e.genome_hash);
+  CHECK(genomes.size() == 24);
+}
+
+TEST_CASE("a stopped campaign resumes to the same front", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  auto first = quiet_options(1, false);
+  first.stop_after_generation = 0;
+  const auto s = campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "a", first);
+  CHECK_FALSE(s.finished);
+  CHECK(s.generations == 1);
+  const auto r = campaign::resume_campaign(tmp.path() / "a", quiet_options(1, false));
+  CHECK(r.finished);
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "b", quiet_options(1, false));
+  CHECK(front_of(tmp.path() / "a") == front_of(tmp.path() / "b"));
+}
+
+TEST_CASE("diverging candidates are stored as failed and the campaign goes on", "[e2e][campaign][failures]") {
+  test::TempDir tmp;
+  const auto s = campaign::run_campaign(fixture("tiny_diverge_experiment.json"), tmp.path() / "d", quiet_options(1, false));
+  CHECK(s.finished);
+  CHECK(s.evaluations == 8);
+  REQUIRE(s.failed >= 1);
+  CHECK(s.failed < s.evaluations);
+  for (const auto& e : campaign::Store::open(campaign::RunPaths(tmp.path() / "d").store()).evaluations()) {
+    if (e.status != "failed") continue;
+    CHECK_FALSE(e.failure_reason.empty());
+    CHECK(e.model.is_null());
+  }
+}
+
+TEST_CASE("a synthesis that times out is stored as failed and the campaign goes on", "[e2e][campaign][failures][synthesis]") {
+  test::TempDir tmp;
+  const auto s = campaign::run_campaign(fixture("tiny_timeout_experiment.json"), tmp.path() / "t", quiet_options(2, true));
+  CHECK(s.finished);
+  CHECK(s.evaluations == 12);
+  const auto runs = campaign::Store::open(campaign::RunPaths(tmp.path() / "t").store()).synthesis_runs();
+  REQUIRE(runs.size() >= 1);
+  for (const auto& r : runs) {
+    CHECK(r.status == "timeout");
+    CHECK_THAT(r.failure_reason, Catch::Contains("timed out"));
+  }
+}
+
+TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulation", "[e2e][campaign][synthesis]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "s";
+  const auto s = campaign::run_campaign(fixture("tiny_synth_experiment.json"), run, quiet_options(2, true));
+  REQUIRE(s.finished);
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  const auto runs = store.synthesis_runs();
+  REQUIRE(runs.size() >= 2);  // one per generation (the last one applied at the end) + the final one
+  for (const auto& r : runs) {
+    INFO(r.failure_reason);
+    CHECK(r.status == "ok");
+    CHECK(r.result["tool_version"].get<std::string>().rfind("Yosys", 0) == 0);
+  }
+  int simulated = 0;
+  for (const auto& m : s.front) {
+    const auto report = slurp(campaign::RunPaths(run).firmware_dir(m["id"].get<std::string>()) / "report.md");
+    if (report.find("bit-exact") != std::string::npos) ++simulated;
+    CHECK(report.find("MISMATCH") == std::string::npos);
+  }
+  CHECK(simulated == static_cast<int>(s.front.size()));
+}
+
+TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {
+  test::TempDir tmp;
+  auto r = run_cli({"resume", (tmp.path() / "nothing").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains("campaign store not found"));
+  std::filesystem::create_directories(tmp.path() / "foreign");
+  tmp.write("foreign/campaign.sqlite", std::string(4096, 'x'));
+  r = run_cli({"resume", (tmp.path() / "foreign").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a campaign store"));
+  {
+    sqlite3* db = nullptr;
+    std::filesystem::create_directories(tmp.path() / "other");
+    REQUIRE(sqlite3_open((tmp.path() / "other" / "campaign.sqlite").c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  r = run_cli({"resume", (tmp.path() / "other").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a campaign store") && Catch::Contains("application id 0"));
+  CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
+}
+
+TEST_CASE("run refuses a folder that already holds a campaign", "[e2e][campaign][cli]") {
+  test::TempDir tmp;
+  campaign::RunOptions o = quiet_options(1, false);
+  o.stop_after_generation = 0;
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "x", o);
+  const auto r = run_cli({"run", fixture("tiny_experiment.json"), "--out", (tmp.path() / "x").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("a campaign already exists here"));
+}
+
+TEST_CASE("emit refuses ids that would leave the run folder", "[e2e][campaign][cli]") {
+  test::TempDir tmp;
+  campaign::RunOptions o = quiet_options(1, false);
+  o.stop_after_generation = 0;
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "x", o);
+  for (const char* id : {"../../escape", "/etc", "a/../../b", ".."}) {
+    INFO(id);
+    const auto r = run_cli({"emit", (tmp.path() / "x").string(), "--id", id});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("unsafe candidate id"));
+  }
+  CHECK_FALSE(std::filesystem::exists(tmp.path() / "escape"));
+  const auto unknown = run_cli({"emit", (tmp.path() / "x").string(), "--id", "0123456789abcdef"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("no candidate with this id"));
+}
