@@ -21,4 +21,8 @@ void add_sim_command(CLI::App& app, CommandTable& table);
 void add_calibrate_command(CLI::App& app, CommandTable& table);
 /// `nas4ml estimate model.q.json --device D --flavor rtl|hls`: analytic estimate (src/cli/estimate_command.cpp).
 void add_estimate_command(CLI::App& app, CommandTable& table);
+/// `nas4ml train model.json --data dataset.json`: trains one candidate (src/cli/train_command.cpp).
+void add_train_command(CLI::App& app, CommandTable& table);
+/// `nas4ml run|resume|front|report|emit`: campaigns (src/cli/campaign_command.cpp).
+void add_campaign_commands(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

@@ -35,10 +35,12 @@ int run(int argc, char** argv) {
 
   cli::CommandTable table;
   // Subcommands, in the order --help lists them.
+  cli::add_campaign_commands(app, table);
   cli::add_data_command(app, table);
   cli::add_validate_command(app, table);
   cli::add_moo_bench_command(app, table);
   cli::add_space_command(app, table);
+  cli::add_train_command(app, table);
   cli::add_estimate_command(app, table);
   cli::add_synth_command(app, table);
   cli::add_sim_command(app, table);
