@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The README's `make quickstart`: runs the main job on its embedded default.
-# Until campaigns exist (issue 7) the main job is a summary of the default data set.
+# The README's `make quickstart`: runs the main job on its embedded default, the campaign
+# experiments/quickstart.json (Fashion-MNIST from Debian, pooled to 7x7; a small search with real
+# yosys synthesis of a few winners), into runs/quickstart. Running it again continues or re-emits
+# that campaign (`nas4ml resume`) instead of starting over.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
-exec "$build/nas4ml" data inspect experiments/datasets/fashion_mnist.json
+if [ -f runs/quickstart/campaign.sqlite ]; then
+  exec "$build/nas4ml" resume runs/quickstart
+fi
+exec "$build/nas4ml" run experiments/quickstart.json --out runs/quickstart
