@@ -74,7 +74,8 @@ double background_rejection(std::span<const double> scores, std::span<const std:
   return static_cast<double>(bkg.size()) / static_cast<double>(accepted);
 }
 
-Metrics compute_metrics(std::span<const double> logits, std::span<const std::int32_t> labels, int n_classes) {
+Metrics compute_metrics(std::span<const double> logits, std::span<const std::int32_t> labels, int n_classes,
+                        int signal_class) {
   NAS4ML_ASSERT(n_classes >= 2, "metrics need at least two classes");
   const auto c = static_cast<std::size_t>(n_classes);
   const std::size_t n = labels.size();
@@ -122,9 +123,11 @@ Metrics compute_metrics(std::span<const double> logits, std::span<const std::int
   }
   if (c == 2) {
     // The logit difference orders samples like p(class 1) without rounding ties together.
+    NAS4ML_ASSERT(signal_class == 0 || signal_class == 1, "signal class of a binary task must be 0 or 1");
+    const auto s = static_cast<std::size_t>(signal_class);
     for (std::size_t r = 0; r < n; ++r) {
-      scores[r] = logits[r * 2 + 1] - logits[r * 2];
-      pos[r] = labels[r] == 1;
+      scores[r] = logits[r * 2 + s] - logits[r * 2 + (1 - s)];
+      pos[r] = labels[r] == signal_class;
     }
     m.auc = roc_auc(scores, pos);
     m.background_rejection = background_rejection(scores, pos, 0.5);

@@ -42,7 +42,8 @@ std::vector<double> exact_features(const data::FeatureMatrix& x, const FixedForm
 }
 
 // Exact logits of the integer model on a split: the double forward when it is exact, else golden int64.
-Metrics exact_metrics(Mlp& mlp, const QuantizedModel& model, const data::Split& split, int n_classes) {
+Metrics exact_metrics(Mlp& mlp, const QuantizedModel& model, const data::Split& split, int n_classes,
+                      int signal_class) {
   if (split.rows() == 0) return Metrics{};
   std::vector<double> logits(split.rows() * static_cast<std::size_t>(n_classes));
   if (mlp.exact_in_double()) {
@@ -53,7 +54,7 @@ Metrics exact_metrics(Mlp& mlp, const QuantizedModel& model, const data::Split& 
     const auto& f = model.layers.back().result_format;
     for (std::size_t i = 0; i < raw.size(); ++i) logits[i] = to_real(raw[i], f);
   }
-  return compute_metrics(logits, split.y, n_classes);
+  return compute_metrics(logits, split.y, n_classes, n_classes == 2 ? signal_class : 1);
 }
 
 void check_split(const data::Split& s, const char* name, std::size_t n_features, std::size_t n_classes,
@@ -71,7 +72,7 @@ void check_split(const data::Split& s, const char* name, std::size_t n_features,
 }
 }  // namespace
 
-Metrics evaluate_model(const QuantizedModel& model, const data::Split& split) {
+Metrics evaluate_model(const QuantizedModel& model, const data::Split& split, int signal_class) {
   std::vector<double> logits;
   if (split.rows() > 0) {
     const auto raw = golden_forward_batch(model, quantize_inputs(model, split.x));
@@ -79,7 +80,7 @@ Metrics evaluate_model(const QuantizedModel& model, const data::Split& split) {
     logits.resize(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) logits[i] = to_real(raw[i], f);
   }
-  return compute_metrics(logits, split.y, model.n_outputs());
+  return compute_metrics(logits, split.y, model.n_outputs(), model.n_outputs() == 2 ? signal_class : 1);
 }
 
 TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& data, const TrainOptions& options) {
@@ -264,9 +265,9 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   model.input_offset = data.preprocessing.offset;
   model.input_scale = data.preprocessing.scale;
   const int c = static_cast<int>(n_classes);
-  if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c);
-  result.validation = exact_metrics(mlp, model, data.validation, c);
-  result.test = exact_metrics(mlp, model, data.test, c);
+  if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c, options.signal_class);
+  result.validation = exact_metrics(mlp, model, data.validation, c, options.signal_class);
+  result.test = exact_metrics(mlp, model, data.test, c, options.signal_class);
 
   Json t;
   t["seed"] = options.seed;
@@ -286,6 +287,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   t["structured_pruning"] = ts.structured_pruning;
   t["quantization_aware"] = qat;
   t["sparsity"] = current_sparsity();
+  if (n_classes == 2) t["signal_class"] = data.class_names.at(static_cast<std::size_t>(options.signal_class));
   Json d;
   d["name"] = data.name;
   d["spec_file"] = data.spec_file;

@@ -1,7 +1,8 @@
 #pragma once
 /// \file Classification metrics of a trained candidate: accuracy, per-class accuracy, loss,
-/// ROC AUC (binary, and one-vs-rest per class; Hand & Till 2001 for the multi-class mean) and the
-/// trigger-style background rejection 1/FPR at a fixed signal efficiency.
+/// ROC AUC (binary, and one-vs-rest per class, the multi-class figure being their unweighted mean
+/// like scikit-learn's roc_auc_score(multi_class="ovr", average="macro")) and the trigger-style
+/// background rejection 1/FPR at a fixed signal efficiency.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -17,8 +18,8 @@ struct Metrics {
   double loss = 0.0;                   ///< mean softmax cross-entropy (natural log)
   std::vector<double> class_accuracy;  ///< per class: correct / samples of that class (NaN if none)
   std::vector<double> class_auc;       ///< one-vs-rest ROC AUC per class (NaN if a class is absent)
-  double auc = 0.0;                    ///< binary: AUC of class 1; more classes: mean of class_auc
-  double background_rejection = 0.0;   ///< binary only: 1/FPR at 50% efficiency for class 1 (inf if FPR = 0, NaN otherwise)
+  double auc = 0.0;                    ///< binary: AUC of the signal class; more classes: mean of class_auc
+  double background_rejection = 0.0;   ///< binary only: 1/FPR at 50% signal efficiency (inf if FPR = 0); NaN otherwise
 
   /// As JSON; NaN becomes null and infinity the string "inf".
   Json to_json() const;
@@ -35,7 +36,10 @@ double roc_auc(std::span<const double> scores, std::span<const std::uint8_t> pos
 double background_rejection(std::span<const double> scores, std::span<const std::uint8_t> positive,
                             double efficiency = 0.5);
 
-/// All metrics from logits (row-major, rows = samples, `n_classes` columns) and labels.
-Metrics compute_metrics(std::span<const double> logits, std::span<const std::int32_t> labels, int n_classes);
+/// All metrics from logits (row-major, rows = samples, `n_classes` columns) and labels. For two
+/// classes, `signal_class` (0 or 1) is the one whose efficiency and AUC are reported; its score is
+/// its logit minus the other's.
+Metrics compute_metrics(std::span<const double> logits, std::span<const std::int32_t> labels, int n_classes,
+                        int signal_class = 1);
 
 }  // namespace nas4ml::nn

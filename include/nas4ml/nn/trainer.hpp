@@ -35,6 +35,7 @@ struct TrainOptions {
   int epochs = 0;                ///< > 0 overrides spec.training.epochs
   std::string spec_source = "model spec";  ///< file name used in ConfigErrors
   bool evaluate_train = true;    ///< exact metrics on the training split too
+  int signal_class = 1;          ///< binary tasks: the class whose efficiency/rejection/AUC is reported
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
 };
 
@@ -60,6 +61,6 @@ struct TrainResult {
 TrainResult train_model(const ModelSpec& spec, const data::LoadedDataset& data, const TrainOptions& options = {});
 
 /// Exact metrics of an integer model on a split (golden int64 inference on the quantized inputs).
-Metrics evaluate_model(const QuantizedModel& model, const data::Split& split);
+Metrics evaluate_model(const QuantizedModel& model, const data::Split& split, int signal_class = 1);
 
 }  // namespace nas4ml::nn
