@@ -41,6 +41,9 @@ TEST_CASE("the shared data sets fit their experiments' search spaces", "[campaig
     CHECK(d.classes == 2);
     CHECK(d.train_rows > d.validation_rows);
   }
+  const auto letter = check_data(load_experiment(source_path("experiments/letter.json")));
+  CHECK(letter.features == 16);
+  CHECK(letter.classes == 26);
 }
 
 TEST_CASE("quickstart's Fashion-MNIST fits the image search space", "[campaign][experiment_files]") {
