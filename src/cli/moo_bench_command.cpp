@@ -17,7 +17,7 @@ namespace {
 
 struct MooBenchArgs {
   search::MooRunOptions run;
-  std::string truncation = "crowding";
+  std::string truncation = "iterative_crowding";
   bool json = false;
 };
 
@@ -91,8 +91,9 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--eta-m", args->run.variation.eta_m, "Polynomial mutation distribution index, 1 to 100")
       ->capture_default_str();
   sub->add_option("--truncation", args->truncation,
-                  "How survival cuts the last front: crowding (Deb et al. 2002) or iterative_crowding "
-                  "(recompute crowding after each removal)")
+                  "How survival cuts the last front that does not fit whole: iterative_crowding (drop the most "
+                  "crowded point, update its neighbours, repeat; Kukkonen & Deb 2006) or crowding (one "
+                  "crowding-distance sort, exactly Deb et al. 2002)")
       ->capture_default_str();
   sub->add_flag("--json", args->json, "Print JSON instead, including every point of the final front");
   table.add(sub, [args] { return run_moo_bench(*args); });

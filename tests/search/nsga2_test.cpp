@@ -7,6 +7,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/search/moo_benchmark.hpp"
 #include "nas4ml/search/nsga2.hpp"
+#include "nas4ml/search/pareto.hpp"
 #include "nas4ml/search/real_variation.hpp"
 #include "nas4ml/search/test_problems.hpp"
 
@@ -207,5 +208,44 @@ TEST_CASE("ZDT1, population 100, 250 generations: hypervolume within 1% of the t
     CHECK(r.evaluations == 25100);
     CHECK(r.hypervolume >= 0.99 * p.true_front_hypervolume);
     CHECK(r.hypervolume <= p.true_front_hypervolume);
+  }
+}
+
+TEST_CASE("iterative crowding truncation equals recomputing crowding after every removal", "[search][nsga2]") {
+  for (std::size_t m : {2u, 3u}) {
+    const std::vector<double> lo(m, 0.0), hi(m, 1.0);
+    const Variation v = make_real_variation(lo, hi);
+    Nsga2Options o;
+    o.population_size = 12;
+    o.directions.assign(m, Direction::minimize);
+    o.truncation = Truncation::iterative_crowding;
+    Nsga2 opt(o, v);
+    // 40 mutually non-dominated points (on the simplex sum = 1), some clustered
+    Rng rng(m);
+    std::vector<Genome> genomes;
+    std::vector<std::vector<double>> f;
+    for (int i = 0; i < 40; ++i) {
+      std::vector<double> x(m);
+      double sum = 0.0;
+      for (auto& xi : x) sum += (xi = i % 4 == 0 ? 0.5 + 0.01 * rng.uniform() : rng.uniform());
+      for (auto& xi : x) xi /= sum;
+      genomes.push_back(Genome{{}, x});
+      f.push_back(x);
+    }
+    opt.tell(genomes, f, std::vector<double>(40, 0.0));
+    // the naive rule, written out
+    std::vector<std::size_t> left(40);
+    for (std::size_t i = 0; i < 40; ++i) left[i] = i;
+    while (left.size() > 12) {
+      std::vector<Point> pts;
+      for (auto i : left) pts.push_back(f[i]);
+      const auto cd = crowding_distance(pts);
+      std::size_t worst = 0;
+      for (std::size_t i = 1; i < cd.size(); ++i)
+        if (cd[i] <= cd[worst]) worst = i;
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(worst));
+    }
+    REQUIRE(opt.population().size() == 12);
+    for (std::size_t k = 0; k < 12; ++k) CHECK(opt.population()[k].genome == genomes[left[k]]);
   }
 }

@@ -21,7 +21,7 @@ struct MooRunOptions {
   std::size_t n_variables = 0;     ///< 0: the problem's usual size
   std::size_t n_objectives = 0;    ///< DTLZ only; 0: 3
   RealVariationOptions variation;  ///< SBX / polynomial mutation (pagmo2 defaults)
-  Truncation truncation = Truncation::crowding;
+  Truncation truncation = Truncation::iterative_crowding;
 };
 
 /// What came out.

@@ -44,7 +44,7 @@ struct Nsga2Options {
   std::vector<Direction> directions;           ///< one per objective; 1 to 16 objectives
   std::uint64_t seed = 0;                      ///< the campaign seed
   std::size_t max_duplicate_attempts = 100;    ///< per child, in [1, 100000]; see ask()
-  Truncation truncation = Truncation::crowding;
+  Truncation truncation = Truncation::iterative_crowding;  ///< see Truncation; crowding = Deb 2002 exactly
 };
 
 /// Throws ConfigError (location "nsga2.<field>") stating the range and the bad value.
