@@ -67,6 +67,16 @@ std::int64_t shifted(std::int64_t v, int shift) {
   return v >> (-shift);  // arithmetic shift: floor
 }
 
+/// The distinct non-constant nodes of a layer's input or output list (dead entries skipped).
+std::vector<nl::NodeId> live_ports_of(const nl::Netlist& net, const std::vector<nl::NodeId>& ids) {
+  std::vector<nl::NodeId> out;
+  for (nl::NodeId id : ids)
+    if (id != nl::no_node && net.nodes[static_cast<std::size_t>(id)].kind != nl::NodeKind::constant &&
+        std::find(out.begin(), out.end(), id) == out.end())
+      out.push_back(id);
+  return out;
+}
+
 std::string layer_module_name(const std::string& top, int k) { return fmt::format("{}_layer{}", top, k); }
 
 /// Everything one module body needs to name its operands.
@@ -198,6 +208,7 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
   for (std::size_t i = 0; i < net.nodes.size(); ++i) names[i] = nl::node_name(net, static_cast<nl::NodeId>(i));
   ModuleWriter mw(net, names);
   const PortLayout ports = port_layout(net);
+  auto live_ports = [&](const std::vector<nl::NodeId>& ids) { return live_ports_of(net, ids); };
 
   std::size_t n_add = 0, n_reg_bits = 0, n_mul = 0;
   for (const auto& nd : net.nodes) {
@@ -228,12 +239,9 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
   // ---- one module per layer -------------------------------------------------------------------
   for (const auto& L : net.layers) {
     auto in_layer = [&](nl::NodeId id) { return id >= L.first_node && id < L.end_node; };
-    std::vector<nl::NodeId> in_ports;
-    for (nl::NodeId id : L.inputs)
-      if (id != nl::no_node && std::find(in_ports.begin(), in_ports.end(), id) == in_ports.end()) in_ports.push_back(id);
-    std::vector<nl::NodeId> out_ports;
-    for (nl::NodeId id : L.outputs)
-      if (id != nl::no_node && std::find(out_ports.begin(), out_ports.end(), id) == out_ports.end()) out_ports.push_back(id);
+    // Constants never travel through ports: every module declares the constants it reads.
+    std::vector<nl::NodeId> in_ports = live_ports(L.inputs);
+    std::vector<nl::NodeId> out_ports = live_ports(L.outputs);
     std::set<nl::NodeId> is_out(out_ports.begin(), out_ports.end());
 
     // Constants the layer reads that live outside it become local wires.
@@ -256,7 +264,7 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
       if (nd.kind == nl::NodeKind::add || nd.kind == nl::NodeKind::sub) check_operand(id, nd.b);
     }
     for (nl::NodeId id : out_ports)
-      if (!in_layer(id) && mw.node(id).kind != nl::NodeKind::constant)
+      if (!in_layer(id))
         throw InternalError(fmt::format("output node {} of layer {} lies outside the layer", id, L.index));
 
     const auto& first_cast = std::find_if(net.nodes.begin() + L.first_node, net.nodes.begin() + L.end_node,
@@ -309,15 +317,10 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
   }
   // Layer instances, chained through the output registers' names.
   for (const auto& Lr : net.layers) {
-    std::vector<nl::NodeId> outs;
-    for (nl::NodeId id : Lr.outputs)
-      if (id != nl::no_node && std::find(outs.begin(), outs.end(), id) == outs.end()) outs.push_back(id);
+    const std::vector<nl::NodeId> outs = live_ports(Lr.outputs);
     for (nl::NodeId id : outs) v += fmt::format("  wire [{}:0] {};\n", mw.node(id).width - 1, mw.name(id));
     v += fmt::format("  {} u_layer{} (\n    .clk(clk)", layer_module_name(options.top, Lr.index), Lr.index);
-    std::vector<nl::NodeId> ins;
-    for (nl::NodeId id : Lr.inputs)
-      if (id != nl::no_node && std::find(ins.begin(), ins.end(), id) == ins.end()) ins.push_back(id);
-    for (nl::NodeId id : ins) v += fmt::format(",\n    .{0}({0})", mw.name(id));
+    for (nl::NodeId id : live_ports(Lr.inputs)) v += fmt::format(",\n    .{0}({0})", mw.name(id));
     for (nl::NodeId id : outs) v += fmt::format(",\n    .{0}({0})", mw.name(id));
     v += "\n  );\n";
   }
@@ -328,7 +331,11 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
     const int lo = ports.output_offset[o];
     const std::string dst = W == 1 ? fmt::format("out_data[{}]", lo) : fmt::format("out_data[{}:{}]", lo + W - 1, lo);
     if (id == nl::no_node) throw InternalError(fmt::format("model output {} has no netlist node", o));
-    v += fmt::format("  assign {} = {};\n", dst, fit(mw.name(id), mw.node(id).width, 0, W));
+    if (mw.node(id).kind == nl::NodeKind::constant) {
+      v += fmt::format("  assign {} = {};  // constant output\n", dst, literal(mw.node(id).value, W));
+    } else {
+      v += fmt::format("  assign {} = {};\n", dst, fit(mw.name(id), mw.node(id).width, 0, W));
+    }
   }
   // The valid signal travels through as many registers as the data.
   v += fmt::format("  reg [{}:0] valid_pipe = {};\n", L - 1, replicate(L, "1'b0"));

@@ -205,9 +205,9 @@ std::string tail_of_file(const fs::path& path, std::size_t max_lines) {
 ProcessResult run_tool(const ProcessSpec& spec) {
   ProcessResult r = run_process(spec);
   if (r.ok()) return r;
-  std::string problem = fmt::format("`{}` failed: it {}", spec.program, r.describe());
+  std::string problem = fmt::format("`{}` failed ({})", spec.program, r.describe());
   if (r.timed_out) problem += fmt::format(" (time limit {:.1f} s)", spec.timeout_seconds);
-  if (spec.memory_limit_bytes > 0 && (r.signal != 0 || r.exit_code != 0))
+  if (spec.memory_limit_bytes > 0 && r.signal != 0 && !r.timed_out)
     problem += fmt::format(" (memory limit {:.0f} MiB)", static_cast<double>(spec.memory_limit_bytes) / (1 << 20));
   if (!spec.log_file.empty())
     problem += fmt::format("; its log is {}{}", spec.log_file.string(), tail_of_file(spec.log_file));

@@ -187,3 +187,27 @@ TEST_CASE("the self-checking Verilog test bench passes under Icarus Verilog", "[
   CHECK(log.find("mismatch sample=2 ") != std::string::npos);
   CHECK(log.find("mismatch sample=100 ") != std::string::npos);
 }
+
+// Regression (benchmark model m20): a hidden neuron with all weights pruned is a constant; it
+// reaches the next layer as an input port and must not also be declared there as a local wire.
+TEST_CASE("constant hidden neurons feeding the next layer simulate bit-exactly", "[synth][simulation][verilator]") {
+  if (!synth::find_program("verilator")) FAIL("verilator is not installed: run scripts/install-deps.sh");
+  test::RandomModelSpec spec;
+  spec.sizes = {6, 5, 4, 3};
+  spec.seed = 51;
+  auto model = test::random_model(spec);
+  for (int layer : {0, 1})
+    for (int i = 0; i < model.layers[layer].n_in; ++i) {  // neuron 1 of layers 0 and 1: bias only
+      model.layers[layer].weights[static_cast<std::size_t>(1 * model.layers[layer].n_in + i)] = 0;
+      model.layers[layer].mask[static_cast<std::size_t>(1 * model.layers[layer].n_in + i)] = 0;
+    }
+  netlist::LoweringOptions lowering;
+  lowering.levels_per_stage = 1;
+  const auto net = netlist::lower(model, lowering);
+  REQUIRE(net.layers[0].constant_output[1] == 1);
+  test::TempDir dir;
+  const auto report = simulate(model, lowering, 1000, synth::Simulator::verilator, dir.path());
+  CHECK(report.counts.checked == 1000);
+  CHECK(report.counts.mismatches == 0);
+  CHECK(report.ok());
+}
