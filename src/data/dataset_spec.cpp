@@ -166,7 +166,7 @@ DatasetSpec parse_dataset_spec(const Json& document, const std::string& file, co
     const double sum = s.split.train + s.split.validation + s.split.test;
     if (std::abs(sum - 1.0) > 1e-9)
       split.fail("split fractions do not sum to 1", "train + validation + test = 1",
-                 fmt::format("{} + {} + {} = {}", s.split.train, s.split.validation, s.split.test, sum));
+                 fmt::format("{} + {} + {} = {:.6g}", s.split.train, s.split.validation, s.split.test, sum));
   }
   return s;
 }
