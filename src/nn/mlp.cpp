@@ -227,7 +227,9 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
       gw.noalias() = dk * a.transpose();
     }
     Eigen::Map<Eigen::VectorXf> gb(grads_.data() + b_off_[k], n_out);
-    gb.noalias() = dk.rowwise().sum();
+    // Column by column: contiguous, vectorized adds (rowwise().sum() walks rows with a stride).
+    gb = dk.col(0);
+    for (int j = 1; j < batch; ++j) gb += dk.col(j);
     if (k > 0) {
       CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
       MapMf dprev(delta_[k].data(), n_in, batch);
