@@ -20,6 +20,7 @@
 #include "nas4ml/campaign/manifest.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
+#include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/estimate/estimator.hpp"
@@ -360,6 +361,30 @@ class Runner {
     return cfg_.synthesis.enabled && (g + 1) % cfg_.synthesis.every_generations == 0;
   }
 
+  /// The members of generation `gen`'s front that yosys is predicted to finish within the
+  /// synthesis timeout (synthesis_budget.hpp); the others are named in one log line.
+  Json synthesizable_front(int gen) const {
+    Json fits = Json::array();
+    int skipped = 0;
+    double largest = 0.0;
+    for (const auto& m : store_->front(gen)) {
+      const auto rec = store_->evaluation(m["id"].get<std::string>());
+      if (!rec || rec->model.is_null()) continue;
+      const double t = predicted_synthesis_seconds(
+          nn::quantized_model_from_json(JsonView(rec->model, paths_.store().string(), "$.model")));
+      if (t <= cfg_.synthesis.timeout_seconds) {
+        fits.push_back(m);
+      } else {
+        ++skipped;
+        largest = std::max(largest, t);
+      }
+    }
+    if (skipped > 0)
+      spdlog::info("synthesis: {} front member(s) skipped, predicted up to {:.0f} s of yosys > timeout {:.0f} s",
+                   skipped, largest, cfg_.synthesis.timeout_seconds);
+    return fits;
+  }
+
   void maybe_launch_synthesis(int gen) {
     if (!is_launch_generation(gen)) return;
     launch_synthesis(gen);
@@ -368,9 +393,8 @@ class Runner {
   void launch_synthesis(int gen) {
     if (pending_.valid()) pending_.wait();
     std::vector<std::pair<std::string, nn::QuantizedModel>> jobs;
-    for (const auto& id : spread_along_front(store_->front(gen), cfg_.synthesis.top_n)) {
+    for (const auto& id : spread_along_front(synthesizable_front(gen), cfg_.synthesis.top_n)) {
       const auto rec = store_->evaluation(id);
-      if (!rec || rec->model.is_null()) continue;
       jobs.emplace_back(id, nn::quantized_model_from_json(JsonView(rec->model, paths_.store().string(), "$.model")));
     }
     const estimate::DeviceModel device = device_;
@@ -406,7 +430,8 @@ class Runner {
     if (seconds_since(t0) > 1.0) spdlog::info("waited {:.1f} s for synthesis of generation {}", seconds_since(t0), pending_launch_);
     for (const auto& r : records) {
       store_->add_synthesis(r);
-      if (r.status != "ok") spdlog::warn("synthesis of {} {}: {}", r.genome_hash, r.status, r.failure_reason);
+      if (r.status != "ok")
+        spdlog::warn("synthesis of {} {}: {}", r.genome_hash, r.status, r.failure_reason.substr(0, r.failure_reason.find('\n')));
     }
     recalibrate();
   }

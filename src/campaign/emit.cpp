@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/firmware/verilog_writer.hpp"
 #include "nas4ml/netlist/lower.hpp"
@@ -86,7 +87,16 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     for (const auto& m : front) ids.push_back(m["id"].get<std::string>());
   std::vector<std::string> to_synthesize;
   if (options.ids.empty()) {
-    to_synthesize = spread_along_front(front, options.synthesize_top_n);
+    // Spread along the members yosys is predicted to finish within the time limit.
+    Json fits = Json::array();
+    for (const auto& m : front) {
+      const auto rec = store.evaluation(m["id"].get<std::string>());
+      if (rec && !rec->model.is_null() &&
+          predicted_synthesis_seconds(nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"))) <=
+              flow.yosys.timeout_seconds)
+        fits.push_back(m);
+    }
+    to_synthesize = spread_along_front(fits, options.synthesize_top_n);
   } else {
     const auto n = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(0, options.synthesize_top_n)));
     to_synthesize.assign(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
@@ -151,7 +161,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       }
     }
     write_text(c.dir / "report.md", report_md(*rec, model, c, synthesis, simulation));
-    if (!c.problem.empty()) spdlog::warn("{}: {}", id, c.problem);
+    if (!c.problem.empty()) spdlog::warn("{}: {}", id, c.problem.substr(0, c.problem.find('\n')));
     out.push_back(std::move(c));
   }
   return out;

@@ -1,5 +1,7 @@
 #include "nas4ml/campaign/experiment_config.hpp"
 
+#include "nas4ml/estimate/device_model.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -239,7 +241,7 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
     c.hardware.device_file = *file;
     return;
   }
-  const auto devices = list_devices(c.estimators_dir);
+  const auto devices = estimate::list_devices(c.estimators_dir);
   const std::string where =
       fmt::format("unknown device (no {}/<vendor>/{}.json)", c.estimators_dir.string(), c.hardware.device);
   if (devices.empty())
@@ -396,24 +398,12 @@ fs::path find_estimators_dir(const fs::path& start, const std::string& file) {
     if (!dir.has_parent_path() || dir.parent_path() == dir) break;
     dir = dir.parent_path();
   }
+  // Experiments outside the source tree: the installation's own estimators/ folder.
+  if (const fs::path fallback = estimate::default_estimators_dir(); fs::is_directory(fallback, ec)) return fallback;
   throw ConfigError(file, "$.hardware.device", "no estimators folder found",
                     "an estimators/<vendor>/<part>.json folder at or above the experiment's folder, or "
                     "--estimators DIR",
                     "none above " + fs::absolute(start).lexically_normal().string());
-}
-
-std::vector<std::string> list_devices(const fs::path& estimators_dir) {
-  std::vector<std::string> devices;
-  std::error_code ec;
-  for (fs::directory_iterator vendor(estimators_dir, ec), end; !ec && vendor != end; vendor.increment(ec)) {
-    if (!vendor->is_directory(ec)) continue;
-    for (fs::directory_iterator part(vendor->path(), ec); !ec && part != end; part.increment(ec))
-      if (part->is_regular_file(ec) && part->path().extension() == ".json")
-        devices.push_back(part->path().stem().string());
-  }
-  std::sort(devices.begin(), devices.end());
-  devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
-  return devices;
 }
 
 std::optional<fs::path> find_device_file(const fs::path& estimators_dir, std::string_view device) {

@@ -84,6 +84,7 @@ std::vector<std::string> list_devices(const fs::path& estimators_dir) {
       if (f.is_regular_file() && f.path().extension() == ".json") names.push_back(f.path().stem().string());
   }
   std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());  // one name per part, whatever the vendor
   return names;
 }
 

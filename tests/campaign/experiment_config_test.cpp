@@ -9,6 +9,7 @@
 #include <set>
 
 #include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/estimate/device_model.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
@@ -237,7 +238,7 @@ TEST_CASE("the estimators folder may be given explicitly", "[campaign][experimen
   o.estimators_dir = other.path();
   const auto c = load_experiment(f.write(j), o);
   CHECK(c.hardware.device_file == other.path() / "amd/xc7a35t.json");
-  CHECK(list_devices(f.tmp.path() / "estimators") == std::vector<std::string>{"xcvu13p", "xcvu9p"});
+  CHECK(nas4ml::estimate::list_devices(f.tmp.path() / "estimators") == std::vector<std::string>{"xcvu13p", "xcvu9p"});
 }
 
 TEST_CASE("bad experiments get one exact message each", "[campaign][experiment_config]") {
@@ -533,6 +534,11 @@ TEST_CASE("no estimators folder anywhere above is an error, not a default", "[ca
   tmp.write("data/magic.json", kMagicSpec);
   tmp.write("spaces/physics.json", physics_space());
   const auto p = tmp.write("exp.json", Fixture::base().dump());
+  // No installation folder either.
+  setenv("NAS4ML_ESTIMATORS", (tmp.path() / "no-such-folder").c_str(), 1);
+  struct Unset {
+    ~Unset() { unsetenv("NAS4ML_ESTIMATORS"); }
+  } unset;
   // Only meaningful if nothing above the temporary folder is called `estimators`.
   bool has_estimators_above = false;
   for (fs::path d = tmp.path(); d.has_parent_path() && d.parent_path() != d; d = d.parent_path())
@@ -550,6 +556,27 @@ TEST_CASE("no estimators folder anywhere above is an error, not a default", "[ca
                        "folder at or above the experiment's folder, or --estimators DIR, got none above " +
               tmp.path().string());
   }
+}
+
+TEST_CASE("an experiment outside the source tree uses the installation's estimators", "[campaign][experiment_config]") {
+  nas4ml::test::TempDir tmp;
+  tmp.write("data/magic.json", kMagicSpec);
+  tmp.write("spaces/physics.json", physics_space());
+  const auto p = tmp.write("exp.json", Fixture::base().dump());
+  setenv("NAS4ML_ESTIMATORS", nas4ml::test::source_path("estimators").c_str(), 1);
+  struct Unset {
+    ~Unset() { unsetenv("NAS4ML_ESTIMATORS"); }
+  } unset;
+  bool has_estimators_above = false;
+  for (fs::path d = tmp.path(); d.has_parent_path() && d.parent_path() != d; d = d.parent_path())
+    if (fs::is_directory(d.parent_path() / "estimators")) has_estimators_above = true;
+  if (has_estimators_above) {
+    WARN("skipped: a folder named estimators exists above " << tmp.path());
+    return;
+  }
+  const auto c = load_experiment(p);
+  CHECK(c.estimators_dir == fs::path(nas4ml::test::source_path("estimators")));
+  CHECK(fs::exists(c.hardware.device_file));
 }
 
 TEST_CASE("a missing experiment file and bad JSON are reported", "[campaign][experiment_config]") {

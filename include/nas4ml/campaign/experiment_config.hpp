@@ -164,11 +164,9 @@ struct DataCheck {
 DataCheck check_data(const ExperimentConfig& config);
 
 /// The estimators/ folder used when none is given: the nearest `estimators` folder at or above
-/// `start` (a folder). Throws ConfigError (naming `file`) when there is none.
+/// `start` (a folder), else estimate::default_estimators_dir() ($NAS4ML_ESTIMATORS, or the one
+/// beside the executable). Throws ConfigError (naming `file`) when there is none.
 std::filesystem::path find_estimators_dir(const std::filesystem::path& start, const std::string& file);
-
-/// Part names with a device file estimators_dir/<vendor>/<part>.json, sorted.
-std::vector<std::string> list_devices(const std::filesystem::path& estimators_dir);
 
 /// The device file of `device` under `estimators_dir`, if there is one.
 std::optional<std::filesystem::path> find_device_file(const std::filesystem::path& estimators_dir,

@@ -1,0 +1,18 @@
+#pragma once
+/// \file Which candidates a campaign synthesizes within its time limit. yosys 0.23 needs about
+/// 4 s plus 0.06-0.09 s per nonzero weight for these netlists, single-threaded (REFERENCE.md s.7,
+/// "Synthesis time"); a run predicted to exceed the synthesis timeout is skipped with a log line
+/// instead of being started and killed.
+#include <cstdint>
+
+#include "nas4ml/nn/quantized_model.hpp"
+
+namespace nas4ml::campaign {
+
+/// Nonzero weights of `model` (what yosys has to build).
+std::int64_t nonzero_weights(const nn::QuantizedModel& model);
+
+/// Predicted yosys wall time in seconds: 4 + 0.09 * nonzero weights (the slow end of the range).
+double predicted_synthesis_seconds(const nn::QuantizedModel& model);
+
+}  // namespace nas4ml::campaign
