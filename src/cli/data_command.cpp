@@ -38,25 +38,29 @@ class ProgressWatch {
   explicit ProgressWatch(std::string name) : name_(std::move(name)), start_(Clock::now()) {
     thread_ = std::thread([this] { watch(); });
   }
-  ~ProgressWatch() { finish(); }
+  ~ProgressWatch() { stop(); }
   void set_stage(const std::string& stage) {
     std::lock_guard lock(mutex_);
     stage_ = stage;
   }
-  /// Stops watching; logs the total time when a progress line was shown.
+  /// Stops watching after a successful load; logs the total time when a progress line was shown.
   void finish() {
-    {
-      std::lock_guard lock(mutex_);
-      if (done_) return;
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    if (shown_) spdlog::info("loaded {} in {:.1f} s", name_, seconds());
+    if (stop() && shown_) spdlog::info("loaded {} in {:.1f} s", name_, seconds());
   }
 
  private:
   using Clock = std::chrono::steady_clock;
+  /// Stops the thread; false when it was already stopped.
+  bool stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return false;
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    return true;
+  }
   double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   void watch() {
     std::unique_lock lock(mutex_);

@@ -100,6 +100,7 @@ const char* type_name(AttributeType t) {
 }  // namespace
 
 RawTable read_arff(std::string_view text, const std::string& file, const ArffOptions& options) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
   RawTable table;
   table.file = file;
   // Header: read line by line until @data.

@@ -8,6 +8,7 @@
 namespace nas4ml::data {
 
 RawTable read_csv(std::string_view text, const std::string& file, const CsvOptions& options) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
   RawTable table;
   table.file = file;
   detail::RecordSplitter splitter(text, options.delimiter, "\"");

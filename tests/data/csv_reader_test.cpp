@@ -109,3 +109,11 @@ TEST_CASE("CSV errors name the file, the line and the column", "[data][csv]") {
     CHECK_THAT(m, Catch::StartsWith("spec.json:$.label_column: label column given by name but n.csv has no header"));
   }
 }
+
+TEST_CASE("CSV: a UTF-8 byte-order mark does not become part of the first column name", "[data][csv]") {
+  CsvOptions opt;
+  opt.features = {ColumnRef{"zlogz", -1, "$.x"}};
+  const RawTable t = read_csv("\xEF\xBB\xBFzlogz,class\n1.5,g\n", "bom.csv", opt);
+  CHECK(t.feature_names == std::vector<std::string>{"zlogz"});
+  CHECK(t.values == std::vector<float>{1.5f});
+}
