@@ -18,7 +18,7 @@ double polynomial_sparsity(double s_initial, double s_final, double progress) no
 PruningSchedule::PruningSchedule(int epochs, int rounds, double final_sparsity)
     : epochs_(std::max(1, epochs)), rounds_(std::clamp(rounds, 1, std::max(1, epochs))), final_(final_sparsity) {
   const int len_last = epochs_ - (rounds_ - 1) * (epochs_ / rounds_);
-  final_epoch_ = (rounds_ - 1) * (epochs_ / rounds_) + std::max(1, len_last / 2) - 1;
+  final_epoch_ = (rounds_ - 1) * (epochs_ / rounds_) + len_last / 8 + std::max(1, len_last / 2) - 1;
 }
 
 double PruningSchedule::target(int epoch) const noexcept {
@@ -30,7 +30,9 @@ double PruningSchedule::target(int epoch) const noexcept {
   const int ramp = std::max(1, round_len / 2);
   const double s0 = polynomial_sparsity(0.0, final_, static_cast<double>(r) / rounds_);
   const double s1 = polynomial_sparsity(0.0, final_, static_cast<double>(r + 1) / rounds_);
-  const int j = epoch - start;
+  const int delay = round_len / 8;  // let the weights settle before the first cut of a round
+  const int j = epoch - start - delay;
+  if (j < 0) return s0;
   if (j >= ramp) return s1;
   return polynomial_sparsity(s0, s1, static_cast<double>(j + 1) / ramp);
 }

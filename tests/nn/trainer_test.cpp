@@ -115,10 +115,12 @@ TEST_CASE("pruning schedule and mask selection", "[nn][pruning]") {
   CHECK(polynomial_sparsity(0.0, 0.8, 1.0) == Approx(0.8));
   CHECK(polynomial_sparsity(0.0, 0.8, 0.5) == Approx(0.8 - 0.8 * 0.125));
   const PruningSchedule one(10, 1, 0.5);
-  CHECK(one.final_epoch() == 4);
-  CHECK(one.target(4) == Approx(0.5));
+  CHECK(one.final_epoch() == 5);     // 1 epoch of delay (10 / 8), then a 5-epoch ramp
+  CHECK(one.target(0) == 0.0);
+  CHECK(one.target(1) == Approx(0.5 * (1 - std::pow(0.8, 3))));
+  CHECK(one.target(4) < 0.5);
+  CHECK(one.target(5) == Approx(0.5));
   CHECK(one.target(9) == Approx(0.5));
-  CHECK(one.target(0) == Approx(0.5 * (1 - std::pow(0.8, 3))));
   const PruningSchedule three(12, 3, 0.9);
   CHECK(three.target(3) == Approx(0.9 * (1 - std::pow(2.0 / 3.0, 3))));  // end of round 1's ramp... held
   CHECK(three.final_epoch() == 9);

@@ -12,9 +12,9 @@ namespace nas4ml::nn {
 double polynomial_sparsity(double s_initial, double s_final, double progress) noexcept;
 
 /// When and how far to prune during a training of `epochs` epochs split into `rounds` rounds.
-/// Round r (0-based) moves the sparsity from s_r to s_{r+1}, s_r = s_final * (1 - (1 - r/R)^3),
-/// on the cubic ramp over the first half of its epochs (at least one), then fine-tunes for the
-/// rest. Targets are applied at the start of an epoch.
+/// Round r (0-based) moves the sparsity from s_r to s_{r+1}, s_r = s_final * (1 - (1 - r/R)^3):
+/// it holds s_r for its first floor(len/8) epochs, then follows the cubic ramp over max(1, len/2)
+/// epochs, then fine-tunes for the rest. Targets are applied at the start of an epoch.
 class PruningSchedule {
  public:
   PruningSchedule(int epochs, int rounds, double final_sparsity);
