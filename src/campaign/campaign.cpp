@@ -89,12 +89,7 @@ class Runner {
     estimator_ = estimate::make_estimator(cfg_.hardware.estimator);
     estimate_options_.clock_ns = cfg_.hardware.clock_ns;
     estimate_options_.dsp_products = cfg_.hardware.use_dsp;
-    flow_.lowering.clock_ns = cfg_.hardware.clock_ns;
-    flow_.lowering.dsp_products = cfg_.hardware.use_dsp;
-    flow_.yosys.use_dsp = cfg_.hardware.use_dsp;
-    flow_.yosys.timeout_seconds = cfg_.synthesis.timeout_seconds;
-    flow_.yosys.memory_limit_bytes = static_cast<std::uint64_t>(cfg_.synthesis.memory_limit_mb) << 20;
-    flow_.yosys.cache_dir = paths_.synth_cache();
+    flow_ = flow_options(cfg_, paths_);
     threads_ = options_.threads.value_or(cfg_.threads);
     if (threads_ <= 0) threads_ = tbb::info::default_concurrency();
   }

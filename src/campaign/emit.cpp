@@ -59,6 +59,17 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
 
 }  // namespace
 
+synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths) {
+  synth::FlowOptions flow;
+  flow.lowering.clock_ns = config.hardware.clock_ns;
+  flow.lowering.dsp_products = config.hardware.use_dsp;
+  flow.yosys.use_dsp = config.hardware.use_dsp;
+  flow.yosys.timeout_seconds = config.synthesis.timeout_seconds;
+  flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
+  flow.yosys.cache_dir = paths.synth_cache();
+  return flow;
+}
+
 std::vector<std::string> spread_along_front(const Json& front, int n) {
   std::vector<std::pair<double, std::string>> members;
   for (const auto& m : front) members.emplace_back(m["objectives"][0].get<double>(), m["id"].get<std::string>());

@@ -144,13 +144,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       auto store = campaign::Store::open(paths.store());
       const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
       const auto data = data::load_dataset(cfg.dataset_path);
-      synth::FlowOptions flow;
-      flow.lowering.clock_ns = cfg.hardware.clock_ns;
-      flow.lowering.dsp_products = cfg.hardware.use_dsp;
-      flow.yosys.use_dsp = cfg.hardware.use_dsp;
-      flow.yosys.timeout_seconds = cfg.synthesis.timeout_seconds;
-      flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(cfg.synthesis.memory_limit_mb) << 20;
-      flow.yosys.cache_dir = paths.synth_cache();
+      const synth::FlowOptions flow = campaign::flow_options(cfg, paths);
       campaign::EmitOptions eo;
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;

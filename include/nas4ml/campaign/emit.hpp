@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/run_paths.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset.hpp"
@@ -37,6 +38,10 @@ struct EmittedCandidate {
   bool simulation_ok = false;
   std::string problem;            ///< a failed synthesis or simulation, for the report
 };
+
+/// How an experiment's candidates are lowered, written and synthesized (clock, DSP variant, yosys
+/// time and memory limits, the run folder's synthesis cache).
+synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths);
 
 /// Emits the front (or options.ids) of `store`; synthesis results are also stored in `store`.
 /// An unknown id is a ConfigError; a failing tool is noted in the candidate's report, and the
