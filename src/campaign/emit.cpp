@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -67,6 +68,7 @@ synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& 
   flow.yosys.timeout_seconds = config.synthesis.timeout_seconds;
   flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
   flow.yosys.cache_dir = paths.synth_cache();
+  if (const char* yosys = std::getenv("NAS4ML_YOSYS"); yosys != nullptr && *yosys != '\0') flow.yosys.program = yosys;
   return flow;
 }
 

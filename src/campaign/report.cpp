@@ -25,7 +25,7 @@ Plot accuracy_plot(const ReportData& d, bool vs_latency) {
   Plot p;
   p.title = vs_latency ? "Accuracy vs latency" : "Accuracy vs LUT";
   p.x_label = vs_latency ? "estimated latency (ns)" : "estimated LUT";
-  p.y_label = "fixed-point test accuracy";
+  p.y_label = "fixed-point validation accuracy";
   p.log_x = !vs_latency;
   PlotSeries all{"all candidates", {}, {}, "#b0b0b0"};
   PlotSeries front{"Pareto front", {}, {}, "#d62728"};
@@ -83,9 +83,11 @@ std::string render_report_html(const ReportData& d) {
   h += "<h1>nas4ml campaign report: " + html_escape(d.title) + "</h1>\n";
   const auto failed = std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return c.failed; });
   const auto front = std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return c.on_front; });
-  h += fmt::format("<p>{} candidates evaluated ({} failed), {} on the Pareto front, {} generations, {} synthesis "
-                   "comparisons.</p>\n",
-                   d.candidates.size(), failed, front, d.hypervolume.size(), d.estimate_vs_synthesis.size());
+  std::set<std::string> synthesized;
+  for (const auto& e : d.estimate_vs_synthesis) synthesized.insert(e.id);
+  h += fmt::format("<p>{} candidates evaluated ({} failed), {} on the Pareto front, {} generations, {} synthesized "
+                   "designs compared with their estimates.</p>\n",
+                   d.candidates.size(), failed, front, d.hypervolume.size(), synthesized.size());
 
   h += "<h2>Pareto front</h2>\n<table id=\"front\"><tr>";
   for (const auto& c : d.front_columns) h += "<th>" + html_escape(c) + "</th>";

@@ -51,12 +51,25 @@ struct Axis {
 };
 
 std::string tick_label(double v, bool log) {
-  if (log) v = std::pow(10.0, v);
+  if (log) v = std::round(std::pow(10.0, v) * 1e6) / 1e6;
   if (v == 0) return "0";
   const double a = std::abs(v);
   if (a >= 1e5 || a < 1e-3) return fmt::format("{:.0e}", v);
   if (a >= 100 || std::floor(v) == v) return fmt::format("{:.0f}", v);
   return fmt::format("{:.3g}", v);
+}
+
+/// Tick positions in axis units: nice values, or on a log axis 1, 2 and 5 times powers of ten.
+std::vector<double> axis_ticks(const Axis& a) {
+  if (!a.log) return nice_ticks(a.lo, a.hi);
+  std::vector<double> ticks;
+  const bool sparse = a.hi - a.lo > 2.5;  // many decades: powers of ten only
+  for (int e = static_cast<int>(std::floor(a.lo)); e <= static_cast<int>(std::ceil(a.hi)); ++e)
+    for (double m : sparse ? std::vector<double>{1} : std::vector<double>{1, 2, 5}) {
+      const double t = e + std::log10(m);
+      if (t >= a.lo && t <= a.hi) ticks.push_back(t);
+    }
+  return ticks;
 }
 
 Axis make_axis(const std::vector<const std::vector<double>*>& values, bool log, bool include_zero) {
@@ -120,13 +133,13 @@ std::string render_svg(const Plot& plot) {
   s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" stroke=\"#444\"/>\n", left, top,
                    pw, ph);
   // Ticks and grid lines.
-  for (double t : nice_ticks(ax.lo, ax.hi)) {
+  for (double t : axis_ticks(ax)) {
     const double x = left + (t - ax.lo) / (ax.hi - ax.lo) * pw;
     s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#e5e5e5\"/>"
                      "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
                      x, top, top + ph, top + ph + 14, tick_label(t, ax.log));
   }
-  for (double t : nice_ticks(ay.lo, ay.hi)) {
+  for (double t : axis_ticks(ay)) {
     const double y = top + ph - (t - ay.lo) / (ay.hi - ay.lo) * ph;
     s += fmt::format("<line x1=\"{1}\" y1=\"{0:.1f}\" x2=\"{2}\" y2=\"{0:.1f}\" stroke=\"#e5e5e5\"/>"
                      "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",

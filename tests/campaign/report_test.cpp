@@ -20,7 +20,7 @@ TEST_CASE("the report is one self-contained HTML document", "[campaign][report]"
   const auto html = render_report_html(d);
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("magic &lt;test&gt;") != std::string::npos);
-  CHECK(html.find("4 candidates evaluated (1 failed), 2 on the Pareto front, 2 generations") != std::string::npos);
+  CHECK(html.find("4 candidates evaluated (1 failed), 2 on the Pareto front, 2 generations, 2 synthesized") != std::string::npos);
   CHECK(html.find("<td>c2</td><td>0.7500</td><td>300</td>") != std::string::npos);
   CHECK(html.find("Estimate vs synthesis: lut") != std::string::npos);
   // Self-contained: no scripts, no external references.

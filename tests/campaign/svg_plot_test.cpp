@@ -46,3 +46,12 @@ TEST_CASE("log axes skip non-positive values and empty plots say so", "[campaign
   Plot empty;
   CHECK(render_svg(empty).find("no data") != std::string::npos);
 }
+
+TEST_CASE("log axes put ticks at 1, 2 and 5 times powers of ten", "[campaign][svg_plot]") {
+  Plot p;
+  p.log_x = true;
+  p.series = {PlotSeries{"", {1200, 3000, 9000}, {1, 2, 3}}};
+  const auto svg = render_svg(p);
+  for (const char* label : {">2000<", ">5000<"}) CHECK(svg.find(label) != std::string::npos);
+  CHECK(svg.find("3162") == std::string::npos);
+}

@@ -176,6 +176,10 @@ TEST_CASE("diverging candidates are stored as failed and the campaign goes on", 
 
 TEST_CASE("a synthesis that times out is stored as failed and the campaign goes on", "[e2e][campaign][failures][synthesis]") {
   test::TempDir tmp;
+  setenv("NAS4ML_YOSYS", fixture("hanging_yosys.sh").c_str(), 1);
+  struct Unset {
+    ~Unset() { unsetenv("NAS4ML_YOSYS"); }
+  } unset;
   const auto s = campaign::run_campaign(fixture("tiny_timeout_experiment.json"), tmp.path() / "t", quiet_options(2, true));
   CHECK(s.finished);
   CHECK(s.evaluations == 12);

@@ -40,7 +40,8 @@ struct EmittedCandidate {
 };
 
 /// How an experiment's candidates are lowered, written and synthesized (clock, DSP variant, yosys
-/// time and memory limits, the run folder's synthesis cache).
+/// time and memory limits, the run folder's synthesis cache). The yosys program is $NAS4ML_YOSYS
+/// when set (a path or a name on PATH), else `yosys`.
 synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths);
 
 /// Emits the front (or options.ids) of `store`; synthesis results are also stored in `store`.
