@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+
+#include <oneapi/tbb/parallel_for.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -116,66 +119,90 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   }
   const Json manifest = store.manifest();
   const int generation = store.last_generation().value_or(0);
-  std::vector<EmittedCandidate> out;
-  for (const auto& id : ids) {
+
+  // Read everything from the store first (one thread owns it), ...
+  struct Work {
     EmittedCandidate c;
-    c.id = id;
-    c.dir = paths.firmware_dir(id);  // rejects unsafe ids before anything is read or written
-    const auto rec = store.evaluation(id);
+    EvaluationRecord rec;
+    nn::QuantizedModel model;
+    bool synthesize = false;
+    std::optional<SynthesisRecord> synthesis_record;
+    Json synthesis;
+    std::string simulation = "Not simulated (run `nas4ml sim model.q.json --data <dataset.json>`).";
+  };
+  std::vector<Work> work;
+  for (const auto& id : ids) {
+    Work w;
+    w.c.id = id;
+    w.c.dir = paths.firmware_dir(id);  // rejects unsafe ids before anything is read or written
+    auto rec = store.evaluation(id);
     if (!rec) throw ConfigError(paths.store().string(), "evaluations", "no candidate with this id", "an id of `nas4ml front`", id);
     if (rec->model.is_null())
       throw ConfigError(paths.store().string(), "evaluations", "candidate has no trained model (it failed)",
                         "a successful candidate", id + ": " + rec->failure_reason);
-    const auto model = nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"));
+    w.model = nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"));
+    w.rec = std::move(*rec);
+    w.synthesize = std::find(to_synthesize.begin(), to_synthesize.end(), id) != to_synthesize.end();
+    work.push_back(std::move(w));
+  }
+
+  // ... then write, synthesize and simulate the candidates in parallel (each tool run is one
+  // single-threaded process; the calling thread's TBB arena decides how many run at once), ...
+  tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+    Work& w = work[i];
+    EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);
-    nn::save_quantized_model(model, c.dir / "model.q.json");
-    const auto net = netlist::lower(model, flow.lowering);
+    nn::save_quantized_model(w.model, c.dir / "model.q.json");
+    const auto net = netlist::lower(w.model, flow.lowering);
     firmware::VerilogOptions vo;
     vo.top = flow.top;
     const std::string verilog = firmware::write_verilog(net, vo);
     write_text(c.dir / "rtl" / (flow.top + ".v"), verilog);
     const auto ports = firmware::port_layout(net);
-    const auto vectors = firmware::make_test_vectors(model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
+    const auto vectors = firmware::make_test_vectors(w.model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
     firmware::write_testbench_files(c.dir / "tb", ports, flow.top, vectors);
     save_json_file(c.dir / "manifest.json", manifest);
-
-    Json synthesis;
-    if (std::find(to_synthesize.begin(), to_synthesize.end(), id) != to_synthesize.end()) {
+    if (w.synthesize) {
       SynthesisRecord r;
-      r.genome_hash = id;
+      r.genome_hash = c.id;
       r.generation = generation;
       try {
-        const auto result = synth::synthesize_model(model, device, c.dir / "synth", flow);
-        synthesis = synth::to_json(result);
-        r.result = synthesis;
+        const auto result = synth::synthesize_model(w.model, device, c.dir / "synth", flow);
+        w.synthesis = synth::to_json(result);
+        r.result = w.synthesis;
         c.synthesized = true;
       } catch (const Error& e) {
         r.status = std::string(e.what()).find("timed out") != std::string::npos ? "timeout" : "failed";
         r.failure_reason = e.what();
         c.problem = std::string("synthesis: ") + e.what();
       }
-      store.add_synthesis(r);
+      w.synthesis_record = std::move(r);
     }
-    std::string simulation = "Not simulated (run `nas4ml sim model.q.json --data <dataset.json>`).";
     if (options.simulate) {
       try {
         const auto report = synth::simulate_design(verilog, flow.top, ports, vectors, c.dir / "sim");
         c.simulated = true;
         c.simulation_ok = report.ok();
-        simulation = fmt::format("{} simulation of {} test samples: {} checked, {} mismatches, latency {} cycles "
-                                 "(netlist: {}): {}.",
-                                 report.simulator, report.counts.samples, report.counts.checked,
-                                 report.counts.mismatches, report.counts.latency, report.expected_latency,
-                                 report.ok() ? "bit-exact" : "MISMATCH");
+        w.simulation = fmt::format("{} simulation of {} test samples: {} checked, {} mismatches, latency {} cycles "
+                                   "(netlist: {}): {}.",
+                                   report.simulator, report.counts.samples, report.counts.checked,
+                                   report.counts.mismatches, report.counts.latency, report.expected_latency,
+                                   report.ok() ? "bit-exact" : "MISMATCH");
         if (!report.ok()) c.problem = "simulation does not match the golden model";
       } catch (const Error& e) {
         c.problem = std::string("simulation: ") + e.what();
-        simulation = "Simulation failed: " + std::string(e.what());
+        w.simulation = "Simulation failed: " + std::string(e.what());
       }
     }
-    write_text(c.dir / "report.md", report_md(*rec, model, c, synthesis, simulation));
-    if (!c.problem.empty()) spdlog::warn("{}: {}", id, c.problem.substr(0, c.problem.find('\n')));
-    out.push_back(std::move(c));
+    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.synthesis, w.simulation));
+  });
+
+  // ... and store the synthesis results in order, from this thread.
+  std::vector<EmittedCandidate> out;
+  for (auto& w : work) {
+    if (w.synthesis_record) store.add_synthesis(*w.synthesis_record);
+    if (!w.c.problem.empty()) spdlog::warn("{}: {}", w.c.id, w.c.problem.substr(0, w.c.problem.find('\n')));
+    out.push_back(std::move(w.c));
   }
   return out;
 }

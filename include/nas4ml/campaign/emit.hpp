@@ -44,7 +44,8 @@ struct EmittedCandidate {
 /// when set (a path or a name on PATH), else `yosys`.
 synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths);
 
-/// Emits the front (or options.ids) of `store`; synthesis results are also stored in `store`.
+/// Emits the front (or options.ids) of `store`, candidates in parallel in the calling thread's TBB
+/// arena; synthesis results are also stored in `store` (from the calling thread, in order).
 /// An unknown id is a ConfigError; a failing tool is noted in the candidate's report, and the
 /// other candidates are still emitted.
 std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, const data::LoadedDataset& data,
