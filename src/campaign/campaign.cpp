@@ -212,6 +212,7 @@ class Runner {
       to.index = index;
       to.spec_source = space_.file;
       to.evaluate_train = false;
+      to.timeout_seconds = cfg_.training.timeout_seconds;
       const auto t0 = Clock::now();
       nn::TrainResult trained = nn::train_model(spec, data_, to);
       slot.train_seconds = seconds_since(t0);

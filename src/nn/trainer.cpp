@@ -227,6 +227,15 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       result.train_seconds = seconds_since(t_start);
       return result;
     }
+    // The candidate's wall-clock budget, checked once per epoch (the only nondeterministic way a
+    // candidate can fail: it depends on the machine's speed).
+    if (options.timeout_seconds > 0 && epoch + 1 < epochs && seconds_since(t_start) > options.timeout_seconds) {
+      result.ok = false;
+      result.failure = fmt::format("timeout: training exceeded {:g} s after epoch {} of {}", options.timeout_seconds,
+                                   epoch + 1, epochs);
+      result.train_seconds = seconds_since(t_start);
+      return result;
+    }
     // Early stopping, armed once the final sparsity is in place.
     if (ts.patience > 0 && n_val && epoch >= prune_done_epoch) {
       if (rep.val_loss < best_val) {

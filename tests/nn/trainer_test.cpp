@@ -228,6 +228,19 @@ TEST_CASE("a diverging run is a failed result with a reason, not a crash", "[nn]
   }
 }
 
+TEST_CASE("a candidate over its time budget fails with a timeout reason", "[nn][trainer][timeout]") {
+  const auto d = blobs(4000, 6, 3, 2.0);
+  auto s = spec_of({32, 32}, "ap_fixed<8,2>", "ap_fixed<12,5>", 0.0, 50);
+  TrainOptions o;
+  o.timeout_seconds = 1e-9;  // over budget after the first epoch
+  const auto r = train_model(s, d, o);
+  CHECK_FALSE(r.ok);
+  CHECK(r.epochs_run == 1);
+  CHECK_THAT(r.failure, Catch::StartsWith("timeout: training exceeded 1e-09 s after epoch 1 of 50"));
+  o.timeout_seconds = 3600;  // a generous budget changes nothing
+  CHECK(train_model(s, d, o).ok);
+}
+
 TEST_CASE("early stopping keeps the best epoch and records it", "[nn][trainer]") {
   const auto d = blobs(800, 6, 3, 0.3);  // hard: validation loss soon stops improving
   auto s = spec_of({32, 32}, "ap_fixed<10,3>", "ap_fixed<14,6>", 0.0, 200);

@@ -36,6 +36,7 @@ struct TrainOptions {
   std::string spec_source = "model spec";  ///< file name used in ConfigErrors
   bool evaluate_train = true;    ///< exact metrics on the training split too
   int signal_class = 1;          ///< binary tasks: the class whose efficiency/rejection/AUC is reported
+  double timeout_seconds = 0;    ///< > 0: fail with a "timeout" reason when an epoch ends after this much wall time
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
 };
 
