@@ -1,3 +1,4 @@
+#include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +28,8 @@ std::string source_path(const std::string& relative) {
 }
 
 CliResult run_cli(const std::vector<std::string>& args) {
-  if (!std::filesystem::exists(NAS4ML_BINARY_PATH))
-    throw std::runtime_error(std::string("the nas4ml binary is not built: ") + NAS4ML_BINARY_PATH);
+  INFO("the nas4ml binary must be built first (make test builds it): " << NAS4ML_BINARY_PATH);
+  REQUIRE(std::filesystem::exists(NAS4ML_BINARY_PATH));
   TempDir tmp;
   const auto out_path = tmp.path() / "stdout";
   const auto err_path = tmp.path() / "stderr";
