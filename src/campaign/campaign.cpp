@@ -360,25 +360,11 @@ class Runner {
   /// The members of generation `gen`'s front that yosys is predicted to finish within the
   /// synthesis timeout (synthesis_budget.hpp); the others are named in one log line.
   Json synthesizable_front(int gen) const {
-    Json fits = Json::array();
-    int skipped = 0;
-    double largest = 0.0;
-    for (const auto& m : store_->front(gen)) {
-      const auto rec = store_->evaluation(m["id"].get<std::string>());
-      if (!rec || rec->model.is_null()) continue;
-      const double t = predicted_synthesis_seconds(
-          nn::quantized_model_from_json(JsonView(rec->model, paths_.store().string(), "$.model")));
-      if (t <= cfg_.synthesis.timeout_seconds) {
-        fits.push_back(m);
-      } else {
-        ++skipped;
-        largest = std::max(largest, t);
-      }
-    }
-    if (skipped > 0)
+    const auto fits = campaign::synthesizable_front(*store_, store_->front(gen), cfg_.synthesis.timeout_seconds);
+    if (fits.skipped > 0)
       spdlog::info("synthesis: {} front member(s) skipped, predicted up to {:.0f} s of yosys > timeout {:.0f} s",
-                   skipped, largest, cfg_.synthesis.timeout_seconds);
-    return fits;
+                   fits.skipped, fits.largest_skipped_seconds, cfg_.synthesis.timeout_seconds);
+    return fits.members;
   }
 
   void maybe_launch_synthesis(int gen) {

@@ -104,15 +104,8 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   std::vector<std::string> to_synthesize;
   if (options.ids.empty()) {
     // Spread along the members yosys is predicted to finish within the time limit.
-    Json fits = Json::array();
-    for (const auto& m : front) {
-      const auto rec = store.evaluation(m["id"].get<std::string>());
-      if (rec && !rec->model.is_null() &&
-          predicted_synthesis_seconds(nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"))) <=
-              flow.yosys.timeout_seconds)
-        fits.push_back(m);
-    }
-    to_synthesize = spread_along_front(fits, options.synthesize_top_n);
+    to_synthesize = spread_along_front(synthesizable_front(store, front, flow.yosys.timeout_seconds).members,
+                                       options.synthesize_top_n);
   } else {
     const auto n = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(0, options.synthesize_top_n)));
     to_synthesize.assign(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
