@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
 
@@ -42,6 +43,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
   }
   // Per register bit: is it a real flip-flop, its flip-flop predecessor in a possible SRL chain.
   const std::size_t nbits = n.bits.size();
+  const std::vector<std::uint8_t> live = netlist::live_generated_bits(n);
   std::vector<std::int32_t> prev(nbits, -1);
   std::vector<std::uint8_t> is_ff(nbits, 0), has_next(nbits, 0);
   std::vector<std::int32_t> ff_layer(nbits, 0);
@@ -75,6 +77,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
           const BitOrigin& o = n.bits[node.first_bit + static_cast<std::uint32_t>(j)];
           if (o.kind != BitOrigin::Kind::signal || o.node != static_cast<NodeId>(id) || o.bit != j) continue;
           const std::uint32_t self = node.first_bit + static_cast<std::uint32_t>(j);
+          if (!live[self]) continue;  // no output depends on it: synthesis removes it
           is_ff[self] = reset ? 2 : 1;
           ff_layer[self] = node.layer;
           le.ff += 1;

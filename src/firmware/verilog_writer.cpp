@@ -106,9 +106,12 @@ class ModuleWriter {
       case nl::NodeKind::constant:
         return assign(literal(nd.value, w));
       case nl::NodeKind::add:
-        return assign(operand(nd.a, w) + " + " + operand(nd.b, w));
-      case nl::NodeKind::sub:
-        return assign(operand(nd.a, w) + " - " + operand(nd.b, w));
+      case nl::NodeKind::sub: {
+        const std::string sum = operand(nd.a, w) + (nd.kind == nl::NodeKind::add ? " + " : " - ") + operand(nd.b, w);
+        const std::string bits = with_constant_bits(id, n + "_sum");
+        if (bits.empty()) return assign(sum);
+        return fmt::format("  wire [{}:0] {}_sum = {};\n", w - 1, n, sum) + assign(bits);
+      }
       case nl::NodeKind::multiply: {
         // The product of the unshifted operand, then the shift as appended zeros.
         const int wp = std::max(1, w - std::max(0, nd.a.shift));
@@ -135,6 +138,33 @@ class ModuleWriter {
   }
 
  private:
+  /// When bits of node `id` are constants by the netlist's bit origins, `{...}`: the word `raw`
+  /// with those bits written as literals, else "". yosys does not always find constant bits that
+  /// arise through a chain of adders (a difference of two shifted sums, say); the literals let it
+  /// remove their flip-flops and carry-chain positions as the estimator assumes (docs/firmware.md).
+  std::string with_constant_bits(nl::NodeId id, const std::string& raw) const {
+    const auto origins = net_.origins(id);
+    const int w = static_cast<int>(origins.size());
+    if (std::none_of(origins.begin(), origins.end(), [](const nl::BitOrigin& o) { return o.is_constant(); })) return "";
+    std::vector<std::string> parts;  // most significant run first
+    for (int hi = w - 1; hi >= 0;) {
+      const bool constant = origins[static_cast<std::size_t>(hi)].is_constant();
+      int lo = hi;
+      while (lo > 0 && origins[static_cast<std::size_t>(lo - 1)].is_constant() == constant) --lo;
+      if (constant) {
+        std::string value;
+        for (int j = hi; j >= lo; --j) value += origins[static_cast<std::size_t>(j)].kind == nl::BitOrigin::Kind::one ? '1' : '0';
+        parts.push_back(fmt::format("{}'b{}", hi - lo + 1, value));
+      } else {
+        parts.push_back(hi == lo ? fmt::format("{}[{}]", raw, lo) : fmt::format("{}[{}:{}]", raw, hi, lo));
+      }
+      hi = lo - 1;
+    }
+    std::string s = "{";
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? ", " : "") + parts[i];
+    return s + "}";
+  }
+
   std::string cast(nl::NodeId id) const {
     const nl::Node& nd = node(id);
     const nl::Node& a = node(nd.a.node);

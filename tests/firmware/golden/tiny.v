@@ -20,7 +20,8 @@ module tiny_layer0 (
   wire [6:0] c_3 = 7'h24;
   wire [5:0] c_4 = 6'h2c;
   wire [6:0] l0_add_5 = {x_0[5], x_0} + {x_1[5], x_1};
-  wire [8:0] l0_add_6 = {x_0[5], x_0, {2{1'b0}}} + {{2{c_3[6]}}, c_3};
+  wire [8:0] l0_add_6_sum = {x_0[5], x_0, {2{1'b0}}} + {{2{c_3[6]}}, c_3};
+  wire [8:0] l0_add_6 = {l0_add_6_sum[8:2], 2'b00};
   wire [6:0] l0_sub_7 = {c_4[5], c_4} - {x_0[5], x_0};
   wire [8:0] l0_add_8 = {x_0[5], x_0, {2{1'b0}}} + {{3{x_1[5]}}, x_1};
   reg  [6:0] l0_reg_9;
@@ -66,9 +67,11 @@ module tiny_layer1 (
   output reg  [6:0] l1_out_1
 );
   wire [5:0] c_29 = 6'h10;
-  wire [6:0] l1_add_30 = {l0_out_0[5], l0_out_0} + {l0_out_1[5], l0_out_1};
+  wire [6:0] l1_add_30_sum = {l0_out_0[5], l0_out_0} + {l0_out_1[5], l0_out_1};
+  wire [6:0] l1_add_30 = {1'b0, l1_add_30_sum[5:0]};
   wire [5:0] l1_sub_31 = l0_out_0 - l0_out_1;
-  wire [6:0] l1_add_32 = {l0_out_1[5], l0_out_1} + {c_29[5], c_29};
+  wire [6:0] l1_add_32_sum = {l0_out_1[5], l0_out_1} + {c_29[5], c_29};
+  wire [6:0] l1_add_32 = {1'b0, l1_add_32_sum[5:0]};
   wire [7:0] l1_sub_33 = {{2{l0_out_0[5]}}, l0_out_0} - {l0_out_0, {2{1'b0}}};
   reg  [6:0] l1_reg_34;
   always @(posedge clk) l1_reg_34 <= l1_add_30;
