@@ -54,6 +54,9 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
     switch (node.kind) {
       case NodeKind::add:
       case NodeKind::sub:
+        // An adder no output depends on is removed whole. (A live adder keeps its dead top
+        // positions: they share CARRY4 cells with live ones; measured, docs/estimators.md.)
+        if (netlist::highest_live_bit(n, live, static_cast<NodeId>(id)) < 0) break;
         ++le.adders;
         le.lut += node.adder.new_pairs;
         le.carry += static_cast<double>(ceil_div(node.adder.live_bits, 4));

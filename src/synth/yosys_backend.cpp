@@ -43,8 +43,21 @@ std::string yosys_script(const std::string& verilog_file, const std::string& top
   s += "# nas4ml yosys synthesis script (docs/synthesis.md); run in the folder holding the design.\n";
   s += "read:\n";
   s += fmt::format("read_verilog -noautowire {}\n", verilog_file);
+  // synth_xilinx in two halves around its `coarse` step, which is rerun here without `alumacc`:
+  // alumacc merges chains of adders into carry-save $macc trees whenever an adder reads another's
+  // whole output unextended (equal widths), which the Verilog cannot always avoid; every adder of
+  // the netlist then stays its own carry chain, as the estimator counts it (docs/synthesis.md).
+  const std::string synth = fmt::format("synth_xilinx -family xcup -flatten -noiopad{} -top {}", use_dsp ? "" : " -nodsp", top);
   s += "synth:\n";
-  s += fmt::format("synth_xilinx -family xcup -flatten -noiopad{} -top {}\n", use_dsp ? "" : " -nodsp", top);
+  s += synth + " -run :coarse\n";
+  s += "coarse:\n";
+  s += "techmap -map +/cmp2lut.v -map +/cmp2lcu.v -D LUT_WIDTH=6\n";
+  s += "share\n";
+  s += "opt\n";
+  s += "memory -nomap\n";
+  s += "opt_clean\n";
+  s += "map:\n";
+  s += synth + " -run map_memory:\n";
   s += "stat:\n";
   s += "tee -q -o stat.json stat -json\n";
   s += "depth:\n";
