@@ -17,7 +17,7 @@ CalibrationPoints calibration_points(const std::vector<SynthesisRecord>& runs) {
     p.ids.push_back(r.genome_hash);
     p.estimated_lut.push_back(e["lut"].get<double>());
     p.synthesized_lut.push_back(m["lut"].get<double>());
-    p.estimated_ff.push_back(e["ff"].get<double>() + e["valid_pipe"]["ff"].get<double>());
+    p.estimated_ff.push_back(e["ff"].get<double>());  // the valid pipeline is already in it (raw_rtl_estimate)
     p.synthesized_ff.push_back(m["ff"].get<double>());
   }
   return p;

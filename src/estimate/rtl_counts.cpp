@@ -17,7 +17,16 @@ using netlist::NodeKind;
 namespace {
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-double cast_luts(const Netlist& n, const Node& c) {
+/// floor(v * 2^shift): the cast's view of its source range.
+std::int64_t shifted(std::int64_t v, int shift) { return shift >= 0 ? v * (std::int64_t{1} << shift) : v >> -shift; }
+
+/// LUTs of a cast (measured with yosys 0.23 on single casts, docs/estimators.md): wiring unless it
+/// saturates and can overflow. Then the register after it absorbs one clamp as a synchronous set
+/// or reset (FDSE/FDRE) and every other bit-wise decision costs one LUT per output bit: with a
+/// ReLU after the cast the ReLU takes the reset, so each bit but the sign pays for the clamp; with
+/// no ReLU a one-sided clamp is free but for its comparison (one LUT), a two-sided one pays one
+/// LUT per bit for the second side. Overflow bits beyond 5 need more comparison LUTs.
+double cast_luts(const Netlist& n, const Node& c, bool relu_follows) {
   if (!c.may_overflow || c.format.overflow != Overflow::saturate) return 0;  // wiring
   const Node& src = n.nodes[static_cast<std::size_t>(c.a.node)];
   int out_bits = 0;
@@ -25,7 +34,12 @@ double cast_luts(const Netlist& n, const Node& c) {
     out_bits += o.is_constant() ? 0 : 1;
   // Source bits above the kept window decide the overflow.
   const int overflow_bits = std::max(0, src.width + c.a.shift - (c.width - 1));
-  return out_bits + (overflow_bits > 5 ? static_cast<double>(ceil_div(overflow_bits - 5, 5)) : 0.0);
+  const double compare = overflow_bits > 5 ? static_cast<double>(ceil_div(overflow_bits - 5, 5)) : 0.0;
+  const bool low = shifted(src.lo, c.a.shift) < c.format.min_raw();
+  const bool high = shifted(src.hi, c.a.shift) > c.format.max_raw();
+  if (relu_follows) return std::max(0, out_bits - 1) + compare;
+  if (low && high) return out_bits + compare;
+  return 1 + compare;
 }
 }  // namespace
 
@@ -44,6 +58,9 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
   // Per register bit: is it a real flip-flop, its flip-flop predecessor in a possible SRL chain.
   const std::size_t nbits = n.bits.size();
   const std::vector<std::uint8_t> live = netlist::live_generated_bits(n);
+  std::vector<std::uint8_t> read_by_relu(n.nodes.size(), 0);
+  for (const Node& node : n.nodes)
+    if (node.kind == NodeKind::relu) read_by_relu[static_cast<std::size_t>(node.a.node)] = 1;
   std::vector<std::int32_t> prev(nbits, -1);
   std::vector<std::uint8_t> is_ff(nbits, 0), has_next(nbits, 0);
   std::vector<std::int32_t> ff_layer(nbits, 0);
@@ -61,7 +78,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         le.lut += node.adder.new_pairs;
         le.carry += static_cast<double>(ceil_div(node.adder.live_bits, 4));
         break;
-      case NodeKind::cast: le.lut += cast_luts(n, node); break;
+      case NodeKind::cast: le.lut += cast_luts(n, node, read_by_relu[id] != 0); break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
         const int wc = netlist::signed_width(node.value, node.value);

@@ -182,7 +182,9 @@ class ModuleWriter {
       std::string expr = w == wc ? n + "_s" : fmt::format("{}_s[{}:0]", n, w - 1);
       if (low_over) expr = fmt::format("({}_s < {}) ? {} : {}", n, literal(fmin, wc, true), literal(fmin, w), expr);
       if (high_over) expr = fmt::format("({}_s > {}) ? {} : {}", n, literal(fmax, wc, true), literal(fmax, w), expr);
-      return s + fmt::format("  {} = {};\n", decl, expr);
+      const std::string bits = with_constant_bits(id, n + "_sat");
+      if (bits.empty()) return s + fmt::format("  {} = {};\n", decl, expr);
+      return s + fmt::format("  wire [{}:0] {}_sat = {};\n", w - 1, n, expr) + fmt::format("  {} = {};\n", decl, bits);
     }
     // Wrap (or no overflow possible): keep the low bits of the format. A signed format's value fits
     // w <= W bits; an unsigned format's value may need W + 1 signed bits, the top one 0.

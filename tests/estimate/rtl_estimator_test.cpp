@@ -81,6 +81,40 @@ TEST_CASE("hand-worked estimate of a 2-input/2-output layer", "[estimate][rtl]")
   CHECK(e.lut_pct == Approx(100.0 * 15 / 1182240));
 }
 
+TEST_CASE("saturating casts: the output register absorbs one clamp", "[estimate][rtl][cast]") {
+  // y = x cast to ap_fixed<4,4,AP_TRN,AP_SAT> (no adder). yosys 0.23 (docs/estimators.md): one
+  // clamp becomes the flip-flops' synchronous set or reset, the other costs a LUT per output bit;
+  // a ReLU after the cast takes the reset itself.
+  auto model = [](FixedFormat in, nn::Activation act) {
+    nn::QuantizedModel m;
+    m.name = "cast";
+    m.n_inputs = 1;
+    m.input_format = in;
+    nn::QuantizedLayer l;
+    l.n_in = 1;
+    l.n_out = 1;
+    l.activation = act;
+    l.weight_format = l.bias_format = ifmt(4);
+    l.result_format = FixedFormat{4, 4, true, Rounding::truncate, Overflow::saturate};
+    l.weights = {1};
+    l.biases = {0};
+    l.mask = {1};
+    m.layers.push_back(l);
+    return m;
+  };
+  auto luts = [](const nn::QuantizedModel& m) {
+    const auto layers = count_netlist(netlist::lower(m, {}));
+    CHECK(layers[0].adders == 0);
+    return layers[0].lut;
+  };
+  const FixedFormat signed6 = ifmt(6);                                       // -32..31: both sides
+  const FixedFormat unsigned5{5, 5, false, Rounding::truncate, Overflow::wrap};  // 0..31: above only
+  CHECK(luts(model(signed6, nn::Activation::linear)) == 4);    // one LUT per output bit
+  CHECK(luts(model(unsigned5, nn::Activation::linear)) == 1);  // the comparison alone
+  CHECK(luts(model(signed6, nn::Activation::relu)) == 3);      // every bit but the sign
+  CHECK(luts(model(FixedFormat{3, 3, true, Rounding::truncate, Overflow::wrap}, nn::Activation::linear)) == 0);  // fits: wiring
+}
+
 TEST_CASE("pruning a neuron's weights removes its LUTs", "[estimate][rtl][pruning]") {
   Rng rng(4);
   auto m = test::random_model(rng, {16, 8, 4}, FixedFormat{8, 3}, FixedFormat{6, 1}, FixedFormat{8, 3},
