@@ -5,6 +5,7 @@
 #include "nas4ml/estimate/estimator.hpp"
 #include "nas4ml/estimate/rtl_counts.hpp"
 #include "nas4ml/netlist/lower.hpp"
+#include "estimate/cast_model.hpp"
 #include "netlist/random_model.hpp"
 #include "support/run_cli.hpp"
 
@@ -85,23 +86,6 @@ TEST_CASE("saturating casts: the output register absorbs one clamp", "[estimate]
   // y = x cast to ap_fixed<4,4,AP_TRN,AP_SAT> (no adder). yosys 0.23 (docs/estimators.md): one
   // clamp becomes the flip-flops' synchronous set or reset, the other costs a LUT per output bit;
   // a ReLU after the cast takes the reset itself.
-  auto model = [](FixedFormat in, nn::Activation act) {
-    nn::QuantizedModel m;
-    m.name = "cast";
-    m.n_inputs = 1;
-    m.input_format = in;
-    nn::QuantizedLayer l;
-    l.n_in = 1;
-    l.n_out = 1;
-    l.activation = act;
-    l.weight_format = l.bias_format = ifmt(4);
-    l.result_format = FixedFormat{4, 4, true, Rounding::truncate, Overflow::saturate};
-    l.weights = {1};
-    l.biases = {0};
-    l.mask = {1};
-    m.layers.push_back(l);
-    return m;
-  };
   auto luts = [](const nn::QuantizedModel& m) {
     const auto layers = count_netlist(netlist::lower(m, {}));
     CHECK(layers[0].adders == 0);
@@ -109,10 +93,10 @@ TEST_CASE("saturating casts: the output register absorbs one clamp", "[estimate]
   };
   const FixedFormat signed6 = ifmt(6);                                       // -32..31: both sides
   const FixedFormat unsigned5{5, 5, false, Rounding::truncate, Overflow::wrap};  // 0..31: above only
-  CHECK(luts(model(signed6, nn::Activation::linear)) == 4);    // one LUT per output bit
-  CHECK(luts(model(unsigned5, nn::Activation::linear)) == 1);  // the comparison alone
-  CHECK(luts(model(signed6, nn::Activation::relu)) == 3);      // every bit but the sign
-  CHECK(luts(model(FixedFormat{3, 3, true, Rounding::truncate, Overflow::wrap}, nn::Activation::linear)) == 0);  // fits: wiring
+  CHECK(luts(test::cast_model(signed6, nn::Activation::linear)) == 4);    // one LUT per output bit
+  CHECK(luts(test::cast_model(unsigned5, nn::Activation::linear)) == 1);  // the comparison alone
+  CHECK(luts(test::cast_model(signed6, nn::Activation::relu)) == 3);      // every bit but the sign
+  CHECK(luts(test::cast_model(FixedFormat{3, 3, true, Rounding::truncate, Overflow::wrap}, nn::Activation::linear)) == 0);  // fits: wiring
 }
 
 TEST_CASE("pruning a neuron's weights removes its LUTs", "[estimate][rtl][pruning]") {

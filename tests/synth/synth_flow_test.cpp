@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "estimate/cast_model.hpp"
 #include "firmware/random_model.hpp"
 #include "nas4ml/estimate/device_model.hpp"
 #include "nas4ml/synth/process.hpp"
@@ -13,25 +14,6 @@ using namespace nas4ml;
 
 namespace {
 estimate::DeviceModel device() { return estimate::find_device("xcvu9p", test::source_path("estimators")); }
-
-/// y = x cast to ap_fixed<4,4,AP_TRN,AP_SAT>, no adder: the cast alone.
-nn::QuantizedModel cast_model(const FixedFormat& in, nn::Activation act) {
-  nn::QuantizedModel m;
-  m.name = "cast";
-  m.n_inputs = 1;
-  m.input_format = in;
-  nn::QuantizedLayer l;
-  l.n_in = 1;
-  l.n_out = 1;
-  l.activation = act;
-  l.weight_format = l.bias_format = FixedFormat{4, 4, true, Rounding::truncate, Overflow::wrap};
-  l.result_format = FixedFormat{4, 4, true, Rounding::truncate, Overflow::saturate};
-  l.weights = {1};
-  l.biases = {0};
-  l.mask = {1};
-  m.layers.push_back(l);
-  return m;
-}
 
 /// yosys' counts and the uncalibrated rtl estimate of one model (its "ff" includes the valid pipeline).
 struct Counts {
@@ -54,7 +36,7 @@ TEST_CASE("the rtl estimate of saturating casts equals yosys", "[synth][flow][yo
                                         std::tuple{unsigned5, nn::Activation::linear, "clamp above only"},
                                         std::tuple{signed6, nn::Activation::relu, "clamp and ReLU"}}) {
     INFO(label);
-    const Counts c = synthesize(cast_model(in, act));
+    const Counts c = synthesize(test::cast_model(in, act));
     CHECK(c.lut_estimate == c.lut_yosys);
     CHECK(c.ff_estimate == c.ff_yosys);
   }
