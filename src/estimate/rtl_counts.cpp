@@ -57,7 +57,8 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
   }
   // Per register bit: is it a real flip-flop, its flip-flop predecessor in a possible SRL chain.
   const std::size_t nbits = n.bits.size();
-  const std::vector<std::uint8_t> live = netlist::live_generated_bits(n);
+  thread_local std::vector<std::uint8_t> live;
+  netlist::live_generated_bits(n, live);
   std::vector<std::uint8_t> read_by_relu(n.nodes.size(), 0);
   for (const Node& node : n.nodes)
     if (node.kind == NodeKind::relu) read_by_relu[static_cast<std::size_t>(node.a.node)] = 1;

@@ -6,35 +6,36 @@ namespace nas4ml::netlist {
 
 namespace {
 
-/// The pass's view of the netlist: bit origins by global index and each node's first bit, in
-/// compact arrays (the estimate's time budget is ~1 ms; Node is large and scattered).
+/// The pass's view of the netlist: bit origins by global index, each node's first bit and width
+/// in compact arrays (the estimate's time budget is ~1 ms; Node is large).
 class LivenessPass {
  public:
-  explicit LivenessPass(const Netlist& n) : n_(n), live_(n.bits.size(), 0), first_(n.nodes.size()) {
-    for (std::size_t i = 0; i < n.nodes.size(); ++i) first_[i] = n.nodes[i].first_bit;
+  LivenessPass(const Netlist& n, std::vector<std::uint8_t>& live) : n_(n), live_(live) {
+    live_.assign(n.bits.size(), 0);
+    thread_local std::vector<std::uint32_t> first;
+    thread_local std::vector<std::int32_t> width;
+    first.resize(n.nodes.size());
+    width.resize(n.nodes.size());
+    for (std::size_t i = 0; i < n.nodes.size(); ++i) {
+      first[i] = n.nodes[i].first_bit;
+      width[i] = n.nodes[i].width;
+    }
+    first_ = first.data();
+    width_ = width.data();
   }
 
-  std::vector<std::uint8_t> run() {
+  void run() {
     for (NodeId out : n_.outputs)
       if (out != no_node)
         for (const BitOrigin& o : n_.origins(out)) mark(o);
     // Readers come after their operands: walking backwards, a node's liveness is final when reached.
     for (NodeId id = static_cast<NodeId>(n_.nodes.size()) - 1; id >= 0; --id) visit(id);
-    return std::move(live_);
   }
 
  private:
   /// Marks the bit that really generates `o` as live (constants have none).
   void mark(const BitOrigin& o) {
     if (o.kind == BitOrigin::Kind::signal) live_[first_[static_cast<std::size_t>(o.node)] + static_cast<std::uint32_t>(o.bit)] = 1;
-  }
-
-  /// Origin of operand `op` at position `p` of its reader (sign-extended), or nullptr for the
-  /// constant-zero positions below its shift.
-  const BitOrigin* operand_bit(const Operand& op, int p) const {
-    if (p < op.shift) return nullptr;
-    const Node& x = n_.nodes[static_cast<std::size_t>(op.node)];
-    return &n_.bits[first_[static_cast<std::size_t>(op.node)] + static_cast<std::uint32_t>(std::min(p - op.shift, x.width - 1))];
   }
 
   void visit(NodeId id) {
@@ -45,15 +46,16 @@ class LivenessPass {
     const std::uint8_t* own = live_.data() + node.first_bit;
     switch (node.kind) {
       case NodeKind::relu:
-        mark(*operand_bit(node.a, n_.nodes[static_cast<std::size_t>(node.a.node)].width - 1));  // the sign
-        [[fallthrough]];
-      case NodeKind::reg:
+      case NodeKind::reg: {
+        const OperandBits x = operand(node.a);  // shift 0, same width or wider
+        if (node.kind == NodeKind::relu) mark(x.bits[x.width - 1]);  // the sign
         for (int j = 0; j <= top; ++j)
-          if (own[j]) mark(*operand_bit(node.a, j));
+          if (own[j]) mark(*x.at(j));
         break;
+      }
       case NodeKind::cast: {  // a saturating cast: the clamp reads every kept source bit
-        const Node& src = n_.nodes[static_cast<std::size_t>(node.a.node)];
-        for (int sj = std::max(0, -node.a.shift); sj < src.width; ++sj) mark(n_.bits[first_[static_cast<std::size_t>(node.a.node)] + static_cast<std::uint32_t>(sj)]);
+        const OperandBits x = operand(node.a);
+        for (int sj = std::max(0, -node.a.shift); sj < x.width; ++sj) mark(x.bits[sj]);
         break;
       }
       case NodeKind::add:
@@ -70,11 +72,22 @@ class LivenessPass {
 
   /// Marks operand `op`'s bits at reader positions [from, to].
   void mark_range(const Operand& op, int from, int to) {
-    const int w = n_.nodes[static_cast<std::size_t>(op.node)].width;
-    const BitOrigin* bits = n_.bits.data() + first_[static_cast<std::size_t>(op.node)];
-    const int lo = std::max(from - op.shift, 0), hi = std::min(to - op.shift, w - 1);
-    for (int j = lo; j <= hi; ++j) mark(bits[j]);
-    if (to - op.shift >= w && from - op.shift < w) mark(bits[w - 1]);  // sign extension (already in range when hi == w - 1)
+    const OperandBits x = operand(op);
+    const int lo = std::max(from - x.shift, 0), hi = std::min(to - x.shift, x.width - 1);
+    for (int j = lo; j <= hi; ++j) mark(x.bits[j]);
+    if (to - x.shift >= x.width && from - x.shift < x.width) mark(x.bits[x.width - 1]);  // sign extension
+  }
+
+  /// An operand as the pass reads it: its bit origins, width and shift.
+  struct OperandBits {
+    const BitOrigin* bits;
+    int width, shift;
+    /// Origin at reader position p (sign-extended), or nullptr below the shift (constant 0).
+    const BitOrigin* at(int p) const { return p < shift ? nullptr : bits + std::min(p - shift, width - 1); }
+  };
+  OperandBits operand(const Operand& op) const {
+    const auto k = static_cast<std::size_t>(op.node);
+    return {n_.bits.data() + first_[k], width_[k], op.shift};
   }
 
   /// Lowest position of adder `a` whose carry-out depends on a signal: below it the carry is a
@@ -82,14 +95,16 @@ class LivenessPass {
   /// simulation (lower.cpp, derive_adder_bits) on constants only.
   int first_signal_carry(const Node& a) const {
     const bool subtract = a.kind == NodeKind::sub;
+    const OperandBits xa = operand(a.a), xb = operand(a.b);
     int carry = subtract ? 1 : 0;
     // Below the larger shift one operand is zero: a + 0 and a - 0 keep the carry-in constant
     // (only 0 - b, a negation, turns it into a signal at once).
     const int start = subtract && a.a.shift > 0 ? 0 : std::max(a.a.shift, a.b.shift);
     for (int i = start; i < a.width; ++i) {
-      const BitOrigin* x = operand_bit(a.a, i);
-      const BitOrigin* y = operand_bit(a.b, i);
+      const BitOrigin* x = xa.at(i);
+      const BitOrigin* y = xb.at(i);
       const bool x_sig = x && !x->is_constant(), y_sig = y && !y->is_constant();
+      if (x_sig && y_sig && (x->node != y->node || x->bit != y->bit)) return i;  // the common case
       int csum = carry;
       if (x && x->kind == BitOrigin::Kind::one) ++csum;
       const bool y_one = y && y->kind == BitOrigin::Kind::one;
@@ -99,18 +114,19 @@ class LivenessPass {
       } else if (x_sig != y_sig) {
         if (csum == 1) return i;  // carry = the signal
         carry = csum == 0 ? 0 : 1;
-      } else if (x->node == y->node && x->bit == y->bit && (x->inverted != y->inverted) != subtract) {
+      } else if ((x->inverted != y->inverted) != subtract) {
         carry = 1 + csum >= 2 ? 1 : 0;  // s + ~s = all ones: the carry is the incoming one
       } else {
-        return i;
+        return i;  // s + s: the carry is s
       }
     }
     return a.width;
   }
 
   const Netlist& n_;
-  std::vector<std::uint8_t> live_;
-  std::vector<std::uint32_t> first_;
+  std::vector<std::uint8_t>& live_;
+  const std::uint32_t* first_;  // per node: first bit and width (compact copies, per thread)
+  const std::int32_t* width_;
 };
 
 }  // namespace
@@ -122,6 +138,12 @@ int highest_live_bit(const Netlist& netlist, const std::vector<std::uint8_t>& li
   return -1;
 }
 
-std::vector<std::uint8_t> live_generated_bits(const Netlist& n) { return LivenessPass(n).run(); }
+void live_generated_bits(const Netlist& n, std::vector<std::uint8_t>& live) { LivenessPass(n, live).run(); }
+
+std::vector<std::uint8_t> live_generated_bits(const Netlist& n) {
+  std::vector<std::uint8_t> live;
+  live_generated_bits(n, live);
+  return live;
+}
 
 }  // namespace nas4ml::netlist

@@ -16,6 +16,10 @@ namespace nas4ml::netlist {
 /// are 0: their liveness belongs to the bit they point at.
 std::vector<std::uint8_t> live_generated_bits(const Netlist& netlist);
 
+/// The same into `live` (resized; its capacity is reused: the estimator calls this once per
+/// estimate and keeps the buffer per thread).
+void live_generated_bits(const Netlist& netlist, std::vector<std::uint8_t>& live);
+
 /// Highest live generated bit of adder or multiplier `n`, or -1 when none is live (the node's
 /// logic is dead). Positions above it are removed by synthesis.
 int highest_live_bit(const Netlist& netlist, const std::vector<std::uint8_t>& live, NodeId n);
