@@ -5,6 +5,7 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
+#include "result_cast.hpp"
 
 namespace nas4ml::nn {
 
@@ -16,68 +17,29 @@ using CMapMd = Eigen::Map<const Eigen::MatrixXd>;
 
 std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
 
-// Bias add, fake-quantized cast and activation over a column-major n x batch block, in place.
-// With Gates it also writes the gradient factor (straight-through gate times ReLU derivative) and
-// the range-keeping gradient `pull` = (v - clamp(v, min, max)) * pull_scale, which is zero inside
-// the format's range: outside it the straight-through gate is 0, and this term pulls the
-// pre-activation back into the range (a wrapped or clamped value would otherwise get no useful
-// gradient and stay out of range). Templated on the modes so the inner loop has no branches.
-template <bool Qat, bool Sat, bool Relu, bool Gates>
-void activate(float* z, float* gate, float* pull, const float* bias, int n, int batch, const FakeQuant<float>& f,
-              float pull_scale) {
-  using ArrF = Eigen::Map<Eigen::ArrayXf>;
-  const float scale = f.scale, lsb = f.lsb, off = f.offset, lo = f.lo, hi = f.hi, span = f.span,
-              inv_span = f.inv_span, vlo = f.lo * f.lsb, vhi = f.hi * f.lsb;
-  const Eigen::Map<const Eigen::ArrayXf> b(bias, n);
-  // Column chunks small enough to stay in L1 across the passes; Eigen vectorizes each pass.
-  constexpr int chunk = 32;
-  for (int c0 = 0; c0 < batch; c0 += chunk) {
-    const int nb = std::min(chunk, batch - c0);
-    const auto at = static_cast<std::size_t>(c0) * static_cast<std::size_t>(n);
-    const Eigen::Index len = static_cast<Eigen::Index>(n) * nb;
-    Eigen::Map<Eigen::ArrayXXf>(z + at, n, nb).colwise() += b;
-    ArrF v(z + at, len);
-    if constexpr (Qat) {
-      if constexpr (Gates) ArrF(pull + at, len) = (v - v.max(vlo).min(vhi)) * pull_scale;
-      // v now holds raw integers t; comparisons are written as clamps of integer differences
-      // (1 when t is inside [lo, hi], else 0) so every pass is plain SIMD arithmetic.
-      v = (v * scale + off).floor();
-      if constexpr (Gates) ArrF(gate + at, len) = (v - (lo - 1.0f)).max(0.0f).min(1.0f) * ((hi + 1.0f) - v).max(0.0f).min(1.0f);
-      if constexpr (Sat)
-        v = v.max(lo).min(hi);
-      else
-        v = v - span * ((v - lo) * inv_span).floor();
-      if constexpr (Relu) {
-        if constexpr (Gates) ArrF(gate + at, len) *= v.max(0.0f).min(1.0f);  // t >= 1 <=> q > 0
-        v = v.max(0.0f);
-      }
-      v *= lsb;
-    } else {
-      if constexpr (Gates) ArrF(pull + at, len).setZero();
-      if constexpr (Relu) {
-        if constexpr (Gates) ArrF(gate + at, len) = v.sign().max(0.0f);  // 1 for v > 0, else 0
-        v = v.max(0.0f);
-      } else if constexpr (Gates) {
-        ArrF(gate + at, len).setOnes();
-      }
-    }
-  }
-}
-
-template <bool Gates>
-void activate_dispatch(bool qat, bool sat, bool relu, float* z, float* gate, float* pull, const float* bias, int n,
-                       int batch, const FakeQuant<float>& f, float pull_scale) {
+// Dispatches a result-cast kernel (result_cast.hpp) on the layer's modes.
+template <template <bool, bool, bool> class Kernel, class... Args>
+void with_modes(bool qat, bool sat, bool relu, Args&&... args) {
   if (!qat) {
-    relu ? activate<false, false, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<false, false, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
+    relu ? Kernel<false, false, true>::run(args...) : Kernel<false, false, false>::run(args...);
   } else if (sat) {
-    relu ? activate<true, true, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<true, true, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
+    relu ? Kernel<true, true, true>::run(args...) : Kernel<true, true, false>::run(args...);
   } else {
-    relu ? activate<true, false, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<true, false, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
+    relu ? Kernel<true, false, true>::run(args...) : Kernel<true, false, false>::run(args...);
   }
 }
+template <bool Qat, bool Sat, bool Relu>
+struct CastForward {
+  static void run(const float* v, float* out, Eigen::Index len, const FakeQuant<float>& f) {
+    detail::cast_forward<Qat, Sat, Relu>(v, out, len, f);
+  }
+};
+template <bool Qat, bool Sat, bool Relu>
+struct CastBackward {
+  static void run(const float* v, const float* g, float* d, Eigen::Index len, const FakeQuant<float>& f, float pull) {
+    detail::cast_backward<Qat, Sat, Relu>(v, g, d, len, f, pull);
+  }
+};
 }  // namespace
 
 Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
@@ -108,16 +70,15 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(w_off_[k]), nw, 1.0f);
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(b_off_[k]), sizes_[k + 1], 1.0f);
   }
+  pre_.resize(sizes_.size());
   act_.resize(sizes_.size());
-  gate_.resize(sizes_.size());
-  pull_.resize(sizes_.size());
-  delta_.resize(sizes_.size());
+  int widest_hidden = 1;
   for (std::size_t k = 1; k < sizes_.size(); ++k) {
+    pre_[k].resize(sizes_[k], max_batch);
     act_[k].resize(sizes_[k], max_batch);
-    gate_[k].resize(sizes_[k], max_batch);
-    pull_[k].resize(sizes_[k], max_batch);
-    delta_[k].resize(sizes_[k], max_batch);
+    if (k + 1 < sizes_.size()) widest_hidden = std::max(widest_hidden, sizes_[k]);
   }
+  back_.resize(widest_hidden, max_batch);
   probs_.resize(n_outputs(), max_batch);
 }
 
@@ -166,35 +127,28 @@ void Mlp::quantize_params() {
   }
 }
 
-void Mlp::forward_float(int batch, bool keep_gates) {
-  // act_[0] is not used: the input map is set up by the callers through input_.
+void Mlp::forward_float(int batch) {
   for (int k = 0; k < n_layers(); ++k) {
     const int n_in = sizes_[k], n_out = sizes_[k + 1];
     CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-    MapMf z(act_[k + 1].data(), n_out, batch);
-    if (k == 0) {
-      CMapMf x(input_, n_in, batch);
-      z.noalias() = w * x;
-    } else {
-      CMapMf a(act_[k].data(), n_in, batch);
-      z.noalias() = w * a;
-    }
-    const bool relu = spec_.layers[k].activation == Activation::relu;
-    const bool sat = fq_r_[k].saturate;
-    const float* b = qparams_.data() + b_off_[k];
-    if (keep_gates)
-      activate_dispatch<true>(qat_, sat, relu, z.data(), gate_[k + 1].data(), pull_[k + 1].data(), b, n_out, batch,
-                              fq_r_[k], 1.0f / static_cast<float>(batch));
+    MapMf v(pre_[k + 1].data(), n_out, batch);
+    // The bias initializes the GEMM's output (instead of Eigen zeroing it and a second pass adding it).
+    v.colwise() = Eigen::Map<const Eigen::VectorXf>(qparams_.data() + b_off_[k], n_out);
+    if (k == 0)
+      v.noalias() += w * CMapMf(input_, n_in, batch);
     else
-      activate_dispatch<false>(qat_, sat, relu, z.data(), nullptr, nullptr, b, n_out, batch, fq_r_[k], 0.0f);
+      v.noalias() += w * CMapMf(act_[k].data(), n_in, batch);
+    with_modes<CastForward>(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, v.data(),
+                            act_[k + 1].data(), v.size(), fq_r_[k]);
   }
 }
 
 double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double l1) {
   NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
   input_ = x;
-  forward_float(batch, true);
+  forward_float(batch);
   const int L = n_layers(), c = n_outputs();
+  const float pull_scale = 1.0f / static_cast<float>(batch);
   // Softmax cross-entropy on the output layer's (quantized) logits.
   MapMf logits(act_[L].data(), c, batch);
   MapMf p(probs_.data(), c, batch);
@@ -202,39 +156,39 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   p.array() = (logits.rowwise() - mx).array().exp();
   Eigen::RowVectorXf sum = p.colwise().sum();
   const float inv_b = 1.0f / static_cast<float>(batch);
-  MapMf d(delta_[L].data(), c, batch);
-  MapMf g(gate_[L].data(), c, batch);
-  MapMf pl(pull_[L].data(), c, batch);
   double loss = 0.0;
   for (int j = 0; j < batch; ++j) {
     loss += static_cast<double>(std::log(sum[j]) + mx[j] - logits(y[j], j));
     sum[j] = inv_b / sum[j];
   }
-  // d = (softmax - onehot) / batch, times the output cast's gate, plus its range-keeping pull.
+  // (softmax - onehot) / batch, then through the output cast: its gate and range-keeping pull.
+  // Every delta overwrites the pre-activations it is computed from (pre_[k] holds delta of layer k).
   p.array().rowwise() *= sum.array();
   for (int j = 0; j < batch; ++j) p(y[j], j) -= inv_b;
-  d.array() = p.array() * g.array() + pl.array();
+  const auto cast_back = [&](int k, const float* g) {
+    float* v = pre_[k + 1].data();
+    with_modes<CastBackward>(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, v, g, v,
+                             static_cast<Eigen::Index>(sizes_[k + 1]) * batch, fq_r_[k], pull_scale);
+  };
+  cast_back(L - 1, p.data());
   // Backward.
   for (int k = L - 1; k >= 0; --k) {
     const int n_in = sizes_[k], n_out = sizes_[k + 1];
-    CMapMf dk(delta_[k + 1].data(), n_out, batch);
+    CMapMf dk(pre_[k + 1].data(), n_out, batch);
     MapMf gw(grads_.data() + w_off_[k], n_out, n_in);
-    if (k == 0) {
-      CMapMf xin(x, n_in, batch);
-      gw.noalias() = dk * xin.transpose();
-    } else {
-      CMapMf a(act_[k].data(), n_in, batch);
-      gw.noalias() = dk * a.transpose();
-    }
+    if (k == 0)
+      gw.noalias() = dk * CMapMf(x, n_in, batch).transpose();
+    else
+      gw.noalias() = dk * CMapMf(act_[k].data(), n_in, batch).transpose();
     Eigen::Map<Eigen::VectorXf> gb(grads_.data() + b_off_[k], n_out);
     // Column by column: contiguous, vectorized adds (rowwise().sum() walks rows with a stride).
     gb = dk.col(0);
     for (int j = 1; j < batch; ++j) gb += dk.col(j);
     if (k > 0) {
       CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-      MapMf dprev(delta_[k].data(), n_in, batch);
-      dprev.noalias() = w.transpose() * dk;
-      dprev.array() = dprev.array() * gate_[k].leftCols(batch).array() + pull_[k].leftCols(batch).array();
+      MapMf back(back_.data(), n_in, batch);
+      back.noalias() = w.transpose() * dk;
+      cast_back(k - 1, back.data());
     }
   }
   // Straight-through factors, masks and the L1 term in one pass over the parameters.
@@ -259,7 +213,7 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
 void Mlp::evaluate_float(const float* x, const std::int32_t* y, int batch, double& loss_sum, std::size_t& correct) {
   NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
   input_ = x;
-  forward_float(batch, false);
+  forward_float(batch);
   const int c = n_outputs();
   MapMf logits(act_[n_layers()].data(), c, batch);
   for (int j = 0; j < batch; ++j) {

@@ -79,7 +79,7 @@ class Mlp {
   QuantizedModel to_quantized_model() const;
 
  private:
-  void forward_float(int batch, bool keep_gates);
+  void forward_float(int batch);
 
   ModelSpec spec_;
   bool qat_;
@@ -89,8 +89,10 @@ class Mlp {
   std::vector<float> params_, grads_, mask_, qparams_, gmul_;
   std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
   const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)
-  std::vector<Eigen::MatrixXf> act_, gate_, pull_, delta_;  // act_[k+1], gate_[k+1], delta_[k+1]: layer k
-  Eigen::MatrixXf probs_;
+  // Layer k's pre-activations (bias included; overwritten by their gradient in the backward pass)
+  // and outputs are pre_[k+1] and act_[k+1]; back_ receives W^T * delta before the cast's gates.
+  std::vector<Eigen::MatrixXf> pre_, act_;
+  Eigen::MatrixXf back_, probs_;
   // Exact evaluation (double), allocated on first use.
   std::vector<double> qparams_d_;
   std::vector<Eigen::MatrixXd> act_d_;
