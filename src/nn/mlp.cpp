@@ -2,42 +2,41 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "result_cast.hpp"
+#include "small_gemm.hpp"
 
 namespace nas4ml::nn {
 
 namespace {
-using MapMf = Eigen::Map<Eigen::MatrixXf>;
-using CMapMf = Eigen::Map<const Eigen::MatrixXf>;
 using MapMd = Eigen::Map<Eigen::MatrixXd>;
 using CMapMd = Eigen::Map<const Eigen::MatrixXd>;
+using StridedMapMf = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 
 std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
 
-// Dispatches a result-cast kernel (result_cast.hpp) on the layer's modes.
-template <template <bool, bool, bool> class Kernel, class... Args>
-void with_modes(bool qat, bool sat, bool relu, Args&&... args) {
-  if (!qat) {
-    relu ? Kernel<false, false, true>::run(args...) : Kernel<false, false, false>::run(args...);
-  } else if (sat) {
-    relu ? Kernel<true, true, true>::run(args...) : Kernel<true, true, false>::run(args...);
-  } else {
-    relu ? Kernel<true, false, true>::run(args...) : Kernel<true, false, false>::run(args...);
-  }
-}
-template <bool Qat, bool Sat, bool Relu>
-struct CastForward {
-  static void run(const float* v, float* out, Eigen::Index len, const FakeQuant<float>& f) {
-    detail::cast_forward<Qat, Sat, Relu>(v, out, len, f);
+// Epilogues of the forward product (small_gemm.hpp): keep the pre-activation, store the output.
+template <class Cast>
+struct StoreForward {
+  const Cast& cast;
+  float* pre;
+  float* act;
+  void operator()(std::size_t at, const detail::Packet& v) const {
+    detail::store(pre + at, v);
+    detail::store(act + at, cast.value(v));
   }
 };
-template <bool Qat, bool Sat, bool Relu>
-struct CastBackward {
-  static void run(const float* v, const float* g, float* d, Eigen::Index len, const FakeQuant<float>& f, float pull) {
-    detail::cast_backward<Qat, Sat, Relu>(v, g, d, len, f, pull);
+// ... and of the backward product W^T * delta: through the gates of the layer below, over its
+// pre-activations (which become its delta).
+template <class Cast>
+struct StoreBackward {
+  const Cast& cast;
+  float* pre;
+  void operator()(std::size_t at, const detail::Packet& g) const {
+    detail::store(pre + at, cast.gradient(detail::load(pre + at), g));
   }
 };
 }  // namespace
@@ -70,16 +69,28 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(w_off_[k]), nw, 1.0f);
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(b_off_[k]), sizes_[k + 1], 1.0f);
   }
+  // Kernel panels (small_gemm.hpp): each layer's W (padded n_out x n_in), bias (padded n_out)
+  // and, past the first layer, W^T (padded n_in x n_out) for the backward product.
+  std::size_t panel_off = 0, widest_grad = 0;
   pre_.resize(sizes_.size());
   act_.resize(sizes_.size());
-  int widest_hidden = 1;
-  for (std::size_t k = 1; k < sizes_.size(); ++k) {
-    pre_[k].resize(sizes_[k], max_batch);
-    act_[k].resize(sizes_[k], max_batch);
-    if (k + 1 < sizes_.size()) widest_hidden = std::max(widest_hidden, sizes_[k]);
+  for (int k = 0; k < n_layers(); ++k) {
+    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
+    wp_off_.push_back(panel_off);
+    panel_off += static_cast<std::size_t>(rows) * n_in;
+    bp_off_.push_back(panel_off);
+    panel_off += static_cast<std::size_t>(rows);
+    wt_off_.push_back(panel_off);
+    if (k > 0) panel_off += static_cast<std::size_t>(detail::padded_rows(n_in)) * n_out;
+    widest_grad = std::max(widest_grad, static_cast<std::size_t>(rows) * n_in);
+    pre_[k + 1].setZero(rows, max_batch);
+    act_[k + 1].setZero(rows, max_batch);
   }
-  back_.resize(widest_hidden, max_batch);
-  probs_.resize(n_outputs(), max_batch);
+  panels_.assign(panel_off, 0.0f);
+  gw_panel_.assign(widest_grad, 0.0f);
+  gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
+  // Padding rows stay zero: the softmax only writes the first n_outputs rows.
+  probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
 }
 
 void Mlp::initialize(Rng& rng) {
@@ -124,22 +135,32 @@ void Mlp::quantize_params() {
       qparams_[i] = fb(params_[i]) * mask_[i];
       gmul_[i] = fb.gate(params_[i]) * mask_[i];
     }
+    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
+    float* wp = panels_.data() + wp_off_[k];
+    float* wt = panels_.data() + wt_off_[k];
+    const int rows_t = detail::padded_rows(n_in);
+    for (int i = 0; i < n_in; ++i)
+      for (int o = 0; o < n_out; ++o) {
+        const float q = qparams_[wo + static_cast<std::size_t>(o) + static_cast<std::size_t>(i) * n_out];
+        wp[static_cast<std::size_t>(i) * rows + o] = q;
+        if (k > 0) wt[static_cast<std::size_t>(o) * rows_t + i] = q;
+      }
+    std::copy_n(qparams_.begin() + static_cast<std::ptrdiff_t>(bo), n_out, panels_.begin() + static_cast<std::ptrdiff_t>(bp_off_[k]));
   }
 }
 
 void Mlp::forward_float(int batch) {
   for (int k = 0; k < n_layers(); ++k) {
-    const int n_in = sizes_[k], n_out = sizes_[k + 1];
-    CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-    MapMf v(pre_[k + 1].data(), n_out, batch);
-    // The bias initializes the GEMM's output (instead of Eigen zeroing it and a second pass adding it).
-    v.colwise() = Eigen::Map<const Eigen::VectorXf>(qparams_.data() + b_off_[k], n_out);
-    if (k == 0)
-      v.noalias() += w * CMapMf(input_, n_in, batch);
-    else
-      v.noalias() += w * CMapMf(act_[k].data(), n_in, batch);
-    with_modes<CastForward>(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, v.data(),
-                            act_[k + 1].data(), v.size(), fq_r_[k]);
+    const int n_in = sizes_[k], rows = detail::padded_rows(sizes_[k + 1]);
+    const float* in = k == 0 ? input_ : act_[k].data();
+    const std::size_t ld_in = k == 0 ? static_cast<std::size_t>(n_in) : static_cast<std::size_t>(act_[k].rows());
+    detail::with_result_cast(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, fq_r_[k], 0.0f,
+                             [&](const auto& cast) {
+                               detail::gemm_panel_x(rows, n_in, panels_.data() + wp_off_[k], in, ld_in, batch,
+                                                    panels_.data() + bp_off_[k],
+                                                    StoreForward<std::decay_t<decltype(cast)>>{cast, pre_[k + 1].data(),
+                                                                                              act_[k + 1].data()});
+                             });
   }
 }
 
@@ -150,8 +171,9 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   const int L = n_layers(), c = n_outputs();
   const float pull_scale = 1.0f / static_cast<float>(batch);
   // Softmax cross-entropy on the output layer's (quantized) logits.
-  MapMf logits(act_[L].data(), c, batch);
-  MapMf p(probs_.data(), c, batch);
+  const Eigen::OuterStride<> ld_out(act_[L].rows());
+  StridedMapMf logits(act_[L].data(), c, batch, ld_out);
+  StridedMapMf p(probs_.data(), c, batch, ld_out);
   Eigen::RowVectorXf mx = logits.colwise().maxCoeff();
   p.array() = (logits.rowwise() - mx).array().exp();
   Eigen::RowVectorXf sum = p.colwise().sum();
@@ -162,50 +184,48 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
     sum[j] = inv_b / sum[j];
   }
   // (softmax - onehot) / batch, then through the output cast: its gate and range-keeping pull.
-  // Every delta overwrites the pre-activations it is computed from (pre_[k] holds delta of layer k).
+  // Every layer's delta overwrites the pre-activations it is computed from.
   p.array().rowwise() *= sum.array();
   for (int j = 0; j < batch; ++j) p(y[j], j) -= inv_b;
-  const auto cast_back = [&](int k, const float* g) {
-    float* v = pre_[k + 1].data();
-    with_modes<CastBackward>(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, v, g, v,
-                             static_cast<Eigen::Index>(sizes_[k + 1]) * batch, fq_r_[k], pull_scale);
-  };
-  cast_back(L - 1, p.data());
-  // Backward.
-  for (int k = L - 1; k >= 0; --k) {
-    const int n_in = sizes_[k], n_out = sizes_[k + 1];
-    CMapMf dk(pre_[k + 1].data(), n_out, batch);
-    MapMf gw(grads_.data() + w_off_[k], n_out, n_in);
-    if (k == 0)
-      gw.noalias() = dk * CMapMf(x, n_in, batch).transpose();
-    else
-      gw.noalias() = dk * CMapMf(act_[k].data(), n_in, batch).transpose();
-    Eigen::Map<Eigen::VectorXf> gb(grads_.data() + b_off_[k], n_out);
-    // Column by column: contiguous, vectorized adds (rowwise().sum() walks rows with a stride).
-    gb = dk.col(0);
-    for (int j = 1; j < batch; ++j) gb += dk.col(j);
-    if (k > 0) {
-      CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-      MapMf back(back_.data(), n_in, batch);
-      back.noalias() = w.transpose() * dk;
-      cast_back(k - 1, back.data());
-    }
-  }
-  // Straight-through factors, masks and the L1 term in one pass over the parameters.
+  detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
+                           fq_r_[L - 1], pull_scale, [&](const auto& cast) {
+                             float* v = pre_[L].data();
+                             const float* g = probs_.data();
+                             const Eigen::Index n = pre_[L].rows() * batch;
+                             for (Eigen::Index i = 0; i < n; i += detail::packet_floats)
+                               detail::store(v + i, cast.gradient(detail::load(v + i), detail::load(g + i)));
+                           });
   const auto l1f = static_cast<float>(l1);
-  for (int k = 0; k < L; ++k) {
-    const std::size_t wo = w_off_[k], nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
-    if (l1f > 0.0f) {
-      for (std::size_t i = wo; i < wo + nw; ++i) {
-        const float w = params_[i];
-        const float sgn = w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
-        grads_[i] = grads_[i] * gmul_[i] + l1f * sgn * mask_[i];
+  for (int k = L - 1; k >= 0; --k) {
+    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
+    const float* dk = pre_[k + 1].data();
+    const float* in = k == 0 ? x : act_[k].data();
+    const std::size_t ld_in = k == 0 ? static_cast<std::size_t>(n_in) : static_cast<std::size_t>(act_[k].rows());
+    detail::gemm_panel_xt(rows, batch, dk, static_cast<std::size_t>(rows), n_in, in, ld_in, gw_panel_.data(),
+                          gb_panel_.data());
+    // Into the flat gradient: straight-through factors and masks (gmul), and the L1 term.
+    const std::size_t wo = w_off_[k], bo = b_off_[k];
+    for (int i = 0; i < n_in; ++i)
+      for (int o = 0; o < n_out; ++o) {
+        const std::size_t at = wo + static_cast<std::size_t>(o) + static_cast<std::size_t>(i) * n_out;
+        const float g = gw_panel_[static_cast<std::size_t>(i) * rows + o] * gmul_[at];
+        if (l1f > 0.0f) {
+          const float w = params_[at];
+          const float sgn = w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
+          grads_[at] = g + l1f * sgn * mask_[at];
+        } else {
+          grads_[at] = g;
+        }
       }
-    } else {
-      for (std::size_t i = wo; i < wo + nw; ++i) grads_[i] *= gmul_[i];
+    for (int o = 0; o < n_out; ++o) grads_[bo + o] = gb_panel_[static_cast<std::size_t>(o)] * gmul_[bo + o];
+    if (k > 0) {
+      detail::with_result_cast(qat_, fq_r_[k - 1].saturate, spec_.layers[k - 1].activation == Activation::relu,
+                               fq_r_[k - 1], pull_scale, [&](const auto& cast) {
+                                 detail::gemm_panel_x(detail::padded_rows(n_in), n_out, panels_.data() + wt_off_[k], dk,
+                                                      static_cast<std::size_t>(rows), batch, nullptr,
+                                                      StoreBackward<std::decay_t<decltype(cast)>>{cast, pre_[k].data()});
+                               });
     }
-    const std::size_t bo = b_off_[k];
-    for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i) grads_[i] *= gmul_[i];
   }
   return loss;
 }
@@ -215,7 +235,7 @@ void Mlp::evaluate_float(const float* x, const std::int32_t* y, int batch, doubl
   input_ = x;
   forward_float(batch);
   const int c = n_outputs();
-  MapMf logits(act_[n_layers()].data(), c, batch);
+  StridedMapMf logits(act_[n_layers()].data(), c, batch, Eigen::OuterStride<>(act_[n_layers()].rows()));
   for (int j = 0; j < batch; ++j) {
     int best = 0;
     float mx = logits(0, j);

@@ -1,90 +1,96 @@
 #pragma once
-/// \file The elementwise kernels of a layer's result cast (private to the nn module): the forward
-/// cast + ReLU of the pre-activations, and the backward gate + range-keeping pull computed again
-/// from the same pre-activations. Recomputing the gates in the backward pass (a few SIMD
-/// operations) instead of storing them halves the memory a training step streams through: per
-/// layer only the pre-activations and the outputs are kept (../shared/REFERENCE.md s.9: the step is
-/// bound by memory traffic once the GEMMs are fast).
-#include <algorithm>
-
-#include <Eigen/Core>
-
+/// \file A layer's result cast on packets (private to the nn module): the forward cast + ReLU of
+/// pre-activations, and the backward gate + range-keeping pull computed again from the same
+/// pre-activations. Recomputing the gates in the backward pass (a few SIMD operations) instead of
+/// storing them halves the memory a training step streams through: per layer only the
+/// pre-activations and the outputs are kept. The kernels apply these to a product's result while
+/// it is still in registers (small_gemm.hpp epilogues).
 #include "nas4ml/nn/fake_quant.hpp"
+#include "packet.hpp"
 
 namespace nas4ml::nn::detail {
 
-/// Elements per chunk: the raw-integer temporary of a chunk stays in registers / L1.
-inline constexpr Eigen::Index cast_chunk = 256;
-
-/// Casts `len` pre-activations `v` (bias included) to the result format (when `Qat`), then applies
-/// ReLU (when `Relu`), into `out`. Templated on the modes so the inner loops have no branches.
+/// The cast of one layer, templated on its modes so the kernels have no branches.
 template <bool Qat, bool Sat, bool Relu>
-void cast_forward(const float* v, float* out, Eigen::Index len, const FakeQuant<float>& f) {
-  using CArr = Eigen::Map<const Eigen::ArrayXf>;
-  using Arr = Eigen::Map<Eigen::ArrayXf>;
-  if constexpr (!Qat) {
-    if constexpr (Relu)
-      Arr(out, len) = CArr(v, len).max(0.0f);
-    else
-      Arr(out, len) = CArr(v, len);
-  } else {
-    const float scale = f.scale, lsb = f.lsb, off = f.offset, lo = f.lo, hi = f.hi, span = f.span,
-                inv_span = f.inv_span;
-    Eigen::Array<float, cast_chunk, 1> t;  // raw integers of the chunk
-    for (Eigen::Index c0 = 0; c0 < len; c0 += cast_chunk) {
-      const Eigen::Index n = std::min(cast_chunk, len - c0);
-      auto tn = t.head(n);
-      tn = (CArr(v + c0, n) * scale + off).floor();
-      if constexpr (Sat)
-        tn = tn.max(lo).min(hi);
-      else
-        tn = tn - span * ((tn - lo) * inv_span).floor();
-      if constexpr (Relu)
-        Arr(out + c0, n) = tn.max(0.0f) * lsb;
-      else
-        Arr(out + c0, n) = tn * lsb;
+class ResultCast {
+ public:
+  /// `pull_scale` weighs the range-keeping gradient (1 / batch: the gradient of the mean).
+  ResultCast(const FakeQuant<float>& f, float pull_scale)
+      : scale_(broadcast(f.scale)),
+        lsb_(broadcast(f.lsb)),
+        offset_(broadcast(f.offset)),
+        lo_(broadcast(f.lo)),
+        hi_(broadcast(f.hi)),
+        below_lo_(broadcast(f.lo - 1.0f)),
+        above_hi_(broadcast(f.hi + 1.0f)),
+        span_(broadcast(f.span)),
+        inv_span_(broadcast(f.inv_span)),
+        vlo_(broadcast(f.lo * f.lsb)),
+        vhi_(broadcast(f.hi * f.lsb)),
+        pull_scale_(broadcast(pull_scale)) {}
+
+  /// The layer's output for pre-activations `v` (bias included): cast when `Qat`, then ReLU.
+  Packet value(const Packet& v) const noexcept {
+    using namespace Eigen::internal;
+    if constexpr (!Qat) {
+      return Relu ? pmax(v, zero()) : v;
+    } else {
+      Packet t = overflow(raw(v));
+      if constexpr (Relu) t = pmax(t, zero());
+      return pmul(t, lsb_);
     }
   }
-}
 
-/// The gradient with respect to `len` pre-activations `v`: d = g * gate(v) + pull(v), where g is
-/// the gradient with respect to the layer's outputs, gate the straight-through factor of the cast
-/// (1 inside the format's range, else 0) times the ReLU derivative, and pull the range-keeping
-/// gradient (v - clamp(v, min, max)) * pull_scale, zero inside the range (docs/training.md).
-/// Comparisons are written as clamps of integer differences so every operation is SIMD
-/// arithmetic. `d` may alias `g` or `v`.
-template <bool Qat, bool Sat, bool Relu>
-void cast_backward(const float* v, const float* g, float* d, Eigen::Index len, const FakeQuant<float>& f,
-                   float pull_scale) {
-  using CArr = Eigen::Map<const Eigen::ArrayXf>;
-  using Arr = Eigen::Map<Eigen::ArrayXf>;
-  if constexpr (!Qat) {
-    if constexpr (Relu)
-      Arr(d, len) = CArr(g, len) * CArr(v, len).sign().max(0.0f);  // 1 for v > 0, else 0
-    else
-      Arr(d, len) = CArr(g, len);
-  } else {
-    const float scale = f.scale, off = f.offset, lo = f.lo, hi = f.hi, span = f.span, inv_span = f.inv_span,
-                vlo = f.lo * f.lsb, vhi = f.hi * f.lsb;
-    Eigen::Array<float, cast_chunk, 1> t;
-    for (Eigen::Index c0 = 0; c0 < len; c0 += cast_chunk) {
-      const Eigen::Index n = std::min(cast_chunk, len - c0);
-      const CArr vn(v + c0, n);
-      auto tn = t.head(n);
-      tn = (vn * scale + off).floor();
-      const auto in_range = (tn - (lo - 1.0f)).max(0.0f).min(1.0f) * ((hi + 1.0f) - tn).max(0.0f).min(1.0f);
-      const auto pull = (vn - vn.max(vlo).min(vhi)) * pull_scale;
-      if constexpr (Relu) {
-        // After the overflow mode, t >= 1 <=> the cast value is > 0.
-        if constexpr (Sat)
-          Arr(d + c0, n) = CArr(g + c0, n) * (in_range * tn.max(lo).min(hi).max(0.0f).min(1.0f)) + pull;
-        else
-          Arr(d + c0, n) =
-              CArr(g + c0, n) * (in_range * (tn - span * ((tn - lo) * inv_span).floor()).max(0.0f).min(1.0f)) + pull;
-      } else {
-        Arr(d + c0, n) = CArr(g + c0, n) * in_range + pull;
-      }
+  /// The gradient with respect to pre-activations `v` given `g`, the gradient with respect to the
+  /// outputs: g * gate(v) + pull(v). gate is the straight-through factor of the cast (1 inside the
+  /// format's range, else 0) times the ReLU derivative; pull = (v - clamp(v, min, max)) *
+  /// pull_scale is zero inside the range (docs/training.md). Comparisons are clamps of integer
+  /// differences, so everything is plain SIMD arithmetic.
+  Packet gradient(const Packet& v, const Packet& g) const noexcept {
+    using namespace Eigen::internal;
+    if constexpr (!Qat) {
+      return Relu ? pand(g, pcmp_lt(zero(), v)) : g;
+    } else {
+      const Packet t = raw(v);
+      Packet gate = pmul(unit(psub(t, below_lo_)), unit(psub(above_hi_, t)));
+      if constexpr (Relu) gate = pmul(gate, unit(overflow(t)));  // after overflow, t >= 1 <=> output > 0
+      const Packet pull = pmul(psub(v, pmin(pmax(v, vlo_), vhi_)), pull_scale_);
+      return padd(pmul(g, gate), pull);
     }
+  }
+
+ private:
+  static Packet zero() noexcept { return broadcast(0.0f); }
+  // min(max(x, 0), 1): for an integer-valued x, 1 when x >= 1, else 0.
+  static Packet unit(const Packet& x) noexcept {
+    return Eigen::internal::pmin(Eigen::internal::pmax(x, zero()), broadcast(1.0f));
+  }
+  // The rounded raw integer, before overflow.
+  Packet raw(const Packet& v) const noexcept {
+    using namespace Eigen::internal;
+    return pfloor(padd(pmul(v, scale_), offset_));
+  }
+  // The raw integer after the overflow mode (saturate, or wrap around modulo 2^W).
+  Packet overflow(const Packet& t) const noexcept {
+    using namespace Eigen::internal;
+    if constexpr (Sat)
+      return pmin(pmax(t, lo_), hi_);
+    else
+      return psub(t, pmul(span_, pfloor(pmul(psub(t, lo_), inv_span_))));
+  }
+
+  Packet scale_, lsb_, offset_, lo_, hi_, below_lo_, above_hi_, span_, inv_span_, vlo_, vhi_, pull_scale_;
+};
+
+/// Calls `f(cast)` with the ResultCast of a layer's modes.
+template <class F>
+void with_result_cast(bool qat, bool sat, bool relu, const FakeQuant<float>& fq, float pull_scale, F&& f) {
+  if (!qat) {
+    relu ? f(ResultCast<false, false, true>(fq, pull_scale)) : f(ResultCast<false, false, false>(fq, pull_scale));
+  } else if (sat) {
+    relu ? f(ResultCast<true, true, true>(fq, pull_scale)) : f(ResultCast<true, true, false>(fq, pull_scale));
+  } else {
+    relu ? f(ResultCast<true, false, true>(fq, pull_scale)) : f(ResultCast<true, false, false>(fq, pull_scale));
   }
 }
 

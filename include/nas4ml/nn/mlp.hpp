@@ -7,7 +7,8 @@
 /// gradients in one flat array each, fused elementwise passes, contiguous batches): every
 /// layer's weights are a column-major n_out x n_in block of one flat float array, followed by its
 /// biases; activations are column-major (features x batch), so a batch of row-major samples is
-/// used in place. Kernels are Eigen GEMMs on maps of those arrays.
+/// used in place. The products run on register-tiled kernels (src/nn/small_gemm.hpp) over padded
+/// copies of the quantized weights, rebuilt by quantize_params().
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -89,10 +90,16 @@ class Mlp {
   std::vector<float> params_, grads_, mask_, qparams_, gmul_;
   std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
   const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)
+  // The kernels' copies of the quantized parameters (src/nn/small_gemm.hpp panels, rebuilt by
+  // quantize_params): layer k's W, bias and W^T start at wp_off_[k], bp_off_[k], wt_off_[k].
+  std::vector<float> panels_;
+  std::vector<std::size_t> wp_off_, bp_off_, wt_off_;
   // Layer k's pre-activations (bias included; overwritten by their gradient in the backward pass)
-  // and outputs are pre_[k+1] and act_[k+1]; back_ receives W^T * delta before the cast's gates.
+  // and outputs are pre_[k+1] and act_[k+1], padded panels; gw_panel_ and gb_panel_ receive a
+  // layer's weight and bias gradients before the masks.
   std::vector<Eigen::MatrixXf> pre_, act_;
-  Eigen::MatrixXf back_, probs_;
+  Eigen::MatrixXf probs_;
+  std::vector<float> gw_panel_, gb_panel_;
   // Exact evaluation (double), allocated on first use.
   std::vector<double> qparams_d_;
   std::vector<Eigen::MatrixXd> act_d_;
