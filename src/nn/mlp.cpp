@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "nas4ml/core/error.hpp"
@@ -14,9 +15,80 @@ namespace nas4ml::nn {
 namespace {
 using MapMd = Eigen::Map<Eigen::MatrixXd>;
 using CMapMd = Eigen::Map<const Eigen::MatrixXd>;
+using CMapMf = Eigen::Map<const Eigen::MatrixXf>;
 using StridedMapMf = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
+using MapAf = Eigen::Map<Eigen::ArrayXf>;
+using CMapAf = Eigen::Map<const Eigen::ArrayXf>;
+
+// Clamps n values into the range of `format` (NaN stays NaN, so divergence is still seen).
+void clamp_to(const FixedFormat& format, float* v, Eigen::Index n) {
+  const auto lo = static_cast<float>(format.min_value()), hi = static_cast<float>(format.max_value());
+  MapAf a(v, n);
+  a = (a < lo).select(lo, (a > hi).select(hi, a));
+}
+
+// out = mask * the cast of `in` (FakeQuant::operator() on n values, vectorized).
+void fake_quantize(const FakeQuant<float>& f, const float* in, const float* mask, float* out, Eigen::Index n) {
+  MapAf o(out, n);
+  if (!f.enabled) {
+    o = CMapAf(in, n) * CMapAf(mask, n);
+    return;
+  }
+  o = (CMapAf(in, n) * f.scale + f.offset).floor();
+  if (f.saturate)
+    o = (o < f.lo).select(f.lo, (o > f.hi).select(f.hi, o));
+  else
+    o = o - f.span * ((o - f.lo) * f.inv_span).floor();
+  o = o * f.lsb * CMapAf(mask, n);
+}
 
 std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
+
+// Softmax cross-entropy of `batch` columns of c logits (a panel with leading dimension ld):
+// returns the summed loss and writes (softmax - onehot) / batch into `grad` (same layout, padding
+// rows 0). One packet pass per column for the maximum and the exponentials, vectorized logarithms
+// over the batch, one pass for the scaling. `mx` and `sum` hold batch floats of scratch.
+double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int batch, const std::int32_t* y, float* grad,
+                             float* mx, float* sum) {
+  using namespace Eigen::internal;
+  using detail::Packet;
+  constexpr int P = detail::packet_floats;
+  const int packets = (c + P - 1) / P;
+  // Lanes of the last packet that hold a class (the others are padding).
+  const Packet live = pcmp_lt(plset<Packet>(0.0f), detail::broadcast(static_cast<float>(c - (packets - 1) * P)));
+  const Packet minus_inf = detail::broadcast(-std::numeric_limits<float>::infinity());
+  for (int j = 0; j < batch; ++j) {
+    const float* z = logits + static_cast<std::size_t>(j) * ld;
+    float* e = grad + static_cast<std::size_t>(j) * ld;
+    Packet m = minus_inf;
+    for (int r = 0; r < packets; ++r) {
+      const Packet v = detail::load(z + r * P);
+      m = pmax(m, r + 1 < packets ? v : pselect(live, v, minus_inf));
+    }
+    const float top = predux_max(m);
+    Packet s = detail::broadcast(0.0f);
+    for (int r = 0; r < packets; ++r) {
+      Packet x = pexp(psub(detail::load(z + r * P), detail::broadcast(top)));
+      if (r + 1 == packets) x = pand(x, live);
+      detail::store(e + r * P, x);
+      s = padd(s, x);
+    }
+    mx[j] = top;
+    sum[j] = predux(s);
+  }
+  // mx becomes log(sum(exp(z))).
+  Eigen::Map<Eigen::ArrayXf>(mx, batch) += Eigen::Map<const Eigen::ArrayXf>(sum, batch).log();
+  const float inv_b = 1.0f / static_cast<float>(batch);
+  double loss = 0.0;
+  for (int j = 0; j < batch; ++j) {
+    loss += static_cast<double>(mx[j] - logits[static_cast<std::size_t>(j) * ld + static_cast<std::size_t>(y[j])]);
+    const Packet scale = detail::broadcast(inv_b / sum[j]);
+    float* e = grad + static_cast<std::size_t>(j) * ld;
+    for (int r = 0; r < packets; ++r) detail::store(e + r * P, pmul(detail::load(e + r * P), scale));
+    e[y[j]] -= inv_b;
+  }
+  return loss;
+}
 
 // Epilogues of the forward product (small_gemm.hpp): keep the pre-activation, store the output.
 template <class Cast>
@@ -63,7 +135,6 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   grads_.assign(off, 0.0f);
   mask_.assign(off, 0.0f);
   qparams_.assign(off, 0.0f);
-  gmul_.assign(off, 0.0f);
   for (int k = 0; k < n_layers(); ++k) {
     const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(w_off_[k]), nw, 1.0f);
@@ -89,8 +160,9 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   panels_.assign(panel_off, 0.0f);
   gw_panel_.assign(widest_grad, 0.0f);
   gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
-  // Padding rows stay zero: the softmax only writes the first n_outputs rows.
   probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
+  colmax_.assign(static_cast<std::size_t>(max_batch), 0.0f);
+  colsum_.assign(static_cast<std::size_t>(max_batch), 0.0f);
 }
 
 void Mlp::initialize(Rng& rng) {
@@ -112,40 +184,26 @@ void Mlp::initialize(Rng& rng) {
 
 void Mlp::quantize_params() {
   for (int k = 0; k < n_layers(); ++k) {
-    const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
+    const int n_in = sizes_[k], n_out = sizes_[k + 1];
+    const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
     const std::size_t wo = w_off_[k], bo = b_off_[k];
-    const auto& fw = fq_w_[k];
-    const auto& fb = fq_b_[k];
     if (qat_) {
       // Keep the float master weights inside their format's range, so neither overflow mode
-      // ever folds or clamps a weight (and the straight-through gradient stays alive).
-      const auto& ws = spec_.layers[static_cast<std::size_t>(k)].weight_format;
-      const auto& bs = spec_.layers[static_cast<std::size_t>(k)].bias_format;
-      const auto wlo = static_cast<float>(ws.min_value()), whi = static_cast<float>(ws.max_value());
-      const auto blo = static_cast<float>(bs.min_value()), bhi = static_cast<float>(bs.max_value());
-      for (std::size_t i = wo; i < wo + nw; ++i) params_[i] = std::min(std::max(params_[i], wlo), whi);
-      for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i)
-        params_[i] = std::min(std::max(params_[i], blo), bhi);
+      // ever folds or clamps a weight and the straight-through gradient of the weight casts is
+      // 1 wherever the mask is (the gradient is only masked).
+      const auto& ls = spec_.layers[static_cast<std::size_t>(k)];
+      clamp_to(ls.weight_format, params_.data() + wo, nw);
+      clamp_to(ls.bias_format, params_.data() + bo, n_out);
     }
-    for (std::size_t i = wo; i < wo + nw; ++i) {
-      qparams_[i] = fw(params_[i]) * mask_[i];
-      gmul_[i] = fw.gate(params_[i]) * mask_[i];
-    }
-    for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i) {
-      qparams_[i] = fb(params_[i]) * mask_[i];
-      gmul_[i] = fb.gate(params_[i]) * mask_[i];
-    }
-    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
-    float* wp = panels_.data() + wp_off_[k];
-    float* wt = panels_.data() + wt_off_[k];
-    const int rows_t = detail::padded_rows(n_in);
-    for (int i = 0; i < n_in; ++i)
-      for (int o = 0; o < n_out; ++o) {
-        const float q = qparams_[wo + static_cast<std::size_t>(o) + static_cast<std::size_t>(i) * n_out];
-        wp[static_cast<std::size_t>(i) * rows + o] = q;
-        if (k > 0) wt[static_cast<std::size_t>(o) * rows_t + i] = q;
-      }
-    std::copy_n(qparams_.begin() + static_cast<std::ptrdiff_t>(bo), n_out, panels_.begin() + static_cast<std::ptrdiff_t>(bp_off_[k]));
+    fake_quantize(fq_w_[k], params_.data() + wo, mask_.data() + wo, qparams_.data() + wo, nw);
+    fake_quantize(fq_b_[k], params_.data() + bo, mask_.data() + bo, qparams_.data() + bo, n_out);
+    // The kernels' panels: W with padded rows, W^T (past the first layer), the bias.
+    const CMapMf w(qparams_.data() + wo, n_out, n_in);
+    StridedMapMf(panels_.data() + wp_off_[k], n_out, n_in, Eigen::OuterStride<>(detail::padded_rows(n_out))) = w;
+    if (k > 0)
+      StridedMapMf(panels_.data() + wt_off_[k], n_in, n_out, Eigen::OuterStride<>(detail::padded_rows(n_in))) =
+          w.transpose();
+    std::copy_n(qparams_.data() + bo, n_out, panels_.data() + bp_off_[k]);
   }
 }
 
@@ -170,23 +228,11 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   forward_float(batch);
   const int L = n_layers(), c = n_outputs();
   const float pull_scale = 1.0f / static_cast<float>(batch);
-  // Softmax cross-entropy on the output layer's (quantized) logits.
-  const Eigen::OuterStride<> ld_out(act_[L].rows());
-  StridedMapMf logits(act_[L].data(), c, batch, ld_out);
-  StridedMapMf p(probs_.data(), c, batch, ld_out);
-  Eigen::RowVectorXf mx = logits.colwise().maxCoeff();
-  p.array() = (logits.rowwise() - mx).array().exp();
-  Eigen::RowVectorXf sum = p.colwise().sum();
-  const float inv_b = 1.0f / static_cast<float>(batch);
-  double loss = 0.0;
-  for (int j = 0; j < batch; ++j) {
-    loss += static_cast<double>(std::log(sum[j]) + mx[j] - logits(y[j], j));
-    sum[j] = inv_b / sum[j];
-  }
-  // (softmax - onehot) / batch, then through the output cast: its gate and range-keeping pull.
-  // Every layer's delta overwrites the pre-activations it is computed from.
-  p.array().rowwise() *= sum.array();
-  for (int j = 0; j < batch; ++j) p(y[j], j) -= inv_b;
+  // Softmax cross-entropy on the output layer's (quantized) logits, then back through the output
+  // cast (its gate and range-keeping pull). Every layer's delta overwrites the pre-activations it
+  // is computed from.
+  const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
+                                            probs_.data(), colmax_.data(), colsum_.data());
   detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
                            fq_r_[L - 1], pull_scale, [&](const auto& cast) {
                              float* v = pre_[L].data();
@@ -203,21 +249,14 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
     const std::size_t ld_in = k == 0 ? static_cast<std::size_t>(n_in) : static_cast<std::size_t>(act_[k].rows());
     detail::gemm_panel_xt(rows, batch, dk, static_cast<std::size_t>(rows), n_in, in, ld_in, gw_panel_.data(),
                           gb_panel_.data());
-    // Into the flat gradient: straight-through factors and masks (gmul), and the L1 term.
     const std::size_t wo = w_off_[k], bo = b_off_[k];
-    for (int i = 0; i < n_in; ++i)
-      for (int o = 0; o < n_out; ++o) {
-        const std::size_t at = wo + static_cast<std::size_t>(o) + static_cast<std::size_t>(i) * n_out;
-        const float g = gw_panel_[static_cast<std::size_t>(i) * rows + o] * gmul_[at];
-        if (l1f > 0.0f) {
-          const float w = params_[at];
-          const float sgn = w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
-          grads_[at] = g + l1f * sgn * mask_[at];
-        } else {
-          grads_[at] = g;
-        }
-      }
-    for (int o = 0; o < n_out; ++o) grads_[bo + o] = gb_panel_[static_cast<std::size_t>(o)] * gmul_[bo + o];
+    const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
+    // Into the flat gradient, masked (pruned weights get none), plus the L1 term.
+    MapAf gw(grads_.data() + wo, nw);
+    const CMapAf mw(mask_.data() + wo, nw);
+    gw = StridedMapMf(gw_panel_.data(), n_out, n_in, Eigen::OuterStride<>(rows)).reshaped().array() * mw;
+    if (l1f > 0.0f) gw += l1f * CMapAf(params_.data() + wo, nw).sign() * mw;
+    MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
     if (k > 0) {
       detail::with_result_cast(qat_, fq_r_[k - 1].saturate, spec_.layers[k - 1].activation == Activation::relu,
                                fq_r_[k - 1], pull_scale, [&](const auto& cast) {

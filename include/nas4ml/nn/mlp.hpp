@@ -50,7 +50,7 @@ class Mlp {
   /// Layer k's fake-quantized weights as used by the forward pass (valid after quantize_params()).
   std::span<const float> quantized_params() const noexcept { return qparams_; }
 
-  /// Recomputes the quantized (and masked) parameters and the straight-through gradient factors
+  /// Recomputes the quantized (and masked) parameters and the kernels' copies of them
   /// from params() and mask(). Call after every change to params or mask. When training
   /// quantization-aware it first clamps each weight and bias into its format's range.
   void quantize_params();
@@ -87,7 +87,7 @@ class Mlp {
   int max_batch_;
   std::vector<int> sizes_;  // n_inputs, units of each layer
   std::vector<std::size_t> w_off_, b_off_;
-  std::vector<float> params_, grads_, mask_, qparams_, gmul_;
+  std::vector<float> params_, grads_, mask_, qparams_;
   std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
   const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)
   // The kernels' copies of the quantized parameters (src/nn/small_gemm.hpp panels, rebuilt by
@@ -100,6 +100,7 @@ class Mlp {
   std::vector<Eigen::MatrixXf> pre_, act_;
   Eigen::MatrixXf probs_;
   std::vector<float> gw_panel_, gb_panel_;
+  std::vector<float> colmax_, colsum_;  // the softmax's per-sample maximum and sum
   // Exact evaluation (double), allocated on first use.
   std::vector<double> qparams_d_;
   std::vector<Eigen::MatrixXd> act_d_;
