@@ -44,12 +44,12 @@ void fake_quantize(const FakeQuant<float>& f, const float* in, const float* mask
 
 std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
 
-// Softmax cross-entropy of `batch` columns of c logits (a panel with leading dimension ld):
-// returns the summed loss and writes (softmax - onehot) / batch into `grad` (same layout, padding
-// rows 0). One packet pass per column for the maximum and the exponentials, vectorized logarithms
-// over the batch, one pass for the scaling. `mx` and `sum` hold batch floats of scratch.
-double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int batch, const std::int32_t* y, float* grad,
-                             float* mx, float* sum) {
+// For each of `batch` columns of c logits (a panel with leading dimension ld): lse[j] =
+// log(sum(exp(z))) computed as max + log(sum(exp(z - max))), and, when `e` is not null, the
+// exponentials exp(z - max) in the same layout (padding rows 0). One packet pass per column for
+// the maximum and one for the exponentials, then vectorized logarithms over the batch; `sum` is
+// batch floats of scratch and keeps the sums.
+void log_sum_exp(const float* logits, std::size_t ld, int c, int batch, float* e, float* lse, float* sum) {
   using namespace Eigen::internal;
   using detail::Packet;
   constexpr int P = detail::packet_floats;
@@ -59,7 +59,6 @@ double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int bat
   const Packet minus_inf = detail::broadcast(-std::numeric_limits<float>::infinity());
   for (int j = 0; j < batch; ++j) {
     const float* z = logits + static_cast<std::size_t>(j) * ld;
-    float* e = grad + static_cast<std::size_t>(j) * ld;
     Packet m = minus_inf;
     for (int r = 0; r < packets; ++r) {
       const Packet v = detail::load(z + r * P);
@@ -70,19 +69,29 @@ double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int bat
     for (int r = 0; r < packets; ++r) {
       Packet x = pexp(psub(detail::load(z + r * P), detail::broadcast(top)));
       if (r + 1 == packets) x = pand(x, live);
-      detail::store(e + r * P, x);
+      if (e) detail::store(e + static_cast<std::size_t>(j) * ld + r * P, x);
       s = padd(s, x);
     }
-    mx[j] = top;
+    lse[j] = top;
     sum[j] = predux(s);
   }
-  // mx becomes log(sum(exp(z))).
-  Eigen::Map<Eigen::ArrayXf>(mx, batch) += Eigen::Map<const Eigen::ArrayXf>(sum, batch).log();
+  Eigen::Map<Eigen::ArrayXf>(lse, batch) += Eigen::Map<const Eigen::ArrayXf>(sum, batch).log();
+}
+
+// Softmax cross-entropy of `batch` columns of logits (as above): returns the summed loss and
+// writes (softmax - onehot) / batch into `grad` (same layout, padding rows 0). `lse` and `sum`
+// are batch floats of scratch.
+double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int batch, const std::int32_t* y, float* grad,
+                             float* lse, float* sum) {
+  using namespace Eigen::internal;
+  constexpr int P = detail::packet_floats;
+  const int packets = (c + P - 1) / P;
+  log_sum_exp(logits, ld, c, batch, grad, lse, sum);
   const float inv_b = 1.0f / static_cast<float>(batch);
   double loss = 0.0;
   for (int j = 0; j < batch; ++j) {
-    loss += static_cast<double>(mx[j] - logits[static_cast<std::size_t>(j) * ld + static_cast<std::size_t>(y[j])]);
-    const Packet scale = detail::broadcast(inv_b / sum[j]);
+    loss += static_cast<double>(lse[j] - logits[static_cast<std::size_t>(j) * ld + static_cast<std::size_t>(y[j])]);
+    const detail::Packet scale = detail::broadcast(inv_b / sum[j]);
     float* e = grad + static_cast<std::size_t>(j) * ld;
     for (int r = 0; r < packets; ++r) detail::store(e + r * P, pmul(detail::load(e + r * P), scale));
     e[y[j]] -= inv_b;
@@ -161,7 +170,7 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   gw_panel_.assign(widest_grad, 0.0f);
   gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
   probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
-  colmax_.assign(static_cast<std::size_t>(max_batch), 0.0f);
+  lse_.assign(static_cast<std::size_t>(max_batch), 0.0f);
   colsum_.assign(static_cast<std::size_t>(max_batch), 0.0f);
 }
 
@@ -232,7 +241,7 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   // cast (its gate and range-keeping pull). Every layer's delta overwrites the pre-activations it
   // is computed from.
   const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
-                                            probs_.data(), colmax_.data(), colsum_.data());
+                                            probs_.data(), lse_.data(), colsum_.data());
   detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
                            fq_r_[L - 1], pull_scale, [&](const auto& cast) {
                              float* v = pre_[L].data();
@@ -252,10 +261,13 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
     const std::size_t wo = w_off_[k], bo = b_off_[k];
     const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
     // Into the flat gradient, masked (pruned weights get none), plus the L1 term.
-    MapAf gw(grads_.data() + wo, nw);
-    const CMapAf mw(mask_.data() + wo, nw);
-    gw = StridedMapMf(gw_panel_.data(), n_out, n_in, Eigen::OuterStride<>(rows)).reshaped().array() * mw;
-    if (l1f > 0.0f) gw += l1f * CMapAf(params_.data() + wo, nw).sign() * mw;
+    for (int i = 0; i < n_in; ++i) {  // column by column: contiguous, vectorized
+      const std::size_t at = wo + static_cast<std::size_t>(i) * n_out;
+      MapAf(grads_.data() + at, n_out) =
+          CMapAf(gw_panel_.data() + static_cast<std::size_t>(i) * rows, n_out) * CMapAf(mask_.data() + at, n_out);
+    }
+    if (l1f > 0.0f)
+      MapAf(grads_.data() + wo, nw) += l1f * CMapAf(params_.data() + wo, nw).sign() * CMapAf(mask_.data() + wo, nw);
     MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
     if (k > 0) {
       detail::with_result_cast(qat_, fq_r_[k - 1].saturate, spec_.layers[k - 1].activation == Activation::relu,
@@ -274,19 +286,13 @@ void Mlp::evaluate_float(const float* x, const std::int32_t* y, int batch, doubl
   input_ = x;
   forward_float(batch);
   const int c = n_outputs();
-  StridedMapMf logits(act_[n_layers()].data(), c, batch, Eigen::OuterStride<>(act_[n_layers()].rows()));
+  const float* logits = act_[n_layers()].data();
+  const auto ld = static_cast<std::size_t>(act_[n_layers()].rows());
+  log_sum_exp(logits, ld, c, batch, nullptr, lse_.data(), colsum_.data());
   for (int j = 0; j < batch; ++j) {
-    int best = 0;
-    float mx = logits(0, j);
-    for (int o = 1; o < c; ++o)
-      if (logits(o, j) > mx) {
-        mx = logits(o, j);
-        best = o;
-      }
-    double s = 0.0;
-    for (int o = 0; o < c; ++o) s += std::exp(static_cast<double>(logits(o, j) - mx));
-    loss_sum += std::log(s) + mx - logits(y[j], j);
-    correct += best == y[j];
+    const float* z = logits + static_cast<std::size_t>(j) * ld;
+    loss_sum += static_cast<double>(lse_[static_cast<std::size_t>(j)] - z[y[j]]);
+    correct += static_cast<int>(std::max_element(z, z + c) - z) == y[j];  // the first largest
   }
 }
 

@@ -100,7 +100,7 @@ class Mlp {
   std::vector<Eigen::MatrixXf> pre_, act_;
   Eigen::MatrixXf probs_;
   std::vector<float> gw_panel_, gb_panel_;
-  std::vector<float> colmax_, colsum_;  // the softmax's per-sample maximum and sum
+  std::vector<float> lse_, colsum_;  // per-sample log-sum-exp and sum of the softmax
   // Exact evaluation (double), allocated on first use.
   std::vector<double> qparams_d_;
   std::vector<Eigen::MatrixXd> act_d_;
