@@ -5,6 +5,8 @@
 /// storing them halves the memory a training step streams through: per layer only the
 /// pre-activations and the outputs are kept. The kernels apply these to a product's result while
 /// it is still in registers (small_gemm.hpp epilogues).
+#include <algorithm>
+
 #include "nas4ml/nn/fake_quant.hpp"
 #include "packet.hpp"
 
@@ -21,7 +23,7 @@ class ResultCast {
         offset_(broadcast(f.offset)),
         lo_(broadcast(f.lo)),
         hi_(broadcast(f.hi)),
-        below_lo_(broadcast(f.lo - 1.0f)),
+        gate_lo_(broadcast((Relu ? std::max(f.lo, 1.0f) : f.lo) - 1.0f)),
         above_hi_(broadcast(f.hi + 1.0f)),
         span_(broadcast(f.span)),
         inv_span_(broadcast(f.inv_span)),
@@ -51,9 +53,10 @@ class ResultCast {
     if constexpr (!Qat) {
       return Relu ? pand(g, pcmp_lt(zero(), v)) : g;
     } else {
+      // gate = 1 when gate_lo < t < above_hi, t the raw integer before overflow: inside the
+      // range no overflow happens, so ReLU's t >= 1 only raises the lower bound.
       const Packet t = raw(v);
-      Packet gate = pmul(unit(psub(t, below_lo_)), unit(psub(above_hi_, t)));
-      if constexpr (Relu) gate = pmul(gate, unit(overflow(t)));  // after overflow, t >= 1 <=> output > 0
+      const Packet gate = unit(pmin(psub(t, gate_lo_), psub(above_hi_, t)));
       const Packet pull = pmul(psub(v, pmin(pmax(v, vlo_), vhi_)), pull_scale_);
       return padd(pmul(g, gate), pull);
     }
@@ -79,7 +82,7 @@ class ResultCast {
       return psub(t, pmul(span_, pfloor(pmul(psub(t, lo_), inv_span_))));
   }
 
-  Packet scale_, lsb_, offset_, lo_, hi_, below_lo_, above_hi_, span_, inv_span_, vlo_, vhi_, pull_scale_;
+  Packet scale_, lsb_, offset_, lo_, hi_, gate_lo_, above_hi_, span_, inv_span_, vlo_, vhi_, pull_scale_;
 };
 
 /// Calls `f(cast)` with the ResultCast of a layer's modes.

@@ -98,7 +98,7 @@ class Mlp {
   // and outputs are pre_[k+1] and act_[k+1], padded panels; gw_panel_ and gb_panel_ receive a
   // layer's weight and bias gradients before the masks.
   std::vector<Eigen::MatrixXf> pre_, act_;
-  Eigen::MatrixXf probs_;
+  Eigen::MatrixXf probs_;  // (softmax - onehot) / batch, a padded panel
   std::vector<float> gw_panel_, gb_panel_;
   std::vector<float> lse_, colsum_;  // per-sample log-sum-exp and sum of the softmax
   // Exact evaluation (double), allocated on first use.
