@@ -2,82 +2,124 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
+#include "result_cast.hpp"
+#include "small_gemm.hpp"
 
 namespace nas4ml::nn {
 
 namespace {
-using MapMf = Eigen::Map<Eigen::MatrixXf>;
-using CMapMf = Eigen::Map<const Eigen::MatrixXf>;
 using MapMd = Eigen::Map<Eigen::MatrixXd>;
 using CMapMd = Eigen::Map<const Eigen::MatrixXd>;
+using CMapMf = Eigen::Map<const Eigen::MatrixXf>;
+using StridedMapMf = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
+using MapAf = Eigen::Map<Eigen::ArrayXf>;
+using CMapAf = Eigen::Map<const Eigen::ArrayXf>;
+
+// Clamps n values into the range of `format` (NaN stays NaN, so divergence is still seen).
+void clamp_to(const FixedFormat& format, float* v, Eigen::Index n) {
+  const auto lo = static_cast<float>(format.min_value()), hi = static_cast<float>(format.max_value());
+  MapAf a(v, n);
+  a = (a < lo).select(lo, (a > hi).select(hi, a));
+}
+
+// out = mask * the cast of `in` (FakeQuant::operator() on n values, vectorized).
+void fake_quantize(const FakeQuant<float>& f, const float* in, const float* mask, float* out, Eigen::Index n) {
+  MapAf o(out, n);
+  if (!f.enabled) {
+    o = CMapAf(in, n) * CMapAf(mask, n);
+    return;
+  }
+  o = (CMapAf(in, n) * f.scale + f.offset).floor();
+  if (f.saturate)
+    o = (o < f.lo).select(f.lo, (o > f.hi).select(f.hi, o));
+  else
+    o = o - f.span * ((o - f.lo) * f.inv_span).floor();
+  o = o * f.lsb * CMapAf(mask, n);
+}
 
 std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
 
-// Bias add, fake-quantized cast and activation over a column-major n x batch block, in place.
-// With Gates it also writes the gradient factor (straight-through gate times ReLU derivative) and
-// the range-keeping gradient `pull` = (v - clamp(v, min, max)) * pull_scale, which is zero inside
-// the format's range: outside it the straight-through gate is 0, and this term pulls the
-// pre-activation back into the range (a wrapped or clamped value would otherwise get no useful
-// gradient and stay out of range). Templated on the modes so the inner loop has no branches.
-template <bool Qat, bool Sat, bool Relu, bool Gates>
-void activate(float* z, float* gate, float* pull, const float* bias, int n, int batch, const FakeQuant<float>& f,
-              float pull_scale) {
-  using ArrF = Eigen::Map<Eigen::ArrayXf>;
-  const float scale = f.scale, lsb = f.lsb, off = f.offset, lo = f.lo, hi = f.hi, span = f.span,
-              inv_span = f.inv_span, vlo = f.lo * f.lsb, vhi = f.hi * f.lsb;
-  const Eigen::Map<const Eigen::ArrayXf> b(bias, n);
-  // Column chunks small enough to stay in L1 across the passes; Eigen vectorizes each pass.
-  constexpr int chunk = 32;
-  for (int c0 = 0; c0 < batch; c0 += chunk) {
-    const int nb = std::min(chunk, batch - c0);
-    const auto at = static_cast<std::size_t>(c0) * static_cast<std::size_t>(n);
-    const Eigen::Index len = static_cast<Eigen::Index>(n) * nb;
-    Eigen::Map<Eigen::ArrayXXf>(z + at, n, nb).colwise() += b;
-    ArrF v(z + at, len);
-    if constexpr (Qat) {
-      if constexpr (Gates) ArrF(pull + at, len) = (v - v.max(vlo).min(vhi)) * pull_scale;
-      // v now holds raw integers t; comparisons are written as clamps of integer differences
-      // (1 when t is inside [lo, hi], else 0) so every pass is plain SIMD arithmetic.
-      v = (v * scale + off).floor();
-      if constexpr (Gates) ArrF(gate + at, len) = (v - (lo - 1.0f)).max(0.0f).min(1.0f) * ((hi + 1.0f) - v).max(0.0f).min(1.0f);
-      if constexpr (Sat)
-        v = v.max(lo).min(hi);
-      else
-        v = v - span * ((v - lo) * inv_span).floor();
-      if constexpr (Relu) {
-        if constexpr (Gates) ArrF(gate + at, len) *= v.max(0.0f).min(1.0f);  // t >= 1 <=> q > 0
-        v = v.max(0.0f);
-      }
-      v *= lsb;
-    } else {
-      if constexpr (Gates) ArrF(pull + at, len).setZero();
-      if constexpr (Relu) {
-        if constexpr (Gates) ArrF(gate + at, len) = v.sign().max(0.0f);  // 1 for v > 0, else 0
-        v = v.max(0.0f);
-      } else if constexpr (Gates) {
-        ArrF(gate + at, len).setOnes();
-      }
+// For each of `batch` columns of c logits (a panel with leading dimension ld): lse[j] =
+// log(sum(exp(z))) computed as max + log(sum(exp(z - max))), and, when `e` is not null, the
+// exponentials exp(z - max) in the same layout (padding rows 0). One packet pass per column for
+// the maximum and one for the exponentials, then vectorized logarithms over the batch; `sum` is
+// batch floats of scratch and keeps the sums.
+void log_sum_exp(const float* logits, std::size_t ld, int c, int batch, float* e, float* lse, float* sum) {
+  using namespace Eigen::internal;
+  using detail::Packet;
+  constexpr int P = detail::packet_floats;
+  const int packets = (c + P - 1) / P;
+  // Lanes of the last packet that hold a class (the others are padding).
+  const Packet live = pcmp_lt(plset<Packet>(0.0f), detail::broadcast(static_cast<float>(c - (packets - 1) * P)));
+  const Packet minus_inf = detail::broadcast(-std::numeric_limits<float>::infinity());
+  for (int j = 0; j < batch; ++j) {
+    const float* z = logits + static_cast<std::size_t>(j) * ld;
+    Packet m = minus_inf;
+    for (int r = 0; r < packets; ++r) {
+      const Packet v = detail::load(z + r * P);
+      m = pmax(m, r + 1 < packets ? v : pselect(live, v, minus_inf));
     }
+    const float top = predux_max(m);
+    Packet s = detail::broadcast(0.0f);
+    for (int r = 0; r < packets; ++r) {
+      Packet x = pexp(psub(detail::load(z + r * P), detail::broadcast(top)));
+      if (r + 1 == packets) x = pand(x, live);
+      if (e) detail::store(e + static_cast<std::size_t>(j) * ld + r * P, x);
+      s = padd(s, x);
+    }
+    lse[j] = top;
+    sum[j] = predux(s);
   }
+  Eigen::Map<Eigen::ArrayXf>(lse, batch) += Eigen::Map<const Eigen::ArrayXf>(sum, batch).log();
 }
 
-template <bool Gates>
-void activate_dispatch(bool qat, bool sat, bool relu, float* z, float* gate, float* pull, const float* bias, int n,
-                       int batch, const FakeQuant<float>& f, float pull_scale) {
-  if (!qat) {
-    relu ? activate<false, false, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<false, false, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
-  } else if (sat) {
-    relu ? activate<true, true, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<true, true, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
-  } else {
-    relu ? activate<true, false, true, Gates>(z, gate, pull, bias, n, batch, f, pull_scale)
-         : activate<true, false, false, Gates>(z, gate, pull, bias, n, batch, f, pull_scale);
+// Softmax cross-entropy of `batch` columns of logits (as above): returns the summed loss and
+// writes (softmax - onehot) / batch into `grad` (same layout, padding rows 0). `lse` and `sum`
+// are batch floats of scratch.
+double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int batch, const std::int32_t* y, float* grad,
+                             float* lse, float* sum) {
+  using namespace Eigen::internal;
+  constexpr int P = detail::packet_floats;
+  const int packets = (c + P - 1) / P;
+  log_sum_exp(logits, ld, c, batch, grad, lse, sum);
+  const float inv_b = 1.0f / static_cast<float>(batch);
+  double loss = 0.0;
+  for (int j = 0; j < batch; ++j) {
+    loss += static_cast<double>(lse[j] - logits[static_cast<std::size_t>(j) * ld + static_cast<std::size_t>(y[j])]);
+    const detail::Packet scale = detail::broadcast(inv_b / sum[j]);
+    float* e = grad + static_cast<std::size_t>(j) * ld;
+    for (int r = 0; r < packets; ++r) detail::store(e + r * P, pmul(detail::load(e + r * P), scale));
+    e[y[j]] -= inv_b;
   }
+  return loss;
 }
+
+// Epilogues of the forward product (small_gemm.hpp): keep the pre-activation, store the output.
+template <class Cast>
+struct StoreForward {
+  const Cast& cast;
+  float* pre;
+  float* act;
+  void operator()(std::size_t at, const detail::Packet& v) const {
+    detail::store(pre + at, v);
+    detail::store(act + at, cast.value(v));
+  }
+};
+// ... and of the backward product W^T * delta: through the gates of the layer below, over its
+// pre-activations (which become its delta).
+template <class Cast>
+struct StoreBackward {
+  const Cast& cast;
+  float* pre;
+  void operator()(std::size_t at, const detail::Packet& g) const {
+    detail::store(pre + at, cast.gradient(detail::load(pre + at), g));
+  }
+};
 }  // namespace
 
 Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
@@ -102,23 +144,34 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   grads_.assign(off, 0.0f);
   mask_.assign(off, 0.0f);
   qparams_.assign(off, 0.0f);
-  gmul_.assign(off, 0.0f);
   for (int k = 0; k < n_layers(); ++k) {
     const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(w_off_[k]), nw, 1.0f);
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(b_off_[k]), sizes_[k + 1], 1.0f);
   }
+  // Kernel panels (small_gemm.hpp): each layer's W (padded n_out x n_in), bias (padded n_out)
+  // and, past the first layer, W^T (padded n_in x n_out) for the backward product.
+  std::size_t panel_off = 0, widest_grad = 0;
+  pre_.resize(sizes_.size());
   act_.resize(sizes_.size());
-  gate_.resize(sizes_.size());
-  pull_.resize(sizes_.size());
-  delta_.resize(sizes_.size());
-  for (std::size_t k = 1; k < sizes_.size(); ++k) {
-    act_[k].resize(sizes_[k], max_batch);
-    gate_[k].resize(sizes_[k], max_batch);
-    pull_[k].resize(sizes_[k], max_batch);
-    delta_[k].resize(sizes_[k], max_batch);
+  for (int k = 0; k < n_layers(); ++k) {
+    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
+    wp_off_.push_back(panel_off);
+    panel_off += static_cast<std::size_t>(rows) * n_in;
+    bp_off_.push_back(panel_off);
+    panel_off += static_cast<std::size_t>(rows);
+    wt_off_.push_back(panel_off);
+    if (k > 0) panel_off += static_cast<std::size_t>(detail::padded_rows(n_in)) * n_out;
+    widest_grad = std::max(widest_grad, static_cast<std::size_t>(rows) * n_in);
+    pre_[k + 1].setZero(rows, max_batch);
+    act_[k + 1].setZero(rows, max_batch);
   }
-  probs_.resize(n_outputs(), max_batch);
+  panels_.assign(panel_off, 0.0f);
+  gw_panel_.assign(widest_grad, 0.0f);
+  gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
+  probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
+  lse_.assign(static_cast<std::size_t>(max_batch), 0.0f);
+  colsum_.assign(static_cast<std::size_t>(max_batch), 0.0f);
 }
 
 void Mlp::initialize(Rng& rng) {
@@ -140,118 +193,90 @@ void Mlp::initialize(Rng& rng) {
 
 void Mlp::quantize_params() {
   for (int k = 0; k < n_layers(); ++k) {
-    const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
+    const int n_in = sizes_[k], n_out = sizes_[k + 1];
+    const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
     const std::size_t wo = w_off_[k], bo = b_off_[k];
-    const auto& fw = fq_w_[k];
-    const auto& fb = fq_b_[k];
     if (qat_) {
       // Keep the float master weights inside their format's range, so neither overflow mode
-      // ever folds or clamps a weight (and the straight-through gradient stays alive).
-      const auto& ws = spec_.layers[static_cast<std::size_t>(k)].weight_format;
-      const auto& bs = spec_.layers[static_cast<std::size_t>(k)].bias_format;
-      const auto wlo = static_cast<float>(ws.min_value()), whi = static_cast<float>(ws.max_value());
-      const auto blo = static_cast<float>(bs.min_value()), bhi = static_cast<float>(bs.max_value());
-      for (std::size_t i = wo; i < wo + nw; ++i) params_[i] = std::min(std::max(params_[i], wlo), whi);
-      for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i)
-        params_[i] = std::min(std::max(params_[i], blo), bhi);
+      // ever folds or clamps a weight and the straight-through gradient of the weight casts is
+      // 1 wherever the mask is (the gradient is only masked).
+      const auto& ls = spec_.layers[static_cast<std::size_t>(k)];
+      clamp_to(ls.weight_format, params_.data() + wo, nw);
+      clamp_to(ls.bias_format, params_.data() + bo, n_out);
     }
-    for (std::size_t i = wo; i < wo + nw; ++i) {
-      qparams_[i] = fw(params_[i]) * mask_[i];
-      gmul_[i] = fw.gate(params_[i]) * mask_[i];
-    }
-    for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i) {
-      qparams_[i] = fb(params_[i]) * mask_[i];
-      gmul_[i] = fb.gate(params_[i]) * mask_[i];
-    }
+    fake_quantize(fq_w_[k], params_.data() + wo, mask_.data() + wo, qparams_.data() + wo, nw);
+    fake_quantize(fq_b_[k], params_.data() + bo, mask_.data() + bo, qparams_.data() + bo, n_out);
+    // The kernels' panels: W with padded rows, W^T (past the first layer), the bias.
+    const CMapMf w(qparams_.data() + wo, n_out, n_in);
+    StridedMapMf(panels_.data() + wp_off_[k], n_out, n_in, Eigen::OuterStride<>(detail::padded_rows(n_out))) = w;
+    if (k > 0)
+      StridedMapMf(panels_.data() + wt_off_[k], n_in, n_out, Eigen::OuterStride<>(detail::padded_rows(n_in))) =
+          w.transpose();
+    std::copy_n(qparams_.data() + bo, n_out, panels_.data() + bp_off_[k]);
   }
 }
 
-void Mlp::forward_float(int batch, bool keep_gates) {
-  // act_[0] is not used: the input map is set up by the callers through input_.
+void Mlp::forward_float(int batch) {
   for (int k = 0; k < n_layers(); ++k) {
-    const int n_in = sizes_[k], n_out = sizes_[k + 1];
-    CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-    MapMf z(act_[k + 1].data(), n_out, batch);
-    if (k == 0) {
-      CMapMf x(input_, n_in, batch);
-      z.noalias() = w * x;
-    } else {
-      CMapMf a(act_[k].data(), n_in, batch);
-      z.noalias() = w * a;
-    }
-    const bool relu = spec_.layers[k].activation == Activation::relu;
-    const bool sat = fq_r_[k].saturate;
-    const float* b = qparams_.data() + b_off_[k];
-    if (keep_gates)
-      activate_dispatch<true>(qat_, sat, relu, z.data(), gate_[k + 1].data(), pull_[k + 1].data(), b, n_out, batch,
-                              fq_r_[k], 1.0f / static_cast<float>(batch));
-    else
-      activate_dispatch<false>(qat_, sat, relu, z.data(), nullptr, nullptr, b, n_out, batch, fq_r_[k], 0.0f);
+    const int n_in = sizes_[k], rows = detail::padded_rows(sizes_[k + 1]);
+    const float* in = k == 0 ? input_ : act_[k].data();
+    const std::size_t ld_in = k == 0 ? static_cast<std::size_t>(n_in) : static_cast<std::size_t>(act_[k].rows());
+    detail::with_result_cast(qat_, fq_r_[k].saturate, spec_.layers[k].activation == Activation::relu, fq_r_[k], 0.0f,
+                             [&](const auto& cast) {
+                               detail::gemm_panel_x(rows, n_in, panels_.data() + wp_off_[k], in, ld_in, batch,
+                                                    panels_.data() + bp_off_[k],
+                                                    StoreForward<std::decay_t<decltype(cast)>>{cast, pre_[k + 1].data(),
+                                                                                              act_[k + 1].data()});
+                             });
   }
 }
 
 double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double l1) {
   NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
   input_ = x;
-  forward_float(batch, true);
+  forward_float(batch);
   const int L = n_layers(), c = n_outputs();
-  // Softmax cross-entropy on the output layer's (quantized) logits.
-  MapMf logits(act_[L].data(), c, batch);
-  MapMf p(probs_.data(), c, batch);
-  Eigen::RowVectorXf mx = logits.colwise().maxCoeff();
-  p.array() = (logits.rowwise() - mx).array().exp();
-  Eigen::RowVectorXf sum = p.colwise().sum();
-  const float inv_b = 1.0f / static_cast<float>(batch);
-  MapMf d(delta_[L].data(), c, batch);
-  MapMf g(gate_[L].data(), c, batch);
-  MapMf pl(pull_[L].data(), c, batch);
-  double loss = 0.0;
-  for (int j = 0; j < batch; ++j) {
-    loss += static_cast<double>(std::log(sum[j]) + mx[j] - logits(y[j], j));
-    sum[j] = inv_b / sum[j];
-  }
-  // d = (softmax - onehot) / batch, times the output cast's gate, plus its range-keeping pull.
-  p.array().rowwise() *= sum.array();
-  for (int j = 0; j < batch; ++j) p(y[j], j) -= inv_b;
-  d.array() = p.array() * g.array() + pl.array();
-  // Backward.
-  for (int k = L - 1; k >= 0; --k) {
-    const int n_in = sizes_[k], n_out = sizes_[k + 1];
-    CMapMf dk(delta_[k + 1].data(), n_out, batch);
-    MapMf gw(grads_.data() + w_off_[k], n_out, n_in);
-    if (k == 0) {
-      CMapMf xin(x, n_in, batch);
-      gw.noalias() = dk * xin.transpose();
-    } else {
-      CMapMf a(act_[k].data(), n_in, batch);
-      gw.noalias() = dk * a.transpose();
-    }
-    Eigen::Map<Eigen::VectorXf> gb(grads_.data() + b_off_[k], n_out);
-    // Column by column: contiguous, vectorized adds (rowwise().sum() walks rows with a stride).
-    gb = dk.col(0);
-    for (int j = 1; j < batch; ++j) gb += dk.col(j);
-    if (k > 0) {
-      CMapMf w(qparams_.data() + w_off_[k], n_out, n_in);
-      MapMf dprev(delta_[k].data(), n_in, batch);
-      dprev.noalias() = w.transpose() * dk;
-      dprev.array() = dprev.array() * gate_[k].leftCols(batch).array() + pull_[k].leftCols(batch).array();
-    }
-  }
-  // Straight-through factors, masks and the L1 term in one pass over the parameters.
+  const float pull_scale = 1.0f / static_cast<float>(batch);
+  // Softmax cross-entropy on the output layer's (quantized) logits, then back through the output
+  // cast (its gate and range-keeping pull). Every layer's delta overwrites the pre-activations it
+  // is computed from.
+  const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
+                                            probs_.data(), lse_.data(), colsum_.data());
+  detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
+                           fq_r_[L - 1], pull_scale, [&](const auto& cast) {
+                             float* v = pre_[L].data();
+                             const float* g = probs_.data();
+                             const Eigen::Index n = pre_[L].rows() * batch;
+                             for (Eigen::Index i = 0; i < n; i += detail::packet_floats)
+                               detail::store(v + i, cast.gradient(detail::load(v + i), detail::load(g + i)));
+                           });
   const auto l1f = static_cast<float>(l1);
-  for (int k = 0; k < L; ++k) {
-    const std::size_t wo = w_off_[k], nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
-    if (l1f > 0.0f) {
-      for (std::size_t i = wo; i < wo + nw; ++i) {
-        const float w = params_[i];
-        const float sgn = w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
-        grads_[i] = grads_[i] * gmul_[i] + l1f * sgn * mask_[i];
-      }
-    } else {
-      for (std::size_t i = wo; i < wo + nw; ++i) grads_[i] *= gmul_[i];
+  for (int k = L - 1; k >= 0; --k) {
+    const int n_in = sizes_[k], n_out = sizes_[k + 1], rows = detail::padded_rows(n_out);
+    const float* dk = pre_[k + 1].data();
+    const float* in = k == 0 ? x : act_[k].data();
+    const std::size_t ld_in = k == 0 ? static_cast<std::size_t>(n_in) : static_cast<std::size_t>(act_[k].rows());
+    detail::gemm_panel_xt(rows, batch, dk, static_cast<std::size_t>(rows), n_in, in, ld_in, gw_panel_.data(),
+                          gb_panel_.data());
+    const std::size_t wo = w_off_[k], bo = b_off_[k];
+    const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
+    // Into the flat gradient, masked (pruned weights get none), plus the L1 term.
+    for (int i = 0; i < n_in; ++i) {  // column by column: contiguous, vectorized
+      const std::size_t at = wo + static_cast<std::size_t>(i) * n_out;
+      MapAf(grads_.data() + at, n_out) =
+          CMapAf(gw_panel_.data() + static_cast<std::size_t>(i) * rows, n_out) * CMapAf(mask_.data() + at, n_out);
     }
-    const std::size_t bo = b_off_[k];
-    for (std::size_t i = bo; i < bo + static_cast<std::size_t>(sizes_[k + 1]); ++i) grads_[i] *= gmul_[i];
+    if (l1f > 0.0f)
+      MapAf(grads_.data() + wo, nw) += l1f * CMapAf(params_.data() + wo, nw).sign() * CMapAf(mask_.data() + wo, nw);
+    MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
+    if (k > 0) {
+      detail::with_result_cast(qat_, fq_r_[k - 1].saturate, spec_.layers[k - 1].activation == Activation::relu,
+                               fq_r_[k - 1], pull_scale, [&](const auto& cast) {
+                                 detail::gemm_panel_x(detail::padded_rows(n_in), n_out, panels_.data() + wt_off_[k], dk,
+                                                      static_cast<std::size_t>(rows), batch, nullptr,
+                                                      StoreBackward<std::decay_t<decltype(cast)>>{cast, pre_[k].data()});
+                               });
+    }
   }
   return loss;
 }
@@ -259,21 +284,15 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
 void Mlp::evaluate_float(const float* x, const std::int32_t* y, int batch, double& loss_sum, std::size_t& correct) {
   NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
   input_ = x;
-  forward_float(batch, false);
+  forward_float(batch);
   const int c = n_outputs();
-  MapMf logits(act_[n_layers()].data(), c, batch);
+  const float* logits = act_[n_layers()].data();
+  const auto ld = static_cast<std::size_t>(act_[n_layers()].rows());
+  log_sum_exp(logits, ld, c, batch, nullptr, lse_.data(), colsum_.data());
   for (int j = 0; j < batch; ++j) {
-    int best = 0;
-    float mx = logits(0, j);
-    for (int o = 1; o < c; ++o)
-      if (logits(o, j) > mx) {
-        mx = logits(o, j);
-        best = o;
-      }
-    double s = 0.0;
-    for (int o = 0; o < c; ++o) s += std::exp(static_cast<double>(logits(o, j) - mx));
-    loss_sum += std::log(s) + mx - logits(y[j], j);
-    correct += best == y[j];
+    const float* z = logits + static_cast<std::size_t>(j) * ld;
+    loss_sum += static_cast<double>(lse_[static_cast<std::size_t>(j)] - z[y[j]]);
+    correct += static_cast<int>(std::max_element(z, z + c) - z) == y[j];  // the first largest
   }
 }
 

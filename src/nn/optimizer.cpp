@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <Eigen/Core>
+
 #include "nas4ml/core/error.hpp"
 
 namespace nas4ml::nn {
@@ -17,31 +19,23 @@ void Optimizer::step(std::span<float> params, std::span<const float> grads, std:
   NAS4ML_ASSERT(params.size() == m_.size() && grads.size() == m_.size() && mask.size() == m_.size(),
                 "optimizer arrays differ in size");
   ++t_;
-  const std::size_t n = params.size();
-  float* p = params.data();
-  const float* g = grads.data();
-  const float* mk = mask.data();
-  float* m = m_.data();
+  // One vectorized pass per array (Eigen; std::sqrt in a plain loop keeps it scalar).
+  const auto n = static_cast<Eigen::Index>(params.size());
+  Eigen::Map<Eigen::ArrayXf> p(params.data(), n), m(m_.data(), n);
+  const Eigen::Map<const Eigen::ArrayXf> g(grads.data(), n), mk(mask.data(), n);
   if (adam_) {
-    float* v = v_.data();
+    Eigen::Map<Eigen::ArrayXf> v(v_.data(), n);
     const double c1 = 1.0 - std::pow(static_cast<double>(beta1_), static_cast<double>(t_));
     const double c2 = 1.0 - std::pow(static_cast<double>(beta2_), static_cast<double>(t_));
     const auto step = static_cast<float>(lr * std::sqrt(c2) / c1);
     const float b1 = beta1_, b2 = beta2_, eps = eps_ * static_cast<float>(std::sqrt(c2));
-    for (std::size_t i = 0; i < n; ++i) {
-      const float mi = (b1 * m[i] + (1.0f - b1) * g[i]) * mk[i];
-      const float vi = (b2 * v[i] + (1.0f - b2) * g[i] * g[i]) * mk[i];
-      m[i] = mi;
-      v[i] = vi;
-      p[i] = (p[i] - step * mi / (std::sqrt(vi) + eps)) * mk[i];
-    }
+    m = (b1 * m + (1.0f - b1) * g) * mk;
+    v = (b2 * v + (1.0f - b2) * g * g) * mk;
+    p = (p - step * m / (v.sqrt() + eps)) * mk;
   } else {
     const float mu = momentum_, rate = static_cast<float>(lr);
-    for (std::size_t i = 0; i < n; ++i) {
-      const float mi = (mu * m[i] + g[i]) * mk[i];
-      m[i] = mi;
-      p[i] = (p[i] - rate * mi) * mk[i];
-    }
+    m = (mu * m + g) * mk;
+    p = (p - rate * m) * mk;
   }
 }
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nas4ml/core/rng.hpp"
@@ -109,4 +110,81 @@ TEST_CASE("outside a saturating range only the pull-back gradient remains", "[nn
   w.quantize_params();
   w.train_step(x.data(), y.data(), batch, 0.0);
   CHECK(w.grads()[w.bias_offset(1)] == Approx(5.25f));
+}
+
+TEST_CASE("a training step equals a plain double reference at widths that use every kernel tile", "[nn][mlp][kernels]") {
+  // Widths 70, 37, 19, 3 pad to 5, 3, 2 and 1 packets of 16 floats (every row-tile height of the
+  // product kernels, and a split into two row blocks); 7 inputs and a batch of 29 leave column
+  // remainders in every tile width.
+  const int batch = 29, n_in = 7;
+  ModelSpec spec = small_spec({70, 37, 19, 3});
+  spec.n_inputs = n_in;
+  Mlp m(spec, batch, /*quantization_aware=*/false);
+  Rng rng(5);
+  m.initialize(rng);
+  const std::vector<int> sizes{n_in, 70, 37, 19, 3};
+  for (int k = 0; k < m.n_layers(); ++k)
+    for (int o = 0; o < sizes[k + 1]; ++o) m.params()[m.bias_offset(k) + o] = static_cast<float>(rng.uniform(-0.2, 0.2));
+  m.quantize_params();
+  std::vector<float> x(static_cast<std::size_t>(batch) * n_in);
+  for (auto& v : x) v = static_cast<float>(rng.normal());
+  std::vector<std::int32_t> y(batch);
+  for (auto& v : y) v = static_cast<std::int32_t>(rng.below(3));
+  const double loss = m.train_step(x.data(), y.data(), batch, 0.0);
+
+  // Reference: the same network in double with plain loops.
+  const int L = m.n_layers();
+  auto w = [&](int k, int o, int i) { return static_cast<double>(m.params()[m.weight_offset(k) + o + static_cast<std::size_t>(i) * sizes[k + 1]]); };
+  auto b = [&](int k, int o) { return static_cast<double>(m.params()[m.bias_offset(k) + o]); };
+  double ref_loss = 0.0;
+  std::vector<std::vector<double>> gw(L), gb(L);
+  for (int k = 0; k < L; ++k) {
+    gw[k].assign(static_cast<std::size_t>(sizes[k]) * sizes[k + 1], 0.0);
+    gb[k].assign(sizes[k + 1], 0.0);
+  }
+  for (int j = 0; j < batch; ++j) {
+    std::vector<std::vector<double>> a(L + 1), z(L + 1);
+    a[0].assign(x.begin() + j * n_in, x.begin() + (j + 1) * n_in);
+    for (int k = 0; k < L; ++k) {
+      z[k + 1].assign(sizes[k + 1], 0.0);
+      a[k + 1].assign(sizes[k + 1], 0.0);
+      for (int o = 0; o < sizes[k + 1]; ++o) {
+        double s = b(k, o);
+        for (int i = 0; i < sizes[k]; ++i) s += w(k, o, i) * a[k][i];
+        z[k + 1][o] = s;
+        a[k + 1][o] = k + 1 < L ? std::max(s, 0.0) : s;
+      }
+    }
+    const auto& logits = a[L];
+    const double mx = *std::max_element(logits.begin(), logits.end());
+    double sum = 0.0;
+    for (double v : logits) sum += std::exp(v - mx);
+    ref_loss += std::log(sum) + mx - logits[y[j]];
+    std::vector<double> d(3);
+    for (int o = 0; o < 3; ++o) d[o] = (std::exp(logits[o] - mx) / sum - (o == y[j] ? 1.0 : 0.0)) / batch;
+    for (int k = L - 1; k >= 0; --k) {
+      std::vector<double> prev(sizes[k], 0.0);
+      for (int o = 0; o < sizes[k + 1]; ++o) {
+        gb[k][o] += d[o];
+        for (int i = 0; i < sizes[k]; ++i) {
+          gw[k][o + static_cast<std::size_t>(i) * sizes[k + 1]] += d[o] * a[k][i];
+          prev[i] += w(k, o, i) * d[o];
+        }
+      }
+      if (k > 0)
+        for (int i = 0; i < sizes[k]; ++i) prev[i] *= z[k][i] > 0.0 ? 1.0 : 0.0;
+      d = prev;
+    }
+  }
+  CHECK(loss == Approx(ref_loss).epsilon(1e-5));
+  for (int k = 0; k < L; ++k) {
+    for (std::size_t i = 0; i < gw[k].size(); ++i) {
+      INFO("layer " << k << " weight " << i);
+      CHECK(m.grads()[m.weight_offset(k) + i] == Approx(gw[k][i]).margin(1e-6).epsilon(1e-4));
+    }
+    for (int o = 0; o < sizes[k + 1]; ++o) {
+      INFO("layer " << k << " bias " << o);
+      CHECK(m.grads()[m.bias_offset(k) + o] == Approx(gb[k][o]).margin(1e-6).epsilon(1e-4));
+    }
+  }
 }

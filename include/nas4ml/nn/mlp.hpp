@@ -7,7 +7,8 @@
 /// gradients in one flat array each, fused elementwise passes, contiguous batches): every
 /// layer's weights are a column-major n_out x n_in block of one flat float array, followed by its
 /// biases; activations are column-major (features x batch), so a batch of row-major samples is
-/// used in place. Kernels are Eigen GEMMs on maps of those arrays.
+/// used in place. The products run on register-tiled kernels (src/nn/small_gemm.hpp) over padded
+/// copies of the quantized weights, rebuilt by quantize_params().
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -49,7 +50,7 @@ class Mlp {
   /// Layer k's fake-quantized weights as used by the forward pass (valid after quantize_params()).
   std::span<const float> quantized_params() const noexcept { return qparams_; }
 
-  /// Recomputes the quantized (and masked) parameters and the straight-through gradient factors
+  /// Recomputes the quantized (and masked) parameters and the kernels' copies of them
   /// from params() and mask(). Call after every change to params or mask. When training
   /// quantization-aware it first clamps each weight and bias into its format's range.
   void quantize_params();
@@ -79,18 +80,27 @@ class Mlp {
   QuantizedModel to_quantized_model() const;
 
  private:
-  void forward_float(int batch, bool keep_gates);
+  void forward_float(int batch);
 
   ModelSpec spec_;
   bool qat_;
   int max_batch_;
   std::vector<int> sizes_;  // n_inputs, units of each layer
   std::vector<std::size_t> w_off_, b_off_;
-  std::vector<float> params_, grads_, mask_, qparams_, gmul_;
+  std::vector<float> params_, grads_, mask_, qparams_;
   std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
   const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)
-  std::vector<Eigen::MatrixXf> act_, gate_, pull_, delta_;  // act_[k+1], gate_[k+1], delta_[k+1]: layer k
-  Eigen::MatrixXf probs_;
+  // The kernels' copies of the quantized parameters (src/nn/small_gemm.hpp panels, rebuilt by
+  // quantize_params): layer k's W, bias and W^T start at wp_off_[k], bp_off_[k], wt_off_[k].
+  std::vector<float> panels_;
+  std::vector<std::size_t> wp_off_, bp_off_, wt_off_;
+  // Layer k's pre-activations (bias included; overwritten by their gradient in the backward pass)
+  // and outputs are pre_[k+1] and act_[k+1], padded panels; gw_panel_ and gb_panel_ receive a
+  // layer's weight and bias gradients before the masks.
+  std::vector<Eigen::MatrixXf> pre_, act_;
+  Eigen::MatrixXf probs_;  // (softmax - onehot) / batch, a padded panel
+  std::vector<float> gw_panel_, gb_panel_;
+  std::vector<float> lse_, colsum_;  // per-sample log-sum-exp and sum of the softmax
   // Exact evaluation (double), allocated on first use.
   std::vector<double> qparams_d_;
   std::vector<Eigen::MatrixXd> act_d_;

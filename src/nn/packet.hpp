@@ -1,0 +1,21 @@
+#pragma once
+/// \file The SIMD register type of the nn training kernels (private to the nn module): Eigen's
+/// packet of floats for the instruction set the build targets (16 floats with AVX-512, 8 with
+/// AVX, 4 with SSE), and the row padding of the kernels' panels.
+#include <Eigen/Core>
+
+namespace nas4ml::nn::detail {
+
+using Packet = Eigen::internal::packet_traits<float>::type;
+/// Floats per packet.
+inline constexpr int packet_floats = Eigen::internal::unpacket_traits<Packet>::size;
+
+/// `n` rounded up to a whole number of packets: the leading dimension of a panel (a column-major
+/// matrix whose columns start on packet boundaries; padding rows hold values nobody reads).
+constexpr int padded_rows(int n) noexcept { return (n + packet_floats - 1) / packet_floats * packet_floats; }
+
+inline Packet load(const float* p) noexcept { return Eigen::internal::ploadu<Packet>(p); }
+inline void store(float* p, const Packet& v) noexcept { Eigen::internal::pstoreu(p, v); }
+inline Packet broadcast(float v) noexcept { return Eigen::internal::pset1<Packet>(v); }
+
+}  // namespace nas4ml::nn::detail
