@@ -7,8 +7,12 @@
 namespace nas4ml::nn::detail {
 
 using Packet = Eigen::internal::packet_traits<float>::type;
-/// Floats per packet.
+/// Floats per packet. (GCC warns that the vector type's alignment attribute is dropped as a
+/// template argument; only the trait's size is read here.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
 inline constexpr int packet_floats = Eigen::internal::unpacket_traits<Packet>::size;
+#pragma GCC diagnostic pop
 
 /// `n` rounded up to a whole number of packets: the leading dimension of a panel (a column-major
 /// matrix whose columns start on packet boundaries; padding rows hold values nobody reads).
