@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -56,6 +57,9 @@ struct Term {
   std::int32_t shift;
   bool negative;
   std::int32_t width;  // node width + shift: the width the term occupies
+  /// The pairing order (width, node, shift, negative) as one integer: width < 2^23, node < 2^24
+  /// (append() checks), 0 <= shift < 2^15.
+  std::uint64_t order;
 };
 
 /// The lowering's work tables (see Builder::scratch_).
@@ -65,6 +69,7 @@ struct Scratch {
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
   FlatHashMap adders{1024}, constants{64}, regs{1024}, pair_runs{1024}, products{256};
   std::vector<std::uint64_t> run_masks;
+  std::vector<Term> terms;        // the adder trees' terms of one layer, neuron after neuron
   std::vector<Literal> literals;  // the literal of every bit's origin, parallel to Netlist::bits
   std::vector<Literal> ff_of;     // by literal - 2: the flip-flop bit holding it (0 = none yet)
   std::vector<std::uint32_t> ff_written;  // entries of ff_of to reset for the next lowering
@@ -577,7 +582,11 @@ class Builder {
   }
 
   Term make_term(NodeId id, int shift, bool negative) const {
-    return {id, shift, negative, node(id).width + shift};
+    NAS4ML_ASSERT(shift >= 0 && shift < (1 << 15), "term shift out of range");
+    const int width = node(id).width + shift;
+    return {id, shift, negative, width,
+            (std::uint64_t(width) << 40) | (std::uint64_t(id) << 16) | (std::uint64_t(shift) << 1) |
+                std::uint64_t{negative}};
   }
 
   Term combine_terms(const Term& x, const Term& y, int level) {
@@ -640,15 +649,18 @@ class Builder {
       input_ranges_[i] = {node(inputs[i]).lo, node(inputs[i]).hi};
     }
 
-    // Leaves of every live neuron.
-    std::vector<std::vector<Term>> terms(static_cast<std::size_t>(layer.n_out));
+    // Leaves of every live neuron: neuron o's terms are terms_[first[o], first[o] + size[o]).
+    terms_.clear();
+    std::vector<std::uint32_t> first(static_cast<std::size_t>(layer.n_out), 0), size(first.size(), 0);
+    auto terms_of = [&](std::size_t o) { return std::span<Term>(terms_.data() + first[o], size[o]); };
     info.outputs.assign(static_cast<std::size_t>(layer.n_out), no_node);
     info.constant_output.assign(static_cast<std::size_t>(layer.n_out), 0);
     std::vector<std::uint8_t> built(static_cast<std::size_t>(layer.n_out), 0);
     for (int o = 0; o < layer.n_out; ++o) {
       if (!live[static_cast<std::size_t>(o)]) continue;
       built[static_cast<std::size_t>(o)] = 1;
-      auto& t = terms[static_cast<std::size_t>(o)];
+      first[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size());
+      auto& t = terms_;
       i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
       if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
       for (int i = 0; i < layer.n_in; ++i) {
@@ -679,35 +691,32 @@ class Builder {
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
                     "bias constant needs more than 62 bits");
       const auto cv = static_cast<std::int64_t>(c);
-      const bool all_negative = !t.empty() && std::all_of(t.begin(), t.end(), [](const Term& x) { return x.negative; });
+      const auto leaves = t.begin() + first[static_cast<std::size_t>(o)];
+      const bool all_negative =
+          leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative; });
       if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
+      size[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size()) - first[static_cast<std::size_t>(o)];
     }
 
-    // Balanced trees, level by level, registers every K levels.
+    // Balanced trees, level by level, registers every K levels. Each level's sums are written
+    // over the level's terms (result i replaces terms 2i, 2i + 1).
     int level = 0, regs = 0;
-    auto remaining = [&] {
-      return std::any_of(terms.begin(), terms.end(), [](const auto& t) { return t.size() > 1; });
-    };
+    auto remaining = [&] { return std::any_of(size.begin(), size.end(), [](std::uint32_t n) { return n > 1; }); };
     while (remaining()) {
       ++level;
-      for (auto& t : terms) {
+      for (std::size_t o = 0; o < size.size(); ++o) {
+        const std::span<Term> t = terms_of(o);
         if (t.size() < 2) continue;
-        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) {
-          if (x.width != y.width) return x.width < y.width;
-          if (x.node != y.node) return x.node < y.node;
-          if (x.shift != y.shift) return x.shift < y.shift;
-          return x.negative < y.negative;
-        });
-        std::vector<Term> next;
-        next.reserve(t.size() / 2 + 1);
-        for (std::size_t i = 0; i + 1 < t.size(); i += 2) next.push_back(combine_terms(t[i], t[i + 1], level));
-        if (t.size() % 2 == 1) next.push_back(t.back());
-        t = std::move(next);
+        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) { return x.order < y.order; });
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[n++] = combine_terms(t[i], t[i + 1], level);
+        if (t.size() % 2 == 1) t[n++] = t.back();
+        size[o] = static_cast<std::uint32_t>(n);
       }
       if (level % K == 0 && remaining()) {
         ++regs;
-        for (auto& t : terms)
-          for (auto& term : t) term = make_term(reg(term.node), term.shift, term.negative);
+        for (std::size_t o = 0; o < size.size(); ++o)
+          for (Term& term : terms_of(o)) term = make_term(reg(term.node), term.shift, term.negative);
       }
     }
     info.adder_levels = level;
@@ -716,7 +725,7 @@ class Builder {
     // Cast, ReLU, output register.
     for (int o = 0; o < layer.n_out; ++o) {
       if (!built[static_cast<std::size_t>(o)]) continue;
-      auto& t = terms[static_cast<std::size_t>(o)];
+      const std::span<Term> t = terms_of(static_cast<std::size_t>(o));
       NodeId out;
       if (t.empty()) {
         out = constant(cast_raw(0, f_acc, layer.result_format));
@@ -757,6 +766,7 @@ class Builder {
   std::vector<std::pair<std::int32_t, std::int64_t>>& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
   std::vector<Literal>& literals_ = scratch_.literals;
+  std::vector<Term>& terms_ = scratch_.terms;
   int layer_index_ = -1;
   FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
               &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
