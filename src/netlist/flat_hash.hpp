@@ -2,6 +2,7 @@
 // Private to the netlist module: an open-addressing hash map from 64-bit keys to 32-bit values,
 // used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -49,13 +50,8 @@ class FlatHashMap {
 
  private:
   std::size_t slot(std::uint64_t key) const noexcept {
-    // murmur3 fmix64: every key bit affects every slot bit.
-    key ^= key >> 33;
-    key *= 0xff51afd7ed558ccdULL;
-    key ^= key >> 33;
-    key *= 0xc4ceb9fe1a85ec53ULL;
-    key ^= key >> 33;
-    return static_cast<std::size_t>(key) & mask_;
+    // Fibonacci hashing: the top bits of key * 2^64/phi depend on every key bit.
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
   void rehash(std::size_t capacity) {
     std::size_t cap = 16;
@@ -65,6 +61,7 @@ class FlatHashMap {
     keys_.assign(cap, empty_key);
     values_.assign(cap, 0);
     mask_ = cap - 1;
+    shift_ = 64 - std::countr_zero(cap);
     size_ = 0;
     for (std::size_t i = 0; i < old_keys.size(); ++i)
       if (old_keys[i] != empty_key) insert(old_keys[i], old_values[i]);
@@ -72,6 +69,7 @@ class FlatHashMap {
   std::vector<std::uint64_t> keys_;
   std::vector<std::uint32_t> values_;
   std::size_t mask_ = 0, size_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace nas4ml::netlist::detail

@@ -352,9 +352,24 @@ class Builder {
     stats.first_live = -1;
     int last_live = -1;
     Literal carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
-    for (int i = std::max(wiring_end, 0); i < width; ++i) {
+    const int fixed_top = sign_fixed ? width - 1 : width;
+    for (int i = wiring_end; i < width; ++i) {
       const Literal la = bit_at(alits, aw, a.shift, i);
       const Literal lb = subtract ? invert(bit_at(blits, bw, b.shift, i)) : bit_at(blits, bw, b.shift, i);
+      if (la >= 2 && lb >= 2 && (la ^ lb) > 1 && i != fixed_top) {
+        // The common case first: two different signals, whatever the carry: a full adder bit
+        // (the general case below, taken without sorting the three inputs).
+        out[i] = own + 2 * static_cast<Literal>(i);
+        ++stats.xor_pairs;
+        if (new_pair(la, lb)) ++stats.new_pairs;
+        use(la);
+        use(lb);
+        use(carry);
+        carry = kInternal;
+        if (stats.first_live < 0) stats.first_live = i;
+        last_live = i;
+        continue;
+      }
       Literal sig[3];
       int nsig = 0, csum = 0;
       for (Literal l : {la, lb, carry}) {
