@@ -33,14 +33,16 @@ class FlatHashMap {
     }
     keys_[i] = key;
     values_[i] = value;
+    used_.push_back(static_cast<std::uint32_t>(i));
     ++size_;
     return {value, true};
   }
   std::size_t size() const noexcept { return size_; }
-  /// Removes every entry, keeping the capacity.
+  /// Removes every entry, keeping the capacity; costs the number of entries, not the capacity
+  /// (the lowering clears its tables per layer, and a capacity sized for the largest layer).
   void clear() {
-    if (size_ == 0) return;
-    std::fill(keys_.begin(), keys_.end(), empty_key);
+    for (std::uint32_t i : used_) keys_[i] = empty_key;
+    used_.clear();
     size_ = 0;
   }
   /// Makes room for `n` entries without rehashing.
@@ -60,6 +62,7 @@ class FlatHashMap {
     std::vector<std::uint32_t> old_values = std::move(values_);
     keys_.assign(cap, empty_key);
     values_.assign(cap, 0);
+    used_.clear();
     mask_ = cap - 1;
     shift_ = 64 - std::countr_zero(cap);
     size_ = 0;
@@ -68,6 +71,7 @@ class FlatHashMap {
   }
   std::vector<std::uint64_t> keys_;
   std::vector<std::uint32_t> values_;
+  std::vector<std::uint32_t> used_;  // the occupied slots, for clear()
   std::size_t mask_ = 0, size_ = 0;
   int shift_ = 64;
 };

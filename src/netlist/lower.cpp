@@ -15,14 +15,10 @@
 namespace nas4ml::netlist {
 
 int signed_width(std::int64_t lo, std::int64_t hi) noexcept {
-  int w = 1;
-  while (w < 64) {
-    const std::int64_t mn = -(std::int64_t{1} << (w - 1));
-    const std::int64_t mx = (std::int64_t{1} << (w - 1)) - 1;
-    if (lo >= mn && hi <= mx) return w;
-    ++w;
-  }
-  return 64;
+  // w bits hold lo < 0 when ~lo < 2^(w-1), and hi >= 0 when hi < 2^(w-1).
+  const int lo_bits = lo < 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(~lo))) : 0;
+  const int hi_bits = hi >= 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(hi))) : 0;
+  return std::min(64, std::max(lo_bits, hi_bits) + 1);
 }
 
 int levels_per_stage(const LoweringOptions& options, int width) {
@@ -330,38 +326,32 @@ class Builder {
     const int width = n.width;
     const bool sign_fixed = n.lo >= 0 || n.hi < 0;  // the range fixes the sign bit
     const bool sign_value = n.hi < 0;
-    const Literal* alits = literals_.data() + node(a.node).first_bit;
-    const Literal* blits = literals_.data() + node(b.node).first_bit;
-    const int aw = node(a.node).width, bw = node(b.node).width;
-    // Bit i of (operand << shift), sign-extended above the operand.
-    auto bit_at = [](const Literal* lits, int w, int shift, int i) -> Literal {
-      return i < shift ? 0 : lits[std::min(i - shift, w - 1)];
-    };
+    // The operands' literals at every position: a and b shifted and sign-extended (b
+    // complemented for a subtraction: a - b = a + ~b + 1).
+    Literal as[64], bs[64];
+    shifted_literals(a, width, 0, as);
+    shifted_literals(b, width, subtract ? 1 : 0, bs);
     const Literal own = static_cast<Literal>(2 + 2 * net_.bits.size());  // literal of bit 0 of `id`
     Literal out[64];
     // Below the higher shift one operand is a stripped 0 and the carry keeps its start value
     // (0, or a subtraction's 1 against ~0): the output bit is the other operand's bit, wiring.
     // For a subtraction only b's stripped bits qualify (a's are the start of b's negation).
-    const bool b_low = subtract || b.shift >= a.shift;
-    const Operand& wired = b_low ? a : b;
-    const Literal* wired_lits = b_low ? alits : blits;
-    const int wired_w = b_low ? aw : bw;
+    const Literal* wired = subtract || b.shift >= a.shift ? as : bs;
     const int wiring_end = std::min(subtract ? b.shift : std::max(a.shift, b.shift), width - 1);
-    for (int i = 0; i < wiring_end; ++i) out[i] = bit_at(wired_lits, wired_w, wired.shift, i);
+    std::copy(wired, wired + wiring_end, out);
     AdderBits stats;
     stats.first_live = -1;
     int last_live = -1;
-    Literal carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
+    Literal carry = subtract ? 1 : 0;
     const int fixed_top = sign_fixed ? width - 1 : width;
     for (int i = wiring_end; i < width; ++i) {
-      const Literal la = bit_at(alits, aw, a.shift, i);
-      const Literal lb = subtract ? invert(bit_at(blits, bw, b.shift, i)) : bit_at(blits, bw, b.shift, i);
+      const Literal la = as[i], lb = bs[i];
       if (la >= 2 && lb >= 2 && (la ^ lb) > 1 && i != fixed_top) {
         // The common case first: two different signals, whatever the carry: a full adder bit
         // (the general case below, taken without sorting the three inputs).
         out[i] = own + 2 * static_cast<Literal>(i);
         ++stats.xor_pairs;
-        if (new_pair(la, lb)) ++stats.new_pairs;
+        note_pair(la, lb, stats);
         use(la);
         use(lb);
         use(carry);
@@ -405,7 +395,7 @@ class Builder {
         out[i] = own + 2 * static_cast<Literal>(i);
         if (la >= 2 && lb >= 2 && (la | 1) != (lb | 1)) {
           ++stats.xor_pairs;
-          if (new_pair(la, lb)) ++stats.new_pairs;
+          note_pair(la, lb, stats);
         }
         use(la);
         use(lb);
@@ -417,6 +407,7 @@ class Builder {
         last_live = i;
       }
     }
+    flush_pairs(stats);
     for (int i = 0; i < width; ++i) {
       if (out[i] == own + 2 * static_cast<Literal>(i)) push_own_bit(id, i);
       else push_literal(out[i]);
@@ -427,25 +418,45 @@ class Builder {
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
   }
 
-  /// True when no earlier adder of the layer computes XOR(la, lb) (XOR and XNOR of the same two
-  /// bits are different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are grouped in runs (block of 64
-  /// bits of the lower bit x, distance to the other bit, parity) with a 64-bit mask of x's bits,
-  /// so that the consecutive positions of one adder touch one table entry (one look-up per run).
-  bool new_pair(Literal la, Literal lb) {
-    std::uint32_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // global bit indices
-    const std::uint64_t parity = (la ^ lb) & 1;
-    if (x > y) std::swap(x, y);
-    const std::uint64_t key = (std::uint64_t{x >> 6} << 33) | (std::uint64_t{y - x} << 1) | parity;
-    if (key != last_run_key_) {
-      last_run_slot_ = pair_runs_.insert(key, static_cast<std::uint32_t>(run_masks_.size())).first;
-      if (last_run_slot_ == run_masks_.size()) run_masks_.push_back(0);
-      last_run_key_ = key;
+  /// Literals of bits 0 .. width - 1 of (operand.node << operand.shift), xor `flip`.
+  void shifted_literals(const Operand& operand, int width, Literal flip, Literal* out) const {
+    const Node& n = node(operand.node);
+    const Literal* lits = literals_.data() + n.first_bit;
+    const int low = std::min(operand.shift, width), own_end = std::min(operand.shift + n.width, width);
+    std::fill(out, out + low, flip);
+    for (int i = low; i < own_end; ++i) out[i] = lits[i - operand.shift] ^ flip;
+    std::fill(out + std::max(low, own_end), out + width, lits[n.width - 1] ^ flip);
+  }
+
+  /// Counts XOR(la, lb) in stats.new_pairs when no earlier adder of the layer computes it (XOR
+  /// and XNOR of the same two bits are different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are kept
+  /// in runs (block of 64 bits of the lower bit x, distance to the other bit, parity) with a
+  /// 64-bit mask of x's bits; an adder's consecutive positions extend one pending run, which
+  /// flush_pairs() merges into the layer's table with one look-up.
+  void note_pair(Literal la, Literal lb, AdderBits& stats) {
+    PendingRun& r = pending_run_;
+    if (la != r.next_la || lb != r.next_lb || r.next_bit == 64 || r.bits == 0) {
+      flush_pairs(stats);
+      std::uint32_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // global bit indices
+      if (x > y) std::swap(x, y);
+      r.key = (std::uint64_t{x >> 6} << 33) | (std::uint64_t{y - x} << 1) | ((la ^ lb) & 1);
+      r.next_bit = x & 63;
     }
-    const std::uint64_t bit = std::uint64_t{1} << (x & 63);
-    std::uint64_t& mask = run_masks_[last_run_slot_];
-    if (mask & bit) return false;
-    mask |= bit;
-    return true;
+    // The next bits of both operands continue the run.
+    r.bits |= std::uint64_t{1} << r.next_bit;
+    ++r.next_bit;
+    r.next_la = la + 2;
+    r.next_lb = lb + 2;
+  }
+  void flush_pairs(AdderBits& stats) {
+    PendingRun& r = pending_run_;
+    if (r.bits == 0) return;
+    const std::uint32_t slot = pair_runs_.insert(r.key, static_cast<std::uint32_t>(run_masks_.size())).first;
+    if (slot == run_masks_.size()) run_masks_.push_back(0);
+    std::uint64_t& mask = run_masks_[slot];
+    stats.new_pairs += std::popcount(r.bits & ~mask);
+    mask |= r.bits;
+    r.bits = 0;
   }
 
   /// Pipeline register of `src` (constants are returned unchanged).
@@ -653,7 +664,6 @@ class Builder {
     regs_.clear();
     pair_runs_.clear();
     run_masks_.clear();
-    last_run_key_ = ~std::uint64_t{0};
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
       auto& f = forms_[static_cast<std::size_t>(inputs[i])];
@@ -788,8 +798,12 @@ class Builder {
   std::vector<std::uint64_t>& run_masks_ = scratch_.run_masks;
   std::vector<Literal>& ff_of_ = scratch_.ff_of;
   std::vector<std::uint32_t>& ff_written_ = scratch_.ff_written;
-  std::uint64_t last_run_key_ = ~std::uint64_t{0};
-  std::uint32_t last_run_slot_ = 0;
+  /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pair()).
+  struct PendingRun {
+    std::uint64_t key = 0, bits = 0;  // bits: the run's pairs by bit of x (x & 63)
+    Literal next_la = 0, next_lb = 0;
+    std::uint32_t next_bit = 0;
+  } pending_run_;
 };
 
 }  // namespace
