@@ -263,25 +263,25 @@ class Builder {
     r.begin = static_cast<std::uint32_t>(arena_.size());
     std::uint32_t i = a.begin, j = b.begin;
     const std::uint32_t ie = a.begin + a.size, je = b.begin + b.size;
-    arena_.resize(arena_.size() + a.size + b.size);  // indices stay valid; pointers would not
-    std::uint32_t out = r.begin;
+    // Room for the result first: the merge below appends while reading earlier entries.
+    const std::size_t needed = arena_.size() + a.size + b.size;
+    if (needed > arena_.capacity()) arena_.reserve(std::max(needed, 2 * arena_.capacity()));
     while (i < ie || j < je) {
       if (j == je || (i < ie && arena_[i].first < arena_[j].first)) {
-        arena_[out++] = {arena_[i].first, arena_[i].second << sa};
+        arena_.emplace_back(arena_[i].first, arena_[i].second << sa);
         ++i;
       } else if (i == ie || arena_[j].first < arena_[i].first) {
-        arena_[out++] = {arena_[j].first, fb * (arena_[j].second << sb)};
+        arena_.emplace_back(arena_[j].first, fb * (arena_[j].second << sb));
         ++j;
       } else {
         const std::int64_t c = (arena_[i].second << sa) + fb * (arena_[j].second << sb);
-        if (c != 0) arena_[out++] = {arena_[i].first, c};
+        if (c != 0) arena_.emplace_back(arena_[i].first, c);
         shared = true;
         ++i;
         ++j;
       }
     }
-    r.size = out - r.begin;
-    arena_.resize(out);
+    r.size = static_cast<std::uint32_t>(arena_.size()) - r.begin;
     return r;
   }
 
