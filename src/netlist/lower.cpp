@@ -348,13 +348,26 @@ class Builder {
     shifted_literals(a, width, 0, as);
     shifted_literals(b, width, subtract ? 1 : 0, bs);
     const Literal own = static_cast<Literal>(2 + 2 * literals_.size());  // literal of bit 0 of `id`
-    Literal out[64];
+    // The output bits, written in place: literal and origin of each.
+    const std::size_t first = literals_.size();
+    literals_.resize(first + static_cast<std::size_t>(width));
+    net_.bits.resize(first + static_cast<std::size_t>(width));
+    Literal* out = literals_.data() + first;
+    BitOrigin* origins = net_.bits.data() + first;
+    auto set_own = [&](int i) {
+      out[i] = own + 2 * static_cast<Literal>(i);
+      origins[i] = BitOrigin::signal(id, i);
+    };
+    auto set = [&](int i, Literal l) {
+      out[i] = l;
+      origins[i] = origin_of(l);
+    };
     // Below the higher shift one operand is a stripped 0 and the carry keeps its start value
     // (0, or a subtraction's 1 against ~0): the output bit is the other operand's bit, wiring.
     // For a subtraction only b's stripped bits qualify (a's are the start of b's negation).
     const Literal* wired = subtract || b.shift >= a.shift ? as : bs;
     const int wiring_end = std::min(subtract ? b.shift : std::max(a.shift, b.shift), width - 1);
-    std::copy(wired, wired + wiring_end, out);
+    for (int i = 0; i < wiring_end; ++i) set(i, wired[i]);
     AdderBits stats;
     stats.first_live = -1;
     int last_live = -1;
@@ -365,7 +378,7 @@ class Builder {
       if (la >= 2 && lb >= 2 && (la ^ lb) > 1 && i != fixed_top) {
         // The common case first: two different signals, whatever the carry: a full adder bit
         // (the general case below, taken without sorting the three inputs).
-        out[i] = own + 2 * static_cast<Literal>(i);
+        set_own(i);
         ++stats.xor_pairs;
         note_pair(la, lb, stats);
         use_signal(la);
@@ -384,35 +397,33 @@ class Builder {
       }
       bool live = false;
       if (i == width - 1 && sign_fixed) {
-        out[i] = sign_value ? 1 : 0;
+        set(i, sign_value ? 1 : 0);
       } else if (nsig == 0) {
-        out[i] = csum & 1;
+        set(i, csum & 1);
         carry = csum >= 2 ? 1 : 0;
       } else if (nsig == 1 && sig[0] != kInternal) {
         // One signal plus constants: wiring (or its complement); the carry is a known function.
         const Literal s = sig[0];
-        out[i] = csum == 1 ? invert(s) : s;
+        set(i, csum == 1 ? invert(s) : s);
         carry = csum == 0 ? 0 : (csum == 1 ? s : 1);
       } else if (nsig == 1) {
         live = true;  // the chain's carry passes through a position with constant operands
-        out[i] = own + 2 * static_cast<Literal>(i);
+        set_own(i);
         carry = csum == 0 ? 0 : (csum == 1 ? kInternal : 1);
       } else if (nsig == 2 && sig[0] != kInternal && sig[1] != kInternal && (sig[0] | 1) == (sig[1] | 1)) {
         // s + s or s + ~s: no logic.
         if (sig[0] == sig[1]) {
-          out[i] = csum & 1;
+          set(i, csum & 1);
           carry = sig[0];
         } else {
-          out[i] = (1 + csum) & 1;
+          set(i, (1 + csum) & 1);
           carry = (1 + csum) >= 2 ? 1 : 0;
         }
       } else {
+        // A carry chain position whose operands are not two different signals (those were
+        // taken above): no XOR pair of its own.
         live = true;
-        out[i] = own + 2 * static_cast<Literal>(i);
-        if (la >= 2 && lb >= 2 && (la | 1) != (lb | 1)) {
-          ++stats.xor_pairs;
-          note_pair(la, lb, stats);
-        }
+        set_own(i);
         use(la);
         use(lb);
         use(carry);
@@ -424,12 +435,6 @@ class Builder {
       }
     }
     flush_pairs(stats);
-    const std::size_t first = literals_.size();
-    literals_.insert(literals_.end(), out, out + width);
-    net_.bits.resize(first + static_cast<std::size_t>(width));
-    BitOrigin* origins = net_.bits.data() + first;
-    for (int i = 0; i < width; ++i)
-      origins[i] = out[i] == own + 2 * static_cast<Literal>(i) ? BitOrigin::signal(id, i) : origin_of(out[i]);
     finish_bits();
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
