@@ -187,11 +187,11 @@ class Builder {
   }
 
   // ---- node storage ---------------------------------------------------------------------
-  NodeId append(Node node) {
+  NodeId append(const Node& node) {
     NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
     NAS4ML_ASSERT(net_.bits.size() + 64 < kMaxBits, "netlist larger than 2^31 bits");
-    node.first_bit = static_cast<std::uint32_t>(net_.bits.size());
     net_.nodes.push_back(node);
+    net_.nodes.back().first_bit = static_cast<std::uint32_t>(net_.bits.size());
     forms_.emplace_back();
     return static_cast<NodeId>(net_.nodes.size() - 1);
   }
