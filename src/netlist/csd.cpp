@@ -1,5 +1,7 @@
 #include "nas4ml/netlist/csd.hpp"
 
+#include <bit>
+
 namespace nas4ml::netlist {
 
 std::vector<CsdDigit> csd_digits(std::int64_t n) {
@@ -20,15 +22,10 @@ std::vector<CsdDigit> csd_digits(std::int64_t n) {
 }
 
 int csd_weight(std::int64_t n) noexcept {
-  int count = 0;
-  while (n != 0) {
-    if ((n & 1) != 0) {
-      n -= (n & 3) == 1 ? 1 : -1;
-      ++count;
-    }
-    n >>= 1;
-  }
-  return count;
+  // The nonzero NAF digits of m >= 0 sit where m and 3m differ, above bit 0 (Reitwiesner's
+  // recoding as one XOR: the carries of m + 2m mark the runs of ones); -n has the negated digits.
+  const std::uint64_t m = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  return std::popcount((m ^ (3 * m)) >> 1);
 }
 
 }  // namespace nas4ml::netlist

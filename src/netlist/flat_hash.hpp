@@ -1,8 +1,9 @@
 #pragma once
 // Private to the netlist module: an open-addressing hash map from 64-bit keys to 32-bit values,
 // used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
-#include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace nas4ml::netlist::detail {
@@ -16,62 +17,63 @@ class FlatHashMap {
   /// The value of `key`, or nullptr.
   const std::uint32_t* find(std::uint64_t key) const noexcept {
     std::size_t i = slot(key);
-    while (keys_[i] != empty_key) {
-      if (keys_[i] == key) return &values_[i];
+    while (slots_[i].key != empty_key) {
+      if (slots_[i].key == key) return &slots_[i].value;
       i = (i + 1) & mask_;
     }
     return nullptr;
   }
   /// Inserts (key, value) unless key exists; returns {stored value, inserted?}.
   std::pair<std::uint32_t, bool> insert(std::uint64_t key, std::uint32_t value) {
-    if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = slot(key);
-    while (keys_[i] != empty_key) {
-      if (keys_[i] == key) return {values_[i], false};
+    while (slots_[i].key != empty_key) {
+      if (slots_[i].key == key) return {slots_[i].value, false};
       i = (i + 1) & mask_;
     }
-    keys_[i] = key;
-    values_[i] = value;
+    slots_[i] = {key, value};
+    used_.push_back(static_cast<std::uint32_t>(i));
     ++size_;
     return {value, true};
   }
   std::size_t size() const noexcept { return size_; }
-  /// Removes every entry, keeping the capacity.
+  /// Removes every entry, keeping the capacity; costs the number of entries, not the capacity
+  /// (the lowering clears its tables per layer, and a capacity sized for the largest layer).
   void clear() {
-    if (size_ == 0) return;
-    std::fill(keys_.begin(), keys_.end(), empty_key);
+    for (std::uint32_t i : used_) slots_[i].key = empty_key;
+    used_.clear();
     size_ = 0;
   }
   /// Makes room for `n` entries without rehashing.
   void reserve(std::size_t n) {
-    if (n * 2 > keys_.size()) rehash(n * 2);
+    if (n * 2 > slots_.size()) rehash(n * 2);
   }
 
  private:
+  struct Slot {  // key and value side by side: a look-up touches one cache line
+    std::uint64_t key;
+    std::uint32_t value;
+  };
   std::size_t slot(std::uint64_t key) const noexcept {
-    // murmur3 fmix64: every key bit affects every slot bit.
-    key ^= key >> 33;
-    key *= 0xff51afd7ed558ccdULL;
-    key ^= key >> 33;
-    key *= 0xc4ceb9fe1a85ec53ULL;
-    key ^= key >> 33;
-    return static_cast<std::size_t>(key) & mask_;
+    // Fibonacci hashing: the top bits of key * 2^64/phi depend on every key bit.
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
   void rehash(std::size_t capacity) {
     std::size_t cap = 16;
     while (cap < capacity) cap *= 2;
-    std::vector<std::uint64_t> old_keys = std::move(keys_);
-    std::vector<std::uint32_t> old_values = std::move(values_);
-    keys_.assign(cap, empty_key);
-    values_.assign(cap, 0);
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(cap, Slot{empty_key, 0});
+    used_.clear();
     mask_ = cap - 1;
+    shift_ = 64 - std::countr_zero(cap);
     size_ = 0;
-    for (std::size_t i = 0; i < old_keys.size(); ++i)
-      if (old_keys[i] != empty_key) insert(old_keys[i], old_values[i]);
+    for (const Slot& s : old)
+      if (s.key != empty_key) insert(s.key, s.value);
   }
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> values_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> used_;  // the occupied slots, for clear()
   std::size_t mask_ = 0, size_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace nas4ml::netlist::detail

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -14,14 +15,10 @@
 namespace nas4ml::netlist {
 
 int signed_width(std::int64_t lo, std::int64_t hi) noexcept {
-  int w = 1;
-  while (w < 64) {
-    const std::int64_t mn = -(std::int64_t{1} << (w - 1));
-    const std::int64_t mx = (std::int64_t{1} << (w - 1)) - 1;
-    if (lo >= mn && hi <= mx) return w;
-    ++w;
-  }
-  return 64;
+  // w bits hold lo < 0 when ~lo < 2^(w-1), and hi >= 0 when hi < 2^(w-1).
+  const int lo_bits = lo < 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(~lo))) : 0;
+  const int hi_bits = hi >= 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(hi))) : 0;
+  return std::min(64, std::max(lo_bits, hi_bits) + 1);
 }
 
 int levels_per_stage(const LoweringOptions& options, int width) {
@@ -37,8 +34,11 @@ using detail::FlatHashMap;
 __extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
 
 // A bit literal as one integer: 0 = constant 0, 1 = constant 1, otherwise
-// 2 + 2 * global_bit_index + inverted. kInternal marks a carry generated inside the adder.
-constexpr std::uint64_t kInternal = ~std::uint64_t{0} - 1;
+// 2 + 2 * global_bit_index + inverted, where global_bit_index is the index in Netlist::bits of
+// the generating bit (its own origin). kInternal marks a carry generated inside an adder.
+using Literal = std::uint32_t;
+constexpr Literal kInternal = ~Literal{0} - 1;
+constexpr std::size_t kMaxBits = (std::size_t{1} << 31) - 2;  // every literal below kInternal
 
 /// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i; the
 /// (i, coef_i) pairs, sorted by i, live in Builder::arena_ at [begin, begin + size).
@@ -53,6 +53,9 @@ struct Term {
   std::int32_t shift;
   bool negative;
   std::int32_t width;  // node width + shift: the width the term occupies
+  /// The pairing order (width, node, shift, negative) as one integer: width < 2^23, node < 2^24
+  /// (append() checks), 0 <= shift < 2^15.
+  std::uint64_t order;
 };
 
 /// The lowering's work tables (see Builder::scratch_).
@@ -60,21 +63,20 @@ struct Scratch {
   std::vector<LinearForm> forms;
   std::vector<std::pair<std::int32_t, std::int64_t>> arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
-  FlatHashMap adders{1024}, constants{64}, regs{1024}, reg_bits{4096}, pair_runs{1024}, products{256};
+  FlatHashMap adders{1024}, constants{64}, regs{1024}, pair_runs{1024}, products{256};
   std::vector<std::uint64_t> run_masks;
-  std::vector<std::uint32_t> first_bits;
-  std::vector<std::uint64_t> run_rest;  // pair runs: key without node x, next in x's list
-  std::vector<std::uint32_t> run_next, run_head, ff_of;
+  std::vector<Term> terms;        // the adder trees' terms of one layer, neuron after neuron
+  std::vector<Literal> literals;  // the literal of every bit's origin, parallel to Netlist::bits
+  std::vector<Literal> ff_of;     // by literal - 2: the flip-flop bit holding it (0 = none yet)
+  std::vector<std::uint32_t> ff_written;  // entries of ff_of to reset for the next lowering
   void clear() {
-    run_rest.clear();
-    run_next.clear();
-    run_head.clear();
-    ff_of.assign(ff_of.size(), 0);
-    first_bits.clear();
+    for (std::uint32_t i : ff_written) ff_of[i] = 0;
+    ff_written.clear();
+    literals.clear();
     forms.clear();
     arena.clear();
     input_ranges.clear();
-    for (FlatHashMap* m : {&adders, &constants, &regs, &reg_bits, &pair_runs, &products}) m->clear();
+    for (FlatHashMap* m : {&adders, &constants, &regs, &pair_runs, &products}) m->clear();
     run_masks.clear();
   }
 };
@@ -108,6 +110,7 @@ class Builder {
     forms_.reserve(terms * 3 / 2);
     net_.bits.reserve(terms * bits_per_term * 3 / 2);
     net_.fanout.reserve(net_.bits.capacity());
+    literals_.reserve(net_.bits.capacity());
     adders_.reserve(layer_terms);
     regs_.reserve(layer_terms);
     run_masks_.reserve(layer_terms * 2);
@@ -121,9 +124,11 @@ class Builder {
       node.hi = in.max_raw();
       node.width = signed_width(node.lo, node.hi);
       const NodeId id = append(node);
-      for (int j = 0; j < node.width; ++j)
-        net_.bits.push_back(j == node.width - 1 && !in.is_signed ? BitOrigin::constant(false)
-                                                                  : BitOrigin::signal(id, j));
+      for (int j = 0; j < node.width; ++j) {
+        if (j == node.width - 1 && !in.is_signed) push_constant_bit(false);
+        else push_own_bit(id, j);
+      }
+      finish_bits();
       net_.inputs.push_back(id);
     }
     std::vector<NodeId> layer_inputs = net_.inputs;
@@ -139,7 +144,7 @@ class Builder {
     net_.latency_cycles = stage;
     for (NodeId o : net_.outputs) {
       const Node& node = net_.nodes[static_cast<std::size_t>(o)];
-      for (int j = 0; j < node.width; ++j) use(net_.bits[node.first_bit + static_cast<std::uint32_t>(j)]);
+      for (int j = 0; j < node.width; ++j) use(literal_of(node, j));
     }
     return std::move(net_);
   }
@@ -182,47 +187,48 @@ class Builder {
   }
 
   // ---- node storage ---------------------------------------------------------------------
-  NodeId append(Node node) {
+  NodeId append(const Node& node) {
     NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
-    node.first_bit = static_cast<std::uint32_t>(net_.bits.size());
+    NAS4ML_ASSERT(net_.bits.size() + 64 < kMaxBits, "netlist larger than 2^31 bits");
     net_.nodes.push_back(node);
-    first_bits_.push_back(node.first_bit);
+    net_.nodes.back().first_bit = static_cast<std::uint32_t>(net_.bits.size());
     forms_.emplace_back();
     return static_cast<NodeId>(net_.nodes.size() - 1);
   }
   const Node& node(NodeId id) const { return net_.nodes[static_cast<std::size_t>(id)]; }
 
-  static std::uint64_t code(const BitOrigin& o) {
-    if (o.kind == BitOrigin::Kind::zero) return 0;
-    if (o.kind == BitOrigin::Kind::one) return 1;
-    return 2 + 2 * ((std::uint64_t(o.node) << 6) | std::uint64_t(o.bit)) + (o.inverted ? 1 : 0);
+  // Every bit is pushed with its origin and the origin's literal (literals_).
+  void push_constant_bit(bool one) {
+    net_.bits.push_back(BitOrigin::constant(one));
+    literals_.push_back(one ? 1 : 0);
   }
-  static BitOrigin decode(std::uint64_t c) {
-    if (c < 2) return BitOrigin::constant(c == 1);
-    const std::uint64_t nb = (c - 2) >> 1;
-    return BitOrigin::signal(static_cast<NodeId>(nb >> 6), static_cast<int>(nb & 63), (c & 1) != 0);
+  /// Bit j of node id, generated by the node's own logic.
+  void push_own_bit(NodeId id, int j) {
+    literals_.push_back(static_cast<Literal>(2 + 2 * literals_.size()));
+    net_.bits.push_back(BitOrigin::signal(id, j));
   }
-  static std::uint64_t invert(std::uint64_t c) { return c ^ 1; }  // 0<->1, signal: flip polarity
-
-  void use(const BitOrigin& o) {
-    if (o.kind != BitOrigin::Kind::signal) return;
-    const std::size_t i = first_bits_[static_cast<std::size_t>(o.node)] + static_cast<std::uint32_t>(o.bit);
-    if (i >= net_.fanout.size()) finish_bits();
-    ++net_.fanout[i];
+  /// A bit whose origin is literal l.
+  void push_literal(Literal l) {
+    net_.bits.push_back(origin_of(l));
+    literals_.push_back(l);
   }
-  void use_code(std::uint64_t c) {
-    if (c >= 2 && c != kInternal) use(decode(c));
-  }
+  /// Sizes the fanout counts to the bits pushed so far (the uses refer to finished nodes only).
   void finish_bits() { net_.fanout.resize(net_.bits.size(), 0); }
 
-  /// Bit i of (operand.node << operand.shift), sign-extended above the node.
-  std::uint64_t operand_bit(const Operand& op, int i) const {
-    if (i < op.shift) return 0;
-    const Node& n = node(op.node);
-    int j = i - op.shift;
-    if (j >= n.width) j = n.width - 1;
-    return code(net_.bits[n.first_bit + static_cast<std::uint32_t>(j)]);
+  Literal literal_of(const Node& n, int j) const { return literals_[n.first_bit + static_cast<std::uint32_t>(j)]; }
+  /// The origin named by literal l: a generating bit's own origin, inverted when l is odd.
+  BitOrigin origin_of(Literal l) const {
+    if (l < 2) return BitOrigin::constant(l == 1);
+    BitOrigin o = net_.bits[(l - 2) >> 1];
+    o.inverted = (l & 1) != 0;
+    return o;
   }
+  static Literal invert(Literal l) { return l ^ 1; }  // 0<->1, signal: flip polarity
+  /// Counts one logic input driven by literal l (constants and internal carries drive nothing).
+  void use(Literal l) {
+    if (l >= 2 && l != kInternal) use_signal(l);
+  }
+  void use_signal(Literal l) { ++net_.fanout[(l - 2) >> 1]; }
 
   // ---- value ranges: linear forms over the layer inputs ---------------------------------
   std::pair<std::int64_t, std::int64_t> range_of(const LinearForm& f) const {
@@ -238,31 +244,44 @@ class Builder {
     NAS4ML_ASSERT(lo > -lim && hi < lim, "an accumulator needs more than 62 bits");
     return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
   }
-  LinearForm combine(const LinearForm& a, int sa, const LinearForm& b, int sb, bool subtract) {
+  /// Exact range of (x << sx) +/- (y << sy) for x and y over disjoint inputs (they vary
+  /// independently, and each node's [lo, hi] is its form's exact range).
+  static std::pair<std::int64_t, std::int64_t> range_sum(const Node& x, int sx, const Node& y, int sy, bool subtract) {
+    const i128 xlo = static_cast<i128>(x.lo) << sx, xhi = static_cast<i128>(x.hi) << sx;
+    const i128 ylo = static_cast<i128>(y.lo) << sy, yhi = static_cast<i128>(y.hi) << sy;
+    const i128 lo = subtract ? xlo - yhi : xlo + ylo, hi = subtract ? xhi - ylo : xhi + yhi;
+    constexpr i128 lim = std::int64_t{1} << 61;
+    NAS4ML_ASSERT(lo > -lim && hi < lim, "an accumulator needs more than 62 bits");
+    return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
+  }
+  /// (a << sa) +/- (b << sb); `shared` tells whether a and b have an input in common.
+  LinearForm combine(const LinearForm& a, int sa, const LinearForm& b, int sb, bool subtract, bool& shared) {
     LinearForm r;
+    shared = false;
     const std::int64_t fb = subtract ? -1 : 1;
     r.k = (a.k << sa) + fb * (b.k << sb);
     r.begin = static_cast<std::uint32_t>(arena_.size());
     std::uint32_t i = a.begin, j = b.begin;
     const std::uint32_t ie = a.begin + a.size, je = b.begin + b.size;
-    arena_.resize(arena_.size() + a.size + b.size);  // indices stay valid; pointers would not
-    std::uint32_t out = r.begin;
+    // Room for the result first: the merge below appends while reading earlier entries.
+    const std::size_t needed = arena_.size() + a.size + b.size;
+    if (needed > arena_.capacity()) arena_.reserve(std::max(needed, 2 * arena_.capacity()));
     while (i < ie || j < je) {
       if (j == je || (i < ie && arena_[i].first < arena_[j].first)) {
-        arena_[out++] = {arena_[i].first, arena_[i].second << sa};
+        arena_.emplace_back(arena_[i].first, arena_[i].second << sa);
         ++i;
       } else if (i == ie || arena_[j].first < arena_[i].first) {
-        arena_[out++] = {arena_[j].first, fb * (arena_[j].second << sb)};
+        arena_.emplace_back(arena_[j].first, fb * (arena_[j].second << sb));
         ++j;
       } else {
         const std::int64_t c = (arena_[i].second << sa) + fb * (arena_[j].second << sb);
-        if (c != 0) arena_[out++] = {arena_[i].first, c};
+        if (c != 0) arena_.emplace_back(arena_[i].first, c);
+        shared = true;
         ++i;
         ++j;
       }
     }
-    r.size = out - r.begin;
-    arena_.resize(out);
+    r.size = static_cast<std::uint32_t>(arena_.size()) - r.begin;
     return r;
   }
 
@@ -277,7 +296,7 @@ class Builder {
     n.value = n.lo = n.hi = value;
     n.width = signed_width(value, value);
     const NodeId id = append(n);
-    for (int j = 0; j < n.width; ++j) net_.bits.push_back(BitOrigin::constant(((value >> j) & 1) != 0));
+    for (int j = 0; j < n.width; ++j) push_constant_bit(((value >> j) & 1) != 0);
     finish_bits();
     forms_[static_cast<std::size_t>(id)].k = value;
     if (key != FlatHashMap::empty_key) constants_.insert(key, static_cast<std::uint32_t>(id));
@@ -291,7 +310,8 @@ class Builder {
     const std::uint64_t key = (std::uint64_t{subtract} << 62) | (std::uint64_t(a.node) << 38) |
                               (std::uint64_t(a.shift) << 32) | (std::uint64_t(b.node) << 8) |
                               std::uint64_t(b.shift);
-    if (const auto* f = adders_.find(key)) return static_cast<NodeId>(*f);
+    const auto [existing, inserted] = adders_.insert(key, static_cast<std::uint32_t>(net_.nodes.size()));
+    if (!inserted) return static_cast<NodeId>(existing);
     Node n;
     n.kind = subtract ? NodeKind::sub : NodeKind::add;
     n.a = a;
@@ -301,13 +321,14 @@ class Builder {
     n.stage = std::max(node(a.node).stage, node(b.node).stage);
     NAS4ML_ASSERT(node(a.node).stage < 0 || node(b.node).stage < 0 || node(a.node).stage == node(b.node).stage,
                   "adder operands from different pipeline stages");
-    LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], a.shift,
-                              forms_[static_cast<std::size_t>(b.node)], b.shift, subtract);
-    std::tie(n.lo, n.hi) = range_of(form);
+    bool shared = false;
+    const LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], a.shift,
+                                    forms_[static_cast<std::size_t>(b.node)], b.shift, subtract, shared);
+    // Shared inputs may cancel: only then is the form's range needed.
+    std::tie(n.lo, n.hi) = shared ? range_of(form) : range_sum(node(a.node), a.shift, node(b.node), b.shift, subtract);
     n.width = signed_width(n.lo, n.hi);
     const NodeId id = append(n);
     forms_[static_cast<std::size_t>(id)] = form;
-    adders_.insert(key, static_cast<std::uint32_t>(id));
     derive_adder_bits(id);
     return id;
   }
@@ -315,124 +336,158 @@ class Builder {
   /// Symbolic ripple-carry simulation of adder `id`: the origin of every output bit, the carry
   /// chain extent and the XOR bit pairs the LUTs compute (docs/netlist.md "Bit origins").
   void derive_adder_bits(NodeId id) {
-    Node& n = net_.nodes[static_cast<std::size_t>(id)];
+    const Node& n = node(id);
     const bool subtract = n.kind == NodeKind::sub;
     const Operand a = n.a, b = n.b;
     const int width = n.width;
-    const std::int64_t n_lo = n.lo, n_hi = n.hi;
+    const bool sign_fixed = n.lo >= 0 || n.hi < 0;  // the range fixes the sign bit
+    const bool sign_value = n.hi < 0;
+    // The operands' literals at every position: a and b shifted and sign-extended (b
+    // complemented for a subtraction: a - b = a + ~b + 1).
+    Literal as[64], bs[64];
+    shifted_literals(a, width, 0, as);
+    shifted_literals(b, width, subtract ? 1 : 0, bs);
+    const Literal own = static_cast<Literal>(2 + 2 * literals_.size());  // literal of bit 0 of `id`
+    // The output bits, written in place: literal and origin of each.
+    const std::size_t first = literals_.size();
+    literals_.resize(first + static_cast<std::size_t>(width));
+    net_.bits.resize(first + static_cast<std::size_t>(width));
+    Literal* out = literals_.data() + first;
+    BitOrigin* origins = net_.bits.data() + first;
+    auto set_own = [&](int i) {
+      out[i] = own + 2 * static_cast<Literal>(i);
+      origins[i] = BitOrigin::signal(id, i);
+    };
+    auto set = [&](int i, Literal l) {
+      out[i] = l;
+      origins[i] = origin_of(l);
+    };
+    // Below the higher shift one operand is a stripped 0 and the carry keeps its start value
+    // (0, or a subtraction's 1 against ~0): the output bit is the other operand's bit, wiring.
+    // For a subtraction only b's stripped bits qualify (a's are the start of b's negation).
+    const Literal* wired = subtract || b.shift >= a.shift ? as : bs;
+    const int wiring_end = std::min(subtract ? b.shift : std::max(a.shift, b.shift), width - 1);
+    for (int i = 0; i < wiring_end; ++i) set(i, wired[i]);
     AdderBits stats;
     stats.first_live = -1;
-    if (out_bits_.size() < static_cast<std::size_t>(width)) out_bits_.resize(static_cast<std::size_t>(width));
     int last_live = -1;
-    std::uint64_t carry = subtract ? 1 : 0;  // a - b = a + ~b + 1
-    const BitOrigin* abits = net_.bits.data() + node(a.node).first_bit;
-    const BitOrigin* bbits = net_.bits.data() + node(b.node).first_bit;
-    const int aw = node(a.node).width, bw = node(b.node).width;
-    auto bit_at = [](const BitOrigin* bits, int w, int shift, int i) -> std::uint64_t {
-      if (i < shift) return 0;
-      return code(bits[std::min(i - shift, w - 1)]);
-    };
-    for (int i = 0; i < width; ++i) {
-      const std::uint64_t la = bit_at(abits, aw, a.shift, i);
-      std::uint64_t lb = bit_at(bbits, bw, b.shift, i);
-      if (subtract) lb = invert(lb);
-      std::uint64_t sig[3];
+    Literal carry = subtract ? 1 : 0;
+    const int fixed_top = sign_fixed ? width - 1 : width;
+    for (int i = wiring_end; i < width; ++i) {
+      const Literal la = as[i], lb = bs[i];
+      if (la >= 2 && lb >= 2 && (la ^ lb) > 1 && i != fixed_top) {
+        // The common case first: two different signals, whatever the carry: a full adder bit
+        // (the general case below, taken without sorting the three inputs).
+        set_own(i);
+        ++stats.xor_pairs;
+        note_pair(la, lb, stats);
+        use_signal(la);
+        use_signal(lb);
+        use(carry);
+        carry = kInternal;
+        if (stats.first_live < 0) stats.first_live = i;
+        last_live = i;
+        continue;
+      }
+      Literal sig[3];
       int nsig = 0, csum = 0;
-      for (std::uint64_t l : {la, lb, carry}) {
+      for (Literal l : {la, lb, carry}) {
         if (l < 2) csum += static_cast<int>(l);
         else sig[nsig++] = l;
       }
-      BitOrigin out;
       bool live = false;
-      if (i == width - 1 && (n_lo >= 0 || n_hi < 0)) {
-        out = BitOrigin::constant(n_hi < 0);  // the range fixes the sign bit
+      if (i == width - 1 && sign_fixed) {
+        set(i, sign_value ? 1 : 0);
       } else if (nsig == 0) {
-        out = BitOrigin::constant((csum & 1) != 0);
+        set(i, csum & 1);
         carry = csum >= 2 ? 1 : 0;
       } else if (nsig == 1 && sig[0] != kInternal) {
         // One signal plus constants: wiring (or its complement); the carry is a known function.
-        const std::uint64_t s = sig[0];
-        out = decode(csum == 1 ? invert(s) : s);
+        const Literal s = sig[0];
+        set(i, csum == 1 ? invert(s) : s);
         carry = csum == 0 ? 0 : (csum == 1 ? s : 1);
       } else if (nsig == 1) {
         live = true;  // the chain's carry passes through a position with constant operands
-        out = BitOrigin::signal(id, i);
+        set_own(i);
         carry = csum == 0 ? 0 : (csum == 1 ? kInternal : 1);
       } else if (nsig == 2 && sig[0] != kInternal && sig[1] != kInternal && (sig[0] | 1) == (sig[1] | 1)) {
         // s + s or s + ~s: no logic.
         if (sig[0] == sig[1]) {
-          out = BitOrigin::constant((csum & 1) != 0);
+          set(i, csum & 1);
           carry = sig[0];
         } else {
-          out = BitOrigin::constant(((1 + csum) & 1) != 0);
+          set(i, (1 + csum) & 1);
           carry = (1 + csum) >= 2 ? 1 : 0;
         }
       } else {
+        // A carry chain position whose operands are not two different signals (those were
+        // taken above): no XOR pair of its own.
         live = true;
-        out = BitOrigin::signal(id, i);
-        if (la >= 2 && lb >= 2 && (la | 1) != (lb | 1)) {
-          ++stats.xor_pairs;
-          if (new_pair(la, lb)) ++stats.new_pairs;
-        }
-        use_code(la);
-        use_code(lb);
-        if (carry != kInternal) use_code(carry);
+        set_own(i);
+        use(la);
+        use(lb);
+        use(carry);
         carry = kInternal;
       }
       if (live) {
         if (stats.first_live < 0) stats.first_live = i;
         last_live = i;
       }
-      out_bits_[static_cast<std::size_t>(i)] = out;
     }
-    net_.bits.insert(net_.bits.end(), out_bits_.begin(), out_bits_.begin() + width);
+    flush_pairs(stats);
     finish_bits();
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
   }
 
-  /// True when no earlier adder computes XOR(la, lb) (XOR and XNOR of the same two bits are
-  /// different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are grouped in runs (node x, node y, bit
-  /// offset, parity) with a 64-bit mask of x's bits, so that the consecutive positions of one
-  /// adder touch one table entry (speed: one hash look-up per run, not per bit).
-  bool new_pair(std::uint64_t la, std::uint64_t lb) {
-    std::uint64_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // (node << 6 | bit)
-    const std::uint64_t parity = (la ^ lb) & 1;
-    if (x > y) std::swap(x, y);
-    const std::int64_t delta = static_cast<std::int64_t>(y & 63) - static_cast<std::int64_t>(x & 63) + 64;
-    const std::uint64_t key = ((x >> 6) << 33) | ((y >> 6) << 9) | (static_cast<std::uint64_t>(delta) << 1) | parity;
-    std::uint32_t slot;
-    if (key == last_run_key_) {
-      slot = last_run_slot_;
-    } else {
-      // Runs are listed per node x (a node's bits meet few partners): a short walk, no hashing.
-      const auto nx = static_cast<std::size_t>(x >> 6);
-      if (nx >= run_head_.size()) run_head_.resize(std::max(nx + 1, run_head_.size() * 2), 0);
-      const std::uint64_t rest = key & ((std::uint64_t{1} << 33) - 1);
-      std::uint32_t e = run_head_[nx];
-      while (e != 0 && run_rest_[e - 1] != rest) e = run_next_[e - 1];
-      if (e == 0) {
-        run_rest_.push_back(rest);
-        run_next_.push_back(run_head_[nx]);
-        run_masks_.push_back(0);
-        e = static_cast<std::uint32_t>(run_masks_.size());
-        run_head_[nx] = e;
-      }
-      slot = e - 1;
-      last_run_key_ = key;
-      last_run_slot_ = slot;
+  /// Literals of bits 0 .. width - 1 of (operand.node << operand.shift), xor `flip`.
+  void shifted_literals(const Operand& operand, int width, Literal flip, Literal* out) const {
+    const Node& n = node(operand.node);
+    const Literal* lits = literals_.data() + n.first_bit;
+    const int low = std::min(operand.shift, width), own_end = std::min(operand.shift + n.width, width);
+    std::fill(out, out + low, flip);
+    for (int i = low; i < own_end; ++i) out[i] = lits[i - operand.shift] ^ flip;
+    std::fill(out + std::max(low, own_end), out + width, lits[n.width - 1] ^ flip);
+  }
+
+  /// Counts XOR(la, lb) in stats.new_pairs when no earlier adder of the layer computes it (XOR
+  /// and XNOR of the same two bits are different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are kept
+  /// in runs (block of 64 bits of the lower bit x, distance to the other bit, parity) with a
+  /// 64-bit mask of x's bits; an adder's consecutive positions extend one pending run, which
+  /// flush_pairs() merges into the layer's table with one look-up.
+  void note_pair(Literal la, Literal lb, AdderBits& stats) {
+    PendingRun& r = pending_run_;
+    if (la != r.next_la || lb != r.next_lb || r.next_bit == 64 || r.bits == 0) {
+      flush_pairs(stats);
+      std::uint32_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // global bit indices
+      if (x > y) std::swap(x, y);
+      r.key = (std::uint64_t{x >> 6} << 33) | (std::uint64_t{y - x} << 1) | ((la ^ lb) & 1);
+      r.next_bit = x & 63;
     }
-    const std::uint64_t bit = std::uint64_t{1} << (x & 63);
-    if (run_masks_[slot] & bit) return false;
-    run_masks_[slot] |= bit;
-    return true;
+    // The next bits of both operands continue the run.
+    r.bits |= std::uint64_t{1} << r.next_bit;
+    ++r.next_bit;
+    r.next_la = la + 2;
+    r.next_lb = lb + 2;
+  }
+  void flush_pairs(AdderBits& stats) {
+    PendingRun& r = pending_run_;
+    if (r.bits == 0) return;
+    const std::uint32_t slot = pair_runs_.insert(r.key, static_cast<std::uint32_t>(run_masks_.size())).first;
+    if (slot == run_masks_.size()) run_masks_.push_back(0);
+    std::uint64_t& mask = run_masks_[slot];
+    stats.new_pairs += std::popcount(r.bits & ~mask);
+    mask |= r.bits;
+    r.bits = 0;
   }
 
   /// Pipeline register of `src` (constants are returned unchanged).
   NodeId reg(NodeId src) {
     if (node(src).kind == NodeKind::constant) return src;
-    if (const auto* f = regs_.find(static_cast<std::uint64_t>(src))) return static_cast<NodeId>(*f);
+    const auto [existing, inserted] =
+        regs_.insert(static_cast<std::uint64_t>(src), static_cast<std::uint32_t>(net_.nodes.size()));
+    if (!inserted) return static_cast<NodeId>(existing);
     Node n;
     n.kind = NodeKind::reg;
     n.a = {src, 0};
@@ -445,29 +500,27 @@ class Builder {
     n.neuron = node(src).neuron;
     const NodeId id = append(n);
     forms_[static_cast<std::size_t>(id)] = forms_[static_cast<std::size_t>(src)];
+    const std::uint32_t src_first = node(src).first_bit;
     for (int j = 0; j < n.width; ++j) {
-      const BitOrigin in = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(j)];
-      if (in.is_constant()) {
-        net_.bits.push_back(in);
+      const Literal in = literals_[src_first + static_cast<std::uint32_t>(j)];
+      if (in < 2) {
+        push_constant_bit(in == 1);
         continue;
       }
-      // The flip-flop already holding this literal, by the literal's global bit index.
-      const std::size_t li = 2 * (first_bits_[static_cast<std::size_t>(in.node)] + static_cast<std::size_t>(in.bit)) +
-                             (in.inverted ? 1 : 0);
-      if (li >= ff_of_.size()) ff_of_.resize(std::max(li + 1, ff_of_.size() * 2), 0);
-      const std::uint32_t ff_code = ff_of_[li];
-      const bool inserted = ff_code == 0;
-      if (inserted) ff_of_[li] = static_cast<std::uint32_t>(code(BitOrigin::signal(id, j)));
-      if (inserted) {
-        net_.bits.push_back(BitOrigin::signal(id, j));
-        finish_bits();
-        use(in);
-      } else {
-        net_.bits.push_back(decode(ff_code));  // the flip-flop that already holds it
+      // The flip-flop already holding this literal, if any.
+      const std::size_t slot = in - 2;
+      if (slot >= ff_of_.size()) ff_of_.resize(std::max(slot + 1, ff_of_.size() * 2), 0);
+      const Literal holder = ff_of_[slot];
+      if (holder != 0) {
+        push_literal(holder);
+        continue;
       }
+      ff_of_[slot] = static_cast<Literal>(2 + 2 * net_.bits.size());
+      ff_written_.push_back(static_cast<std::uint32_t>(slot));
+      push_own_bit(id, j);
+      use(in);
     }
     finish_bits();
-    regs_.insert(static_cast<std::uint64_t>(src), static_cast<std::uint32_t>(id));
     return id;
   }
 
@@ -489,9 +542,9 @@ class Builder {
     if (const auto* found = products_.find(key)) return static_cast<NodeId>(*found);
     const NodeId id = append(n);
     forms_[static_cast<std::size_t>(id)] = f;
-    for (int j = 0; j < n.width; ++j) net_.bits.push_back(BitOrigin::signal(id, j));
+    for (int j = 0; j < n.width; ++j) push_own_bit(id, j);
     finish_bits();
-    for (const BitOrigin& o : net_.origins(src)) use(o);
+    for (int j = 0; j < node(src).width; ++j) use(literal_of(node(src), j));
     products_.insert(key, static_cast<std::uint32_t>(id));
     return id;
   }
@@ -527,22 +580,22 @@ class Builder {
     for (int j = 0; j < n.width; ++j) {
       // Bit j of the cast = bit (j - shift) of the source (wrap: the source bits kept; an unsigned
       // format's extra top bit is 0 by the range).
-      BitOrigin o;
-      const int sj = j - shift;
-      if (sj < 0) o = BitOrigin::constant(false);
-      else o = net_.bits[node(root.node).first_bit + static_cast<std::uint32_t>(std::min(sj, node(root.node).width - 1))];
+      const bool top_zero = j == n.width - 1 && n.lo >= 0;
       if (wiring) {
-        if (j == n.width - 1 && n.lo >= 0) o = BitOrigin::constant(false);
         if (n.may_overflow && format.is_signed && j >= format.width) NAS4ML_ASSERT(false, "wrap cast width");
+        const int sj = j - shift;
+        if (sj < 0 || top_zero) push_constant_bit(false);
+        else push_literal(literal_of(node(root.node), std::min(sj, node(root.node).width - 1)));
+      } else if (top_zero) {
+        push_constant_bit(false);
       } else {
-        o = (j == n.width - 1 && n.lo >= 0) ? BitOrigin::constant(false) : BitOrigin::signal(id, j);
+        push_own_bit(id, j);
       }
-      net_.bits.push_back(o);
     }
     finish_bits();
     if (!wiring) {
       const Node& s = node(root.node);
-      for (int sj = std::max(0, -shift); sj < s.width; ++sj) use(net_.bits[s.first_bit + static_cast<std::uint32_t>(sj)]);
+      for (int sj = std::max(0, -shift); sj < s.width; ++sj) use(literal_of(s, sj));
     }
     return id;
   }
@@ -562,14 +615,13 @@ class Builder {
     n.hi = s.hi;
     n.width = signed_width(0, s.hi);
     const NodeId id = append(n);
-    const BitOrigin sign = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(node(src).width - 1)];
+    const Literal sign = literal_of(node(src), node(src).width - 1);
     for (int j = 0; j < n.width; ++j) {
-      const BitOrigin in = net_.bits[node(src).first_bit + static_cast<std::uint32_t>(j)];
-      if (j == n.width - 1 || in.kind == BitOrigin::Kind::zero) {
-        net_.bits.push_back(BitOrigin::constant(false));
+      const Literal in = literal_of(node(src), j);
+      if (j == n.width - 1 || in == 0) {
+        push_constant_bit(false);
       } else {
-        net_.bits.push_back(BitOrigin::signal(id, j));
-        finish_bits();
+        push_own_bit(id, j);
         use(in);
         use(sign);
       }
@@ -579,7 +631,11 @@ class Builder {
   }
 
   Term make_term(NodeId id, int shift, bool negative) const {
-    return {id, shift, negative, node(id).width + shift};
+    NAS4ML_ASSERT(shift >= 0 && shift < (1 << 15), "term shift out of range");
+    const int width = node(id).width + shift;
+    return {id, shift, negative, width,
+            (std::uint64_t(width) << 40) | (std::uint64_t(id) << 16) | (std::uint64_t(shift) << 1) |
+                std::uint64_t{negative}};
   }
 
   Term combine_terms(const Term& x, const Term& y, int level) {
@@ -603,7 +659,6 @@ class Builder {
                    int first_stage) {
     const auto& layer = model_.layers[k];
     layer_index_ = static_cast<int>(k);
-    layer_inputs_ = inputs;
     NetlistLayer info;
     info.index = static_cast<int>(k);
     info.n_in = layer.n_in;
@@ -630,11 +685,8 @@ class Builder {
     input_ranges_.assign(inputs.size(), {0, 0});
     adders_.clear();
     regs_.clear();
-    run_head_.clear();
-    run_rest_.clear();
-    run_next_.clear();
+    pair_runs_.clear();
     run_masks_.clear();
-    last_run_key_ = ~std::uint64_t{0};
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
       auto& f = forms_[static_cast<std::size_t>(inputs[i])];
@@ -645,15 +697,18 @@ class Builder {
       input_ranges_[i] = {node(inputs[i]).lo, node(inputs[i]).hi};
     }
 
-    // Leaves of every live neuron.
-    std::vector<std::vector<Term>> terms(static_cast<std::size_t>(layer.n_out));
+    // Leaves of every live neuron: neuron o's terms are terms_[first[o], first[o] + size[o]).
+    terms_.clear();
+    std::vector<std::uint32_t> first(static_cast<std::size_t>(layer.n_out), 0), size(first.size(), 0);
+    auto terms_of = [&](std::size_t o) { return std::span<Term>(terms_.data() + first[o], size[o]); };
     info.outputs.assign(static_cast<std::size_t>(layer.n_out), no_node);
     info.constant_output.assign(static_cast<std::size_t>(layer.n_out), 0);
     std::vector<std::uint8_t> built(static_cast<std::size_t>(layer.n_out), 0);
     for (int o = 0; o < layer.n_out; ++o) {
       if (!live[static_cast<std::size_t>(o)]) continue;
       built[static_cast<std::size_t>(o)] = 1;
-      auto& t = terms[static_cast<std::size_t>(o)];
+      first[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size());
+      auto& t = terms_;
       i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
       if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
       for (int i = 0; i < layer.n_in; ++i) {
@@ -684,35 +739,32 @@ class Builder {
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
                     "bias constant needs more than 62 bits");
       const auto cv = static_cast<std::int64_t>(c);
-      const bool all_negative = !t.empty() && std::all_of(t.begin(), t.end(), [](const Term& x) { return x.negative; });
+      const auto leaves = t.begin() + first[static_cast<std::size_t>(o)];
+      const bool all_negative =
+          leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative; });
       if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
+      size[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size()) - first[static_cast<std::size_t>(o)];
     }
 
-    // Balanced trees, level by level, registers every K levels.
+    // Balanced trees, level by level, registers every K levels. Each level's sums are written
+    // over the level's terms (result i replaces terms 2i, 2i + 1).
     int level = 0, regs = 0;
-    auto remaining = [&] {
-      return std::any_of(terms.begin(), terms.end(), [](const auto& t) { return t.size() > 1; });
-    };
+    auto remaining = [&] { return std::any_of(size.begin(), size.end(), [](std::uint32_t n) { return n > 1; }); };
     while (remaining()) {
       ++level;
-      for (auto& t : terms) {
+      for (std::size_t o = 0; o < size.size(); ++o) {
+        const std::span<Term> t = terms_of(o);
         if (t.size() < 2) continue;
-        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) {
-          if (x.width != y.width) return x.width < y.width;
-          if (x.node != y.node) return x.node < y.node;
-          if (x.shift != y.shift) return x.shift < y.shift;
-          return x.negative < y.negative;
-        });
-        std::vector<Term> next;
-        next.reserve(t.size() / 2 + 1);
-        for (std::size_t i = 0; i + 1 < t.size(); i += 2) next.push_back(combine_terms(t[i], t[i + 1], level));
-        if (t.size() % 2 == 1) next.push_back(t.back());
-        t = std::move(next);
+        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) { return x.order < y.order; });
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[n++] = combine_terms(t[i], t[i + 1], level);
+        if (t.size() % 2 == 1) t[n++] = t.back();
+        size[o] = static_cast<std::uint32_t>(n);
       }
       if (level % K == 0 && remaining()) {
         ++regs;
-        for (auto& t : terms)
-          for (auto& term : t) term = make_term(reg(term.node), term.shift, term.negative);
+        for (std::size_t o = 0; o < size.size(); ++o)
+          for (Term& term : terms_of(o)) term = make_term(reg(term.node), term.shift, term.negative);
       }
     }
     info.adder_levels = level;
@@ -721,7 +773,7 @@ class Builder {
     // Cast, ReLU, output register.
     for (int o = 0; o < layer.n_out; ++o) {
       if (!built[static_cast<std::size_t>(o)]) continue;
-      auto& t = terms[static_cast<std::size_t>(o)];
+      const std::span<Term> t = terms_of(static_cast<std::size_t>(o));
       NodeId out;
       if (t.empty()) {
         out = constant(cast_raw(0, f_acc, layer.result_format));
@@ -761,19 +813,20 @@ class Builder {
   std::vector<LinearForm>& forms_ = scratch_.forms;
   std::vector<std::pair<std::int32_t, std::int64_t>>& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
-  std::vector<NodeId> layer_inputs_;
-  std::vector<std::uint32_t>& first_bits_ = scratch_.first_bits;  // first_bit of every node, compact
-  std::vector<BitOrigin> out_bits_ = std::vector<BitOrigin>(64);
+  std::vector<Literal>& literals_ = scratch_.literals;
+  std::vector<Term>& terms_ = scratch_.terms;
   int layer_index_ = -1;
   FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
-              &reg_bits_ = scratch_.reg_bits, &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
+              &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
   std::vector<std::uint64_t>& run_masks_ = scratch_.run_masks;
-  std::vector<std::uint64_t>& run_rest_ = scratch_.run_rest;
-  std::vector<std::uint32_t>& run_next_ = scratch_.run_next;
-  std::vector<std::uint32_t>& run_head_ = scratch_.run_head;
-  std::vector<std::uint32_t>& ff_of_ = scratch_.ff_of;
-  std::uint64_t last_run_key_ = ~std::uint64_t{0};
-  std::uint32_t last_run_slot_ = 0;
+  std::vector<Literal>& ff_of_ = scratch_.ff_of;
+  std::vector<std::uint32_t>& ff_written_ = scratch_.ff_written;
+  /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pair()).
+  struct PendingRun {
+    std::uint64_t key = 0, bits = 0;  // bits: the run's pairs by bit of x (x & 63)
+    Literal next_la = 0, next_lb = 0;
+    std::uint32_t next_bit = 0;
+  } pending_run_;
 };
 
 }  // namespace

@@ -49,5 +49,6 @@ TEST_CASE("CSD of known values and of large magnitudes", "[netlist][csd]") {
     std::int64_t sum = 0;
     for (const auto& d : csd_digits(n)) sum += d.sign * (std::int64_t{1} << d.shift);
     CHECK(sum == n);
+    CHECK(csd_weight(n) == static_cast<int>(csd_digits(n).size()));
   }
 }
