@@ -59,12 +59,16 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
   const std::size_t nbits = n.bits.size();
   thread_local std::vector<std::uint8_t> live;
   netlist::live_generated_bits(n, live);
-  std::vector<std::uint8_t> read_by_relu(n.nodes.size(), 0);
+  // Work tables per thread, reused from call to call (fresh pages cost more than the counting).
+  thread_local std::vector<std::uint8_t> read_by_relu, is_ff, has_next;
+  thread_local std::vector<std::int32_t> prev, ff_layer;
+  read_by_relu.assign(n.nodes.size(), 0);
   for (const Node& node : n.nodes)
     if (node.kind == NodeKind::relu) read_by_relu[static_cast<std::size_t>(node.a.node)] = 1;
-  std::vector<std::int32_t> prev(nbits, -1);
-  std::vector<std::uint8_t> is_ff(nbits, 0), has_next(nbits, 0);
-  std::vector<std::int32_t> ff_layer(nbits, 0);
+  prev.assign(nbits, -1);
+  is_ff.assign(nbits, 0);
+  has_next.assign(nbits, 0);
+  ff_layer.assign(nbits, 0);
   for (std::size_t id = 0; id < n.nodes.size(); ++id) {
     const Node& node = n.nodes[id];
     if (node.layer < 0) continue;

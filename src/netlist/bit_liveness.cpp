@@ -60,9 +60,10 @@ class LivenessPass {
       }
       case NodeKind::add:
       case NodeKind::sub:
-        // Sum bit j depends on the operand bits at positions [first signal carry, j].
-        mark_range(node.a, first_signal_carry(node), top);
-        mark_range(node.b, first_signal_carry(node), top);
+        // Sum bit j depends on the operand bits at positions [carry_from, j] (the lowering's
+        // ripple-carry simulation found where the carry stops being a constant).
+        mark_range(node.a, node.adder.carry_from, top);
+        mark_range(node.b, node.adder.carry_from, top);
         break;
       case NodeKind::multiply: mark_range(node.a, 0, top); break;
       case NodeKind::input:
@@ -88,39 +89,6 @@ class LivenessPass {
   OperandBits operand(const Operand& op) const {
     const auto k = static_cast<std::size_t>(op.node);
     return {n_.bits.data() + first_[k], width_[k], op.shift};
-  }
-
-  /// Lowest position of adder `a` whose carry-out depends on a signal: below it the carry is a
-  /// constant, so the operand bits there only feed wiring. Mirrors the lowering's ripple-carry
-  /// simulation (lower.cpp, derive_adder_bits) on constants only.
-  int first_signal_carry(const Node& a) const {
-    const bool subtract = a.kind == NodeKind::sub;
-    const OperandBits xa = operand(a.a), xb = operand(a.b);
-    int carry = subtract ? 1 : 0;
-    // Below the larger shift one operand is zero: a + 0 and a - 0 keep the carry-in constant
-    // (only 0 - b, a negation, turns it into a signal at once).
-    const int start = subtract && a.a.shift > 0 ? 0 : std::max(a.a.shift, a.b.shift);
-    for (int i = start; i < a.width; ++i) {
-      const BitOrigin* x = xa.at(i);
-      const BitOrigin* y = xb.at(i);
-      const bool x_sig = x && !x->is_constant(), y_sig = y && !y->is_constant();
-      if (x_sig && y_sig && (x->node != y->node || x->bit != y->bit)) return i;  // the common case
-      int csum = carry;
-      if (x && x->kind == BitOrigin::Kind::one) ++csum;
-      const bool y_one = y && y->kind == BitOrigin::Kind::one;
-      if (!y_sig && (y_one != subtract)) ++csum;  // a subtrahend's constant bit is inverted
-      if (!x_sig && !y_sig) {
-        carry = csum >= 2 ? 1 : 0;
-      } else if (x_sig != y_sig) {
-        if (csum == 1) return i;  // carry = the signal
-        carry = csum == 0 ? 0 : 1;
-      } else if ((x->inverted != y->inverted) != subtract) {
-        carry = 1 + csum >= 2 ? 1 : 0;  // s + ~s = all ones: the carry is the incoming one
-      } else {
-        return i;  // s + s: the carry is s
-      }
-    }
-    return a.width;
   }
 
   const Netlist& n_;

@@ -370,6 +370,7 @@ class Builder {
     for (int i = 0; i < wiring_end; ++i) set(i, wired[i]);
     AdderBits stats;
     stats.first_live = -1;
+    stats.carry_from = -1;
     int last_live = -1;
     Literal carry = subtract ? 1 : 0;
     const int fixed_top = sign_fixed ? width - 1 : width;
@@ -386,6 +387,7 @@ class Builder {
         use(carry);
         carry = kInternal;
         if (stats.first_live < 0) stats.first_live = i;
+        if (stats.carry_from < 0) stats.carry_from = i;
         last_live = i;
         continue;
       }
@@ -433,11 +435,13 @@ class Builder {
         if (stats.first_live < 0) stats.first_live = i;
         last_live = i;
       }
+      if (carry >= 2 && stats.carry_from < 0) stats.carry_from = i;
     }
     flush_pairs(stats);
     finish_bits();
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
+    if (stats.carry_from < 0) stats.carry_from = width;
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
   }
 

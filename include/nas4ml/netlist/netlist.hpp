@@ -63,6 +63,8 @@ struct AdderBits {
   std::int32_t live_bits = 0;   ///< bits computed by the carry chain (from first_live up, minus constant tops)
   std::int32_t xor_pairs = 0;   ///< carry-chain positions whose two operand bits are both signals
   std::int32_t new_pairs = 0;   ///< of those, pairs no earlier adder computes (shared pairs cost nothing)
+  std::int32_t carry_from = 0;  ///< lowest position whose carry-out is not a constant (width: none);
+                                ///< sum bit j reads the operand bits at positions [carry_from, j]
 };
 
 /// One node of the netlist.
