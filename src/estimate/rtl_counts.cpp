@@ -56,8 +56,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       layers[k].live_neurons += l.outputs[o] != netlist::no_node && !l.constant_output[o];
   }
   const std::size_t nnodes = n.nodes.size();
-  thread_local std::vector<std::uint8_t> live;
-  netlist::live_generated_bits(n, live);
+  const std::vector<std::uint8_t>& live = n.live;  // computed by the lowering
   // Work tables per thread, reused from call to call (fresh pages cost more than the counting).
   // The SRL tables cover register bits only, numbered compactly (reg_first: a reg node's first
   // number), so that their cost follows the ~1/6 of all bits that are register bits.
