@@ -55,21 +55,28 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
     for (std::size_t o = 0; o < l.outputs.size(); ++o)
       layers[k].live_neurons += l.outputs[o] != netlist::no_node && !l.constant_output[o];
   }
-  // Per register bit: is it a real flip-flop, its flip-flop predecessor in a possible SRL chain.
-  const std::size_t nbits = n.bits.size();
-  thread_local std::vector<std::uint8_t> live;
-  netlist::live_generated_bits(n, live);
+  const std::size_t nnodes = n.nodes.size();
+  const std::vector<std::uint8_t>& live = n.live;  // computed by the lowering
   // Work tables per thread, reused from call to call (fresh pages cost more than the counting).
+  // The SRL tables cover register bits only, numbered compactly (reg_first: a reg node's first
+  // number), so that their cost follows the ~1/6 of all bits that are register bits.
   thread_local std::vector<std::uint8_t> read_by_relu, is_ff, has_next;
-  thread_local std::vector<std::int32_t> prev, ff_layer;
-  read_by_relu.assign(n.nodes.size(), 0);
-  for (const Node& node : n.nodes)
+  thread_local std::vector<std::int32_t> reg_first, prev, ff_layer;
+  read_by_relu.assign(nnodes, 0);
+  reg_first.resize(nnodes);
+  std::int32_t reg_bits = 0;
+  for (std::size_t id = 0; id < nnodes; ++id) {
+    const Node& node = n.nodes[id];
     if (node.kind == NodeKind::relu) read_by_relu[static_cast<std::size_t>(node.a.node)] = 1;
-  prev.assign(nbits, -1);
-  is_ff.assign(nbits, 0);
-  has_next.assign(nbits, 0);
-  ff_layer.assign(nbits, 0);
-  for (std::size_t id = 0; id < n.nodes.size(); ++id) {
+    reg_first[id] = reg_bits;
+    if (node.kind == NodeKind::reg) reg_bits += node.width;
+  }
+  const auto nreg = static_cast<std::size_t>(reg_bits);
+  prev.assign(nreg, -1);
+  is_ff.assign(nreg, 0);
+  has_next.assign(nreg, 0);
+  ff_layer.resize(nreg);  // written wherever is_ff is set, read only there
+  for (std::size_t id = 0; id < nnodes; ++id) {
     const Node& node = n.nodes[id];
     if (node.layer < 0) continue;
     LayerEstimate& le = layers[static_cast<std::size_t>(node.layer)];
@@ -99,17 +106,21 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         const Node& src = n.nodes[static_cast<std::size_t>(node.a.node)];
         const bool reset = src.kind == NodeKind::relu;  // ReLU = synchronous reset: no SRL
         for (int j = 0; j < node.width; ++j) {
-          const BitOrigin& o = n.bits[node.first_bit + static_cast<std::uint32_t>(j)];
+          const std::uint32_t bit = node.first_bit + static_cast<std::uint32_t>(j);
+          const BitOrigin& o = n.bits[bit];
           if (o.kind != BitOrigin::Kind::signal || o.node != static_cast<NodeId>(id) || o.bit != j) continue;
-          const std::uint32_t self = node.first_bit + static_cast<std::uint32_t>(j);
-          if (!live[self]) continue;  // no output depends on it: synthesis removes it
+          if (!live[bit]) continue;  // no output depends on it: synthesis removes it
+          const auto self = static_cast<std::size_t>(reg_first[id] + j);
           is_ff[self] = reset ? 2 : 1;
           ff_layer[self] = node.layer;
           le.ff += 1;
           const BitOrigin& d = n.bits[src.first_bit + static_cast<std::uint32_t>(j)];
           if (reset || d.kind != BitOrigin::Kind::signal || d.inverted) continue;
-          const std::uint32_t p = n.bit_index(d.node, d.bit);
-          if (is_ff[p] == 1 && n.fanout[p] == 1) {
+          // A flip-flop (is_ff == 1) is a bit of a reg node: d.node is one when is_ff is set.
+          const auto dn = static_cast<std::size_t>(d.node);
+          if (n.nodes[dn].kind != NodeKind::reg) continue;
+          const auto p = static_cast<std::size_t>(reg_first[dn] + d.bit);
+          if (is_ff[p] == 1 && n.fanout[n.bit_index(d.node, d.bit)] == 1) {
             prev[self] = static_cast<std::int32_t>(p);
             has_next[p] = 1;
           }
@@ -120,7 +131,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
     }
   }
   // SRL chains: walk back from every chain end (a flip-flop with no single-fanout successor).
-  for (std::size_t b = 0; b < nbits; ++b) {
+  for (std::size_t b = 0; b < nreg; ++b) {
     if (is_ff[b] != 1 || has_next[b]) continue;
     int length = 1;
     for (std::int32_t p = prev[b]; p >= 0; p = prev[static_cast<std::size_t>(p)]) ++length;

@@ -6,11 +6,12 @@ namespace nas4ml::netlist {
 
 namespace {
 
-/// The pass's view of the netlist: bit origins by global index, each node's first bit and width
-/// in compact arrays (the estimate's time budget is ~1 ms; Node is large).
+/// The pass's view of the netlist: bit origins as literals by global index, each node's first
+/// bit and width in compact arrays (the estimate's time budget is ~1 ms; Node is large).
 class LivenessPass {
  public:
-  LivenessPass(const Netlist& n, std::vector<std::uint8_t>& live) : n_(n), live_(live) {
+  LivenessPass(const Netlist& n, const std::uint32_t* literals, std::vector<std::uint8_t>& live)
+      : n_(n), literals_(literals), live_(live) {
     live_.assign(n.bits.size(), 0);
     thread_local std::vector<std::uint32_t> first;
     thread_local std::vector<std::int32_t> width;
@@ -26,16 +27,18 @@ class LivenessPass {
 
   void run() {
     for (NodeId out : n_.outputs)
-      if (out != no_node)
-        for (const BitOrigin& o : n_.origins(out)) mark(o);
+      if (out != no_node) {
+        const auto k = static_cast<std::size_t>(out);
+        for (int j = 0; j < width_[k]; ++j) mark(literals_[first_[k] + static_cast<std::uint32_t>(j)]);
+      }
     // Readers come after their operands: walking backwards, a node's liveness is final when reached.
     for (NodeId id = static_cast<NodeId>(n_.nodes.size()) - 1; id >= 0; --id) visit(id);
   }
 
  private:
-  /// Marks the bit that really generates `o` as live (constants have none).
-  void mark(const BitOrigin& o) {
-    if (o.kind == BitOrigin::Kind::signal) live_[first_[static_cast<std::size_t>(o.node)] + static_cast<std::uint32_t>(o.bit)] = 1;
+  /// Marks the bit that really generates literal `l` as live (constants have none).
+  void mark(std::uint32_t l) {
+    if (l >= 2) live_[(l - 2) >> 1] = 1;
   }
 
   void visit(NodeId id) {
@@ -50,7 +53,7 @@ class LivenessPass {
         const OperandBits x = operand(node.a);  // shift 0, same width or wider
         if (node.kind == NodeKind::relu) mark(x.bits[x.width - 1]);  // the sign
         for (int j = 0; j <= top; ++j)
-          if (own[j]) mark(*x.at(j));
+          if (own[j]) mark(x.at(j));
         break;
       }
       case NodeKind::cast: {  // a saturating cast: the clamp reads every kept source bit
@@ -79,19 +82,20 @@ class LivenessPass {
     if (to - x.shift >= x.width && from - x.shift < x.width) mark(x.bits[x.width - 1]);  // sign extension
   }
 
-  /// An operand as the pass reads it: its bit origins, width and shift.
+  /// An operand as the pass reads it: its bit literals, width and shift.
   struct OperandBits {
-    const BitOrigin* bits;
+    const std::uint32_t* bits;
     int width, shift;
-    /// Origin at reader position p (sign-extended), or nullptr below the shift (constant 0).
-    const BitOrigin* at(int p) const { return p < shift ? nullptr : bits + std::min(p - shift, width - 1); }
+    /// Literal at reader position p (sign-extended); constant 0 below the shift.
+    std::uint32_t at(int p) const { return p < shift ? 0 : bits[std::min(p - shift, width - 1)]; }
   };
   OperandBits operand(const Operand& op) const {
     const auto k = static_cast<std::size_t>(op.node);
-    return {n_.bits.data() + first_[k], width_[k], op.shift};
+    return {literals_ + first_[k], width_[k], op.shift};
   }
 
   const Netlist& n_;
+  const std::uint32_t* literals_;
   std::vector<std::uint8_t>& live_;
   const std::uint32_t* first_;  // per node: first bit and width (compact copies, per thread)
   const std::int32_t* width_;
@@ -106,12 +110,10 @@ int highest_live_bit(const Netlist& netlist, const std::vector<std::uint8_t>& li
   return -1;
 }
 
-void live_generated_bits(const Netlist& n, std::vector<std::uint8_t>& live) { LivenessPass(n, live).run(); }
-
-std::vector<std::uint8_t> live_generated_bits(const Netlist& n) {
-  std::vector<std::uint8_t> live;
-  live_generated_bits(n, live);
-  return live;
+void mark_live_bits(const Netlist& n, const std::uint32_t* literals, std::vector<std::uint8_t>& live) {
+  LivenessPass(n, literals, live).run();
 }
+
+std::vector<std::uint8_t> live_generated_bits(const Netlist& n) { return n.live; }
 
 }  // namespace nas4ml::netlist

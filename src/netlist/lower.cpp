@@ -10,6 +10,7 @@
 
 #include "flat_hash.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/csd.hpp"
 
 namespace nas4ml::netlist {
@@ -146,6 +147,7 @@ class Builder {
       const Node& node = net_.nodes[static_cast<std::size_t>(o)];
       for (int j = 0; j < node.width; ++j) use(literal_of(node, j));
     }
+    mark_live_bits(net_, literals_.data(), net_.live);
     return std::move(net_);
   }
 

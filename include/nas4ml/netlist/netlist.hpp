@@ -123,6 +123,7 @@ struct Netlist {
   std::vector<Node> nodes;          ///< topological order
   std::vector<BitOrigin> bits;      ///< origins; node n's bit j is bits[nodes[n].first_bit + j]
   std::vector<std::uint32_t> fanout;///< per bit (same index as bits): logic inputs it drives
+  std::vector<std::uint8_t> live;   ///< per bit: generated and read by some output (bit_liveness.hpp)
   std::vector<NodeId> inputs;       ///< one input node per model input
   std::vector<NodeId> outputs;      ///< one output register per model output
   std::vector<NetlistLayer> layers;
