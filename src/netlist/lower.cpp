@@ -48,15 +48,16 @@ struct LinearForm {
   std::uint32_t begin = 0, size = 0;
 };
 
-/// One summand of an adder tree: +-(node << shift).
+/// One summand of an adder tree, +-(node << shift), as one integer that is also its pairing
+/// order (width, node, shift, negative): width << 40 | node << 16 | shift << 1 | negative, with
+/// width = node width + shift < 2^23, node < 2^24 (append() checks), 0 <= shift < 2^15. Sorting
+/// a neuron's terms is then a sort of plain integers.
 struct Term {
-  NodeId node;
-  std::int32_t shift;
-  bool negative;
-  std::int32_t width;  // node width + shift: the width the term occupies
-  /// The pairing order (width, node, shift, negative) as one integer: width < 2^23, node < 2^24
-  /// (append() checks), 0 <= shift < 2^15.
   std::uint64_t order;
+  NodeId node() const { return static_cast<NodeId>((order >> 16) & 0xFFFFFF); }
+  int shift() const { return static_cast<int>((order >> 1) & 0x7FFF); }
+  bool negative() const { return (order & 1) != 0; }
+  friend bool operator<(const Term& x, const Term& y) { return x.order < y.order; }
 };
 
 /// The lowering's work tables (see Builder::scratch_).
@@ -556,14 +557,14 @@ class Builder {
   }
 
   NodeId cast(const Term& root, int drop, const FixedFormat& format, int neuron) {
-    const Node& src = node(root.node);
-    const int shift = root.shift - drop;  // < 0: drop low bits
+    const Node& src = node(root.node());
+    const int shift = root.shift() - drop;  // < 0: drop low bits
     auto shifted = [&](std::int64_t v) { return shift >= 0 ? v << shift : v >> -shift; };
     const std::int64_t lo = shifted(src.lo), hi = shifted(src.hi);
     const std::int64_t fmin = format.min_raw(), fmax = format.max_raw();
     Node n;
     n.kind = NodeKind::cast;
-    n.a = {root.node, shift};
+    n.a = {root.node(), shift};
     n.format = format;
     n.layer = layer_index_;
     n.level = src.level;
@@ -591,7 +592,7 @@ class Builder {
         if (n.may_overflow && format.is_signed && j >= format.width) NAS4ML_ASSERT(false, "wrap cast width");
         const int sj = j - shift;
         if (sj < 0 || top_zero) push_constant_bit(false);
-        else push_literal(literal_of(node(root.node), std::min(sj, node(root.node).width - 1)));
+        else push_literal(literal_of(node(root.node()), std::min(sj, node(root.node()).width - 1)));
       } else if (top_zero) {
         push_constant_bit(false);
       } else {
@@ -600,7 +601,7 @@ class Builder {
     }
     finish_bits();
     if (!wiring) {
-      const Node& s = node(root.node);
+      const Node& s = node(root.node());
       for (int sj = std::max(0, -shift); sj < s.width; ++sj) use(literal_of(s, sj));
     }
     return id;
@@ -639,20 +640,19 @@ class Builder {
   Term make_term(NodeId id, int shift, bool negative) const {
     NAS4ML_ASSERT(shift >= 0 && shift < (1 << 15), "term shift out of range");
     const int width = node(id).width + shift;
-    return {id, shift, negative, width,
-            (std::uint64_t(width) << 40) | (std::uint64_t(id) << 16) | (std::uint64_t(shift) << 1) |
-                std::uint64_t{negative}};
+    return {(std::uint64_t(width) << 40) | (std::uint64_t(id) << 16) | (std::uint64_t(shift) << 1) |
+            std::uint64_t{negative}};
   }
 
-  Term combine_terms(const Term& x, const Term& y, int level) {
-    const int m = std::min(x.shift, y.shift);
-    const Operand ox{x.node, x.shift - m}, oy{y.node, y.shift - m};
+  Term combine_terms(Term x, Term y, int level) {
+    const int xs = x.shift(), ys = y.shift(), m = std::min(xs, ys);
+    const Operand ox{x.node(), xs - m}, oy{y.node(), ys - m};
     NodeId id;
     bool negative = false;
-    if (x.negative == y.negative) {
+    if (x.negative() == y.negative()) {
       id = adder(ox, oy, false, level);
-      negative = x.negative;
-    } else if (!x.negative) {
+      negative = x.negative();
+    } else if (!x.negative()) {
       id = adder(ox, oy, true, level);
     } else {
       id = adder(oy, ox, true, level);
@@ -747,7 +747,7 @@ class Builder {
       const auto cv = static_cast<std::int64_t>(c);
       const auto leaves = t.begin() + first[static_cast<std::size_t>(o)];
       const bool all_negative =
-          leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative; });
+          leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative(); });
       if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
       size[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size()) - first[static_cast<std::size_t>(o)];
     }
@@ -761,7 +761,7 @@ class Builder {
       for (std::size_t o = 0; o < size.size(); ++o) {
         const std::span<Term> t = terms_of(o);
         if (t.size() < 2) continue;
-        std::sort(t.begin(), t.end(), [](const Term& x, const Term& y) { return x.order < y.order; });
+        std::sort(t.begin(), t.end());
         std::size_t n = 0;
         for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[n++] = combine_terms(t[i], t[i + 1], level);
         if (t.size() % 2 == 1) t[n++] = t.back();
@@ -770,7 +770,7 @@ class Builder {
       if (level % K == 0 && remaining()) {
         ++regs;
         for (std::size_t o = 0; o < size.size(); ++o)
-          for (Term& term : terms_of(o)) term = make_term(reg(term.node), term.shift, term.negative);
+          for (Term& term : terms_of(o)) term = make_term(reg(term.node()), term.shift(), term.negative());
       }
     }
     info.adder_levels = level;
@@ -785,12 +785,12 @@ class Builder {
         out = constant(cast_raw(0, f_acc, layer.result_format));
         if (layer.activation == nn::Activation::relu) out = constant(std::max<std::int64_t>(0, node(out).value));
       } else {
-        NAS4ML_ASSERT(!t[0].negative, "adder tree root is negative");
-        if (node(t[0].node).kind == NodeKind::constant) {
+        NAS4ML_ASSERT(!t[0].negative(), "adder tree root is negative");
+        if (node(t[0].node()).kind == NodeKind::constant) {
           // The constant already holds AP_RND's half LSB: cast by truncation.
           FixedFormat trunc = layer.result_format;
           trunc.rounding = Rounding::truncate;
-          std::int64_t v = cast_raw(node(t[0].node).value << t[0].shift, f_acc, trunc);
+          std::int64_t v = cast_raw(node(t[0].node()).value << t[0].shift(), f_acc, trunc);
           if (layer.activation == nn::Activation::relu) v = std::max<std::int64_t>(0, v);
           out = constant(v);
         } else {
