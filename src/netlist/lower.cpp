@@ -377,21 +377,36 @@ class Builder {
     int last_live = -1;
     Literal carry = subtract ? 1 : 0;
     const int fixed_top = sign_fixed ? width - 1 : width;
-    for (int i = wiring_end; i < width; ++i) {
+    std::uint32_t* fanout = net_.fanout.data();
+    auto full_adder = [](Literal la, Literal lb) { return la >= 2 && lb >= 2 && (la ^ lb) > 1; };
+    for (int i = wiring_end; i < width;) {
       const Literal la = as[i], lb = bs[i];
-      if (la >= 2 && lb >= 2 && (la ^ lb) > 1 && i != fixed_top) {
-        // The common case first: two different signals, whatever the carry: a full adder bit
-        // (the general case below, taken without sorting the three inputs).
-        set_own(i);
-        ++stats.xor_pairs;
-        note_pair(la, lb, stats);
-        use_signal(la);
-        use_signal(lb);
+      if (full_adder(la, lb) && i != fixed_top) {
+        // The common case first: two different signals, whatever the carry: full adder bits
+        // (the general case below, taken without sorting the three inputs), a run of them at
+        // once. Within a stretch both operands read consecutive generating bits (la + 2t,
+        // lb + 2t), which is what an operand's own bits are: fanout and XOR pairs per stretch.
         use(carry);
         carry = kInternal;
         if (stats.first_live < 0) stats.first_live = i;
         if (stats.carry_from < 0) stats.carry_from = i;
-        last_live = i;
+        const int end = std::min(fixed_top, width);  // fixed_top > i here
+        while (i < end && full_adder(as[i], bs[i])) {
+          const Literal sa = as[i], sb = bs[i];
+          int len = 1;
+          while (i + len < end && as[i + len] == sa + 2 * static_cast<Literal>(len) &&
+                 bs[i + len] == sb + 2 * static_cast<Literal>(len))
+            ++len;
+          for (int t = 0; t < len; ++t) set_own(i + t);
+          std::uint32_t* fa = fanout + ((sa - 2) >> 1);
+          std::uint32_t* fb = fanout + ((sb - 2) >> 1);
+          for (int t = 0; t < len; ++t) ++fa[t];
+          for (int t = 0; t < len; ++t) ++fb[t];
+          note_pairs(sa, sb, len, stats);
+          stats.xor_pairs += len;
+          i += len;
+        }
+        last_live = i - 1;
         continue;
       }
       Literal sig[3];
@@ -439,6 +454,7 @@ class Builder {
         last_live = i;
       }
       if (carry >= 2 && stats.carry_from < 0) stats.carry_from = i;
+      ++i;
     }
     flush_pairs(stats);
     finish_bits();
@@ -477,6 +493,24 @@ class Builder {
     ++r.next_bit;
     r.next_la = la + 2;
     r.next_lb = lb + 2;
+  }
+  /// note_pair() of the `len` pairs (la + 2t, lb + 2t), t < len, in one go.
+  void note_pairs(Literal la, Literal lb, int len, AdderBits& stats) {
+    note_pair(la, lb, stats);
+    PendingRun& r = pending_run_;
+    for (int done = 1; done < len;) {
+      if (r.next_bit == 64) {  // the lower bit enters the next block of 64: a new run
+        note_pair(la + 2 * static_cast<Literal>(done), lb + 2 * static_cast<Literal>(done), stats);
+        ++done;
+        continue;
+      }
+      const int take = std::min(len - done, 64 - static_cast<int>(r.next_bit));
+      r.bits |= (take == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << take) - 1)) << r.next_bit;
+      r.next_bit += static_cast<std::uint32_t>(take);
+      done += take;
+    }
+    r.next_la = la + 2 * static_cast<Literal>(len);
+    r.next_lb = lb + 2 * static_cast<Literal>(len);
   }
   void flush_pairs(AdderBits& stats) {
     PendingRun& r = pending_run_;
