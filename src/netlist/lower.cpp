@@ -69,8 +69,8 @@ struct Scratch {
   std::vector<LinearForm> forms;
   std::vector<std::pair<std::int32_t, std::int64_t>> arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
-  FlatHashMap adders{1024}, constants{64}, regs{1024}, pair_runs{1024}, products{256};
-  std::vector<std::uint64_t> run_masks;
+  FlatHashMap adders{1024}, constants{64}, regs{1024}, products{256};
+  detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term> terms;        // the adder trees' terms of one layer, neuron after neuron
   std::vector<Literal> literals;  // the literal of every bit's origin, parallel to Netlist::bits
   std::vector<Literal> ff_of;     // by literal - 2: the flip-flop bit holding it (0 = none yet)
@@ -82,8 +82,8 @@ struct Scratch {
     forms.clear();
     arena.clear();
     input_ranges.clear();
-    for (FlatHashMap* m : {&adders, &constants, &regs, &pair_runs, &products}) m->clear();
-    run_masks.clear();
+    for (FlatHashMap* m : {&adders, &constants, &regs, &products}) m->clear();
+    pair_runs.clear();
   }
 };
 
@@ -119,7 +119,7 @@ class Builder {
     literals_.reserve(net_.bits.capacity());
     adders_.reserve(layer_terms);
     regs_.reserve(layer_terms);
-    run_masks_.reserve(layer_terms * 2);
+    pair_runs_.reserve(layer_terms * 2);
     // Model inputs: ports at stage 0.
     const FixedFormat& in = model_.input_format;
     for (int i = 0; i < model_.n_inputs; ++i) {
@@ -542,9 +542,7 @@ class Builder {
   void flush_pairs(AdderBits& stats) {
     PendingRun& r = pending_run_;
     if (r.bits == 0) return;
-    const std::uint32_t slot = pair_runs_.insert(r.key, static_cast<std::uint32_t>(run_masks_.size())).first;
-    if (slot == run_masks_.size()) run_masks_.push_back(0);
-    std::uint64_t& mask = run_masks_[slot];
+    std::uint64_t& mask = pair_runs_.emplace(r.key, 0).first;
     stats.new_pairs += std::popcount(r.bits & ~mask);
     mask |= r.bits;
     r.bits = 0;
@@ -753,7 +751,6 @@ class Builder {
     adders_.clear();
     regs_.clear();
     pair_runs_.clear();
-    run_masks_.clear();
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
       auto& f = forms_[static_cast<std::size_t>(inputs[i])];
@@ -884,8 +881,8 @@ class Builder {
   std::vector<Term>& terms_ = scratch_.terms;
   int layer_index_ = -1;
   FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
-              &pair_runs_ = scratch_.pair_runs, &products_ = scratch_.products;
-  std::vector<std::uint64_t>& run_masks_ = scratch_.run_masks;
+              &products_ = scratch_.products;
+  detail::FlatMap<std::uint64_t>& pair_runs_ = scratch_.pair_runs;
   std::vector<Literal>& ff_of_ = scratch_.ff_of;
   std::vector<std::uint32_t>& ff_written_ = scratch_.ff_written;
   /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pair()).
