@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -52,6 +53,43 @@ struct LinearForm {
   std::uint32_t begin = 0, size = 0;
 };
 
+/// One coefficient of a linear form: input i, coefficient c.
+struct FormEntry {
+  std::int32_t i;
+  std::int64_t c;
+};
+
+/// The linear forms' entries: a growable array whose new entries are not initialized (the
+/// merge writes every entry it keeps; a vector would zero them first).
+class FormArena {
+ public:
+  std::size_t size() const { return size_; }
+  FormEntry* data() { return data_.get(); }
+  const FormEntry& operator[](std::size_t k) const { return data_[k]; }
+  void clear() { size_ = 0; }
+  /// Room for n more entries; returns where they start.
+  FormEntry* grow(std::size_t n) {
+    if (size_ + n > capacity_) {
+      const std::size_t cap = std::max(size_ + n, 2 * capacity_);
+      auto bigger = std::make_unique_for_overwrite<FormEntry[]>(cap);
+      std::copy(data_.get(), data_.get() + size_, bigger.get());
+      data_ = std::move(bigger);
+      capacity_ = cap;
+    }
+    return data_.get() + size_;
+  }
+  /// Keeps the first n entries.
+  void resize_down(std::size_t n) { size_ = n; }
+  void push_back(FormEntry e) {
+    *grow(1) = e;
+    ++size_;
+  }
+
+ private:
+  std::unique_ptr<FormEntry[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
 /// One summand of an adder tree, +-(node << shift), as one integer that is also its pairing
 /// order (width, node, shift, negative): width << 40 | node << 16 | shift << 1 | negative, with
 /// width = node width + shift < 2^23, node < 2^24 (append() checks), 0 <= shift < 2^15. Sorting
@@ -67,7 +105,7 @@ struct Term {
 /// The lowering's work tables (see Builder::scratch_).
 struct Scratch {
   std::vector<LinearForm> forms;
-  std::vector<std::pair<std::int32_t, std::int64_t>> arena;
+  FormArena arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
   FlatHashMap adders{1024}, constants{64}, regs{1024}, products{256};
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
@@ -268,27 +306,32 @@ class Builder {
     const std::int64_t fb = subtract ? -1 : 1;
     r.k = (a.k << sa) + fb * (b.k << sb);
     r.begin = static_cast<std::uint32_t>(arena_.size());
-    std::uint32_t i = a.begin, j = b.begin;
-    const std::uint32_t ie = a.begin + a.size, je = b.begin + b.size;
-    // Room for the result first: the merge below appends while reading earlier entries.
-    const std::size_t needed = arena_.size() + a.size + b.size;
-    if (needed > arena_.capacity()) arena_.reserve(std::max(needed, 2 * arena_.capacity()));
-    while (i < ie || j < je) {
-      if (j == je || (i < ie && arena_[i].first < arena_[j].first)) {
-        arena_.emplace_back(arena_[i].first, arena_[i].second << sa);
-        ++i;
-      } else if (i == ie || arena_[j].first < arena_[i].first) {
-        arena_.emplace_back(arena_[j].first, fb * (arena_[j].second << sb));
-        ++j;
+    // Room for the result first (the merge writes after the entries it reads), trimmed after.
+    FormEntry* out = arena_.grow(a.size + b.size);
+    FormEntry* const start = out;
+    const FormEntry* x = arena_.data() + a.begin;
+    const FormEntry* y = arena_.data() + b.begin;
+    const FormEntry* const xe = x + a.size;
+    const FormEntry* const ye = y + b.size;
+    while (x != xe && y != ye) {
+      if (x->i < y->i) {
+        *out++ = {x->i, x->c << sa};
+        ++x;
+      } else if (y->i < x->i) {
+        *out++ = {y->i, fb * (y->c << sb)};
+        ++y;
       } else {
-        const std::int64_t c = (arena_[i].second << sa) + fb * (arena_[j].second << sb);
-        if (c != 0) arena_.emplace_back(arena_[i].first, c);
+        const std::int64_t c = (x->c << sa) + fb * (y->c << sb);
+        if (c != 0) *out++ = {x->i, c};
         shared = true;
-        ++i;
-        ++j;
+        ++x;
+        ++y;
       }
     }
-    r.size = static_cast<std::uint32_t>(arena_.size()) - r.begin;
+    for (; x != xe; ++x) *out++ = {x->i, x->c << sa};
+    for (; y != ye; ++y) *out++ = {y->i, fb * (y->c << sb)};
+    r.size = static_cast<std::uint32_t>(out - start);
+    arena_.resize_down(r.begin + r.size);
     return r;
   }
 
@@ -601,7 +644,7 @@ class Builder {
     const LinearForm s0 = forms_[static_cast<std::size_t>(src)];
     LinearForm f{s0.k * factor, static_cast<std::uint32_t>(arena_.size()), s0.size};
     for (std::uint32_t t = 0; t < s0.size; ++t)
-      arena_.emplace_back(arena_[s0.begin + t].first, arena_[s0.begin + t].second * factor);
+      arena_.push_back({arena_[s0.begin + t].i, arena_[s0.begin + t].c * factor});
     std::tie(n.lo, n.hi) = range_of(f);
     n.width = signed_width(n.lo, n.hi);
     const std::uint64_t key = (std::uint64_t(src) << 40) ^ static_cast<std::uint64_t>(factor);
@@ -757,7 +800,7 @@ class Builder {
       f.k = 0;
       f.begin = static_cast<std::uint32_t>(arena_.size());
       f.size = 1;
-      arena_.emplace_back(static_cast<std::int32_t>(i), 1);
+      arena_.push_back({static_cast<std::int32_t>(i), 1});
       input_ranges_[i] = {node(inputs[i]).lo, node(inputs[i]).hi};
     }
 
@@ -875,7 +918,7 @@ class Builder {
   // not pay for fresh memory (page faults) each time.
   Scratch& scratch_;
   std::vector<LinearForm>& forms_ = scratch_.forms;
-  std::vector<std::pair<std::int32_t, std::int64_t>>& arena_ = scratch_.arena;
+  FormArena& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
   std::vector<Literal>& literals_ = scratch_.literals;
   std::vector<Term>& terms_ = scratch_.terms;
