@@ -59,34 +59,40 @@ struct FormEntry {
   std::int64_t c;
 };
 
-/// The linear forms' entries: a growable array whose new entries are not initialized (the
-/// merge writes every entry it keeps; a vector would zero them first).
-class FormArena {
+/// A growable array whose new elements are not initialized: the lowering writes every element
+/// it keeps (a vector would zero them first, a measurable cost at ~60,000 bits per lowering).
+template <class T>
+class UninitArray {
  public:
   std::size_t size() const { return size_; }
-  FormEntry* data() { return data_.get(); }
-  const FormEntry& operator[](std::size_t k) const { return data_[k]; }
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
+  const T& operator[](std::size_t k) const { return data_[k]; }
   void clear() { size_ = 0; }
-  /// Room for n more entries; returns where they start.
-  FormEntry* grow(std::size_t n) {
-    if (size_ + n > capacity_) {
-      const std::size_t cap = std::max(size_ + n, 2 * capacity_);
-      auto bigger = std::make_unique_for_overwrite<FormEntry[]>(cap);
-      std::copy(data_.get(), data_.get() + size_, bigger.get());
-      data_ = std::move(bigger);
-      capacity_ = cap;
-    }
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    auto bigger = std::make_unique_for_overwrite<T[]>(n);
+    std::copy(data_.get(), data_.get() + size_, bigger.get());
+    data_ = std::move(bigger);
+    capacity_ = n;
+  }
+  /// Room for n more elements (not initialized, not yet counted); returns where they start.
+  T* grow(std::size_t n) {
+    if (size_ + n > capacity_) reserve(std::max(size_ + n, 2 * capacity_));
     return data_.get() + size_;
   }
-  /// Keeps the first n entries.
-  void resize_down(std::size_t n) { size_ = n; }
-  void push_back(FormEntry e) {
+  /// Sets the size to n: new elements are not initialized.
+  void resize(std::size_t n) {
+    if (n > size_) grow(n - size_);
+    size_ = n;
+  }
+  void push_back(const T& e) {
     *grow(1) = e;
     ++size_;
   }
 
  private:
-  std::unique_ptr<FormEntry[]> data_;
+  std::unique_ptr<T[]> data_;
   std::size_t size_ = 0, capacity_ = 0;
 };
 
@@ -105,12 +111,12 @@ struct Term {
 /// The lowering's work tables (see Builder::scratch_).
 struct Scratch {
   std::vector<LinearForm> forms;
-  FormArena arena;
+  UninitArray<FormEntry> arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
   FlatHashMap adders{1024}, constants{64}, regs{1024}, products{256};
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term> terms;        // the adder trees' terms of one layer, neuron after neuron
-  std::vector<Literal> literals;  // the literal of every bit's origin, parallel to Netlist::bits
+  UninitArray<Literal> literals;  // the literal of every bit's origin, parallel to Netlist::bits
   std::vector<Literal> ff_of;     // by literal - 2: the flip-flop bit holding it (0 = none yet)
   std::vector<std::uint32_t> ff_written;  // entries of ff_of to reset for the next lowering
   void clear() {
@@ -331,7 +337,7 @@ class Builder {
     for (; x != xe; ++x) *out++ = {x->i, x->c << sa};
     for (; y != ye; ++y) *out++ = {y->i, fb * (y->c << sb)};
     r.size = static_cast<std::uint32_t>(out - start);
-    arena_.resize_down(r.begin + r.size);
+    arena_.resize(r.begin + r.size);
     return r;
   }
 
@@ -918,9 +924,9 @@ class Builder {
   // not pay for fresh memory (page faults) each time.
   Scratch& scratch_;
   std::vector<LinearForm>& forms_ = scratch_.forms;
-  FormArena& arena_ = scratch_.arena;
+  UninitArray<FormEntry>& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
-  std::vector<Literal>& literals_ = scratch_.literals;
+  UninitArray<Literal>& literals_ = scratch_.literals;
   std::vector<Term>& terms_ = scratch_.terms;
   int layer_index_ = -1;
   FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
