@@ -68,6 +68,7 @@ class UninitArray {
   T* data() { return data_.get(); }
   const T* data() const { return data_.get(); }
   const T& operator[](std::size_t k) const { return data_[k]; }
+  T& operator[](std::size_t k) { return data_[k]; }
   void clear() { size_ = 0; }
   void reserve(std::size_t n) {
     if (n <= capacity_) return;
@@ -110,7 +111,7 @@ struct Term {
 
 /// The lowering's work tables (see Builder::scratch_).
 struct Scratch {
-  std::vector<LinearForm> forms;
+  UninitArray<LinearForm> forms;
   UninitArray<FormEntry> arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
   FlatHashMap adders{1024}, constants{64}, regs{1024}, products{256};
@@ -243,7 +244,15 @@ class Builder {
     NAS4ML_ASSERT(net_.bits.size() + 64 < kMaxBits, "netlist larger than 2^31 bits");
     net_.nodes.push_back(node);
     net_.nodes.back().first_bit = static_cast<std::uint32_t>(net_.bits.size());
-    forms_.emplace_back();
+    forms_.push_back({});
+    return static_cast<NodeId>(net_.nodes.size() - 1);
+  }
+  /// A default node appended in place (its fields are set by the caller), with its form.
+  NodeId append_in_place(const LinearForm& form) {
+    NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
+    NAS4ML_ASSERT(net_.bits.size() + 64 < kMaxBits, "netlist larger than 2^31 bits");
+    net_.nodes.emplace_back().first_bit = static_cast<std::uint32_t>(net_.bits.size());
+    forms_.push_back(form);
     return static_cast<NodeId>(net_.nodes.size() - 1);
   }
   const Node& node(NodeId id) const { return net_.nodes[static_cast<std::size_t>(id)]; }
@@ -368,23 +377,25 @@ class Builder {
                               std::uint64_t(b.shift);
     const auto [existing, inserted] = adders_.insert(key, static_cast<std::uint32_t>(net_.nodes.size()));
     if (!inserted) return static_cast<NodeId>(existing);
-    Node n;
+    const Node &na = node(a.node), &nb = node(b.node);
+    NAS4ML_ASSERT(na.stage < 0 || nb.stage < 0 || na.stage == nb.stage, "adder operands from different pipeline stages");
+    bool shared = false;
+    const LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], a.shift,
+                                    forms_[static_cast<std::size_t>(b.node)], b.shift, subtract, shared);
+    // Shared inputs may cancel: only then is the form's range needed.
+    const auto [lo, hi] = shared ? range_of(form) : range_sum(na, a.shift, nb, b.shift, subtract);
+    const int stage = std::max(na.stage, nb.stage);
+    const NodeId id = append_in_place(form);  // na, nb are invalid from here
+    Node& n = net_.nodes.back();
     n.kind = subtract ? NodeKind::sub : NodeKind::add;
     n.a = a;
     n.b = b;
     n.layer = layer_index_;
     n.level = level;
-    n.stage = std::max(node(a.node).stage, node(b.node).stage);
-    NAS4ML_ASSERT(node(a.node).stage < 0 || node(b.node).stage < 0 || node(a.node).stage == node(b.node).stage,
-                  "adder operands from different pipeline stages");
-    bool shared = false;
-    const LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], a.shift,
-                                    forms_[static_cast<std::size_t>(b.node)], b.shift, subtract, shared);
-    // Shared inputs may cancel: only then is the form's range needed.
-    std::tie(n.lo, n.hi) = shared ? range_of(form) : range_sum(node(a.node), a.shift, node(b.node), b.shift, subtract);
-    n.width = signed_width(n.lo, n.hi);
-    const NodeId id = append(n);
-    forms_[static_cast<std::size_t>(id)] = form;
+    n.stage = stage;
+    n.lo = lo;
+    n.hi = hi;
+    n.width = signed_width(lo, hi);
     derive_adder_bits(id);
     return id;
   }
@@ -923,7 +934,7 @@ class Builder {
   // Work tables, kept per thread between calls (cleared, never shrunk) so that a lowering does
   // not pay for fresh memory (page faults) each time.
   Scratch& scratch_;
-  std::vector<LinearForm>& forms_ = scratch_.forms;
+  UninitArray<LinearForm>& forms_ = scratch_.forms;
   UninitArray<FormEntry>& arena_ = scratch_.arena;
   std::vector<std::pair<std::int64_t, std::int64_t>>& input_ranges_ = scratch_.input_ranges;
   UninitArray<Literal>& literals_ = scratch_.literals;
