@@ -411,7 +411,7 @@ class Builder {
     const bool sign_value = n.hi < 0;
     // The operands' literals at every position: a and b shifted and sign-extended (b
     // complemented for a subtraction: a - b = a + ~b + 1).
-    Literal as[64], bs[64];
+    Literal as[72], bs[72];  // width <= 64, plus the 8 positions shifted_literals() writes beyond
     shifted_literals(a, width, 0, as);
     shifted_literals(b, width, subtract ? 1 : 0, bs);
     const Literal own = static_cast<Literal>(2 + 2 * literals_.size());  // literal of bit 0 of `id`
@@ -457,10 +457,7 @@ class Builder {
         const int end = std::min(fixed_top, width);  // fixed_top > i here
         while (i < end && full_adder(as[i], bs[i])) {
           const Literal sa = as[i], sb = bs[i];
-          int len = 1;
-          while (i + len < end && as[i + len] == sa + 2 * static_cast<Literal>(len) &&
-                 bs[i + len] == sb + 2 * static_cast<Literal>(len))
-            ++len;
+          const int len = stretch(as, bs, i, end);
           for (int t = 0; t < len; ++t) set_own(i + t);
           std::uint32_t* fa = fanout + ((sa - 2) >> 1);
           std::uint32_t* fb = fanout + ((sb - 2) >> 1);
@@ -528,9 +525,35 @@ class Builder {
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
   }
 
+  /// Length of the stretch from position i (< end): positions i + t < end with as[i + t] =
+  /// as[i] + 2t and bs[i + t] = bs[i] + 2t.
+  static int stretch(const Literal* as, const Literal* bs, int i, int end) {
+    const Literal sa = as[i], sb = bs[i];
+    int len = 1;
+#ifdef __AVX2__
+    const __m256i step = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    while (i + len < end) {
+      const __m256i ea = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(sa) + 2 * len), step);
+      const __m256i eb = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(sb) + 2 * len), step);
+      const __m256i va = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(as + i + len));
+      const __m256i vb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bs + i + len));
+      const __m256i same = _mm256_and_si256(_mm256_cmpeq_epi32(va, ea), _mm256_cmpeq_epi32(vb, eb));
+      const int run = std::countr_one(static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(same))));
+      len += run;
+      if (run < 8) break;
+    }
+    return std::min(len, end - i);
+#else
+    while (i + len < end && as[i + len] == sa + 2 * static_cast<Literal>(len) && bs[i + len] == sb + 2 * static_cast<Literal>(len))
+      ++len;
+    return len;
+#endif
+  }
+
   /// Literals of bits 0 .. width - 1 of (operand.node << operand.shift), xor `flip`.
   /// Eight positions per step with AVX2 (masked loads read only the source's own bits), plain
-  /// loops otherwise. `out` has room for `width` rounded up to 8.
+  /// loops otherwise. With AVX2, `out` is written up to `width` rounded up to 8, plus 8 (the
+  /// stretch scan of derive_adder_bits() reads that far).
   void shifted_literals(const Operand& operand, int width, Literal flip, Literal* out) const {
     const Node& n = node(operand.node);
     const Literal* lits = literals_.data() + n.first_bit;
@@ -541,7 +564,7 @@ class Builder {
     const __m256i last = _mm256_set1_epi32(w - 1);
     __m256i idx = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(-sh));
     const auto base = reinterpret_cast<std::uintptr_t>(lits);
-    for (int c = 0; c < width; c += 8) {
+    for (int c = 0; c < width + 8; c += 8) {
       // Lane p reads source bit p - sh: 0 below the source, its sign bit above it.
       const __m256i below = _mm256_cmpgt_epi32(_mm256_setzero_si256(), idx);
       const __m256i above = _mm256_cmpgt_epi32(idx, last);
