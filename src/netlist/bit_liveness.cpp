@@ -12,7 +12,7 @@ class LivenessPass {
  public:
   LivenessPass(const Netlist& n, const std::uint32_t* literals, std::vector<std::uint8_t>& live)
       : n_(n), literals_(literals), live_(live) {
-    live_.assign(n.bits.size(), 0);
+    live_.assign(n.literals.size(), 0);
     thread_local std::vector<std::uint32_t> first;
     thread_local std::vector<std::int32_t> width;
     first.resize(n.nodes.size());

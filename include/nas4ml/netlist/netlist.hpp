@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/fixed_point.hpp"
 
 namespace nas4ml::netlist {
@@ -100,6 +101,9 @@ struct LoweringOptions {
   double level_base_ns = 0.7;
   double level_per_bit_ns = 0.02;
   double register_overhead_ns = 0.5;
+  /// Fill Netlist::bits (the decoded origins, ~12 bytes a bit). The Verilog writer and the
+  /// simulator read them; the `rtl` estimator reads Netlist::literals and skips this.
+  bool decode_origins = true;
 };
 
 /// One layer of the netlist.
@@ -121,8 +125,15 @@ struct NetlistLayer {
 struct Netlist {
   std::string model_name;
   std::vector<Node> nodes;          ///< topological order
-  std::vector<BitOrigin> bits;      ///< origins; node n's bit j is bits[nodes[n].first_bit + j]
-  std::vector<std::uint32_t> fanout;///< per bit (same index as bits): logic inputs it drives
+  /// Per bit: its origin as one integer (node n's bit j is literals[nodes[n].first_bit + j]):
+  /// 0 / 1 for a constant, else 2 + 2 * g + inverted, where g is the global bit index of the
+  /// generating bit (whose own literal is 2 + 2 * g). The form the lowering and the estimator
+  /// work on; `bits` is the same information decoded.
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> literals;
+  /// Origins, decoded from `literals`: node n's bit j is bits[nodes[n].first_bit + j]. Empty when
+  /// the lowering was asked not to decode them (LoweringOptions::decode_origins, the estimator).
+  std::vector<BitOrigin> bits;
+  std::vector<std::uint32_t> fanout;///< per bit (same index as literals): logic inputs it drives
   std::vector<std::uint8_t> live;   ///< per bit: generated and read by some output (bit_liveness.hpp)
   std::vector<NodeId> inputs;       ///< one input node per model input
   std::vector<NodeId> outputs;      ///< one output register per model output
@@ -137,7 +148,7 @@ struct Netlist {
     const Node& node = nodes[static_cast<std::size_t>(n)];
     return {bits.data() + node.first_bit, static_cast<std::size_t>(node.width)};
   }
-  /// Global bit index of (node, bit): the index into `bits` and `fanout`.
+  /// Global bit index of (node, bit): the index into `literals`, `bits`, `fanout` and `live`.
   std::uint32_t bit_index(NodeId n, int bit) const {
     return nodes[static_cast<std::size_t>(n)].first_bit + static_cast<std::uint32_t>(bit);
   }
