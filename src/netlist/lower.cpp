@@ -649,10 +649,17 @@ class Builder {
     const NodeId id = append(n);
     forms_[static_cast<std::size_t>(id)] = forms_[static_cast<std::size_t>(src)];
     const std::uint32_t src_first = node(src).first_bit;
-    for (int j = 0; j < n.width; ++j) {
-      const Literal in = literals_[src_first + static_cast<std::uint32_t>(j)];
+    // The literals of the register's bits, written in place (the source's come earlier).
+    const std::size_t first = literals_.size();
+    const int width = n.width;
+    literals_.resize(first + static_cast<std::size_t>(width));
+    const Literal* in_bits = literals_.data() + src_first;
+    Literal* out = literals_.data() + first;
+    std::uint32_t* fanout = net_.fanout.data();
+    for (int j = 0; j < width; ++j) {
+      const Literal in = in_bits[j];
       if (in < 2) {
-        push_constant_bit(in == 1);
+        out[j] = in;
         continue;
       }
       // The flip-flop already holding this literal, if any.
@@ -660,13 +667,14 @@ class Builder {
       if (slot >= ff_of_.size()) ff_of_.resize(std::max(slot + 1, ff_of_.size() * 2), 0);
       const Literal holder = ff_of_[slot];
       if (holder != 0) {
-        push_literal(holder);
+        out[j] = holder;
         continue;
       }
-      ff_of_[slot] = static_cast<Literal>(2 + 2 * literals_.size());
+      const Literal own = static_cast<Literal>(2 + 2 * (first + static_cast<std::size_t>(j)));
+      ff_of_[slot] = own;
       ff_written_.push_back(static_cast<std::uint32_t>(slot));
-      push_own_bit(id, j);
-      use(in);
+      out[j] = own;
+      ++fanout[(in - 2) >> 1];
     }
     finish_bits();
     return id;
