@@ -587,36 +587,29 @@ class Builder {
   /// and XNOR of the same two bits are different LUTs; XOR(a, ~b) = XOR(~a, b)). Pairs are kept
   /// in runs (block of 64 bits of the lower bit x, distance to the other bit, parity) with a
   /// 64-bit mask of x's bits; an adder's consecutive positions extend one pending run, which
-  /// flush_pairs() merges into the layer's table with one look-up.
-  void note_pair(Literal la, Literal lb, AdderBits& stats) {
+  /// flush_pairs() merges into the layer's table with one look-up. Here the `len` pairs
+  /// (la + 2t, lb + 2t), t < len (<= 64), in one go: they extend the pending run, or start a new
+  /// one, and cross at most one block of 64.
+  void note_pairs(Literal la, Literal lb, int len, AdderBits& stats) {
     PendingRun& r = pending_run_;
+    std::uint32_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // global bit indices
+    if (x > y) std::swap(x, y);
+    const std::uint64_t tail = (std::uint64_t{y - x} << 1) | ((la ^ lb) & 1);
     if (la != r.next_la || lb != r.next_lb || r.next_bit == 64 || r.bits == 0) {
       flush_pairs(stats);
-      std::uint32_t x = (la - 2) >> 1, y = (lb - 2) >> 1;  // global bit indices
-      if (x > y) std::swap(x, y);
-      r.key = (std::uint64_t{x >> 6} << 33) | (std::uint64_t{y - x} << 1) | ((la ^ lb) & 1);
+      r.key = (std::uint64_t{x >> 6} << 33) | tail;
       r.next_bit = x & 63;
     }
-    // The next bits of both operands continue the run.
-    r.bits |= std::uint64_t{1} << r.next_bit;
-    ++r.next_bit;
-    r.next_la = la + 2;
-    r.next_lb = lb + 2;
-  }
-  /// note_pair() of the `len` pairs (la + 2t, lb + 2t), t < len, in one go.
-  void note_pairs(Literal la, Literal lb, int len, AdderBits& stats) {
-    note_pair(la, lb, stats);
-    PendingRun& r = pending_run_;
-    for (int done = 1; done < len;) {
-      if (r.next_bit == 64) {  // the lower bit enters the next block of 64: a new run
-        note_pair(la + 2 * static_cast<Literal>(done), lb + 2 * static_cast<Literal>(done), stats);
-        ++done;
-        continue;
-      }
-      const int take = std::min(len - done, 64 - static_cast<int>(r.next_bit));
-      r.bits |= (take == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << take) - 1)) << r.next_bit;
-      r.next_bit += static_cast<std::uint32_t>(take);
-      done += take;
+    // Here r.next_bit == x & 63: a continued run has followed x one bit per position.
+    const int take = std::min(len, 64 - static_cast<int>(r.next_bit));
+    r.bits |= (take == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << take) - 1)) << r.next_bit;
+    r.next_bit += static_cast<std::uint32_t>(take);
+    if (take < len) {  // the rest lies in the next block of x
+      flush_pairs(stats);
+      const int rest = len - take;
+      r.key = (std::uint64_t{(x + static_cast<std::uint32_t>(take)) >> 6} << 33) | tail;
+      r.bits = rest == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << rest) - 1);
+      r.next_bit = static_cast<std::uint32_t>(rest);
     }
     r.next_la = la + 2 * static_cast<Literal>(len);
     r.next_lb = lb + 2 * static_cast<Literal>(len);
@@ -975,7 +968,7 @@ class Builder {
   detail::FlatMap<std::uint64_t>& pair_runs_ = scratch_.pair_runs;
   std::vector<Literal>& ff_of_ = scratch_.ff_of;
   std::vector<std::uint32_t>& ff_written_ = scratch_.ff_written;
-  /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pair()).
+  /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pairs()).
   struct PendingRun {
     std::uint64_t key = 0, bits = 0;  // bits: the run's pairs by bit of x (x & 63)
     Literal next_la = 0, next_lb = 0;
