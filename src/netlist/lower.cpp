@@ -457,11 +457,13 @@ class Builder {
         while (i < end && full_adder(as[i], bs[i])) {
           const Literal sa = as[i], sb = bs[i];
           const int len = stretch(as, bs, i, end);
-          for (int t = 0; t < len; ++t) set_own(i + t);
           std::uint32_t* fa = fanout + ((sa - 2) >> 1);
           std::uint32_t* fb = fanout + ((sb - 2) >> 1);
-          for (int t = 0; t < len; ++t) ++fa[t];
-          for (int t = 0; t < len; ++t) ++fb[t];
+          for (int t = 0; t < len; ++t) {  // one plain loop: a stretch is ~6 positions long
+            set_own(i + t);
+            ++fa[t];
+            ++fb[t];
+          }
           note_pairs(sa, sb, len, stats);
           stats.xor_pairs += len;
           i += len;
