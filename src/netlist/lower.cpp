@@ -132,9 +132,18 @@ struct Scratch {
 
 class Builder {
  public:
-  Builder(const nn::QuantizedModel& model, const LoweringOptions& options, Scratch& scratch)
-      : model_(model), options_(options), scratch_(scratch) {
+  /// Builds into `reuse`'s storage (cleared, its capacity kept).
+  Builder(const nn::QuantizedModel& model, const LoweringOptions& options, Scratch& scratch, Netlist&& reuse)
+      : model_(model), options_(options), net_(std::move(reuse)), scratch_(scratch) {
     scratch_.clear();
+    for (auto* v : {&net_.inputs, &net_.outputs}) v->clear();
+    net_.nodes.clear();
+    net_.literals.clear();
+    net_.bits.clear();
+    net_.fanout.clear();
+    net_.live.clear();
+    net_.layers.clear();
+    net_.output_formats.clear();
     net_.model_name = model.name;
     net_.options = options;
     net_.input_format = model.input_format;
@@ -981,8 +990,14 @@ class Builder {
 }  // namespace
 
 Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options) {
+  Netlist n;
+  lower(model, options, n);
+  return n;
+}
+
+void lower(const nn::QuantizedModel& model, const LoweringOptions& options, Netlist& into) {
   thread_local Scratch scratch;
-  return Builder(model, options, scratch).run();
+  into = Builder(model, options, scratch, std::move(into)).run();
 }
 
 }  // namespace nas4ml::netlist
