@@ -68,21 +68,21 @@ struct AdderBits {
                                 ///< sum bit j reads the operand bits at positions [carry_from, j]
 };
 
-/// One node of the netlist.
+/// One node of the netlist. (Fields ordered by size: 104 bytes, no padding inside.)
 struct Node {
-  NodeKind kind = NodeKind::constant;
+  std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
+  std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
+  Operand a, b;                ///< operands (see NodeKind)
   std::int32_t width = 1;      ///< bits of the signed word (exact: the smallest width holding [lo, hi])
   std::int32_t stage = 0;      ///< clock cycle in which the value is valid; -1 for constants (any cycle)
   std::int32_t layer = -1;     ///< model layer it belongs to; -1 for inputs and shared constants
   std::int32_t level = 0;      ///< adder level inside its layer (1 = reads the layer inputs)
-  Operand a, b;                ///< operands (see NodeKind)
-  std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
-  std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
-  FixedFormat format;          ///< cast only: the result format (rounding already applied)
-  bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
   std::int32_t neuron = -1;    ///< cast/relu/output reg: the neuron index in its layer
-  std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::bits
+  std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::literals / bits
   AdderBits adder;             ///< add/sub only
+  FixedFormat format;          ///< cast only: the result format (rounding already applied)
+  NodeKind kind = NodeKind::constant;
+  bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
 };
 
 /// How the lowering builds the netlist.
