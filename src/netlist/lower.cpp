@@ -45,6 +45,8 @@ __extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
 using Literal = std::uint32_t;
 constexpr Literal kInternal = ~Literal{0} - 1;
 constexpr std::size_t kMaxBits = (std::size_t{1} << 31) - 2;  // every literal below kInternal
+/// Entries beyond the end that eight-wide writes may touch (literals, fanout counts; trimmed).
+constexpr std::size_t kPad = 8;
 
 /// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i; the
 /// (i, coef_i) pairs, sorted by i, live in Builder::arena_ at [begin, begin + size).
@@ -203,6 +205,7 @@ class Builder {
       const Node& node = net_.nodes[static_cast<std::size_t>(o)];
       for (int j = 0; j < node.width; ++j) use(literal_of(node, j));
     }
+    net_.fanout.resize(literals_.size());  // without finish_bits()' padding
     mark_live_bits(net_, literals_.data(), net_.live);
     if (options_.decode_origins) decode_origins();
     return std::move(net_);
@@ -272,7 +275,8 @@ class Builder {
   /// A bit whose origin is literal l.
   void push_literal(Literal l) { literals_.push_back(l); }
   /// Sizes the fanout counts to the bits pushed so far (the uses refer to finished nodes only).
-  void finish_bits() { net_.fanout.resize(literals_.size(), 0); }
+  /// (Eight zero counts beyond the last bit: a stretch updates counts eight at a time.)
+  void finish_bits() { net_.fanout.resize(literals_.size() + kPad, 0); }
 
   Literal literal_of(const Node& n, int j) const { return literals_[n.first_bit + static_cast<std::uint32_t>(j)]; }
   /// Netlist::bits from the literals, node by node: a bit whose literal is its own is (node, j);
@@ -433,7 +437,7 @@ class Builder {
     const Literal own = static_cast<Literal>(2 + 2 * literals_.size());  // literal of bit 0 of `id`
     // The output bits, written in place: literal and origin of each.
     const std::size_t first = literals_.size();
-    literals_.resize(first + static_cast<std::size_t>(width));
+    literals_.resize(first + static_cast<std::size_t>(width) + kPad);  // trimmed below
     Literal* out = literals_.data() + first;
     auto set_own = [&](int i) { out[i] = own + 2 * static_cast<Literal>(i); };
     auto set = [&](int i, Literal l) { out[i] = l; };
@@ -468,11 +472,7 @@ class Builder {
           const int len = stretch(as, bs, i, end);
           std::uint32_t* fa = fanout + ((sa - 2) >> 1);
           std::uint32_t* fb = fanout + ((sb - 2) >> 1);
-          for (int t = 0; t < len; ++t) {  // one plain loop: a stretch is ~6 positions long
-            set_own(i + t);
-            ++fa[t];
-            ++fb[t];
-          }
+          own_run(out + i, own + 2 * static_cast<Literal>(i), fa, fb, len);
           note_pairs(sa, sb, len, stats);
           stats.xor_pairs += len;
           i += len;
@@ -528,6 +528,7 @@ class Builder {
       ++i;
     }
     flush_pairs(stats);
+    literals_.resize(first + static_cast<std::size_t>(width));
     finish_bits();
     stats.live_bits = stats.first_live < 0 ? 0 : last_live - stats.first_live + 1;
     if (stats.first_live < 0) stats.first_live = width;
@@ -537,6 +538,31 @@ class Builder {
 
   /// Length of the stretch from position i (< end): positions i + t < end with as[i + t] =
   /// as[i] + 2t and bs[i + t] = bs[i] + 2t.
+  /// A stretch's outputs: `len` own literals from `lit` on (out[t] = lit + 2t), and one more
+  /// reader of the operand bits fa[t], fb[t]. Eight at a time with AVX2 (the buffers have
+  /// kPad entries of room; lanes beyond len add 0 to counts and write literals rewritten later).
+  static void own_run(Literal* out, Literal lit, std::uint32_t* fa, std::uint32_t* fb, int len) {
+#ifdef __AVX2__
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i l = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(lit)), _mm256_add_epi32(iota, iota));
+    for (int t = 0; t < len; t += 8) {
+      const __m256i one = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(len - t), iota), _mm256_set1_epi32(1));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + t), l);
+      auto* pa = reinterpret_cast<__m256i*>(fa + t);
+      _mm256_storeu_si256(pa, _mm256_add_epi32(_mm256_loadu_si256(pa), one));
+      auto* pb = reinterpret_cast<__m256i*>(fb + t);  // may overlap fa's lanes: loaded after that store
+      _mm256_storeu_si256(pb, _mm256_add_epi32(_mm256_loadu_si256(pb), one));
+      l = _mm256_add_epi32(l, _mm256_set1_epi32(16));
+    }
+#else
+    for (int t = 0; t < len; ++t) {
+      out[t] = lit + 2 * static_cast<Literal>(t);
+      ++fa[t];
+      ++fb[t];
+    }
+#endif
+  }
+
   static int stretch(const Literal* as, const Literal* bs, int i, int end) {
     const Literal sa = as[i], sb = bs[i];
     int len = 1;
