@@ -275,8 +275,15 @@ class Builder {
   /// A bit whose origin is literal l.
   void push_literal(Literal l) { literals_.push_back(l); }
   /// Sizes the fanout counts to the bits pushed so far (the uses refer to finished nodes only).
-  /// (Eight zero counts beyond the last bit: a stretch updates counts eight at a time.)
-  void finish_bits() { net_.fanout.resize(literals_.size() + kPad, 0); }
+  /// (Eight zero counts beyond the last bit: a stretch updates counts eight at a time. The
+  /// counts are not zeroed by the vector: the new ones are, here.)
+  void finish_bits() {
+    auto& f = net_.fanout;
+    const std::size_t old = f.size(), want = literals_.size() + kPad;
+    if (want <= old) return;
+    f.resize(want);
+    std::fill(f.data() + old, f.data() + want, 0u);
+  }
 
   Literal literal_of(const Node& n, int j) const { return literals_[n.first_bit + static_cast<std::uint32_t>(j)]; }
   /// Netlist::bits from the literals, node by node: a bit whose literal is its own is (node, j);

@@ -133,7 +133,8 @@ struct Netlist {
   /// Origins, decoded from `literals`: node n's bit j is bits[nodes[n].first_bit + j]. Empty when
   /// the lowering was asked not to decode them (LoweringOptions::decode_origins, the estimator).
   std::vector<BitOrigin> bits;
-  std::vector<std::uint32_t> fanout;///< per bit (same index as literals): logic inputs it drives
+  /// Per bit (same index as literals): logic inputs it drives.
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> fanout;
   std::vector<std::uint8_t> live;   ///< per bit: generated and read by some output (bit_liveness.hpp)
   std::vector<NodeId> inputs;       ///< one input node per model input
   std::vector<NodeId> outputs;      ///< one output register per model output
