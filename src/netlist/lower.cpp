@@ -40,7 +40,7 @@ using detail::FlatHashMap;
 __extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
 
 // A bit literal as one integer: 0 = constant 0, 1 = constant 1, otherwise
-// 2 + 2 * global_bit_index + inverted, where global_bit_index is the index in Netlist::bits of
+// 2 + 2 * global_bit_index + inverted, where global_bit_index is the index in Netlist::literals of
 // the generating bit (its own origin). kInternal marks a carry generated inside an adder.
 using Literal = std::uint32_t;
 constexpr Literal kInternal = ~Literal{0} - 1;

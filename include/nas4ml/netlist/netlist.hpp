@@ -5,8 +5,9 @@
 ///
 /// Every node is a signed two's-complement word of `width` bits (a value of an unsigned format
 /// gets one more bit, constant 0). Nodes are stored in topological order (operands before
-/// readers). Every bit of every node has a BitOrigin: constant 0/1, or the (node, bit) whose
-/// logic really generates it, possibly inverted. Pass-through bits (low bits an adder does not
+/// readers). Every bit of every node has an origin: constant 0/1, or the (node, bit) whose
+/// logic really generates it, possibly inverted, kept as one integer per bit (Netlist::literals)
+/// and, decoded, as a BitOrigin (Netlist::bits). Pass-through bits (low bits an adder does not
 /// touch, sign extension, wiring casts, duplicate or constant registers) therefore point past
 /// the node to their true source, which is how stripped bits, shared bit pairs, constant and
 /// duplicate registers are known before any synthesis tool runs (REFERENCE.md s.8).
