@@ -41,7 +41,11 @@ class RtlEstimator final : public Estimator {
     lo.clock_ns = e.clock_ns;
     lo.levels_per_stage = options.levels_per_stage;
     lo.dsp_products = options.dsp_products;
-    const netlist::Netlist n = netlist::lower(model, lo);
+    lo.decode_origins = false;  // counting reads Netlist::literals
+    // One netlist per thread, rebuilt in place call after call: its ~2 MB of arrays keep their
+    // pages (a fresh netlist costs ~150 page faults per estimate, docs/netlist.md "Speed").
+    thread_local netlist::Netlist n;
+    netlist::lower(model, lo, n);
     e.layers = count_netlist(n, device.dsp_a_width, device.dsp_b_width);
     add_complexity(e, model);
     finish_estimate(e, device);

@@ -1,14 +1,13 @@
 #include "nas4ml/estimate/rtl_counts.hpp"
 
 #include <algorithm>
+#include <cstring>
 
-#include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
 
 namespace nas4ml::estimate {
 
-using netlist::BitOrigin;
 using netlist::Netlist;
 using netlist::Node;
 using netlist::NodeId;
@@ -30,8 +29,7 @@ double cast_luts(const Netlist& n, const Node& c, bool relu_follows) {
   if (!c.may_overflow || c.format.overflow != Overflow::saturate) return 0;  // wiring
   const Node& src = n.nodes[static_cast<std::size_t>(c.a.node)];
   int out_bits = 0;
-  for (const BitOrigin& o : n.origins(static_cast<NodeId>(&c - n.nodes.data())))
-    out_bits += o.is_constant() ? 0 : 1;
+  for (int j = 0; j < c.width; ++j) out_bits += n.literals[c.first_bit + static_cast<std::uint32_t>(j)] >= 2;
   // Source bits above the kept window decide the overflow.
   const int overflow_bits = std::max(0, src.width + c.a.shift - (c.width - 1));
   const double compare = overflow_bits > 5 ? static_cast<double>(ceil_div(overflow_bits - 5, 5)) : 0.0;
@@ -40,6 +38,32 @@ double cast_luts(const Netlist& n, const Node& c, bool relu_follows) {
   if (relu_follows) return std::max(0, out_bits - 1) + compare;
   if (low && high) return out_bits + compare;
   return 1 + compare;
+}
+
+/// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may
+/// overlap the others) instead of a loop over the bytes.
+bool any_set(const std::uint8_t* p, int n) {
+  auto word = [p](int i, auto w) {
+    std::memcpy(&w, p + i, sizeof w);
+    return static_cast<std::uint64_t>(w);
+  };
+  if (n >= 8) {
+    std::uint64_t any = word(0, std::uint64_t{}) | word(n - 8, std::uint64_t{});
+    for (int i = 8; i < n - 8; i += 8) any |= word(i, std::uint64_t{});
+    return any != 0;
+  }
+  if (n >= 4) return (word(0, std::uint32_t{}) | word(n - 4, std::uint32_t{})) != 0;
+  for (int i = 0; i < n; ++i)
+    if (p[i]) return true;
+  return false;
+}
+
+/// Adds (sign 1) or removes (sign -1) a chain of `length` single-fanout flip-flops of the chain's
+/// last layer: from 3 on, a chain is one SRL16 per 16 flip-flops instead of its flip-flops.
+void add_chain(LayerEstimate& le, std::int32_t length, int sign) {
+  if (length < 3) return;
+  le.ff -= sign * length;
+  le.srl += sign * static_cast<double>(ceil_div(length, 16));
 }
 }  // namespace
 
@@ -56,26 +80,31 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       layers[k].live_neurons += l.outputs[o] != netlist::no_node && !l.constant_output[o];
   }
   const std::size_t nnodes = n.nodes.size();
-  const std::vector<std::uint8_t>& live = n.live;  // computed by the lowering
+  const std::uint8_t* live = n.live.data();  // computed by the lowering
   // Work tables per thread, reused from call to call (fresh pages cost more than the counting).
-  // The SRL tables cover register bits only, numbered compactly (reg_first: a reg node's first
-  // number), so that their cost follows the ~1/6 of all bits that are register bits.
-  thread_local std::vector<std::uint8_t> read_by_relu, is_ff, has_next;
-  thread_local std::vector<std::int32_t> reg_first, prev, ff_layer;
+  // SRL chains are followed as they grow: chain[g] is the length of the chain of single-fanout
+  // flip-flops ending at bit g (0: not a flip-flop, or a reset one), by global bit index, with
+  // the chain's layer above bit 20 (kLayerShift), written for the bits of registers only. An
+  // entry counts when its top 32 bits are this call's stamp: the table is never cleared.
+  constexpr int kLayerShift = 20;
+  constexpr std::int32_t kLengthMask = (1 << kLayerShift) - 1;
+  thread_local std::vector<std::uint8_t> read_by_relu;
+  thread_local std::vector<std::uint64_t> chain;
+  thread_local std::uint64_t stamp = 0;
+  thread_local std::vector<NodeId> clamps;  // saturating casts that may overflow
   read_by_relu.assign(nnodes, 0);
-  reg_first.resize(nnodes);
-  std::int32_t reg_bits = 0;
-  for (std::size_t id = 0; id < nnodes; ++id) {
-    const Node& node = n.nodes[id];
-    if (node.kind == NodeKind::relu) read_by_relu[static_cast<std::size_t>(node.a.node)] = 1;
-    reg_first[id] = reg_bits;
-    if (node.kind == NodeKind::reg) reg_bits += node.width;
+  if (chain.size() < n.literals.size()) chain.resize(n.literals.size(), 0);
+  if (++stamp == std::uint64_t{1} << 32) {  // the stamps ran out: start again from a clean table
+    std::fill(chain.begin(), chain.end(), 0);
+    stamp = 1;
   }
-  const auto nreg = static_cast<std::size_t>(reg_bits);
-  prev.assign(nreg, -1);
-  is_ff.assign(nreg, 0);
-  has_next.assign(nreg, 0);
-  ff_layer.resize(nreg);  // written wherever is_ff is set, read only there
+  const std::uint64_t tag = stamp << 32;
+  auto chain_at = [&](std::uint32_t g) -> std::int32_t {
+    const std::uint64_t e = chain[g];
+    return (e >> 32) == stamp ? static_cast<std::int32_t>(e & 0xFFFFFFFF) : 0;
+  };
+  clamps.clear();
+  const std::uint32_t* lits = n.literals.data();
   for (std::size_t id = 0; id < nnodes; ++id) {
     const Node& node = n.nodes[id];
     if (node.layer < 0) continue;
@@ -85,12 +114,15 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       case NodeKind::sub:
         // An adder no output depends on is removed whole. (A live adder keeps its dead top
         // positions: they share CARRY4 cells with live ones; measured, docs/estimators.md.)
-        if (netlist::highest_live_bit(n, live, static_cast<NodeId>(id)) < 0) break;
+        if (!any_set(live + node.first_bit, node.width)) break;
         ++le.adders;
         le.lut += node.adder.new_pairs;
         le.carry += static_cast<double>(ceil_div(node.adder.live_bits, 4));
         break;
-      case NodeKind::cast: le.lut += cast_luts(n, node, read_by_relu[id] != 0); break;
+      case NodeKind::cast:  // counted below, once the ReLUs reading them are known
+        if (node.may_overflow && node.format.overflow == Overflow::saturate) clamps.push_back(static_cast<NodeId>(id));
+        break;
+      case NodeKind::relu: read_by_relu[static_cast<std::size_t>(node.a.node)] = 1; break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
         const int wc = netlist::signed_width(node.value, node.value);
@@ -103,42 +135,45 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         break;
       }
       case NodeKind::reg: {
+        std::uint64_t* length = chain.data() + node.first_bit;
+        const std::int32_t layer_tag = node.layer << kLayerShift;
         const Node& src = n.nodes[static_cast<std::size_t>(node.a.node)];
-        const bool reset = src.kind == NodeKind::relu;  // ReLU = synchronous reset: no SRL
-        for (int j = 0; j < node.width; ++j) {
-          const std::uint32_t bit = node.first_bit + static_cast<std::uint32_t>(j);
-          const BitOrigin& o = n.bits[bit];
-          if (o.kind != BitOrigin::Kind::signal || o.node != static_cast<NodeId>(id) || o.bit != j) continue;
-          if (!live[bit]) continue;  // no output depends on it: synthesis removes it
-          const auto self = static_cast<std::size_t>(reg_first[id] + j);
-          is_ff[self] = reset ? 2 : 1;
-          ff_layer[self] = node.layer;
-          le.ff += 1;
-          const BitOrigin& d = n.bits[src.first_bit + static_cast<std::uint32_t>(j)];
-          if (reset || d.kind != BitOrigin::Kind::signal || d.inverted) continue;
-          // A flip-flop (is_ff == 1) is a bit of a reg node: d.node is one when is_ff is set.
-          const auto dn = static_cast<std::size_t>(d.node);
-          if (n.nodes[dn].kind != NodeKind::reg) continue;
-          const auto p = static_cast<std::size_t>(reg_first[dn] + d.bit);
-          if (is_ff[p] == 1 && n.fanout[n.bit_index(d.node, d.bit)] == 1) {
-            prev[self] = static_cast<std::int32_t>(p);
-            has_next[p] = 1;
+        // Live bits are generated by their own node: flip-flops. The others are constants,
+        // duplicates of another flip-flop, or no output depends on them (synthesis removes them).
+        const std::uint8_t* ff = live + node.first_bit;
+        int ffs = 0;
+        if (src.kind == NodeKind::relu) {  // ReLU = synchronous reset: no SRL
+          for (int j = 0; j < node.width; ++j) {
+            ffs += ff[j];
+            length[j] = tag;
           }
+          le.ff += ffs;
+          break;
         }
+        const std::uint32_t* in = lits + src.first_bit;  // what each flip-flop stores
+        for (int j = 0; j < node.width; ++j) {
+          ffs += ff[j];
+          length[j] = tag | static_cast<std::uint32_t>(ff[j] ? 1 | layer_tag : 0);
+          const std::uint32_t d = in[j];
+          if (!ff[j] || d < 2 || (d & 1) != 0) continue;  // a constant or an inverted bit
+          const std::uint32_t g = (d - 2) >> 1;             // the generating bit, an earlier node's
+          const std::int32_t before = chain_at(g);
+          if (before == 0 || n.fanout[g] != 1) continue;  // not a flip-flop, or it drives more
+          // The chain that ended at g now ends here.
+          const std::int32_t was = before & kLengthMask;
+          length[j] = tag | static_cast<std::uint32_t>((was + 1) | layer_tag);
+          add_chain(layers[static_cast<std::size_t>(before >> kLayerShift)], was, -1);
+          add_chain(le, was + 1, 1);
+        }
+        le.ff += ffs;
         break;
       }
       default: break;
     }
   }
-  // SRL chains: walk back from every chain end (a flip-flop with no single-fanout successor).
-  for (std::size_t b = 0; b < nreg; ++b) {
-    if (is_ff[b] != 1 || has_next[b]) continue;
-    int length = 1;
-    for (std::int32_t p = prev[b]; p >= 0; p = prev[static_cast<std::size_t>(p)]) ++length;
-    if (length < 3) continue;
-    LayerEstimate& le = layers[static_cast<std::size_t>(ff_layer[b])];
-    le.ff -= length;
-    le.srl += static_cast<double>(ceil_div(length, 16));
+  for (NodeId id : clamps) {
+    const Node& node = n.nodes[static_cast<std::size_t>(id)];
+    layers[static_cast<std::size_t>(node.layer)].lut += cast_luts(n, node, read_by_relu[static_cast<std::size_t>(id)] != 0);
   }
   return layers;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Private to the netlist module: an open-addressing hash map from 64-bit keys to 32-bit values,
+// Private to the netlist module: an open-addressing hash map from 64-bit keys to small values,
 // used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
 #include <bit>
 #include <cstdint>
@@ -8,14 +8,15 @@
 
 namespace nas4ml::netlist::detail {
 
-class FlatHashMap {
+template <class Value>
+class FlatMap {
  public:
   static constexpr std::uint64_t empty_key = ~std::uint64_t{0};
 
-  explicit FlatHashMap(std::size_t expected = 64) { rehash(expected * 2); }
+  explicit FlatMap(std::size_t expected = 64) { rehash(expected * 2); }
 
   /// The value of `key`, or nullptr.
-  const std::uint32_t* find(std::uint64_t key) const noexcept {
+  const Value* find(std::uint64_t key) const noexcept {
     std::size_t i = slot(key);
     while (slots_[i].key != empty_key) {
       if (slots_[i].key == key) return &slots_[i].value;
@@ -24,7 +25,13 @@ class FlatHashMap {
     return nullptr;
   }
   /// Inserts (key, value) unless key exists; returns {stored value, inserted?}.
-  std::pair<std::uint32_t, bool> insert(std::uint64_t key, std::uint32_t value) {
+  std::pair<Value, bool> insert(std::uint64_t key, Value value) {
+    auto [stored, inserted] = emplace(key, value);
+    return {stored, inserted};
+  }
+  /// The stored value of `key`, inserted as `value` when absent (a reference valid until the
+  /// next insertion), and whether it was inserted.
+  std::pair<Value&, bool> emplace(std::uint64_t key, Value value) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = slot(key);
     while (slots_[i].key != empty_key) {
@@ -34,7 +41,7 @@ class FlatHashMap {
     slots_[i] = {key, value};
     used_.push_back(static_cast<std::uint32_t>(i));
     ++size_;
-    return {value, true};
+    return {slots_[i].value, true};
   }
   std::size_t size() const noexcept { return size_; }
   /// Removes every entry, keeping the capacity; costs the number of entries, not the capacity
@@ -52,7 +59,7 @@ class FlatHashMap {
  private:
   struct Slot {  // key and value side by side: a look-up touches one cache line
     std::uint64_t key;
-    std::uint32_t value;
+    Value value;
   };
   std::size_t slot(std::uint64_t key) const noexcept {
     // Fibonacci hashing: the top bits of key * 2^64/phi depend on every key bit.
@@ -75,5 +82,8 @@ class FlatHashMap {
   std::size_t mask_ = 0, size_ = 0;
   int shift_ = 64;
 };
+
+/// Node ids by key (adders, registers, constants, products).
+using FlatHashMap = FlatMap<std::uint32_t>;
 
 }  // namespace nas4ml::netlist::detail

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/netlist/lower.hpp"
@@ -124,5 +125,54 @@ TEST_CASE("the lowering builds exactly the pinned netlist of fixed random models
     const auto m = test::random_model(rng, p.sizes, p.input, p.weight, p.bias, p.result, p.sparsity);
     INFO(p.what);
     CHECK(fingerprint(lower(m, p.options)) == p.fingerprint);
+  }
+}
+
+TEST_CASE("lowering into a used netlist gives the same netlist as a fresh one", "[netlist][lower][fingerprint]") {
+  // The rtl estimator rebuilds one netlist per thread in place: nothing of the previous model
+  // (larger or smaller, other formats, DSP or not) may survive into the next.
+  Rng rng(77);
+  const auto big = test::random_model(rng, {16, 64, 32, 5}, fmt(16, 6), fmt(6, 1), fmt(8, 3), fmt(8, 3), 0.5);
+  const auto small = test::random_model(rng, {5, 7, 3}, fmt(9, 3, false), fmt(4, 1), fmt(6, 2),
+                                        fmt(7, 3, true, Rounding::round_half_up, Overflow::saturate), 0.2);
+  const auto dsp = test::random_model(rng, {10, 16, 3}, fmt(12, 4), fmt(9, 2), fmt(8, 3), fmt(12, 5), 0.4);
+  Netlist reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [model, opt] : {std::pair{&big, options(5.0)}, std::pair{&small, options(2.5, 1)},
+                                     std::pair{&dsp, options(5.0, 0, true)}, std::pair{&big, options(3.0, 2)}}) {
+      lower(*model, opt, reused);
+      CHECK(fingerprint(reused) == fingerprint(lower(*model, opt)));
+      CHECK(reused.literals == lower(*model, opt).literals);
+      CHECK(reused.live == lower(*model, opt).live);
+    }
+  }
+}
+
+TEST_CASE("without decoded origins the netlist is the same but for Netlist::bits", "[netlist][lower]") {
+  Rng rng(78);
+  const auto m = test::random_model(rng, {12, 24, 6}, fmt(10, 4), fmt(8, 2), fmt(8, 3),
+                                    fmt(10, 4, true, Rounding::round_half_up, Overflow::saturate), 0.3);
+  LoweringOptions lean = options(5.0);
+  lean.decode_origins = false;
+  const Netlist full = lower(m, options(5.0)), bare = lower(m, lean);
+  CHECK(bare.bits.empty());
+  REQUIRE(full.bits.size() == full.literals.size());
+  CHECK(bare.literals == full.literals);
+  CHECK(bare.fanout == full.fanout);
+  CHECK(bare.live == full.live);
+  REQUIRE(bare.nodes.size() == full.nodes.size());
+  // Every decoded origin is what its literal names: a constant, or the generating bit (node, bit)
+  // whose own literal is 2 + 2 x its global index, inverted when the literal is odd.
+  for (std::size_t g = 0; g < full.literals.size(); ++g) {
+    const std::uint32_t l = full.literals[g];
+    const BitOrigin& o = full.bits[g];
+    if (l < 2) {
+      CHECK(o == BitOrigin::constant(l == 1));
+    } else {
+      REQUIRE(o.kind == BitOrigin::Kind::signal);
+      CHECK(o.inverted == ((l & 1) != 0));
+      CHECK(full.bit_index(o.node, o.bit) == (l - 2) >> 1);
+      CHECK(full.literals[(l - 2) >> 1] == 2 + 2 * ((l - 2) >> 1));
+    }
   }
 }

@@ -18,6 +18,11 @@ namespace nas4ml::netlist {
 /// InternalError when the model is inconsistent (sizes, raw values outside their formats).
 Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options = {});
 
+/// The same, built into `into` (its previous contents replaced): its arrays keep their capacity,
+/// so that a caller lowering many models on one thread (the `rtl` estimator) does not pay for
+/// fresh memory, ~2 MB of page faults, on every call.
+void lower(const nn::QuantizedModel& model, const LoweringOptions& options, Netlist& into);
+
 /// Adder levels per pipeline stage K for an accumulator of `width` bits at `options.clock_ns`
 /// (options.levels_per_stage when it is > 0): floor((clock - register_overhead) /
 /// (level_base + level_per_bit * width)), at least 1.

@@ -5,8 +5,9 @@
 ///
 /// Every node is a signed two's-complement word of `width` bits (a value of an unsigned format
 /// gets one more bit, constant 0). Nodes are stored in topological order (operands before
-/// readers). Every bit of every node has a BitOrigin: constant 0/1, or the (node, bit) whose
-/// logic really generates it, possibly inverted. Pass-through bits (low bits an adder does not
+/// readers). Every bit of every node has an origin: constant 0/1, or the (node, bit) whose
+/// logic really generates it, possibly inverted, kept as one integer per bit (Netlist::literals)
+/// and, decoded, as a BitOrigin (Netlist::bits). Pass-through bits (low bits an adder does not
 /// touch, sign extension, wiring casts, duplicate or constant registers) therefore point past
 /// the node to their true source, which is how stripped bits, shared bit pairs, constant and
 /// duplicate registers are known before any synthesis tool runs (REFERENCE.md s.8).
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/fixed_point.hpp"
 
 namespace nas4ml::netlist {
@@ -67,21 +69,21 @@ struct AdderBits {
                                 ///< sum bit j reads the operand bits at positions [carry_from, j]
 };
 
-/// One node of the netlist.
+/// One node of the netlist. (Fields ordered by size: 104 bytes, no padding inside.)
 struct Node {
-  NodeKind kind = NodeKind::constant;
+  std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
+  std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
+  Operand a, b;                ///< operands (see NodeKind)
   std::int32_t width = 1;      ///< bits of the signed word (exact: the smallest width holding [lo, hi])
   std::int32_t stage = 0;      ///< clock cycle in which the value is valid; -1 for constants (any cycle)
   std::int32_t layer = -1;     ///< model layer it belongs to; -1 for inputs and shared constants
   std::int32_t level = 0;      ///< adder level inside its layer (1 = reads the layer inputs)
-  Operand a, b;                ///< operands (see NodeKind)
-  std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
-  std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
-  FixedFormat format;          ///< cast only: the result format (rounding already applied)
-  bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
   std::int32_t neuron = -1;    ///< cast/relu/output reg: the neuron index in its layer
-  std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::bits
+  std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::literals / bits
   AdderBits adder;             ///< add/sub only
+  FixedFormat format;          ///< cast only: the result format (rounding already applied)
+  NodeKind kind = NodeKind::constant;
+  bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
 };
 
 /// How the lowering builds the netlist.
@@ -100,6 +102,9 @@ struct LoweringOptions {
   double level_base_ns = 0.7;
   double level_per_bit_ns = 0.02;
   double register_overhead_ns = 0.5;
+  /// Fill Netlist::bits (the decoded origins, ~12 bytes a bit). The Verilog writer and the
+  /// simulator read them; the `rtl` estimator reads Netlist::literals and skips this.
+  bool decode_origins = true;
 };
 
 /// One layer of the netlist.
@@ -121,8 +126,16 @@ struct NetlistLayer {
 struct Netlist {
   std::string model_name;
   std::vector<Node> nodes;          ///< topological order
-  std::vector<BitOrigin> bits;      ///< origins; node n's bit j is bits[nodes[n].first_bit + j]
-  std::vector<std::uint32_t> fanout;///< per bit (same index as bits): logic inputs it drives
+  /// Per bit: its origin as one integer (node n's bit j is literals[nodes[n].first_bit + j]):
+  /// 0 / 1 for a constant, else 2 + 2 * g + inverted, where g is the global bit index of the
+  /// generating bit (whose own literal is 2 + 2 * g). The form the lowering and the estimator
+  /// work on; `bits` is the same information decoded.
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> literals;
+  /// Origins, decoded from `literals`: node n's bit j is bits[nodes[n].first_bit + j]. Empty when
+  /// the lowering was asked not to decode them (LoweringOptions::decode_origins, the estimator).
+  std::vector<BitOrigin> bits;
+  /// Per bit (same index as literals): logic inputs it drives.
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> fanout;
   std::vector<std::uint8_t> live;   ///< per bit: generated and read by some output (bit_liveness.hpp)
   std::vector<NodeId> inputs;       ///< one input node per model input
   std::vector<NodeId> outputs;      ///< one output register per model output
@@ -137,7 +150,7 @@ struct Netlist {
     const Node& node = nodes[static_cast<std::size_t>(n)];
     return {bits.data() + node.first_bit, static_cast<std::size_t>(node.width)};
   }
-  /// Global bit index of (node, bit): the index into `bits` and `fanout`.
+  /// Global bit index of (node, bit): the index into `literals`, `bits`, `fanout` and `live`.
   std::uint32_t bit_index(NodeId n, int bit) const {
     return nodes[static_cast<std::size_t>(n)].first_bit + static_cast<std::uint32_t>(bit);
   }
