@@ -63,6 +63,8 @@ struct FormEntry {
 
 /// A growable array whose new elements are not initialized: the lowering writes every element
 /// it keeps (a vector would zero them first, a measurable cost at ~60,000 bits per lowering).
+/// grow() hands out room without committing it, which a merge of unknown length needs; a
+/// vector with DefaultInitAllocator measured 0.2M more instructions per lowering here.
 template <class T>
 class UninitArray {
  public:
@@ -249,6 +251,7 @@ class Builder {
   }
 
   // ---- node storage ---------------------------------------------------------------------
+  /// Appends `node` (its first bit: the next bit pushed) with an empty form.
   NodeId append(const Node& node) {
     NAS4ML_ASSERT(net_.nodes.size() < (std::size_t{1} << 24), "netlist larger than 2^24 nodes");
     NAS4ML_ASSERT(literals_.size() + 64 < kMaxBits, "netlist larger than 2^31 bits");
@@ -543,8 +546,6 @@ class Builder {
     net_.nodes[static_cast<std::size_t>(id)].adder = stats;
   }
 
-  /// Length of the stretch from position i (< end): positions i + t < end with as[i + t] =
-  /// as[i] + 2t and bs[i + t] = bs[i] + 2t.
   /// A stretch's outputs: `len` own literals from `lit` on (out[t] = lit + 2t), and one more
   /// reader of the operand bits fa[t], fb[t]. Eight at a time with AVX2 (the buffers have
   /// kPad entries of room; lanes beyond len add 0 to counts and write literals rewritten later).
@@ -570,6 +571,8 @@ class Builder {
 #endif
   }
 
+  /// Length of the stretch from position i (< end): positions i + t < end with as[i + t] =
+  /// as[i] + 2t and bs[i + t] = bs[i] + 2t.
   static int stretch(const Literal* as, const Literal* bs, int i, int end) {
     const Literal sa = as[i], sb = bs[i];
     int len = 1;

@@ -21,7 +21,7 @@ std::vector<std::uint8_t> live_generated_bits(const Netlist& netlist);
 /// `literals[b]` is 0/1 for a constant bit b, else 2 + 2 * (global index of the generating bit)
 /// + inverted. Comparing them with each bit's own literal tells, in one vectorized loop, which
 /// bits their node does not generate (the estimate's time budget is ~1 ms, docs/netlist.md).
-/// `live` is resized to the netlist's bits.
+/// `live` is resized to Netlist::literals.
 void mark_live_bits(const Netlist& netlist, const std::uint32_t* literals, std::vector<std::uint8_t>& live);
 
 /// Highest live generated bit of adder or multiplier `n`, or -1 when none is live (the node's

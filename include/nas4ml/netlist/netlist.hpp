@@ -69,7 +69,7 @@ struct AdderBits {
                                 ///< sum bit j reads the operand bits at positions [carry_from, j]
 };
 
-/// One node of the netlist. (Fields ordered by size: 104 bytes, no padding inside.)
+/// One node of the netlist. (Fields ordered by size: 112 bytes.)
 struct Node {
   std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
   std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
