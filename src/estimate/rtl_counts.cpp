@@ -126,7 +126,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
         const int wc = netlist::signed_width(node.value, node.value);
-        const int wa = std::max(x.width, wc), wb = std::min(x.width, wc);
+        const int xw = x.width, wa = std::max(xw, wc), wb = std::min(xw, wc);
         if (node.width >= 9 && wa >= 2 && wb >= 2) {
           le.dsp += static_cast<double>(ceil_div(wa, dsp_a_width) * ceil_div(wb, dsp_b_width));
         } else {

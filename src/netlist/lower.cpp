@@ -118,18 +118,22 @@ struct Scratch {
   UninitArray<LinearForm> forms;
   UninitArray<FormEntry> arena;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_ranges;
-  FlatHashMap adders{1024}, constants{64}, regs{1024}, products{256};
+  FlatHashMap adders{1024}, constants{64}, products{256};
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term> terms;        // the adder trees' terms of one layer, neuron after neuron
   std::vector<Literal> ff_of;     // by literal - 2: the flip-flop bit holding it (0 = none yet)
+  std::vector<std::uint32_t> reg_of;      // by node: 1 + the id of its pipeline register (0 = none yet)
+  std::vector<std::uint32_t> reg_written; // entries of reg_of to reset for the next lowering
   std::vector<std::uint32_t> ff_written;  // entries of ff_of to reset for the next lowering
   void clear() {
     for (std::uint32_t i : ff_written) ff_of[i] = 0;
     ff_written.clear();
+    for (std::uint32_t i : reg_written) reg_of[i] = 0;
+    reg_written.clear();
     forms.clear();
     arena.clear();
     input_ranges.clear();
-    for (FlatHashMap* m : {&adders, &constants, &regs, &products}) m->clear();
+    for (FlatHashMap* m : {&adders, &constants, &products}) m->clear();
     pair_runs.clear();
   }
 };
@@ -172,9 +176,8 @@ class Builder {
     forms_.reserve(terms * 3 / 2);
     literals_.reserve(terms * bits_per_term * 3 / 2);
     net_.fanout.reserve(literals_.capacity());
-    adders_.reserve(layer_terms);
-    regs_.reserve(layer_terms);
-    pair_runs_.reserve(layer_terms * 2);
+    adders_.reserve(layer_terms / 2);
+    pair_runs_.reserve(layer_terms / 2);
     // Model inputs: ports at stage 0.
     const FixedFormat& in = model_.input_format;
     for (int i = 0; i < model_.n_inputs; ++i) {
@@ -223,6 +226,7 @@ class Builder {
       throw ConfigError("", "levels_per_stage", "adder levels per stage must be >= 0 (0 = from the clock)",
                         ">= 0", std::to_string(options_.levels_per_stage));
     NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
+    NAS4ML_ASSERT(model_.layers.size() < (std::size_t{1} << 15), "more than 2^15 layers (Node::layer is 16-bit)");
     int n_in = model_.n_inputs;
     for (const auto& layer : model_.layers) {
       NAS4ML_ASSERT(layer.n_in == n_in && layer.n_out > 0, "layer sizes do not chain");
@@ -673,9 +677,13 @@ class Builder {
   /// Pipeline register of `src` (constants are returned unchanged).
   NodeId reg(NodeId src) {
     if (node(src).kind == NodeKind::constant) return src;
-    const auto [existing, inserted] =
-        regs_.insert(static_cast<std::uint64_t>(src), static_cast<std::uint32_t>(net_.nodes.size()));
-    if (!inserted) return static_cast<NodeId>(existing);
+    // One register per node: a table by node id, not per layer (a layer registers only its own
+    // nodes and its inputs, which no other layer registers).
+    const auto s = static_cast<std::size_t>(src);
+    if (s >= reg_of_.size()) reg_of_.resize(std::max(s + 1, 2 * net_.nodes.capacity()), 0);
+    if (reg_of_[s] != 0) return static_cast<NodeId>(reg_of_[s] - 1);
+    reg_of_[s] = static_cast<std::uint32_t>(net_.nodes.size()) + 1;
+    reg_written_.push_back(static_cast<std::uint32_t>(s));
     Node n;
     n.kind = NodeKind::reg;
     n.a = {src, 0};
@@ -888,7 +896,6 @@ class Builder {
     arena_.clear();
     input_ranges_.assign(inputs.size(), {0, 0});
     adders_.clear();
-    regs_.clear();
     pair_runs_.clear();
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i] == no_node || node(inputs[i]).kind == NodeKind::constant) continue;
@@ -976,6 +983,7 @@ class Builder {
     }
     info.adder_levels = level;
     const int output_stage = first_stage + regs + 1;
+    NAS4ML_ASSERT(output_stage < (1 << 15), "more than 2^15 pipeline stages (Node::stage is 16-bit)");
 
     // Cast, ReLU, output register.
     for (int o = 0; o < layer.n_out; ++o) {
@@ -1023,11 +1031,12 @@ class Builder {
   std::vector<Literal, DefaultInitAllocator<Literal>>& literals_ = net_.literals;
   std::vector<Term>& terms_ = scratch_.terms;
   int layer_index_ = -1;
-  FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &regs_ = scratch_.regs,
-              &products_ = scratch_.products;
+  FlatHashMap &adders_ = scratch_.adders, &constants_ = scratch_.constants, &products_ = scratch_.products;
   detail::FlatMap<std::uint64_t>& pair_runs_ = scratch_.pair_runs;
   std::vector<Literal>& ff_of_ = scratch_.ff_of;
   std::vector<std::uint32_t>& ff_written_ = scratch_.ff_written;
+  std::vector<std::uint32_t>& reg_of_ = scratch_.reg_of;
+  std::vector<std::uint32_t>& reg_written_ = scratch_.reg_written;
   /// XOR pairs of the adder being simulated not yet merged into pair_runs_ (see note_pairs()).
   struct PendingRun {
     std::uint64_t key = 0, bits = 0;  // bits: the run's pairs by bit of x (x & 63)

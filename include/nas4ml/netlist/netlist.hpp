@@ -59,29 +59,32 @@ struct Operand {
   std::int32_t shift = 0;
 };
 
-/// Bit-level facts the lowering computed for one adder (add/sub) while deriving its bit origins.
+/// Bit-level facts the lowering computed for one adder (add/sub) while deriving its bit origins
+/// (positions of a word of at most 64 bits, hence 16-bit fields).
 struct AdderBits {
-  std::int32_t first_live = 0;  ///< lowest bit computed by the carry chain (below: stripped wiring)
-  std::int32_t live_bits = 0;   ///< bits computed by the carry chain (from first_live up, minus constant tops)
-  std::int32_t xor_pairs = 0;   ///< carry-chain positions whose two operand bits are both signals
-  std::int32_t new_pairs = 0;   ///< of those, pairs no earlier adder computes (shared pairs cost nothing)
-  std::int32_t carry_from = 0;  ///< lowest position whose carry-out is not a constant (width: none);
+  std::int16_t first_live = 0;  ///< lowest bit computed by the carry chain (below: stripped wiring)
+  std::int16_t live_bits = 0;   ///< bits computed by the carry chain (from first_live up, minus constant tops)
+  std::int16_t xor_pairs = 0;   ///< carry-chain positions whose two operand bits are both signals
+  std::int16_t new_pairs = 0;   ///< of those, pairs no earlier adder computes (shared pairs cost nothing)
+  std::int16_t carry_from = 0;  ///< lowest position whose carry-out is not a constant (width: none);
                                 ///< sum bit j reads the operand bits at positions [carry_from, j]
 };
 
-/// One node of the netlist. (Fields ordered by size: 112 bytes.)
+/// One node of the netlist. (Fields ordered by size: 80 bytes. The small fields are 16-bit:
+/// widths are at most 64 and the lowering checks layers and pipeline stages stay below 2^15;
+/// ~5,000 nodes of the benchmark network are read twice after the lowering, docs/netlist.md.)
 struct Node {
   std::int64_t value = 0;      ///< constant: the value; multiply: the constant factor
   std::int64_t lo = 0, hi = 0; ///< exact range of the value over all inputs of its layer
   Operand a, b;                ///< operands (see NodeKind)
-  std::int32_t width = 1;      ///< bits of the signed word (exact: the smallest width holding [lo, hi])
-  std::int32_t stage = 0;      ///< clock cycle in which the value is valid; -1 for constants (any cycle)
-  std::int32_t layer = -1;     ///< model layer it belongs to; -1 for inputs and shared constants
-  std::int32_t level = 0;      ///< adder level inside its layer (1 = reads the layer inputs)
   std::int32_t neuron = -1;    ///< cast/relu/output reg: the neuron index in its layer
   std::uint32_t first_bit = 0; ///< index of bit 0's origin in Netlist::literals / bits
-  AdderBits adder;             ///< add/sub only
+  std::int16_t width = 1;      ///< bits of the signed word (exact: the smallest width holding [lo, hi])
+  std::int16_t stage = 0;      ///< clock cycle in which the value is valid; -1 for constants (any cycle)
+  std::int16_t layer = -1;     ///< model layer it belongs to; -1 for inputs and shared constants
+  std::int16_t level = 0;      ///< adder level inside its layer (1 = reads the layer inputs)
   FixedFormat format;          ///< cast only: the result format (rounding already applied)
+  AdderBits adder;             ///< add/sub only
   NodeKind kind = NodeKind::constant;
   bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
 };
