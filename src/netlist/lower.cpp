@@ -893,7 +893,8 @@ class Builder {
       std::sort(t.begin(), t.end());
       return;
     }
-    std::array<std::uint32_t, kMaxSpan + 1> start{};
+    std::array<std::uint32_t, kMaxSpan + 1> start;
+    std::fill_n(start.begin(), hi - lo + 2, 0u);
     for (const Term& x : t) ++start[(x.order >> kShift) - lo + 1];
     for (std::size_t w = 1; w <= hi - lo; ++w) start[w] += start[w - 1];
     auto& out = scratch_.sorted;

@@ -10,13 +10,13 @@
 namespace nas4ml {
 
 /// Quantization mode applied when fractional bits are dropped.
-enum class Rounding {
+enum class Rounding : std::uint8_t {
   truncate,      ///< AP_TRN: toward minus infinity (the HLS default)
   round_half_up  ///< AP_RND: to nearest, halves toward plus infinity
 };
 
 /// Overflow mode applied when the value does not fit the integer bits.
-enum class Overflow {
+enum class Overflow : std::uint8_t {
   wrap,     ///< AP_WRAP: keep the low W bits (two's complement wrap-around; the HLS default)
   saturate  ///< AP_SAT: clamp to the largest or smallest representable value
 };
