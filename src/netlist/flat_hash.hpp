@@ -43,6 +43,8 @@ class FlatMap {
     ++size_;
     return {slots_[i].value, true};
   }
+  /// Starts loading the slot where a look-up of `key` begins (a hint, no effect on contents).
+  void prefetch(std::uint64_t key) const noexcept { __builtin_prefetch(&slots_[slot(key)]); }
   std::size_t size() const noexcept { return size_; }
   /// Removes every entry, keeping the capacity; costs the number of entries, not the capacity
   /// (the lowering clears its tables per layer, and a capacity sized for the largest layer).
