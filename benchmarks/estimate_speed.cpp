@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/estimate/estimator.hpp"
 #include "nas4ml/estimate/rtl_counts.hpp"
@@ -58,7 +59,8 @@ nn::QuantizedModel random_jet_model() {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run(int argc, char** argv) {
   std::string path;
   int repeat = 200;
   for (int i = 1; i < argc; ++i) {
@@ -124,4 +126,14 @@ int main(int argc, char** argv) {
   std::printf("  (rtl estimate wall clock: median %.1f us, min %.1f us)\n", rtl_wall_med, rtl_wall_min);
   std::printf("target <= 1000 us (median CPU time): %s\n", rtl_med <= 1000.0 ? "met" : "NOT met");
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const nas4ml::Error& e) {  // a bad model file, no estimators folder: one message
+    std::fprintf(stderr, "estimate_speed: %s\n", e.what());
+    return 2;
+  }
 }

@@ -157,6 +157,9 @@ TEST_CASE("complexity metrics", "[estimate][complexity]") {
   CHECK(effective_bits(-5) == 3);  // 101
   CHECK(effective_bits(12) == 2);  // 1100: bits 3..2
   CHECK(effective_bits(-8) == 1);
+  CHECK(effective_bits(std::int64_t{1} << 62) == 1);          // the top bits (no branch for 0 there)
+  CHECK(effective_bits((std::int64_t{1} << 62) - 2) == 61);   // 11...10
+  CHECK(effective_bits(-((std::int64_t{1} << 62) - 1)) == 62);
   const auto m = two_by_two();
   CHECK(layer_bops(m, 0) == Approx(100));
   CHECK(layer_ebops(m, 0) == Approx(28));
