@@ -1,6 +1,6 @@
 #pragma once
 // Private to the netlist module: an open-addressing hash map from 64-bit keys to small values,
-// used by the lowering to find identical adders, registers, constants and XOR bit pairs fast.
+// used by the lowering to find identical adders, constants, products and XOR bit pairs fast.
 #include <bit>
 #include <cstdint>
 #include <utility>
@@ -85,7 +85,7 @@ class FlatMap {
   int shift_ = 64;
 };
 
-/// Node ids by key (adders, registers, constants, products).
+/// Node ids by key (adders, constants, products).
 using FlatHashMap = FlatMap<std::uint32_t>;
 
 }  // namespace nas4ml::netlist::detail

@@ -122,7 +122,7 @@ struct Scratch {
   FlatHashMap adders{1024}, constants{64}, products{256};
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term, DefaultInitAllocator<Term>> terms;  // the adder trees' terms of one layer, neuron after neuron
-  std::vector<Term> sorted;       // sort_leaves()' buffer
+  std::vector<Term, DefaultInitAllocator<Term>> sorted;  // sort_leaves()' buffer
   /// The CSD digits of every weight value of a layer's format, as Term increments (see
   /// build_layer()); the per-input parts of the leaves' Terms, 0 for inputs taken one by one.
   struct WeightDigits {
@@ -1015,7 +1015,9 @@ class Builder {
       if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
       // Leaves from the digit table: every weight writes its table entry's kMax Terms and keeps
       // its digit count of them (0 for a pruned one), no branch on the weight's value.
-      if (by_table) {
+      if (!by_table) {
+        for (int i = 0; i < layer.n_in; ++i) add_leaves(o, i, c, t);
+      } else {
         const std::int64_t* row = layer.weights.data() + static_cast<std::size_t>(o) * static_cast<std::size_t>(layer.n_in);
         const std::size_t at = t.size();
         t.resize(at + static_cast<std::size_t>(layer.n_in) * Scratch::WeightDigits::kMax);
@@ -1037,7 +1039,6 @@ class Builder {
         }
         t.resize(static_cast<std::size_t>(out - t.data()));
       }
-      for (int i = 0; i < layer.n_in && !by_table; ++i) add_leaves(o, i, c, t);
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
                     "bias constant needs more than 62 bits");
       const auto cv = static_cast<std::int64_t>(c);

@@ -19,8 +19,8 @@ std::vector<std::uint8_t> live_generated_bits(const Netlist& netlist);
 
 /// The pass itself, run by the lowering while it still has every bit's origin as a literal:
 /// `literals[b]` is 0/1 for a constant bit b, else 2 + 2 * (global index of the generating bit)
-/// + inverted. Comparing them with each bit's own literal tells, in one vectorized loop, which
-/// bits their node does not generate (the estimate's time budget is ~1 ms, docs/netlist.md).
+/// + inverted. Comparing a node's literals with its own, eight at a time, tells which of its
+/// bits it does not generate (the estimate's time budget is ~1 ms, docs/netlist.md).
 /// `live` is resized to Netlist::literals.
 void mark_live_bits(const Netlist& netlist, const std::uint32_t* literals, std::vector<std::uint8_t>& live);
 
