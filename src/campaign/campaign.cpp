@@ -1,8 +1,5 @@
 #include "nas4ml/campaign/campaign.hpp"
 
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/task_arena.h>
-
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -14,20 +11,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "nas4ml/campaign/candidate_metrics.hpp"
+#include "nas4ml/campaign/candidate_evaluation.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/manifest.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
-#include "nas4ml/data/dataset_loader.hpp"
-#include "nas4ml/estimate/estimator.hpp"
-#include "nas4ml/nn/model_spec_json.hpp"
-#include "nas4ml/nn/quantized_model_json.hpp"
-#include "nas4ml/nn/trainer.hpp"
-#include "nas4ml/search/batch_evaluator.hpp"
 #include "nas4ml/search/nsga2.hpp"
 #include "nas4ml/search/pareto.hpp"
 #include "nas4ml/space/search_adapter.hpp"
@@ -50,17 +42,6 @@ std::string format_duration(double s) {
   return fmt::format("{}s", total);
 }
 
-/// What one candidate's evaluation produced besides its objectives (filled by a worker thread,
-/// one slot per candidate, read by the main thread after the batch).
-struct Slot {
-  Json model_spec;
-  Json model;
-  Json metrics;
-  Json estimates;
-  double train_seconds = 0.0;
-  double estimate_seconds = 0.0;
-};
-
 /// The campaign in progress: everything derived from the experiment plus the store.
 class Runner {
  public:
@@ -71,36 +52,26 @@ class Runner {
     if (const char* g = std::getenv("NAS4ML_TEST_KILL_BEFORE_COMMIT")) kill_before_commit_ = std::atoi(g);
   }
 
-  /// Loads the data set, search space, device and estimator, and checks they fit together.
+  /// Loads the evaluation context (data set, search space, device, estimator; checked to fit
+  /// together) and starts the executor on it.
   void prepare() {
-    data_ = data::load_dataset(cfg_.dataset_path);
-    space_ = space::load_search_space(cfg_.search_space_path);
-    const int features = static_cast<int>(data_.n_features());
-    const int classes = static_cast<int>(data_.n_classes());
-    if (!space_.accepts_inputs(features))
-      throw ConfigError(cfg_.search_space_path.string(), "$.inputs", "search space does not fit the data set",
-                        fmt::format("inputs accepting {} features (data set {})", features, data_.name),
-                        space_.inputs ? std::to_string(space_.inputs)
-                                      : fmt::format("{}..{}", space_.inputs_min, space_.inputs_max));
-    if (space_.outputs != classes)
-      throw ConfigError(cfg_.search_space_path.string(), "$.outputs", "search space does not fit the data set",
-                        fmt::format("{} outputs (classes of {})", classes, data_.name), std::to_string(space_.outputs));
-    device_ = estimate::load_device_model(cfg_.hardware.device_file);
-    estimator_ = estimate::make_estimator(cfg_.hardware.estimator);
-    estimate_options_.clock_ns = cfg_.hardware.clock_ns;
-    estimate_options_.dsp_products = cfg_.hardware.use_dsp;
-    flow_ = flow_options(cfg_, paths_);
-    threads_ = options_.threads.value_or(cfg_.threads);
-    if (threads_ <= 0) threads_ = tbb::info::default_concurrency();
+    ctx_ = std::make_unique<EvaluationContext>(load_evaluation_context(cfg_, paths_));
+    device_ = ctx_->device;
+    flow_ = ctx_->flow;
+    threads_ = resolve_threads(options_.threads.value_or(-1), cfg_);
+    ExecutorOptions eo;
+    eo.threads = threads_;
+    eo.synthesis_jobs = cfg_.synthesis.jobs;
+    executor_ = executor_kind(options_.executor).make(*ctx_, eo);
   }
 
   void start_new() {
     std::filesystem::create_directories(paths_.root());
-    Json manifest = make_manifest(cfg_, data_, space_, threads_);
+    Json manifest = make_manifest(cfg_, ctx_->data, ctx_->space, threads_);
     if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
-    nsga_.emplace(nsga_options(), space::make_variation(space_));
+    nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
     next_generation_ = 0;
   }
 
@@ -110,13 +81,13 @@ class Runner {
     check_unchanged(manifest);
     const auto last = store_->last_generation();
     if (!last) {
-      nsga_.emplace(nsga_options(), space::make_variation(space_));
+      nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
       next_generation_ = 0;
       return;
     }
     const Json state = store_->optimizer_state(*last);
     nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
-                                         space::make_variation(space_)));
+                                         space::make_variation(ctx_->space)));
     if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
     next_generation_ = *last + 1;
     restore_calibration();
@@ -156,7 +127,7 @@ class Runner {
     s.finished = !stopped;
     if (stopped) {
       // Leave the background synthesis to the resumed run (it is relaunched from the store).
-      if (pending_.valid()) pending_.wait();
+      if (executor_->synthesis_pending()) executor_->collect_synthesis(true);
       spdlog::info("stopped after generation {}; continue with: nas4ml resume {}", next_generation_ - 1,
                    paths_.root().string());
     } else {
@@ -191,78 +162,26 @@ class Runner {
     if (stored != experiment_hash(cfg_))
       throw ConfigError(paths_.store().string(), "meta.experiment_hash", "the experiment changed since the campaign started",
                         stored, experiment_hash(cfg_));
-    const Json now = dataset_manifest(data_);
+    const Json now = dataset_manifest(ctx_->data);
     if (manifest.contains("dataset") && manifest["dataset"]["sources"] != now["sources"])
       throw DataError(cfg_.dataset_path.string(), "sources", "the data set changed since the campaign started",
                       manifest["dataset"]["sources"].dump(), now["sources"].dump());
   }
 
   void run_generation(int gen, const std::vector<search::Genome>& genomes) {
-    std::vector<Slot> slots(genomes.size());
-    const estimate::DeviceModel device = device_;  // the calibration in force for this generation
-    const auto evaluate = [&](const search::Genome& g, Rng&, std::uint64_t index) -> search::Evaluation {
-      Slot& slot = slots[index];
-      const std::string id = search::hash_hex(search::genome_hash(g));
-      nn::ModelSpec spec = space::decode(space_, g.choices, id);
-      spec.training.epochs = std::min(spec.training.epochs, cfg_.training.max_epochs);
-      slot.model_spec = nn::to_json(spec);
-      nn::TrainOptions to;
-      to.seed = cfg_.seed;
-      to.generation = static_cast<std::uint64_t>(gen);
-      to.index = index;
-      to.spec_source = space_.file;
-      to.evaluate_train = false;
-      to.timeout_seconds = cfg_.training.timeout_seconds;
-      const auto t0 = Clock::now();
-      nn::TrainResult trained = nn::train_model(spec, data_, to);
-      slot.train_seconds = seconds_since(t0);
-      if (!trained.ok) throw std::runtime_error(trained.failure);
-      slot.model = nn::to_json(trained.model);
-      slot.metrics = {{"validation", trained.validation.to_json()}, {"test", trained.test.to_json()},
-                      {"epochs_run", trained.epochs_run}, {"samples_per_second", trained.samples_per_second}};
-      const auto t1 = Clock::now();
-      const estimate::Estimate est = estimator_->estimate(trained.model, device, estimate_options_);
-      slot.estimate_seconds = seconds_since(t1);
-      slot.estimates = estimate::to_json(est);
-      const nn::Metrics& quality = cfg_.training.metrics_split == "test" ? trained.test : trained.validation;
-      const MetricValues values = candidate_metrics(quality, est);
-      search::Evaluation e;
-      e.objectives = objective_values(values, cfg_.objectives);
-      e.violation = constraint_violation(values, cfg_.constraints, device);
-      return e;
-    };
-    search::BatchContext ctx;
-    ctx.seed = cfg_.seed;
-    ctx.generation = static_cast<std::uint64_t>(gen);
-    ctx.n_objectives = cfg_.objectives.size();
-    std::vector<search::Evaluation> results;
-    tbb::task_arena arena(threads_);
-    arena.execute([&] { results = search::evaluate_batch(genomes, evaluate, ctx); });
+    std::vector<CandidateJob> jobs(genomes.size());
+    const Json calibration = calibration_to_json(device_);  // the calibration in force for this generation
+    for (std::size_t i = 0; i < genomes.size(); ++i)
+      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration};
+    const std::vector<EvaluationRecord> records = executor_->evaluate(jobs);
 
     std::vector<std::vector<double>> objectives;
     std::vector<double> violations;
-    std::vector<EvaluationRecord> records;
-    for (std::size_t i = 0; i < genomes.size(); ++i) {
-      const auto& r = results[i];
-      objectives.push_back(r.failed ? std::vector<double>(cfg_.objectives.size(), std::nan("")) : r.objectives);
-      violations.push_back(r.failed ? std::numeric_limits<double>::infinity() : r.violation);
-      EvaluationRecord rec;
-      rec.generation = gen;
-      rec.index = static_cast<int>(i);
-      rec.genome_hash = search::hash_hex(search::genome_hash(genomes[i]));
-      rec.genome = search::to_json(genomes[i]);
-      rec.model_spec = slots[i].model_spec;
-      rec.model = r.failed ? Json() : slots[i].model;
-      rec.metrics = r.failed ? Json() : slots[i].metrics;
-      rec.estimates = r.failed ? Json() : slots[i].estimates;
-      rec.objectives = r.failed ? Json() : Json(r.objectives);
-      rec.violation = r.failed ? std::numeric_limits<double>::infinity() : r.violation;
-      rec.status = r.failed ? "failed" : "ok";
-      rec.failure_reason = r.failure;
-      rec.train_seconds = slots[i].train_seconds;
-      rec.estimate_seconds = slots[i].estimate_seconds;
-      rec.seed = cfg_.seed;
-      records.push_back(std::move(rec));
+    for (const auto& rec : records) {
+      const bool ok = rec.status == "ok";
+      objectives.push_back(ok ? rec.objectives.get<std::vector<double>>()
+                              : std::vector<double>(cfg_.objectives.size(), std::nan("")));
+      violations.push_back(ok ? rec.violation : std::numeric_limits<double>::infinity());
     }
     nsga_->tell(genomes, objectives, violations);
     update_hv_bounds(records);
@@ -373,42 +292,21 @@ class Runner {
   }
 
   void launch_synthesis(int gen) {
-    if (pending_.valid()) pending_.wait();
-    std::vector<std::pair<std::string, nn::QuantizedModel>> jobs;
-    for (const auto& id : spread_along_front(synthesizable_front(gen), cfg_.synthesis.top_n)) {
-      const auto rec = store_->evaluation(id);
-      jobs.emplace_back(id, nn::quantized_model_from_json(JsonView(rec->model, paths_.store().string(), "$.model")));
-    }
-    const estimate::DeviceModel device = device_;
-    const synth::FlowOptions flow = flow_;
-    const RunPaths paths = paths_;
+    if (executor_->synthesis_pending()) executor_->collect_synthesis(true);
+    std::vector<SynthesisJob> jobs;
+    for (const auto& id : spread_along_front(synthesizable_front(gen), cfg_.synthesis.top_n))
+      jobs.push_back(SynthesisJob{id, gen, store_->evaluation(id)->model});
     pending_launch_ = gen;
-    pending_ = std::async(std::launch::async, [jobs = std::move(jobs), device, flow, paths, gen] {
-      std::vector<SynthesisRecord> out;
-      for (const auto& [id, model] : jobs) {
-        SynthesisRecord r;
-        r.genome_hash = id;
-        r.generation = gen;
-        r.backend = "yosys";
-        try {
-          const auto result = synth::synthesize_model(model, device, paths.synth_dir(id), flow);
-          r.result = synth::to_json(result);
-        } catch (const Error& e) {
-          r.status = std::string(e.what()).find("timed out") != std::string::npos ? "timeout" : "failed";
-          r.failure_reason = e.what();
-        }
-        out.push_back(std::move(r));
-      }
-      return out;
-    });
+    executor_->submit_synthesis(std::move(jobs));
   }
 
   /// Stores and applies the pending synthesis round when it is due before generation `gen`.
   void apply_due_synthesis(int gen, bool wait) {
-    if (!pending_.valid() || pending_launch_ + cfg_.synthesis.every_generations > gen) return;
-    if (!wait && pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    if (!executor_->synthesis_pending() || pending_launch_ + cfg_.synthesis.every_generations > gen) return;
     const auto t0 = Clock::now();
-    std::vector<SynthesisRecord> records = pending_.get();
+    auto collected = executor_->collect_synthesis(wait);
+    if (!collected) return;
+    std::vector<SynthesisRecord> records = std::move(*collected);
     if (seconds_since(t0) > 1.0) spdlog::info("waited {:.1f} s for synthesis of generation {}", seconds_since(t0), pending_launch_);
     for (const auto& r : records) {
       store_->add_synthesis(r);
@@ -451,7 +349,7 @@ class Runner {
     eo.synthesize_top_n = cfg_.synthesis.enabled ? cfg_.synthesis.final_top_n : 0;
     eo.simulate = cfg_.synthesis.enabled && cfg_.synthesis.simulate;
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
-    const auto emitted = emit_front(*store_, paths_, data_, device_, flow_, eo);
+    const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);
   }
@@ -459,11 +357,9 @@ class Runner {
   ExperimentConfig cfg_;
   RunPaths paths_;
   RunOptions options_;
-  data::LoadedDataset data_;
-  space::SearchSpace space_;
-  estimate::DeviceModel device_;
-  std::unique_ptr<estimate::Estimator> estimator_;
-  estimate::EstimateOptions estimate_options_;
+  std::unique_ptr<EvaluationContext> ctx_;   // what every evaluation reads (executor_ refers to it)
+  std::unique_ptr<Executor> executor_;      // evaluates generations and synthesis rounds
+  estimate::DeviceModel device_;            // with the calibration in force
   synth::FlowOptions flow_;
   int threads_ = 1;
   std::optional<Store> store_;
@@ -472,15 +368,26 @@ class Runner {
   double last_hv_ = 0.0;
   int next_generation_ = 0;
   std::int64_t first_evaluations_ = 0;
-  std::future<std::vector<SynthesisRecord>> pending_;
   int pending_launch_ = -1;
   int kill_before_commit_ = -1;
 };
+
+/// On a process that serves another's campaign (an MPI worker rank): serve until it is done.
+std::optional<CampaignSummary> serve_if_server(const std::filesystem::path& run_dir, const RunOptions& options) {
+  const ExecutorKind& kind = executor_kind(options.executor);
+  if (!kind.is_server()) return std::nullopt;
+  kind.serve(options.threads.value_or(-1));
+  CampaignSummary s;
+  s.run_dir = run_dir;
+  s.served = true;
+  return s;
+}
 
 }  // namespace
 
 CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const std::filesystem::path& run_dir,
                              const RunOptions& options) {
+  if (auto served = serve_if_server(run_dir, options)) return *served;
   ExperimentConfig cfg = load_experiment(experiment_file);
   RunPaths paths(run_dir);
   if (std::filesystem::exists(paths.store()))
@@ -493,6 +400,7 @@ CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const
 }
 
 CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunOptions& options) {
+  if (auto served = serve_if_server(run_dir, options)) return *served;
   RunPaths paths(run_dir);
   Store store = Store::open(paths.store());
   const Json manifest = store.manifest();

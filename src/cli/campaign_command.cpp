@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "nas4ml/campaign/campaign.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/store.hpp"
@@ -27,13 +28,20 @@ extern "C" void on_interrupt(int) {
   }
 }
 
-/// Ctrl-C ends the campaign cleanly after the generation in flight has been committed.
-campaign::RunOptions run_options(int threads) {
+/// SIGUSR1 (what mpirun forwards to every rank, docs/cluster.md): stop after the generation, never
+/// at once.
+extern "C" void on_stop_request(int) { g_interrupted = true; }
+
+/// Ctrl-C, SIGTERM (Slurm's time limit) or SIGUSR1 end the campaign cleanly after the generation in
+/// flight has been committed.
+campaign::RunOptions run_options(int threads, const std::string& executor) {
   g_interrupted = false;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  std::signal(SIGUSR1, on_stop_request);
   campaign::RunOptions o;
   if (threads >= 0) o.threads = threads;
+  o.executor = executor;
   o.stop_requested = [] {
     if (g_interrupted) spdlog::warn("interrupted: the last generation is committed");
     return g_interrupted.load();
@@ -42,6 +50,7 @@ campaign::RunOptions run_options(int threads) {
 }
 
 int print_outcome(const campaign::CampaignSummary& s) {
+  if (s.served) return 0;  // an MPI worker: the coordinator (rank 0) reports
   const campaign::RunPaths paths(s.run_dir);
   std::cout << fmt::format("{} after {} generations: {} evaluations ({} failed), {} on the front\n",
                            s.finished ? "finished" : "stopped", s.generations, s.evaluations, s.failed, s.front.size());
@@ -55,6 +64,15 @@ int print_outcome(const campaign::CampaignSummary& s) {
   return 0;
 }
 
+void add_executor_option(CLI::App* cmd, std::string& executor) {
+  std::string names;
+  for (const auto& n : campaign::executor_names()) names += (names.empty() ? "" : ", ") + n;
+  cmd->add_option("--executor", executor,
+                  "Who evaluates candidates: " + names +
+                      " (default local). `mpi` runs under mpirun/srun: rank 0 coordinates, the others evaluate "
+                      "with --threads each (docs/cluster.md)");
+}
+
 std::string default_run_dir(const std::string& experiment) {
   return "runs/" + std::filesystem::path(experiment).stem().string();
 }
@@ -66,6 +84,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     struct Args {
       std::string experiment, out;
       int threads = -1;
+      std::string executor = "local";
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("run", "Run a search campaign from an experiment file (docs/campaign.md)");
@@ -77,22 +96,27 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--threads", args->threads,
                     "Candidates trained at once (default: the experiment's `threads`; 0 = all cores). Results do "
                     "not depend on it");
+    add_executor_option(cmd, args->executor);
     cmd->footer("Ctrl-C stops after the generation in flight is committed; `nas4ml resume DIR` continues.");
     table.add(cmd, [args] {
       const std::string out = args->out.empty() ? default_run_dir(args->experiment) : args->out;
-      return print_outcome(campaign::run_campaign(args->experiment, out, run_options(args->threads)));
+      return print_outcome(campaign::run_campaign(args->experiment, out, run_options(args->threads, args->executor)));
     });
   }
   {
     struct Args {
       std::string run;
       int threads = -1;
+      std::string executor = "local";
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("resume", "Continue a stopped or killed campaign from its last committed generation");
     cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
     cmd->add_option("--threads", args->threads, "Candidates trained at once (default: the experiment's)");
-    table.add(cmd, [args] { return print_outcome(campaign::resume_campaign(args->run, run_options(args->threads))); });
+    add_executor_option(cmd, args->executor);
+    table.add(cmd, [args] {
+      return print_outcome(campaign::resume_campaign(args->run, run_options(args->threads, args->executor)));
+    });
   }
   {
     struct Args {

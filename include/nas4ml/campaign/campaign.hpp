@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "nas4ml/campaign/run_paths.hpp"
 #include "nas4ml/core/json.hpp"
@@ -22,6 +23,7 @@ struct RunOptions {
   std::optional<int> stop_after_generation;   ///< stop once this generation is committed (as if interrupted)
   bool emit = true;                           ///< emit firmware and the report when the search is done
   bool progress = true;                       ///< one progress line per generation (logger, info)
+  std::string executor = "local";             ///< who evaluates (executor.hpp): local, mpi
 };
 
 /// What a run or resume did.
@@ -32,6 +34,7 @@ struct CampaignSummary {
   std::int64_t evaluations = 0;   ///< evaluations stored
   std::int64_t failed = 0;        ///< of which failed
   Json front;                     ///< the last stored front
+  bool served = false;            ///< this process evaluated for another's campaign (an MPI worker): nothing else is set
 };
 
 /// Starts a new campaign from `experiment_file` in `run_dir` (created; must not hold a store).

@@ -1,0 +1,256 @@
+#include "nas4ml/campaign/candidate_evaluation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "nas4ml/campaign/candidate_metrics.hpp"
+#include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/nn/trainer.hpp"
+
+namespace nas4ml::campaign {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void check_fit(const EvaluationContext& c) {
+  const auto& space = c.space;
+  const int features = static_cast<int>(c.data.n_features());
+  const int classes = static_cast<int>(c.data.n_classes());
+  if (!space.accepts_inputs(features))
+    throw ConfigError(c.config.search_space_path.string(), "$.inputs", "search space does not fit the data set",
+                      fmt::format("inputs accepting {} features (data set {})", features, c.data.name),
+                      space.inputs ? std::to_string(space.inputs) : fmt::format("{}..{}", space.inputs_min, space.inputs_max));
+  if (space.outputs != classes)
+    throw ConfigError(c.config.search_space_path.string(), "$.outputs", "search space does not fit the data set",
+                      fmt::format("{} outputs (classes of {})", classes, c.data.name), std::to_string(space.outputs));
+}
+
+/// The candidate's decoded spec with the experiment's epoch cap applied.
+nn::ModelSpec decoded_spec(const EvaluationContext& c, const CandidateJob& job, const std::string& id) {
+  nn::ModelSpec spec = space::decode(c.space, job.genome.choices, id);
+  spec.training.epochs = std::min(spec.training.epochs, c.config.training.max_epochs);
+  return spec;
+}
+
+/// The objectives and violation the optimizer sees, or the reason they are unusable (the same
+/// checks search::evaluate_batch makes).
+std::string check_objectives(const std::vector<double>& objectives, double violation, std::size_t expected) {
+  if (objectives.size() != expected)
+    return fmt::format("evaluation returned {} objectives, expected {}", objectives.size(), expected);
+  for (double f : objectives)
+    if (!std::isfinite(f)) return fmt::format("non-finite objective {}", f);
+  if (!(violation >= 0.0)) return fmt::format("invalid constraint violation {}", violation);
+  return {};
+}
+
+EvaluationRecord failed(EvaluationRecord r, std::string reason) {
+  r.status = "failed";
+  r.failure_reason = std::move(reason);
+  r.model = Json();
+  r.metrics = Json();
+  r.estimates = Json();
+  r.objectives = Json();
+  r.violation = std::numeric_limits<double>::infinity();
+  return r;
+}
+
+Json calibration_pair(const estimate::Calibration& c) { return Json::array({c.scale, c.offset}); }
+
+estimate::Calibration calibration_from(const Json& j) { return {j.at(0).get<double>(), j.at(1).get<double>()}; }
+
+}  // namespace
+
+EvaluationContext load_evaluation_context(const ExperimentConfig& config, const RunPaths& paths) {
+  EvaluationContext c;
+  c.config = config;
+  c.paths = paths;
+  c.data = data::load_dataset(config.dataset_path);
+  c.space = space::load_search_space(config.search_space_path);
+  check_fit(c);
+  c.device = estimate::load_device_model(config.hardware.device_file);
+  c.estimator = estimate::make_estimator(config.hardware.estimator);
+  c.estimate_options.clock_ns = config.hardware.clock_ns;
+  c.estimate_options.dsp_products = config.hardware.use_dsp;
+  c.flow = flow_options(config, paths);
+  return c;
+}
+
+Json context_description(const ExperimentConfig& config, const RunPaths& paths) {
+  return {{"experiment", to_json(config)},
+          {"experiment_file", std::filesystem::absolute(config.source_file).lexically_normal().string()},
+          {"run_dir", std::filesystem::absolute(paths.root()).lexically_normal().string()}};
+}
+
+EvaluationContext load_evaluation_context(const Json& description) {
+  const ExperimentConfig cfg =
+      parse_experiment(description.at("experiment"), description.at("experiment_file").get<std::string>());
+  return load_evaluation_context(cfg, RunPaths(description.at("run_dir").get<std::string>()));
+}
+
+EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJob& job) {
+  EvaluationRecord rec;
+  rec.generation = job.generation;
+  rec.index = job.index;
+  rec.genome_hash = search::hash_hex(search::genome_hash(job.genome));
+  rec.genome = search::to_json(job.genome);
+  rec.seed = c.config.seed;
+  try {
+    const nn::ModelSpec spec = decoded_spec(c, job, rec.genome_hash);
+    rec.model_spec = nn::to_json(spec);
+    nn::TrainOptions to;
+    to.seed = c.config.seed;
+    to.generation = static_cast<std::uint64_t>(job.generation);
+    to.index = static_cast<std::uint64_t>(job.index);
+    to.spec_source = c.space.file;
+    to.evaluate_train = false;
+    to.timeout_seconds = c.config.training.timeout_seconds;
+    const auto t0 = Clock::now();
+    nn::TrainResult trained = nn::train_model(spec, c.data, to);
+    rec.train_seconds = seconds_since(t0);
+    if (!trained.ok) return failed(std::move(rec), trained.failure);
+    rec.model = nn::to_json(trained.model);
+    rec.metrics = {{"validation", trained.validation.to_json()}, {"test", trained.test.to_json()},
+                   {"epochs_run", trained.epochs_run}, {"samples_per_second", trained.samples_per_second}};
+    const estimate::DeviceModel device = with_calibration(c.device, job.calibration);
+    const auto t1 = Clock::now();
+    const estimate::Estimate est = c.estimator->estimate(trained.model, device, c.estimate_options);
+    rec.estimate_seconds = seconds_since(t1);
+    rec.estimates = estimate::to_json(est);
+    const nn::Metrics& quality = c.config.training.metrics_split == "test" ? trained.test : trained.validation;
+    const MetricValues values = candidate_metrics(quality, est);
+    const std::vector<double> objectives = objective_values(values, c.config.objectives);
+    rec.violation = constraint_violation(values, c.config.constraints, device);
+    if (auto problem = check_objectives(objectives, rec.violation, c.config.objectives.size()); !problem.empty())
+      return failed(std::move(rec), problem);
+    rec.objectives = objectives;
+    rec.status = "ok";
+    return rec;
+  } catch (const InternalError&) {
+    throw;
+  } catch (const std::exception& e) {
+    return failed(std::move(rec), e.what());
+  }
+}
+
+double expected_cost(const EvaluationContext& c, const CandidateJob& job) {
+  const nn::ModelSpec spec = decoded_spec(c, job, "cost");
+  double parameters = 0.0;
+  int in = spec.n_inputs > 0 ? spec.n_inputs : static_cast<int>(c.data.n_features());
+  for (const auto& layer : spec.layers) {
+    parameters += static_cast<double>(in + 1) * layer.units;
+    in = layer.units;
+  }
+  return parameters * static_cast<double>(c.data.train.rows()) * std::max(1, spec.training.epochs);
+}
+
+SynthesisRecord synthesize_candidate(const EvaluationContext& c, const SynthesisJob& job) {
+  SynthesisRecord r;
+  r.genome_hash = job.genome_hash;
+  r.generation = job.generation;
+  r.backend = "yosys";
+  try {
+    const auto model = nn::quantized_model_from_json(JsonView(job.model, c.paths.store().string(), "$.model"));
+    r.result = synth::to_json(synth::synthesize_model(model, c.device, c.paths.synth_dir(job.genome_hash), c.flow));
+  } catch (const InternalError&) {
+    throw;
+  } catch (const Error& e) {
+    r.status = std::string(e.what()).find("timed out") != std::string::npos ? "timeout" : "failed";
+    r.failure_reason = e.what();
+  }
+  return r;
+}
+
+Json calibration_to_json(const estimate::DeviceModel& device) {
+  Json out = Json::object();
+  for (const auto& [flavor, c] : device.calibration)
+    out[flavor] = {{"lut", calibration_pair(c.lut)}, {"ff", calibration_pair(c.ff)},
+                   {"dsp", calibration_pair(c.dsp)}, {"bram18", calibration_pair(c.bram18)}};
+  return out;
+}
+
+estimate::DeviceModel with_calibration(estimate::DeviceModel device, const Json& calibration) {
+  if (calibration.is_null()) return device;
+  device.calibration.clear();
+  for (const auto& [flavor, c] : calibration.items())
+    device.calibration[flavor] = {calibration_from(c.at("lut")), calibration_from(c.at("ff")),
+                                  calibration_from(c.at("dsp")), calibration_from(c.at("bram18"))};
+  return device;
+}
+
+Json to_json(const CandidateJob& job) {
+  return {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
+          {"calibration", job.calibration}};
+}
+
+CandidateJob candidate_job_from_json(const Json& j) {
+  CandidateJob job;
+  job.generation = j.at("generation").get<int>();
+  job.index = j.at("index").get<int>();
+  job.genome = search::genome_from_json(JsonView(j.at("genome"), "job", "$.genome"));
+  job.calibration = j.at("calibration");
+  return job;
+}
+
+Json to_json(const EvaluationRecord& r) {
+  return {{"generation", r.generation}, {"index", r.index}, {"genome_hash", r.genome_hash}, {"genome", r.genome},
+          {"model_spec", r.model_spec}, {"model", r.model}, {"metrics", r.metrics}, {"estimates", r.estimates},
+          {"objectives", r.objectives}, {"violation", std::isfinite(r.violation) ? Json(r.violation) : Json()},
+          {"status", r.status}, {"failure_reason", r.failure_reason}, {"train_seconds", r.train_seconds},
+          {"estimate_seconds", r.estimate_seconds}, {"seed", r.seed}};
+}
+
+EvaluationRecord evaluation_record_from_json(const Json& j) {
+  EvaluationRecord r;
+  r.generation = j.at("generation").get<int>();
+  r.index = j.at("index").get<int>();
+  r.genome_hash = j.at("genome_hash").get<std::string>();
+  r.genome = j.at("genome");
+  r.model_spec = j.at("model_spec");
+  r.model = j.at("model");
+  r.metrics = j.at("metrics");
+  r.estimates = j.at("estimates");
+  r.objectives = j.at("objectives");
+  r.violation = j.at("violation").is_null() ? std::numeric_limits<double>::infinity() : j.at("violation").get<double>();
+  r.status = j.at("status").get<std::string>();
+  r.failure_reason = j.at("failure_reason").get<std::string>();
+  r.train_seconds = j.at("train_seconds").get<double>();
+  r.estimate_seconds = j.at("estimate_seconds").get<double>();
+  r.seed = j.at("seed").get<std::uint64_t>();
+  return r;
+}
+
+Json to_json(const SynthesisJob& job) {
+  return {{"genome_hash", job.genome_hash}, {"generation", job.generation}, {"model", job.model}};
+}
+
+SynthesisJob synthesis_job_from_json(const Json& j) {
+  return {j.at("genome_hash").get<std::string>(), j.at("generation").get<int>(), j.at("model")};
+}
+
+Json to_json(const SynthesisRecord& r) {
+  return {{"genome_hash", r.genome_hash}, {"generation", r.generation}, {"backend", r.backend},
+          {"status", r.status}, {"failure_reason", r.failure_reason}, {"result", r.result}};
+}
+
+SynthesisRecord synthesis_record_from_json(const Json& j) {
+  SynthesisRecord r;
+  r.genome_hash = j.at("genome_hash").get<std::string>();
+  r.generation = j.at("generation").get<int>();
+  r.backend = j.at("backend").get<std::string>();
+  r.status = j.at("status").get<std::string>();
+  r.failure_reason = j.at("failure_reason").get<std::string>();
+  r.result = j.at("result");
+  return r;
+}
+
+}  // namespace nas4ml::campaign
