@@ -17,6 +17,8 @@ PACKAGES=(
   catch2 chromium
   # synthesis and simulation
   yosys verilator iverilog
+  # cluster campaigns: the mpi executor and its tests (docs/cluster.md)
+  openmpi-bin libopenmpi-dev
   # the quickstart's data set (full Fashion-MNIST, 70,000 images)
   dataset-fashion-mnist
 )

@@ -50,6 +50,9 @@ class Runner {
     // Test hook (docs/campaign.md): die by SIGKILL after evaluating this generation, before its
     // commit, the worst moment for a crash; tests use it to prove resume exact.
     if (const char* g = std::getenv("NAS4ML_TEST_KILL_BEFORE_COMMIT")) kill_before_commit_ = std::atoi(g);
+    // Test hook (docs/cluster.md): SIGTERM to this process while generation g is evaluated, as
+    // Slurm sends it at the time limit; the campaign must commit g and stop cleanly.
+    if (const char* g = std::getenv("NAS4ML_TEST_SIGTERM_AT")) sigterm_at_ = std::atoi(g);
   }
 
   /// Loads the evaluation context (data set, search space, device, estimator; checked to fit
@@ -173,6 +176,7 @@ class Runner {
     const Json calibration = calibration_to_json(device_);  // the calibration in force for this generation
     for (std::size_t i = 0; i < genomes.size(); ++i)
       jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration};
+    if (sigterm_at_ == gen) std::raise(SIGTERM);
     const std::vector<EvaluationRecord> records = executor_->evaluate(jobs);
 
     std::vector<std::vector<double>> objectives;
@@ -370,6 +374,7 @@ class Runner {
   std::int64_t first_evaluations_ = 0;
   int pending_launch_ = -1;
   int kill_before_commit_ = -1;
+  int sigterm_at_ = -1;
 };
 
 /// On a process that serves another's campaign (an MPI worker rank): serve until it is done.

@@ -267,24 +267,30 @@ class Worker {
   std::vector<std::thread> synth_;
 };
 
+Json error_json(const Error& e) {
+  return {{"kind", static_cast<int>(e.kind())}, {"file", e.file()}, {"location", e.location()},
+          {"problem", e.problem()}, {"expected", e.expected()}, {"got", e.got()}};
+}
+
 /// Loads the context rank 0 described and compares the data set's checksums with rank 0's.
-/// Returns the reason it cannot serve, or nothing.
-std::optional<std::string> load_and_check(const Json& setup, std::unique_ptr<EvaluationContext>& context) {
+/// Returns why it cannot serve (an Error's fields), or null.
+Json load_and_check(const Json& setup, std::unique_ptr<EvaluationContext>& context) {
   try {
     context = std::make_unique<EvaluationContext>(load_evaluation_context(setup.at("context")));
+    const Json& expected = setup.at("sources");
+    const auto& got = context->data.sources;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const std::string want = expected[i].at("sha256").get<std::string>();
+      const std::string have = i < got.size() ? got[i].sha256 : std::string("no such file");
+      if (have != want)
+        throw DataError(expected[i].at("path").get<std::string>(), "", "the data set differs from rank 0's",
+                        "SHA-256 " + want, "SHA-256 " + have);
+    }
   } catch (const Error& e) {
-    return std::string(e.what());
+    context.reset();
+    return error_json(e);
   }
-  const Json& expected = setup.at("sources");
-  const auto& got = context->data.sources;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const std::string want = expected[i].at("sha256").get<std::string>();
-    const std::string path = expected[i].at("path").get<std::string>();
-    const std::string have = i < got.size() ? got[i].sha256 : std::string("no such file");
-    if (have != want)
-      return fmt::format("{}: data set differs from rank 0's, expected SHA-256 {}, got {}", path, want, have);
-  }
-  return std::nullopt;
+  return Json();
 }
 
 void serve(int requested_threads, const CandidateEvaluator& evaluate) {
@@ -294,13 +300,12 @@ void serve(int requested_threads, const CandidateEvaluator& evaluate) {
   if (setup.tag == kStop) return;
   std::unique_ptr<EvaluationContext> context;
   const Json s = setup.json();
-  const auto problem = load_and_check(s, context);
+  const Json problem = load_and_check(s, context);
   const int threads = context ? resolve_threads(requested_threads, context->config) : 0;
   const int synth_jobs = context ? context->config.synthesis.jobs : 0;
   out.send(0, kReady,
-           Json{{"ok", !problem}, {"host", host_name()}, {"problem", problem.value_or("")}, {"threads", threads},
-                {"synthesis_jobs", synth_jobs}});
-  if (problem) {
+           Json{{"host", host_name()}, {"problem", problem}, {"threads", threads}, {"synthesis_jobs", synth_jobs}});
+  if (!problem.is_null()) {
     while (wait_message(out, 0).tag != kStop) {
     }
     out.flush();
@@ -441,7 +446,7 @@ class MpiExecutor final : public Executor {
 
  private:
   void check_workers(int size) {
-    std::vector<std::string> problems(static_cast<std::size_t>(size));
+    std::vector<Json> problems(static_cast<std::size_t>(size));
     for (int n = 1; n < size; ++n) {
       const Message m = wait_message(out_);
       NAS4ML_ASSERT(m.tag == kReady, "unexpected message while the workers start");
@@ -451,12 +456,19 @@ class MpiExecutor final : public Executor {
       w.host = j.at("host").get<std::string>();
       w.eval_free = j.at("threads").get<int>();
       w.synth_free = j.at("synthesis_jobs").get<int>();
-      if (!j.at("ok").get<bool>()) problems[static_cast<std::size_t>(m.source)] = fmt::format("rank {} (host {}): {}", m.source, w.host, j.at("problem").get<std::string>());
+      problems[static_cast<std::size_t>(m.source)] = j.at("problem");
       workers_.push_back(w);
     }
     std::sort(workers_.begin(), workers_.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
-    for (const auto& p : problems)
-      if (!p.empty()) throw DataError(context_.config.dataset_path.string(), "", "a worker cannot evaluate", "", p);
+    // The first problem by rank, as the worker saw it, with its rank and host in front.
+    for (const auto& w : workers_) {
+      const Json& p = problems[static_cast<std::size_t>(w.rank)];
+      if (p.is_null()) continue;
+      throw Error(static_cast<ErrorKind>(p.at("kind").get<int>()), p.at("file").get<std::string>(),
+                  p.at("location").get<std::string>(),
+                  fmt::format("{} on rank {} (host {})", p.at("problem").get<std::string>(), w.rank, w.host),
+                  p.at("expected").get<std::string>(), p.at("got").get<std::string>());
+    }
   }
 
   /// The worker with the most free slots of `kind` (lowest rank on ties), or none.
