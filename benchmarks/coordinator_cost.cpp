@@ -4,6 +4,8 @@
 //   mpirun --oversubscribe -np N build/benchmarks/coordinator_cost EXPERIMENT RUN_DIR [POPULATION GENERATIONS]
 // EXPERIMENT should have synthesis off and a space with more distinct genomes than evaluations
 // (benchmarks/coordinator_cost.sh makes one from experiments/magic.json). Rank 0 prints one line.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -61,8 +63,14 @@ int main(int argc, char** argv) {
     const CampaignSummary s = run_campaign(argv[1], argv[2], o);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s.served) return 0;
-    std::printf("%s\n", fmt::format("evaluations {} generations {} wall {:.3f} s -> {:.1f} us per evaluation",
-                                    s.evaluations, s.generations, seconds, 1e6 * seconds / static_cast<double>(s.evaluations))
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                       1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    const double n = static_cast<double>(s.evaluations);
+    std::printf("%s\n", fmt::format("{} evaluations, {} generations: wall {:.2f} s = {:.0f} us per evaluation; "
+                                    "coordinator CPU {:.2f} s = {:.0f} us per evaluation",
+                                    s.evaluations, s.generations, seconds, 1e6 * seconds / n, cpu, 1e6 * cpu / n)
                             .c_str());
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -3,6 +3,7 @@
 # every evaluation at once, over 20,000 evaluations (population 100 x 200 generations of
 # experiments/magic.json's space, synthesis off), at 2, 4 and 8 oversubscribed ranks.
 #   benchmarks/coordinator_cost.sh [--build build] [--work DIR] [--ranks "2 4 8"]
+# GENERATIONS=20 in the environment makes a quick 2,000-evaluation trial.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
@@ -19,14 +20,14 @@ done
 [ -x "$build/benchmarks/coordinator_cost" ] || { echo "error: $build/benchmarks/coordinator_cost not built (needs MPI)" >&2; exit 2; }
 rm -rf "$work"; mkdir -p "$work"
 root=$(pwd)
-python3 - "$root" "$work" <<'PY'
+python3 - "$root" "$work" "${GENERATIONS:-200}" <<'PY'
 import json, sys
 root, work = sys.argv[1], sys.argv[2]
 e = json.load(open(f"{root}/experiments/magic.json"))
 e["name"] = "coordinator_cost"
 e["dataset"] = f"{root}/experiments/datasets/magic.json"
 e["search_space"] = f"{root}/search_spaces/physics_binary.json"
-e["search"] = {"algorithm": "nsga2", "population": 100, "generations": 200}
+e["search"] = {"algorithm": "nsga2", "population": 100, "generations": int(sys.argv[3])}
 e["synthesis"] = {"enabled": False}
 json.dump(e, open(f"{work}/experiment.json", "w"), indent=2)
 PY

@@ -19,6 +19,8 @@ PACKAGES=(
   yosys verilator iverilog
   # cluster campaigns: the mpi executor and its tests (docs/cluster.md)
   openmpi-bin libopenmpi-dev
+  # the Slurm test (a one-node Slurm on localhost: scripts/slurm-local.sh)
+  slurm-wlm munge
   # the quickstart's data set (full Fashion-MNIST, 70,000 images)
   dataset-fashion-mnist
 )

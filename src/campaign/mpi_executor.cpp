@@ -134,18 +134,18 @@ std::optional<Message> poll(int source = MPI_ANY_SOURCE) {
   return m;
 }
 
-/// Sleeps between polls: 20 us doubling to 2 ms while nothing happens, so an idle rank leaves its
+/// Sleeps between polls: 10 us doubling to 1 ms while nothing happens, so an idle rank leaves its
 /// core to the evaluating ones (a blocking MPI_Recv would spin at 100%).
 class Backoff {
  public:
-  void reset() { us_ = 20; }
+  void reset() { us_ = 10; }
   void pause() {
     std::this_thread::sleep_for(std::chrono::microseconds(us_));
-    us_ = std::min(us_ * 2, 2000);
+    us_ = std::min(us_ * 2, 1000);
   }
 
  private:
-  int us_ = 20;
+  int us_ = 10;
 };
 
 Message wait_message(Outbox& out, int source = MPI_ANY_SOURCE) {
@@ -343,7 +343,8 @@ void serve(int requested_threads, const CandidateEvaluator& evaluate) {
 struct WorkerSlots {
   int rank = 0;
   std::string host;
-  int eval_free = 0;
+  int threads = 0;     ///< evaluation threads of the worker
+  int eval_free = 0;   ///< jobs it can take now: threads + 1 (one queued ahead hides the round trip)
   int synth_free = 0;
 };
 
@@ -377,7 +378,7 @@ class MpiExecutor final : public Executor {
 
   std::string describe() const override {
     int threads = 0;
-    for (const auto& w : workers_) threads += w.eval_free;
+    for (const auto& w : workers_) threads += w.threads;
     return fmt::format("{} worker rank{} ({} evaluation slots) + coordinator", workers_.size(),
                        workers_.size() == 1 ? "" : "s", threads);
   }
@@ -397,6 +398,9 @@ class MpiExecutor final : public Executor {
       while (next < jobs.size()) {
         WorkerSlots* w = freest(&WorkerSlots::eval_free);
         if (w == nullptr) break;
+        // A job queued ahead on a busy worker only while more jobs wait than there are workers:
+        // the tail of the generation (its cheapest jobs, longest-first) goes to free threads.
+        if (w->eval_free == 1 && jobs.size() - next <= workers_.size()) break;
         --w->eval_free;
         const std::size_t i = order[next++];
         out_.send(w->rank, kJob, Json{{"position", i}, {"job", to_json(jobs[i])}});
@@ -454,7 +458,8 @@ class MpiExecutor final : public Executor {
       WorkerSlots w;
       w.rank = m.source;
       w.host = j.at("host").get<std::string>();
-      w.eval_free = j.at("threads").get<int>();
+      w.threads = j.at("threads").get<int>();
+      w.eval_free = w.threads + 1;
       w.synth_free = j.at("synthesis_jobs").get<int>();
       problems[static_cast<std::size_t>(m.source)] = j.at("problem");
       workers_.push_back(w);

@@ -232,4 +232,53 @@ TEST_CASE("the mpi executor needs at least one worker", "[e2e][cluster][mpi][err
                         Catch::Contains("got 1 rank"));
 }
 
+/// A one-node Slurm for the test: the one SLURM_CONF names when it answers, else one started by
+/// scripts/slurm-local.sh in a temporary folder and stopped again at the end.
+class LocalSlurm {
+ public:
+  LocalSlurm() {
+    if (const char* c = std::getenv("SLURM_CONF"); c != nullptr && run({"sinfo", "-h"}).exit_code == 0) {
+      conf_ = c;
+      return;
+    }
+    const auto r = run({source_path("scripts/slurm-local.sh"), "start"}, {{"SLURM_LOCAL_DIR", dir_.path().string()}});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    conf_ = (dir_.path() / "slurm.conf").string();
+    started_ = true;
+  }
+  ~LocalSlurm() {
+    if (started_) run({source_path("scripts/slurm-local.sh"), "stop"}, {{"SLURM_LOCAL_DIR", dir_.path().string()}});
+  }
+  const std::string& conf() const { return conf_; }
+
+ private:
+  test::TempDir dir_;
+  std::string conf_;
+  bool started_ = false;
+};
+
+TEST_CASE("a tiny campaign submitted with sbatch on 3 tasks gives the threaded front", "[e2e][cluster][mpi][slurm]") {
+  if (run({"sh", "-c", "command -v sbatch && command -v slurmd && [ \"$(id -u)\" -eq 0 ]"}).exit_code != 0) {
+    WARN("skipped: needs root and Debian's slurm-wlm and munge (scripts/install-deps.sh installs them)");
+    return;
+  }
+  LocalSlurm slurm;
+  test::TempDir tmp;
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "threads", quiet_options(2));
+  const auto run_dir = tmp.path() / "slurm";
+  const auto r = run({"sbatch", "--wait", "--overcommit", "--ntasks", "3", "--cpus-per-task", "1", "--time", "00:05:00",
+                      "--output", (tmp.path() / "job.out").string(), "--chdir", tmp.path().string(), "--export",
+                      std::string("ALL,NAS4ML=") + NAS4ML_BINARY_PATH, source_path("experiments/slurm/campaign.sbatch"),
+                      fixture("tiny_experiment.json"), run_dir.string()},
+                     {{"SLURM_CONF", slurm.conf()}});
+  const std::string log = slurp(tmp.path() / "job.out");
+  INFO(r.out << r.err << log);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(log, Catch::Contains("nas4ml: run on 3 tasks x 1 threads") &&
+                      Catch::Contains("finished after 4 generations: 24 evaluations (0 failed)"));
+  CHECK(front_of(run_dir) == front_of(tmp.path() / "threads"));
+  CHECK(evaluation_fingerprints(run_dir) == evaluation_fingerprints(tmp.path() / "threads"));
+}
+
 #endif
