@@ -232,6 +232,26 @@ TEST_CASE("the mpi executor needs at least one worker", "[e2e][cluster][mpi][err
                         Catch::Contains("got 1 rank"));
 }
 
+TEST_CASE("synthesis rounds run on worker ranks; a time-out is a stored failure as on threads",
+          "[e2e][cluster][mpi][synthesis]") {
+  test::TempDir tmp;
+  const auto run_dir = tmp.path() / "t";
+  const auto r = mpi_nas4ml(3, {"run", fixture("tiny_timeout_experiment.json"), "--out", run_dir.string()},
+                            {{"NAS4ML_YOSYS", fixture("hanging_yosys.sh")}});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("finished after 2 generations: 12 evaluations (0 failed)"));
+  const auto store = campaign::Store::open(campaign::RunPaths(run_dir).store());
+  const auto runs = store.synthesis_runs();
+  REQUIRE(runs.size() >= 1);
+  for (const auto& s : runs) {
+    CHECK(s.status == "timeout");
+    CHECK_THAT(s.failure_reason, Catch::Contains("timed out"));
+    CHECK(store.evaluation(s.genome_hash).has_value());
+    CHECK(std::filesystem::exists(campaign::RunPaths(run_dir).synth_dir(s.genome_hash)));
+  }
+}
+
 /// A one-node Slurm for the test: the one SLURM_CONF names when it answers, else one started by
 /// scripts/slurm-local.sh in a temporary folder and stopped again at the end.
 class LocalSlurm {
