@@ -17,7 +17,8 @@ bool inside(const Point& p, const Point& ref) {
 
 // Two objectives: among the points inside the reference, sorted by (f1, f2), the non-dominated
 // ones form a staircase; the exclusive area of a step is bounded by its right neighbour's f1 and
-// its left neighbour's f2. Dominated or duplicated points get 0.
+// its left neighbour's f2. Dominated or duplicated points get 0; when there are some, the steps'
+// contributions are computed one by one (a dominated point covers part of its dominator's area).
 std::vector<double> contributions_2d(const std::vector<Point>& pts, const Point& ref) {
   std::vector<double> out(pts.size(), 0.0);
   std::vector<std::size_t> order;
@@ -28,16 +29,22 @@ std::vector<double> contributions_2d(const std::vector<Point>& pts, const Point&
   });
   std::vector<std::size_t> stair;  // non-dominated steps: f1 ascending, f2 strictly descending
   std::vector<char> duplicated;    // a step shared by equal points adds nothing exclusively
+  bool all_on_stair = true;
   for (std::size_t i : order) {
     if (!stair.empty() && pts[stair.back()][1] <= pts[i][1]) {
       if (pts[stair.back()] == pts[i]) duplicated.back() = 1;
+      all_on_stair = false;
       continue;
     }
     stair.push_back(i);
     duplicated.push_back(0);
   }
+  if (!all_on_stair) {  // a dominated point may cover part of its dominator's exclusive area
+    for (std::size_t s = 0; s < stair.size(); ++s)
+      if (!duplicated[s]) out[stair[s]] = hypervolume_contribution(pts, stair[s], ref);
+    return out;
+  }
   for (std::size_t s = 0; s < stair.size(); ++s) {
-    if (duplicated[s]) continue;
     const Point& p = pts[stair[s]];
     const double right = s + 1 < stair.size() ? pts[stair[s + 1]][0] : ref[0];
     const double up = s > 0 ? pts[stair[s - 1]][1] : ref[1];

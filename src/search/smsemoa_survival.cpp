@@ -52,12 +52,19 @@ std::vector<std::size_t> hypervolume_truncation(const std::vector<Point>& points
   for (std::size_t i : front) pts.push_back(points[i]);
   pts = normalize(pts, lo, hi);
   const Point ref(m, kReference);
-  std::vector<char> alive(n, 1);
+  std::vector<char> alive(n, 1), extreme(n, 0);
+  for (std::size_t k = 0; k < m; ++k) {  // the first member with the smallest value of objective k
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < n; ++i)
+      if (pts[i][k] < pts[best][k] || (pts[i][k] == pts[best][k] && pts[i] < pts[best])) best = i;
+    extreme[best] = 1;
+  }
   std::vector<double> c = hypervolume_contributions(pts, ref);
   for (std::size_t left = n; left > room; --left) {
-    std::size_t worst = n;
+    std::size_t worst = n;  // the smallest contribution, extremes last, ties: the later member
     for (std::size_t i = 0; i < n; ++i)
-      if (alive[i] && (worst == n || c[i] <= c[worst])) worst = i;
+      if (alive[i] && (worst == n || extreme[i] < extreme[worst] || (extreme[i] == extreme[worst] && c[i] <= c[worst])))
+        worst = i;
     alive[worst] = 0;
     if (m <= 2) {
       c = alive_contributions_2d(pts, alive, ref);

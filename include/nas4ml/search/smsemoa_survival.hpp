@@ -10,7 +10,10 @@
 ///
 /// Contributions are measured on the last front normalized to [0, 1] by its own minimum and
 /// maximum per objective, against the reference point 1.1 in every objective (so objectives of
-/// any scale weigh alike, and the extremes keep a positive contribution). After a removal only
+/// any scale weigh alike). The member with the smallest value of each objective (the front's
+/// extremes; ties broken by the whole vector) is removed only after every other member: without
+/// that, the extremes of a concave front contribute little, go first, and the front shrinks
+/// generation after generation (measured on ZDT2: 0.505 instead of 0.538). After a removal only
 /// the members whose contribution can change are recomputed: q changes only when the box shared
 /// by q and the removed r (max(q, r)) is not covered by a third member.
 /// Mating merit: none (binary tournament on rank, ties by a coin), as the paper selects parents
