@@ -13,6 +13,7 @@
 
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/data/dataset_spec.hpp"
+#include "nas4ml/search/survival.hpp"
 #include "nas4ml/space/search_space.hpp"
 
 namespace nas4ml::campaign {
@@ -254,7 +255,7 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   s.require_object("an object like {\"population\": 32, \"generations\": 10}");
   s.check_keys(kSearchKeys);
   auto& r = c.search;
-  r.algorithm = s.get_choice("algorithm", {"nsga2"}, r.algorithm);
+  r.algorithm = s.get_choice("algorithm", search::survival_kinds(), r.algorithm);  // registered kinds
   r.population = static_cast<int>(s.get_int("population", 2, 100000, r.population));
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
