@@ -14,6 +14,7 @@
 //
 // Usage: nsga2_vs_pagmo [--protocol final|archive] [--pop N] [--gens N] [--seeds N]
 //                       [--offspring N] (children per generation for ours; 0 = the population)
+//                       [--truncation iterative_crowding|crowding] (our nsga2's last-front cut)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -92,6 +93,8 @@ void cross_check(const Points& front, const search::Problem& p, double hv) {
   }
 }
 
+search::Truncation g_truncation = search::Truncation::iterative_crowding;  // for nsga2
+
 Outcome run_ours(const search::Problem& p, const std::string& kind, std::size_t pop, std::size_t gens,
                  std::size_t offspring, unsigned seed, bool archive) {
   search::MooRunOptions o;
@@ -104,6 +107,7 @@ Outcome run_ours(const search::Problem& p, const std::string& kind, std::size_t 
   o.algorithm = kind;
   o.offspring = offspring;
   o.archive = archive;
+  o.truncation = g_truncation;
   o.variation.mutation_probability = 1.0 / static_cast<double>(p.lower.size());
   const auto r = search::run_moo_benchmark(o);
   return {archive ? r.archive_hypervolume : r.hypervolume, 1e3 * r.seconds / static_cast<double>(gens + 1)};
@@ -164,8 +168,9 @@ int main(int argc, char** argv) {
     else if (k == "--gens") gens = std::stoul(v);
     else if (k == "--seeds") seeds = std::stoul(v);
     else if (k == "--offspring") offspring = std::stoul(v);
+    else if (k == "--truncation") g_truncation = search::parse_truncation(v);
     else {
-      std::cerr << "usage: nsga2_vs_pagmo [--protocol final|archive] [--pop N] [--gens N] [--seeds N] [--offspring N]\n";
+      std::cerr << "usage: nsga2_vs_pagmo [--protocol final|archive] [--pop N] [--gens N] [--seeds N] [--offspring N] [--truncation crowding|iterative_crowding]\n";
       return 2;
     }
   }
