@@ -37,6 +37,7 @@ int run_moo_bench(MooBenchArgs args) {
     j["truncation"] = args.truncation;
     j["algorithm"] = args.run.algorithm;
     j["offspring"] = lambda;
+    j["prescreen"] = args.run.prescreen;
     j["evaluations"] = r.evaluations;
     j["seconds"] = r.seconds;
     j["reference_point"] = r.reference;
@@ -116,6 +117,10 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--offspring", args->run.offspring,
                   "Children per generation, 1 to --pop; 0 = --pop (1 = steady state); the evaluation count "
                   "stays pop * (gens + 1)")
+      ->capture_default_str();
+  sub->add_option("--prescreen", args->run.prescreen,
+                  "Surrogate pre-screening: each child is the best of this many bred candidates by a k-NN model "
+                  "of every evaluated point, 1 to 100; 1 = off")
       ->capture_default_str();
   sub->add_flag("--archive", args->archive,
                 "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "

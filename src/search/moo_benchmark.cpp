@@ -37,6 +37,7 @@ MooRunResult run_moo_benchmark(const MooRunOptions& o) {
   nopt.seed = o.seed;
   nopt.truncation = o.truncation;
   nopt.survival = o.algorithm;
+  nopt.prescreen = o.prescreen;
   Nsga2 nsga2(nopt, make_real_variation(problem.lower, problem.upper, o.variation));
 
   std::vector<Point> archive;  // every feasible point evaluated, pruned to its front now and then

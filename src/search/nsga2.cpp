@@ -62,6 +62,7 @@ void validate(const Nsga2Options& o) {
   check_size("objectives", o.directions.size(), 1, 16);
   check_size("max_duplicate_attempts", o.max_duplicate_attempts, 1, 100000);
   check_size("reference_divisions", o.reference_divisions, 0, 1000);
+  check_size("prescreen", o.prescreen, 1, 100);
   (void)make_survival(o.survival, survival_settings(o));
 }
 
@@ -138,11 +139,59 @@ bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
   return true;
 }
 
+// One child by surrogate pre-screening: up to `prescreen` new candidates are bred, the k-NN model
+// predicts each one's objectives, and the one dominated by the fewest population members (ties:
+// the farthest from every evaluated genome) is handed out. false when no new candidate was bred.
+bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
+  std::vector<Genome> cands;
+  std::unordered_set<std::uint64_t> hashes;
+  for (std::size_t tries = 0; cands.size() < options_.prescreen && tries < options_.max_duplicate_attempts; ++tries) {
+    const std::size_t p1 = tournament();
+    const std::size_t p2 = tournament();
+    auto [c1, c2] = variation_.crossover(population_[p1].genome, population_[p2].genome, rng_);
+    for (Genome* c : {&c1, &c2}) {
+      variation_.mutate(*c, rng_);
+      variation_.repair(*c);
+      NAS4ML_ASSERT(variation_.check(*c).empty(), "variation produced an invalid genome after repair");
+      const std::uint64_t h = genome_hash(*c);
+      if (seen_.count(h) || !hashes.insert(h).second) {
+        ++duplicates_rejected_;
+        continue;
+      }
+      if (cands.size() < options_.prescreen) cands.push_back(std::move(*c));
+    }
+  }
+  if (cands.empty()) return false;
+  std::vector<double> lo, hi;
+  gene_ranges(archive_, lo, hi);
+  std::vector<Point> members;
+  for (const auto& ind : population_)
+    if (ind.violation == 0.0) members.push_back(minimized(ind.objectives));
+  std::size_t best = 0, best_count = 0;
+  double best_far = 0.0;
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const Prediction p = predict(archive_, cands[i], 3, lo, hi);
+    std::size_t count = 0;
+    for (const auto& q : members) count += dominates(q, p.point) ? 1 : 0;
+    if (i == 0 || count < best_count || (count == best_count && p.nearest > best_far)) {
+      best = i;
+      best_count = count;
+      best_far = p.nearest;
+    }
+  }
+  seen_.insert(genome_hash(cands[best]));
+  out.push_back(std::move(cands[best]));
+  return true;
+}
+
 std::vector<Genome> Nsga2::ask(std::size_t n) {
   std::vector<Genome> out;
   out.reserve(n);
   std::size_t failures = 0;  // consecutive duplicates
   const std::size_t limit = options_.max_duplicate_attempts;
+  const bool prescreen = options_.prescreen > 1 && !archive_.genomes.empty() && !population_.empty();
+  while (prescreen && out.size() < n)
+    if (!ask_prescreened(out)) break;  // the plain path below takes over (and its fallbacks)
   while (out.size() < n) {
     if (population_.empty() || failures >= limit) {
       if (failures >= 2 * limit) {
@@ -204,6 +253,10 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];
     ind.violation = v;
+    if (options_.prescreen > 1 && v == 0.0) {
+      archive_.genomes.push_back(ind.genome);
+      archive_.points.push_back(minimized(ind.objectives));
+    }
     pool.push_back(std::move(ind));
   }
 
@@ -265,6 +318,7 @@ Json Nsga2::state() const {
   opt["truncation"] = to_string(options_.truncation);
   opt["survival"] = options_.survival;
   opt["reference_divisions"] = options_.reference_divisions;
+  opt["prescreen"] = options_.prescreen;
   j["options"] = opt;
   j["variation"] = variation_.fingerprint;
   j["generation"] = generation_;
@@ -290,12 +344,16 @@ Json Nsga2::state() const {
   Json s = Json::array();
   for (auto h : seen) s.push_back(hash_hex(h));
   j["seen"] = s;
+  Json arch = Json::array();  // minimized objectives, as the model uses them
+  for (std::size_t i = 0; i < archive_.genomes.size(); ++i)
+    arch.push_back(Json{{"genome", to_json(archive_.genomes[i])}, {"objectives", archive_.points[i]}});
+  j["archive"] = arch;
   return j;
 }
 
 Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
-                   "tournament_pool", "population", "seen"});
+                   "tournament_pool", "population", "seen", "archive"});
   const std::string format = view.get_string("format");
   if (format != kFormat && format != kFormatV1)
     view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\" or \"" + kFormatV1 + "\"",
@@ -303,7 +361,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   const JsonView o = view.at("options");
   if (format == kFormat)
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation", "survival",
-                  "reference_divisions"});
+                  "reference_divisions", "prescreen"});
   else
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
   Nsga2Options opt;
@@ -317,6 +375,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   if (format == kFormat) {
     opt.survival = o.get_string("survival");
     opt.reference_divisions = static_cast<std::size_t>(o.get_int("reference_divisions", 0, 1000));
+    opt.prescreen = static_cast<std::size_t>(o.get_int("prescreen", 1, 100));
   }
   const std::string fp = view.get_string("variation");
   if (fp != variation.fingerprint)
@@ -361,6 +420,20 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   const JsonView seen = view.at("seen");
   seen.require_array("an array of hex hashes");
   for (std::size_t i = 0; i < seen.size(); ++i) out.seen_.insert(parse_hex(seen.at(i)));
+  if (format == kFormat) {
+    const JsonView arch = view.at("archive");
+    arch.require_array("an array of {genome, objectives}");
+    for (std::size_t i = 0; i < arch.size(); ++i) {
+      const JsonView e = arch.at(i);
+      e.check_keys({"genome", "objectives"});
+      out.archive_.genomes.push_back(genome_from_json(e.at("genome")));
+      const JsonView obj = e.at("objectives");
+      obj.require_array("an array of objective values");
+      Point p;
+      for (std::size_t k = 0; k < obj.size(); ++k) p.push_back(read_number_or_string(obj.at(k)));
+      out.archive_.points.push_back(std::move(p));
+    }
+  }
   out.rebuild_ranks();
   return out;
 }

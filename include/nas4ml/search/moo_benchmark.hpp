@@ -23,6 +23,7 @@ struct MooRunOptions {
   RealVariationOptions variation;  ///< SBX / polynomial mutation (pagmo2 defaults)
   Truncation truncation = Truncation::iterative_crowding;
   std::string algorithm = "nsga2"; ///< survival kind (survival.hpp)
+  std::size_t prescreen = 1;       ///< Nsga2Options::prescreen (1 = off)
   bool archive = false;            ///< keep every evaluated point for archive_hypervolume
   std::size_t offspring = 0;       ///< children per tell, in [1, population]; 0: the population
                                    ///< (1 = steady state, as in SMS-EMOA's paper)

@@ -25,6 +25,7 @@
 #include "nas4ml/core/json.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/search/genome.hpp"
+#include "nas4ml/search/surrogate.hpp"
 #include "nas4ml/search/survival.hpp"
 #include "nas4ml/search/variation.hpp"
 
@@ -42,6 +43,9 @@ struct Nsga2Options {
   Truncation truncation = Truncation::iterative_crowding;  ///< "nsga2" survival only; crowding = Deb 2002 exactly
   std::string survival = "nsga2";              ///< a registered Survival kind (survival.hpp)
   std::size_t reference_divisions = 0;         ///< "nsga3" only: Das-Dennis divisions, 0 = automatic
+  /// Surrogate pre-screening (surrogate.hpp): each child asked for is the best of this many bred
+  /// candidates by a k-NN model of the archive of evaluated genomes; 1 = off. In [1, 100].
+  std::size_t prescreen = 1;
 };
 
 /// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
@@ -113,6 +117,7 @@ class Nsga2 {
   void rebuild_ranks();
   std::size_t tournament();
   bool accept(Genome& child, std::vector<Genome>& out);
+  bool ask_prescreened(std::vector<Genome>& out);
   std::vector<double> minimized(const std::vector<double>& objectives) const;
 
   Nsga2Options options_;
@@ -121,6 +126,7 @@ class Nsga2 {
   Rng rng_;
   std::vector<Individual> population_;
   std::unordered_set<std::uint64_t> seen_;
+  Archive archive_;  // feasible evaluations, kept only when prescreen > 1
   std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
   std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;
 };
