@@ -615,6 +615,14 @@ TEST_CASE("search.algorithm selects a registered survival kind, and an unknown o
     j["search"]["algorithm"] = kind;
     CHECK(load_experiment(f.write(j)).search.algorithm == kind);
   }
+  j["search"]["prescreen"] = 4;
+  const auto c = load_experiment(f.write(j));
+  CHECK(c.search.prescreen == 4);
+  CHECK(to_json(c)["search"]["prescreen"] == 4);
+  j["search"]["prescreen"] = 0;
+  CHECK(f.error_of(j) == F + ":$.search.prescreen: value out of range, expected an integer in [1, 100], got 0");
+  j["search"].erase("prescreen");
+  CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("prescreen"));  // off: hash unchanged
   j["search"]["algorithm"] = "nsga4";
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.algorithm: ") && Catch::Contains("nsga2, smsemoa, nsga3") &&
                                 Catch::Contains("got \"nsga4\""));
