@@ -149,6 +149,8 @@ class Runner {
     search::Nsga2Options o;
     o.population_size = static_cast<std::size_t>(cfg_.search.population);
     o.seed = cfg_.seed;
+    o.survival = cfg_.search.algorithm;
+    o.prescreen = static_cast<std::size_t>(cfg_.search.prescreen);
     for (const auto& obj : cfg_.objectives)
       o.directions.push_back(obj.direction == Direction::maximize ? search::Direction::maximize
                                                                   : search::Direction::minimize);

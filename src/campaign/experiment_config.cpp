@@ -13,6 +13,7 @@
 
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/data/dataset_spec.hpp"
+#include "nas4ml/search/survival.hpp"
 #include "nas4ml/space/search_space.hpp"
 
 namespace nas4ml::campaign {
@@ -27,7 +28,8 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp"};
-const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations"};
+const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
+                                              "prescreen"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
@@ -254,8 +256,9 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   s.require_object("an object like {\"population\": 32, \"generations\": 10}");
   s.check_keys(kSearchKeys);
   auto& r = c.search;
-  r.algorithm = s.get_choice("algorithm", {"nsga2"}, r.algorithm);
+  r.algorithm = s.get_choice("algorithm", search::survival_kinds(), r.algorithm);  // registered kinds
   r.population = static_cast<int>(s.get_int("population", 2, 100000, r.population));
+  r.prescreen = static_cast<int>(s.get_int("prescreen", 1, 100, r.prescreen));
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -493,6 +496,7 @@ Json to_json(const ExperimentConfig& c) {
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;
   if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;
+  if (c.search.prescreen != 1) search["prescreen"] = c.search.prescreen;  // absent = off: older hashes hold
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},

@@ -1,5 +1,5 @@
-// `nas4ml moo-bench --problem zdt1 --pop 100 --gens 250 --seed 1 [--json]`: runs the search's
-// NSGA-II on a standard test problem and prints the hypervolume it reached (docs/search.md).
+// `nas4ml moo-bench --problem zdt1 --pop 100 --gens 250 --seed 1 [--algorithm smsemoa] [--archive]
+// [--json]`: runs the search's optimizer on a standard test problem and prints the hypervolume it reached (docs/search.md).
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -19,12 +19,15 @@ struct MooBenchArgs {
   search::MooRunOptions run;
   std::string truncation = "iterative_crowding";
   bool json = false;
+  bool archive = false;
 };
 
 int run_moo_bench(MooBenchArgs args) {
+  args.run.archive = args.archive;
   args.run.truncation = search::parse_truncation(args.truncation);
   const search::MooRunResult r = search::run_moo_benchmark(args.run);
   const double per_gen_ms = 1e3 * r.seconds / static_cast<double>(args.run.generations + 1);
+  const std::size_t lambda = args.run.offspring ? args.run.offspring : args.run.population;
   if (args.json) {
     Json j = Json::object();
     j["problem"] = args.run.problem;
@@ -32,12 +35,19 @@ int run_moo_bench(MooBenchArgs args) {
     j["generations"] = args.run.generations;
     j["seed"] = args.run.seed;
     j["truncation"] = args.truncation;
+    j["algorithm"] = args.run.algorithm;
+    j["offspring"] = lambda;
+    j["prescreen"] = args.run.prescreen;
     j["evaluations"] = r.evaluations;
     j["seconds"] = r.seconds;
     j["reference_point"] = r.reference;
     j["hypervolume"] = r.hypervolume;
     j["true_front_hypervolume"] = std::isnan(r.true_front_hypervolume) ? Json(nullptr) : Json(r.true_front_hypervolume);
     j["front"] = r.front;
+    if (args.archive) {
+      j["archive_hypervolume"] = r.archive_hypervolume;
+      j["archive_points"] = r.archive_size;
+    }
     std::cout << j.dump(2) << '\n';
     return 0;
   }
@@ -45,11 +55,15 @@ int run_moo_bench(MooBenchArgs args) {
   for (std::size_t i = 0; i < r.reference.size(); ++i) ref += fmt::format("{}{}", i ? ", " : "", r.reference[i]);
   std::cout << fmt::format("problem       {} (population {}, {} generations, seed {})\n", args.run.problem,
                            args.run.population, args.run.generations, args.run.seed);
+  std::cout << fmt::format("algorithm     {} ({} children per generation)\n", args.run.algorithm, lambda);
   std::cout << fmt::format("hypervolume   {:.6f}  (reference point ({}), {} non-dominated points)\n", r.hypervolume,
                            ref, r.front.size());
   if (!std::isnan(r.true_front_hypervolume))
     std::cout << fmt::format("true front    {:.6f}  (ratio {:.4f})\n", r.true_front_hypervolume,
                              r.hypervolume / r.true_front_hypervolume);
+  if (args.archive)
+    std::cout << fmt::format("archive       {:.6f}  (every evaluated point, {} non-dominated)\n",
+                             r.archive_hypervolume, r.archive_size);
   std::cout << fmt::format("evaluations   {}\n", r.evaluations);
   std::cout << fmt::format("time          {:.3f} s ({:.3f} ms per generation)\n", r.seconds, per_gen_ms);
   return 0;
@@ -61,7 +75,7 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   auto args = std::make_shared<MooBenchArgs>();
   CLI::App* sub = app.add_subcommand(
       "moo-bench",
-      "Run the search's NSGA-II on a standard multi-objective test problem and print the hypervolume\n"
+      "Run the search's optimizer on a standard multi-objective test problem and print the hypervolume\n"
       "of the final non-dominated set, the number of evaluations and the time (docs/search.md).\n"
       "Checks the optimizer itself, apart from any network training.");
   std::string names;
@@ -95,6 +109,22 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
                   "crowded point, update its neighbours, repeat; Kukkonen & Deb 2006) or crowding (one "
                   "crowding-distance sort, exactly Deb et al. 2002)")
       ->capture_default_str();
+  std::string kinds;
+  for (const auto& k : search::survival_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;
+  sub->add_option("--algorithm", args->run.algorithm,
+                  "Survival scheme: " + kinds + " (docs/search.md)")
+      ->capture_default_str();
+  sub->add_option("--offspring", args->run.offspring,
+                  "Children per generation, 1 to --pop; 0 = --pop (1 = steady state); the evaluation count "
+                  "stays pop * (gens + 1)")
+      ->capture_default_str();
+  sub->add_option("--prescreen", args->run.prescreen,
+                  "Surrogate pre-screening: each child is the best of this many bred candidates by a k-NN model "
+                  "of every evaluated point, 1 to 100; 1 = off")
+      ->capture_default_str();
+  sub->add_flag("--archive", args->archive,
+                "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "
+                "the final population's");
   sub->add_flag("--json", args->json, "Print JSON instead, including every point of the final front");
   table.add(sub, [args] { return run_moo_bench(*args); });
 }

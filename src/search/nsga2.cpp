@@ -15,7 +15,8 @@ namespace nas4ml::search {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr const char* kFormat = "nas4ml.nsga2.v1";
+constexpr const char* kFormat = "nas4ml.nsga2.v2";
+constexpr const char* kFormatV1 = "nas4ml.nsga2.v1";  // before survival kinds: always "nsga2"
 
 void check_size(const char* field, std::size_t value, std::size_t lo, std::size_t hi) {
   if (value < lo || value > hi)
@@ -54,91 +55,24 @@ std::uint64_t parse_hex(const JsonView& v) {
   return x;
 }
 
-// Crowding distances of the members `idx` of one front; a front of failed candidates (infinite
-// violation, objectives meaningless) gets zeros.
-std::vector<double> front_crowding(const std::vector<std::vector<double>>& mins, const std::vector<double>& viol,
-                                   const std::vector<std::size_t>& idx) {
-  if (!idx.empty() && std::isinf(viol[idx.front()])) return std::vector<double>(idx.size(), 0.0);
-  std::vector<Point> pts;
-  pts.reserve(idx.size());
-  for (std::size_t i : idx) pts.push_back(mins[i]);
-  return crowding_distance(pts);
-}
-// Removes the most crowded member of `front` (smallest crowding distance; ties: the later one)
-// and recomputes the crowding of its neighbours, until `room` members are left. Gives exactly
-// what recomputing crowding_distance() on the remaining members after every removal would give:
-// per objective the members stay in one sorted doubly linked list, and a removal only changes the
-// distances of the removed member's neighbours (or, when a boundary member goes, every one).
-std::vector<std::size_t> iterative_truncation(const std::vector<std::vector<double>>& mins,
-                                              const std::vector<std::size_t>& front, std::size_t room) {
-  const std::size_t n = front.size(), m = mins[front[0]].size();
-  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-  auto f = [&](std::size_t i, std::size_t k) { return mins[front[i]][k]; };
-  std::vector<std::vector<std::size_t>> prev(m, std::vector<std::size_t>(n)), next(m, std::vector<std::size_t>(n));
-  std::vector<std::size_t> first(m), last(m);
-  for (std::size_t k = 0; k < m; ++k) {
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return f(a, k) < f(b, k) || (f(a, k) == f(b, k) && a < b);
-    });
-    for (std::size_t p = 0; p < n; ++p) {
-      prev[k][order[p]] = p == 0 ? none : order[p - 1];
-      next[k][order[p]] = p + 1 == n ? none : order[p + 1];
-    }
-    first[k] = order.front();
-    last[k] = order.back();
-  }
-  std::vector<char> alive(n, 1);
-  std::size_t left = n;
-  std::vector<double> cd(n, 0.0);
-  auto distance = [&](std::size_t i) {
-    if (left <= 2) return kInf;
-    double d = 0.0;
-    for (std::size_t k = 0; k < m; ++k) {
-      if (prev[k][i] == none || next[k][i] == none) return kInf;
-      const double lo = f(first[k], k), hi = f(last[k], k);
-      if (!(hi > lo)) continue;
-      d += (f(next[k][i], k) - f(prev[k][i], k)) / (hi - lo);
-    }
-    return d;
-  };
-  for (std::size_t i = 0; i < n; ++i) cd[i] = distance(i);
-  while (left > room) {
-    std::size_t worst = none;
-    for (std::size_t i = 0; i < n; ++i)
-      if (alive[i] && (worst == none || cd[i] <= cd[worst])) worst = i;
-    const bool boundary = std::isinf(cd[worst]);
-    alive[worst] = 0;
-    --left;
-    std::vector<std::size_t> touched;
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t p = prev[k][worst], q = next[k][worst];
-      if (p != none) next[k][p] = q;
-      else first[k] = q;
-      if (q != none) prev[k][q] = p;
-      else last[k] = p;
-      if (p != none) touched.push_back(p);
-      if (q != none) touched.push_back(q);
-    }
-    if (boundary || left <= 2) {
-      for (std::size_t i = 0; i < n; ++i)
-        if (alive[i]) cd[i] = distance(i);
-    } else {
-      for (std::size_t i : touched) cd[i] = distance(i);
-    }
-  }
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < n; ++i)
-    if (alive[i]) out.push_back(front[i]);
-  return out;
-}
 }  // namespace
 
 void validate(const Nsga2Options& o) {
   check_size("population_size", o.population_size, 2, 1000000);
   check_size("objectives", o.directions.size(), 1, 16);
   check_size("max_duplicate_attempts", o.max_duplicate_attempts, 1, 100000);
+  check_size("reference_divisions", o.reference_divisions, 0, 1000);
+  check_size("prescreen", o.prescreen, 1, 100);
+  (void)make_survival(o.survival, survival_settings(o));
+}
+
+SurvivalSettings survival_settings(const Nsga2Options& o) {
+  SurvivalSettings s;
+  s.objectives = o.directions.size();
+  s.population = o.population_size;
+  s.truncation = o.truncation;
+  s.reference_divisions = o.reference_divisions;
+  return s;
 }
 
 std::string to_string(Direction d) { return d == Direction::minimize ? "minimize" : "maximize"; }
@@ -163,6 +97,7 @@ Nsga2::Nsga2(Nsga2Options options, Variation variation)
       variation_(std::move(variation)),
       rng_(Rng::stream(options_.seed, 0, 0, "search.nsga2")) {
   validate(options_);
+  survival_ = make_survival(options_.survival, survival_settings(options_));
   NAS4ML_ASSERT(variation_.random && variation_.crossover && variation_.mutate && variation_.repair &&
                     variation_.check,
                 "Nsga2 needs every Variation function");
@@ -204,11 +139,59 @@ bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
   return true;
 }
 
+// One child by surrogate pre-screening: up to `prescreen` new candidates are bred, the k-NN model
+// predicts each one's objectives, and the one dominated by the fewest population members (ties:
+// the farthest from every evaluated genome) is handed out. false when no new candidate was bred.
+bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
+  std::vector<Genome> cands;
+  std::unordered_set<std::uint64_t> hashes;
+  for (std::size_t tries = 0; cands.size() < options_.prescreen && tries < options_.max_duplicate_attempts; ++tries) {
+    const std::size_t p1 = tournament();
+    const std::size_t p2 = tournament();
+    auto [c1, c2] = variation_.crossover(population_[p1].genome, population_[p2].genome, rng_);
+    for (Genome* c : {&c1, &c2}) {
+      variation_.mutate(*c, rng_);
+      variation_.repair(*c);
+      NAS4ML_ASSERT(variation_.check(*c).empty(), "variation produced an invalid genome after repair");
+      const std::uint64_t h = genome_hash(*c);
+      if (seen_.count(h) || !hashes.insert(h).second) {
+        ++duplicates_rejected_;
+        continue;
+      }
+      if (cands.size() < options_.prescreen) cands.push_back(std::move(*c));
+    }
+  }
+  if (cands.empty()) return false;
+  std::vector<double> lo, hi;
+  gene_ranges(archive_, lo, hi);
+  std::vector<Point> members;
+  for (const auto& ind : population_)
+    if (ind.violation == 0.0) members.push_back(minimized(ind.objectives));
+  std::size_t best = 0, best_count = 0;
+  double best_far = 0.0;
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const Prediction p = predict(archive_, cands[i], 3, lo, hi);
+    std::size_t count = 0;
+    for (const auto& q : members) count += dominates(q, p.point) ? 1 : 0;
+    if (i == 0 || count < best_count || (count == best_count && p.nearest > best_far)) {
+      best = i;
+      best_count = count;
+      best_far = p.nearest;
+    }
+  }
+  seen_.insert(genome_hash(cands[best]));
+  out.push_back(std::move(cands[best]));
+  return true;
+}
+
 std::vector<Genome> Nsga2::ask(std::size_t n) {
   std::vector<Genome> out;
   out.reserve(n);
   std::size_t failures = 0;  // consecutive duplicates
   const std::size_t limit = options_.max_duplicate_attempts;
+  const bool prescreen = options_.prescreen > 1 && !archive_.genomes.empty() && !population_.empty();
+  while (prescreen && out.size() < n)
+    if (!ask_prescreened(out)) break;  // the plain path below takes over (and its fallbacks)
   while (out.size() < n) {
     if (population_.empty() || failures >= limit) {
       if (failures >= 2 * limit) {
@@ -270,81 +253,48 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];
     ind.violation = v;
+    if (options_.prescreen > 1 && v == 0.0) {
+      archive_.genomes.push_back(ind.genome);
+      archive_.points.push_back(minimized(ind.objectives));
+    }
     pool.push_back(std::move(ind));
   }
 
-  // Elitist (mu + lambda) survival on population + told.
-  std::vector<std::vector<double>> mins;
+  // Elitist (mu + lambda) survival on population + told, by the survival kind.
+  std::vector<Point> mins;
   std::vector<double> viol;
   for (const auto& ind : pool) {
     mins.push_back(std::isinf(ind.violation) ? std::vector<double>(m, 0.0) : minimized(ind.objectives));
     viol.push_back(ind.violation);
   }
-  const auto sorted = non_dominated_sort(mins, viol);
-  std::vector<std::size_t> keep;
-  const std::size_t mu = options_.population_size;
-  for (const auto& front : sorted.fronts) {
-    if (keep.size() + front.size() <= mu) {
-      keep.insert(keep.end(), front.begin(), front.end());
-      if (keep.size() == mu) break;
-      continue;
-    }
-    const std::size_t room = mu - keep.size();
-    if (options_.truncation == Truncation::crowding || std::isinf(viol[front.front()])) {
-      const auto cd = front_crowding(mins, viol, front);
-      std::vector<std::size_t> order(front.size());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cd[a] > cd[b]; });
-      for (std::size_t i = 0; i < room; ++i) keep.push_back(front[order[i]]);
-    } else {
-      const auto kept = iterative_truncation(mins, front, room);
-      keep.insert(keep.end(), kept.begin(), kept.end());
-    }
-    break;
-  }
-  std::sort(keep.begin(), keep.end());
-  // Survivors keep their pool rank: every member of front r is dominated by a member of front
-  // r - 1, and all fronts before the last kept one survive whole. Crowding is recomputed per
-  // front on the survivors (it changes only for the truncated front).
-  std::vector<std::vector<std::size_t>> kept_fronts;
   std::vector<Individual> next;
-  next.reserve(keep.size());
-  for (std::size_t i : keep) {
-    const std::size_t r = sorted.rank[i];
-    if (kept_fronts.size() <= r) kept_fronts.resize(r + 1);
-    kept_fronts[r].push_back(i);
-  }
-  std::vector<double> crowd(pool.size(), 0.0);
-  for (const auto& f : kept_fronts) {
-    const auto cd = front_crowding(mins, viol, f);
-    for (std::size_t k = 0; k < f.size(); ++k) crowd[f[k]] = cd[k];
-  }
-  for (std::size_t i : keep) {
-    pool[i].rank = sorted.rank[i];
-    pool[i].crowding = crowd[i];
-    next.push_back(std::move(pool[i]));
+  if (pool.size() <= options_.population_size) {
+    next = std::move(pool);
+  } else {
+    const auto keep = survival_->select(mins, viol, options_.population_size, rng_);
+    next.reserve(keep.size());
+    for (std::size_t i : keep) next.push_back(std::move(pool[i]));
   }
   population_ = std::move(next);
+  rebuild_ranks();
   pool_.clear();
   ++generation_;
 }
 
+// Ranks and mating merits of the population, from the survival kind (for nsga2 the same ranks
+// as the pool's sort and the crowding of the survivors per front).
 void Nsga2::rebuild_ranks() {
   const std::size_t m = options_.directions.size();
-  std::vector<std::vector<double>> mins;
+  std::vector<Point> mins;
   std::vector<double> viol;
   for (const auto& ind : population_) {
     mins.push_back(std::isinf(ind.violation) ? std::vector<double>(m, 0.0) : minimized(ind.objectives));
     viol.push_back(ind.violation);
   }
-  const auto sorted = non_dominated_sort(mins, viol);
-  for (std::size_t r = 0; r < sorted.fronts.size(); ++r) {
-    const auto& front = sorted.fronts[r];
-    const auto cd = front_crowding(mins, viol, front);
-    for (std::size_t i = 0; i < front.size(); ++i) {
-      population_[front[i]].rank = r;
-      population_[front[i]].crowding = cd[i];
-    }
+  const SurvivalScores s = survival_->score(mins, viol);
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    population_[i].rank = s.rank[i];
+    population_[i].crowding = s.merit[i];
   }
 }
 
@@ -366,6 +316,9 @@ Json Nsga2::state() const {
   opt["seed"] = hash_hex(options_.seed);
   opt["max_duplicate_attempts"] = options_.max_duplicate_attempts;
   opt["truncation"] = to_string(options_.truncation);
+  opt["survival"] = options_.survival;
+  opt["reference_divisions"] = options_.reference_divisions;
+  opt["prescreen"] = options_.prescreen;
   j["options"] = opt;
   j["variation"] = variation_.fingerprint;
   j["generation"] = generation_;
@@ -391,16 +344,26 @@ Json Nsga2::state() const {
   Json s = Json::array();
   for (auto h : seen) s.push_back(hash_hex(h));
   j["seen"] = s;
+  Json arch = Json::array();  // minimized objectives, as the model uses them
+  for (std::size_t i = 0; i < archive_.genomes.size(); ++i)
+    arch.push_back(Json{{"genome", to_json(archive_.genomes[i])}, {"objectives", archive_.points[i]}});
+  j["archive"] = arch;
   return j;
 }
 
 Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
-                   "tournament_pool", "population", "seen"});
+                   "tournament_pool", "population", "seen", "archive"});
   const std::string format = view.get_string("format");
-  if (format != kFormat) view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\"", "\"" + format + "\"");
+  if (format != kFormat && format != kFormatV1)
+    view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\" or \"" + kFormatV1 + "\"",
+                           "\"" + format + "\"");
   const JsonView o = view.at("options");
-  o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
+  if (format == kFormat)
+    o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation", "survival",
+                  "reference_divisions", "prescreen"});
+  else
+    o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
   Nsga2Options opt;
   opt.population_size = static_cast<std::size_t>(o.get_int("population_size", 2, 1000000));
   const JsonView dirs = o.at("directions");
@@ -409,6 +372,11 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   opt.seed = parse_hex(o.at("seed"));
   opt.max_duplicate_attempts = static_cast<std::size_t>(o.get_int("max_duplicate_attempts", 1, 100000));
   opt.truncation = parse_truncation(o.get_string("truncation"));
+  if (format == kFormat) {
+    opt.survival = o.get_string("survival");
+    opt.reference_divisions = static_cast<std::size_t>(o.get_int("reference_divisions", 0, 1000));
+    opt.prescreen = static_cast<std::size_t>(o.get_int("prescreen", 1, 100));
+  }
   const std::string fp = view.get_string("variation");
   if (fp != variation.fingerprint)
     view.at("variation").fail("the saved search used a different encoding", "\"" + variation.fingerprint + "\"",
@@ -452,6 +420,20 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   const JsonView seen = view.at("seen");
   seen.require_array("an array of hex hashes");
   for (std::size_t i = 0; i < seen.size(); ++i) out.seen_.insert(parse_hex(seen.at(i)));
+  if (format == kFormat) {
+    const JsonView arch = view.at("archive");
+    arch.require_array("an array of {genome, objectives}");
+    for (std::size_t i = 0; i < arch.size(); ++i) {
+      const JsonView e = arch.at(i);
+      e.check_keys({"genome", "objectives"});
+      out.archive_.genomes.push_back(genome_from_json(e.at("genome")));
+      const JsonView obj = e.at("objectives");
+      obj.require_array("an array of objective values");
+      Point p;
+      for (std::size_t k = 0; k < obj.size(); ++k) p.push_back(read_number_or_string(obj.at(k)));
+      out.archive_.points.push_back(std::move(p));
+    }
+  }
   out.rebuild_ranks();
   return out;
 }

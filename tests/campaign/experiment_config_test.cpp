@@ -606,3 +606,24 @@ TEST_CASE("metric lists and natural directions", "[campaign][experiment_config]"
   CHECK(natural_direction("ebops") == Direction::minimize);
   CHECK_THROWS_AS(natural_direction("speed"), nas4ml::InternalError);
 }
+
+TEST_CASE("search.algorithm selects a registered survival kind, and an unknown one is refused", "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  for (const char* kind : {"nsga2", "smsemoa", "nsga3"}) {
+    j["search"]["algorithm"] = kind;
+    CHECK(load_experiment(f.write(j)).search.algorithm == kind);
+  }
+  j["search"]["prescreen"] = 4;
+  const auto c = load_experiment(f.write(j));
+  CHECK(c.search.prescreen == 4);
+  CHECK(to_json(c)["search"]["prescreen"] == 4);
+  j["search"]["prescreen"] = 0;
+  CHECK(f.error_of(j) == F + ":$.search.prescreen: value out of range, expected an integer in [1, 100], got 0");
+  j["search"].erase("prescreen");
+  CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("prescreen"));  // off: hash unchanged
+  j["search"]["algorithm"] = "nsga4";
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.algorithm: ") && Catch::Contains("nsga2, smsemoa, nsga3") &&
+                                Catch::Contains("got \"nsga4\""));
+}

@@ -262,3 +262,17 @@ TEST_CASE("emit refuses ids that would leave the run folder", "[e2e][campaign][c
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Catch::Contains("no candidate with this id"));
 }
+
+TEST_CASE("a campaign with smsemoa survival and pre-screening resumes to the same evaluations", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  auto first = quiet_options(1, false);
+  first.stop_after_generation = 1;
+  const auto s = campaign::run_campaign(fixture("tiny_smsemoa_experiment.json"), tmp.path() / "a", first);
+  CHECK_FALSE(s.finished);
+  const auto r = campaign::resume_campaign(tmp.path() / "a", quiet_options(2, false));
+  CHECK(r.finished);
+  CHECK(r.evaluations == 24);
+  campaign::run_campaign(fixture("tiny_smsemoa_experiment.json"), tmp.path() / "b", quiet_options(1, false));
+  CHECK(evaluation_fingerprints(tmp.path() / "a") == evaluation_fingerprints(tmp.path() / "b"));
+  CHECK(front_of(tmp.path() / "a") == front_of(tmp.path() / "b"));
+}

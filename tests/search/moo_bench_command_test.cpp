@@ -38,3 +38,25 @@ TEST_CASE("nas4ml moo-bench rejects bad options with one line", "[search][cli]")
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("eta_c"));
 }
+
+TEST_CASE("nas4ml moo-bench --algorithm and --archive", "[search][cli]") {
+  auto r = test::run_cli({"moo-bench", "--problem", "dtlz2", "--pop", "12", "--gens", "5", "--algorithm", "nsga3",
+                          "--archive"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("algorithm     nsga3 (12 children per generation)") && Catch::Contains("archive   ") &&
+                        Catch::Contains("evaluations   72"));
+  r = test::run_cli({"moo-bench", "--problem", "zdt1", "--pop", "12", "--gens", "5", "--algorithm", "smsemoa",
+                     "--offspring", "1", "--json", "--archive"});
+  REQUIRE(r.exit_code == 0);
+  const Json j = Json::parse(r.out);
+  CHECK(j["evaluations"] == 72);  // 12 + 60 steady-state children
+  CHECK(j["archive_hypervolume"].get<double>() >= j["hypervolume"].get<double>());
+  r = test::run_cli({"moo-bench", "--algorithm", "moead"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains("moo-bench --algorithm") &&
+                        Catch::Contains("\"smsemoa\"") && Catch::Contains("got \"moead\""));
+  r = test::run_cli({"moo-bench", "--pop", "10", "--offspring", "11"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--offspring") && Catch::Contains("got 11"));
+}

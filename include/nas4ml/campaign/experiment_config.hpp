@@ -73,8 +73,9 @@ struct HardwareConfig {
 
 /// The optimizer and its budget: exactly one of generations and max_evaluations is set.
 struct SearchConfig {
-  std::string algorithm = "nsga2";              ///< the only one so far (Deb et al. 2002)
+  std::string algorithm = "nsga2";              ///< survival kind: "nsga2", "smsemoa", "nsga3" (search/survival.hpp)
   int population = 32;                          ///< candidates per generation
+  int prescreen = 1;                            ///< surrogate pre-screening: best of k bred children (1 = off)
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
 };

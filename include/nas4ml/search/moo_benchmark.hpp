@@ -1,5 +1,5 @@
 #pragma once
-/// \file One NSGA-II run on a test problem (test_problems.hpp): what `nas4ml moo-bench` and the
+/// \file One optimizer run (any survival kind) on a test problem (test_problems.hpp): what `nas4ml moo-bench` and the
 /// benchmarks run. Evaluation is serial and inline: the problems cost nanoseconds.
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +22,11 @@ struct MooRunOptions {
   std::size_t n_objectives = 0;    ///< DTLZ only; 0: 3
   RealVariationOptions variation;  ///< SBX / polynomial mutation (pagmo2 defaults)
   Truncation truncation = Truncation::iterative_crowding;
+  std::string algorithm = "nsga2"; ///< survival kind (survival.hpp)
+  std::size_t prescreen = 1;       ///< Nsga2Options::prescreen (1 = off)
+  bool archive = false;            ///< keep every evaluated point for archive_hypervolume
+  std::size_t offspring = 0;       ///< children per tell, in [1, population]; 0: the population
+                                   ///< (1 = steady state, as in SMS-EMOA's paper)
 };
 
 /// What came out.
@@ -29,13 +34,16 @@ struct MooRunResult {
   std::vector<Point> front;          ///< feasible non-dominated points of the final population
   Point reference;                   ///< hypervolume reference point
   double hypervolume = 0.0;          ///< of `front` against `reference`
+  double archive_hypervolume = 0.0;  ///< of every feasible point evaluated (what a campaign keeps);
+                                     ///< NaN unless options.archive
   double true_front_hypervolume = 0; ///< the problem's, NaN when unknown
   std::size_t evaluations = 0;       ///< population * (generations + 1)
+  std::size_t archive_size = 0;      ///< non-dominated feasible points among all evaluated
   double seconds = 0.0;              ///< wall time of the run (optimizer + evaluations)
 };
 
-/// Runs NSGA-II: an initial random population, then `generations` rounds of ask(population) /
-/// evaluate / tell. Throws ConfigError on bad options.
+/// Runs the optimizer: an initial random population, then population * generations more
+/// evaluations, `offspring` per ask / evaluate / tell round. Throws ConfigError on bad options.
 MooRunResult run_moo_benchmark(const MooRunOptions& options);
 
 }  // namespace nas4ml::search

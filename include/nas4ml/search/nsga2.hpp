@@ -1,5 +1,6 @@
 #pragma once
-/// \file NSGA-II with an ask/tell interface and constrained domination.
+/// \file The evolutionary loop of NSGA-II with an ask/tell interface and constrained domination;
+/// its survival is a registered kind (survival.hpp: "nsga2" by default, "smsemoa", "nsga3").
 ///
 /// K. Deb, A. Pratap, S. Agarwal, T. Meyarivan, "A fast and elitist multiobjective genetic
 /// algorithm: NSGA-II", IEEE Trans. Evol. Comput. 6(2):182-197, 2002: fast non-dominated sort,
@@ -16,6 +17,7 @@
 /// restored optimizer continues exactly as the original would have.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -23,6 +25,8 @@
 #include "nas4ml/core/json.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/search/genome.hpp"
+#include "nas4ml/search/surrogate.hpp"
+#include "nas4ml/search/survival.hpp"
 #include "nas4ml/search/variation.hpp"
 
 namespace nas4ml::search {
@@ -30,25 +34,26 @@ namespace nas4ml::search {
 /// Whether an objective is minimized or maximized.
 enum class Direction { minimize, maximize };
 
-/// How the last front that does not fit whole is cut down in survival.
-enum class Truncation {
-  crowding,           ///< Deb et al. 2002: keep the largest crowding distances, computed once
-  iterative_crowding  ///< drop the most crowded point, recompute its neighbours, repeat
-                      ///< (Kukkonen & Deb, "Improved pruning of non-dominated solutions based on
-                      ///< crowding distance for bi-objective optimization problems", CEC 2006)
-};
-
 /// Hyper-parameters of Nsga2; validate() checks every field.
 struct Nsga2Options {
   std::size_t population_size = 100;          ///< mu, in [2, 1000000]
   std::vector<Direction> directions;           ///< one per objective; 1 to 16 objectives
   std::uint64_t seed = 0;                      ///< the campaign seed
   std::size_t max_duplicate_attempts = 100;    ///< per child, in [1, 100000]; see ask()
-  Truncation truncation = Truncation::iterative_crowding;  ///< see Truncation; crowding = Deb 2002 exactly
+  Truncation truncation = Truncation::iterative_crowding;  ///< "nsga2" survival only; crowding = Deb 2002 exactly
+  std::string survival = "nsga2";              ///< a registered Survival kind (survival.hpp)
+  std::size_t reference_divisions = 0;         ///< "nsga3" only: Das-Dennis divisions, 0 = automatic
+  /// Surrogate pre-screening (surrogate.hpp): each child asked for is the best of this many bred
+  /// candidates by a k-NN model of the archive of evaluated genomes; 1 = off. In [1, 100].
+  std::size_t prescreen = 1;
 };
 
-/// Throws ConfigError (location "nsga2.<field>") stating the range and the bad value.
+/// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
+/// stating the range and the bad value.
 void validate(const Nsga2Options& options);
+
+/// The settings a Survival kind is built with, taken from the options.
+SurvivalSettings survival_settings(const Nsga2Options& options);
 
 /// "minimize"/"maximize" and back; the parser throws ConfigError naming the bad word.
 std::string to_string(Direction direction);
@@ -63,7 +68,7 @@ struct Individual {
   std::vector<double> objectives;  ///< as told (maximized objectives not negated)
   double violation = 0.0;          ///< total constraint violation; +inf = failed candidate
   std::size_t rank = 0;            ///< front index in the current population (0 = best)
-  double crowding = 0.0;           ///< crowding distance within its front
+  double crowding = 0.0;           ///< mating merit from the survival kind (nsga2: crowding distance)
 };
 
 /// The optimizer. Not thread-safe: one thread asks and tells; evaluation may be parallel.
@@ -101,7 +106,8 @@ class Nsga2 {
   bool seen(const Genome& genome) const { return seen_.count(genome_hash(genome)) > 0; }
   const Nsga2Options& options() const noexcept { return options_; }
 
-  /// The whole state as JSON (format "nas4ml.nsga2.v1").
+  /// The whole state as JSON (format "nas4ml.nsga2.v2"; restore() also reads v1, which had no
+  /// survival kind and means "nsga2").
   Json state() const;
   /// Rebuilds an optimizer from state(); `variation` must have the saved fingerprint.
   /// Throws ConfigError (located by `view`) on a malformed state or a different variation.
@@ -111,13 +117,16 @@ class Nsga2 {
   void rebuild_ranks();
   std::size_t tournament();
   bool accept(Genome& child, std::vector<Genome>& out);
+  bool ask_prescreened(std::vector<Genome>& out);
   std::vector<double> minimized(const std::vector<double>& objectives) const;
 
   Nsga2Options options_;
   Variation variation_;
+  std::shared_ptr<const Survival> survival_;
   Rng rng_;
   std::vector<Individual> population_;
   std::unordered_set<std::uint64_t> seen_;
+  Archive archive_;  // feasible evaluations, kept only when prescreen > 1
   std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
   std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;
 };
