@@ -55,6 +55,9 @@ class Solver {
     magnitude_.assign(std::size_t(cols), 1.0);
     g_.rows.resize(std::size_t(rows));
     kraft_.assign(std::size_t(rows), 0);
+    positives_.assign(std::size_t(rows), 0);
+    constant_.assign(std::size_t(rows), 0);
+    g_.zero_term.assign(std::size_t(rows), 0);
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
@@ -67,7 +70,11 @@ class Solver {
           v += neg ? 1 : -1;
         }
       }
-      const std::uint64_t n = row.size() + (extra.empty() ? 0 : extra[std::size_t(r)]);
+      constant_[std::size_t(r)] = extra.empty() ? 0 : extra[std::size_t(r)];
+      for (const CmvmTerm& t : row) positives_[std::size_t(r)] += !t.negative;
+      // Only negative terms and no constant: the sum is 0 - (...), a constant 0 term more.
+      g_.zero_term[std::size_t(r)] = !row.empty() && positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)];
+      const std::uint64_t n = row.size() + constant_[std::size_t(r)] + g_.zero_term[std::size_t(r)];
       kraft_[std::size_t(r)] = n;
       if (n > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(n - 1)));
     }
@@ -150,14 +157,21 @@ class Solver {
                                (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     std::uint64_t kraft = kraft_[std::size_t(r)];
+    std::uint32_t positives = positives_[std::size_t(r)];
+    bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
     for (std::uint32_t i : candidates_) {
       if (used_[i]) continue;
       for (std::uint32_t j = 0; j < row.size(); ++j) {
         if (j == i || used_[j] || row[j].signal != b || row[j].shift != row[i].shift + d ||
             row[j].negative != (row[i].negative != sub))
           continue;
-        if (g_.depth_limit >= 0 && kraft + gain > (std::uint64_t{1} << g_.depth_limit)) return;
-        kraft += gain;
+        // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
+        const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
+        const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
+        if (g_.depth_limit >= 0 && kraft + more > (std::uint64_t{1} << g_.depth_limit)) return;
+        kraft += more;
+        positives = pos;
+        zero = zero || pos == 0;
         used_[i] = used_[j] = 1;
         out.push_back({r, i, j});
         break;
@@ -184,6 +198,10 @@ class Solver {
       while (e < matches.size() && matches[e].row == r) ++e;
       replace_in_row(r, std::span(matches.data() + k, e - k), signal);
       kraft_[std::size_t(r)] += gain * (e - k);
+      if (positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)]) {
+        g_.zero_term[std::size_t(r)] = 1;
+        kraft_[std::size_t(r)] += 1;
+      }
       k = e;
     }
   }
@@ -191,7 +209,10 @@ class Solver {
   void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
     auto& row = g_.rows[std::size_t(r)];
     removed_.assign(row.size(), 0);
-    for (const Match& m : ms) removed_[m.i] = removed_[m.j] = 1;
+    for (const Match& m : ms) {
+      removed_[m.i] = removed_[m.j] = 1;
+      positives_[std::size_t(r)] -= row[m.j].negative ? 0 : 1;
+    }
     // Pairs that disappear: every removed term with every other term (removed pairs once).
     for (std::uint32_t x = 0; x < row.size(); ++x) {
       if (!removed_[x]) continue;
@@ -213,7 +234,9 @@ class Solver {
 
   CmvmGraph g_;
   std::vector<double> magnitude_;     // sum of |coefficients| (in units of an input): width order
-  std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ extra terms)
+  std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
+  std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
+  std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
   detail::FlatMap<std::int32_t> counts_;
   std::priority_queue<Candidate> heap_;
   std::vector<std::uint32_t> candidates_;
@@ -230,12 +253,13 @@ CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int co
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {
   std::int64_t n = static_cast<std::int64_t>(g.ops.size());
-  for (const auto& row : g.rows) n += row.empty() ? 0 : static_cast<std::int64_t>(row.size()) - 1;
+  for (std::size_t r = 0; r < g.rows.size(); ++r)
+    n += g.rows[r].empty() ? 0 : static_cast<std::int64_t>(g.rows[r].size()) - 1 + g.zero_term[r];
   return n;
 }
 
 int cmvm_row_depth(const CmvmGraph& g, int r, int extra) {
-  std::uint64_t k = static_cast<std::uint64_t>(extra);
+  std::uint64_t k = static_cast<std::uint64_t>(extra) + g.zero_term[std::size_t(r)];
   for (const CmvmTerm& t : g.rows[std::size_t(r)]) k += std::uint64_t{1} << g.depth[std::size_t(t.signal)];
   return k <= 1 ? 0 : static_cast<int>(std::bit_width(k - 1));
 }

@@ -943,7 +943,6 @@ class Builder {
       const int o = rows[r];
       i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
       if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
-      bool any_positive = false;
       for (int i = 0; i < layer.n_in; ++i) {
         const std::int64_t w = layer.weight(o, i);
         if (w == 0) continue;
@@ -954,14 +953,11 @@ class Builder {
           continue;
         }
         m[r * cols + static_cast<std::size_t>(column[static_cast<std::size_t>(i)])] = w;
-        for (const CsdDigit& d : csd_digits(w)) any_positive |= d.sign > 0;
       }
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
                     "bias constant needs more than 62 bits");
       bias[r] = static_cast<std::int64_t>(c);
-      // A constant term when the bias is not 0, or when every digit is negative (the root is then
-      // a subtraction from 0), as the plain trees do.
-      extra[r] = bias[r] != 0 || !any_positive ? 1 : 0;
+      extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
     }
     const CmvmGraph g = share_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
                                              options_.delay_constraint);
@@ -986,7 +982,7 @@ class Builder {
       for (const CmvmTerm& t : g.rows[r])
         heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
                         make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
-      if (extra[r]) heap.push_back({0, make_term(constant(bias[r]), 0, false).order});
+      if (extra[r] || g.zero_term[r]) heap.push_back({0, make_term(constant(bias[r]), 0, false).order});
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
@@ -1004,10 +1000,7 @@ class Builder {
       }
       Term root{heap[0].second};
       int level = heap[0].first;
-      if (root.negative()) {  // every remaining term negative: 0 - sum, one level more
-        ++level;
-        root = combine_terms(make_term(constant(0), 0, false), lift(root, level, first_stage, K), level);
-      }
+      NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
       deepest = std::max(deepest, level);
       terms_.push_back(root);
     }

@@ -47,6 +47,9 @@ struct CmvmGraph {
   std::vector<CmvmOp> ops;                   ///< signal n_inputs + k is ops[k]
   std::vector<std::int32_t> depth;           ///< adder depth of every signal (inputs 0)
   std::vector<std::vector<CmvmTerm>> rows;   ///< remaining terms of every row
+  /// 1 when row r's terms are all negative and it has no constant term: its sum is built as
+  /// 0 - (...), with a constant 0 term (counted by the depth limit and cmvm_adders()).
+  std::vector<std::uint8_t> zero_term;
   int depth_limit = -1;                      ///< the depth every row's sum fits in (-1: none)
 };
 
@@ -56,10 +59,12 @@ struct CmvmGraph {
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc);
 
-/// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row).
+/// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
+/// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
 std::int64_t cmvm_adders(const CmvmGraph& g);
 
-/// Smallest depth L with sum 2^depth(t) <= 2^L over row r's terms (plus `extra` depth-0 terms).
+/// Smallest depth L with sum 2^depth(t) <= 2^L over row r's terms and its zero_term (plus
+/// `extra` depth-0 terms).
 int cmvm_row_depth(const CmvmGraph& g, int r, int extra = 0);
 
 }  // namespace nas4ml::netlist
