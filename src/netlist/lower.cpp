@@ -239,6 +239,9 @@ class Builder {
     if (options_.levels_per_stage < 0)
       throw ConfigError("", "levels_per_stage", "adder levels per stage must be >= 0 (0 = from the clock)",
                         ">= 0", std::to_string(options_.levels_per_stage));
+    if (options_.delay_constraint < -1)
+      throw ConfigError("", "delay_constraint", "the delay limit dc must be >= -1 (-1 = none)", ">= -1",
+                        std::to_string(options_.delay_constraint));
     NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
     NAS4ML_ASSERT(model_.layers.size() < (std::size_t{1} << 15), "more than 2^15 layers (Node::layer is 16-bit)");
     int n_in = model_.n_inputs;
