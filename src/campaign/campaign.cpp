@@ -89,6 +89,7 @@ class Runner {
     estimator_ = estimate::make_estimator(cfg_.hardware.estimator);
     estimate_options_.clock_ns = cfg_.hardware.clock_ns;
     estimate_options_.dsp_products = cfg_.hardware.use_dsp;
+    estimate_options_.sharing = netlist::parse_sharing(cfg_.hardware.sharing);
     flow_ = flow_options(cfg_, paths_);
     threads_ = options_.threads.value_or(cfg_.threads);
     if (threads_ <= 0) threads_ = tbb::info::default_concurrency();

@@ -239,9 +239,6 @@ class Builder {
     if (options_.levels_per_stage < 0)
       throw ConfigError("", "levels_per_stage", "adder levels per stage must be >= 0 (0 = from the clock)",
                         ">= 0", std::to_string(options_.levels_per_stage));
-    if (options_.delay_constraint < -1)
-      throw ConfigError("", "delay_constraint", "the delay limit dc must be >= -1 (-1 = none)", ">= -1",
-                        std::to_string(options_.delay_constraint));
     NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
     NAS4ML_ASSERT(model_.layers.size() < (std::size_t{1} << 15), "more than 2^15 layers (Node::layer is 16-bit)");
     int n_in = model_.n_inputs;
@@ -251,6 +248,9 @@ class Builder {
                     "weights have the wrong length");
       NAS4ML_ASSERT(layer.biases.size() == static_cast<std::size_t>(layer.n_out), "biases have the wrong length");
       n_in = layer.n_out;
+      if (layer.dc < -1)
+        throw ConfigError("", "layers[].dc", "the delay limit dc must be >= -1 (-1 = none)", ">= -1",
+                          std::to_string(layer.dc));
     }
   }
 
@@ -963,7 +963,7 @@ class Builder {
       extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
     }
     const CmvmGraph g = share_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                             options_.delay_constraint);
+                                             layer.dc);
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());
     for (std::size_t k = 0; k < g.ops.size(); ++k) {

@@ -122,7 +122,7 @@ TEST_CASE("sharing lowers random layers to fewer adders, exact widths, dc respec
     for (int dc : {-1, 0, 1}) {
       LoweringOptions o{.levels_per_stage = 1 + trial % 3};
       o.sharing = Sharing::cse;
-      o.delay_constraint = dc;
+      m.layers[0].dc = dc;
       const Netlist n = lower(m, o);
       CHECK(adders(n) < adders(plain));
       if (dc >= 0) CHECK(n.layers[0].adder_levels <= plain.layers[0].adder_levels + dc);
@@ -165,9 +165,9 @@ TEST_CASE("sharing names are parsed and bad ones are clear errors", "[netlist][c
                                                                           Catch::Contains("greedy"));
   LoweringOptions o;
   o.sharing = Sharing::cse;
-  o.delay_constraint = -2;
   Rng rng(1);
-  const auto m = test::random_model(rng, {3, 2}, FixedFormat{6, 2}, FixedFormat{6, 2}, FixedFormat{6, 2},
+  auto m = test::random_model(rng, {3, 2}, FixedFormat{6, 2}, FixedFormat{6, 2}, FixedFormat{6, 2},
                                     FixedFormat{8, 4}, 0.0);
-  CHECK_THROWS_WITH(lower(m, o), Catch::Contains("delay_constraint"));
+  m.layers[0].dc = -2;
+  CHECK_THROWS_WITH(lower(m, o), Catch::Contains("dc"));
 }

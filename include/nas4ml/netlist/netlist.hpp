@@ -109,11 +109,10 @@ struct LoweringOptions {
   /// DSP variant: one `multiply` node per nonzero weight (printed as a plain `*`) instead of CSD
   /// shift-adds.
   bool dsp_products = false;
-  /// Sharing strategy of the shift-add lowering (ignored with dsp_products).
+  /// Sharing strategy of the shift-add lowering (ignored with dsp_products). With Sharing::cse
+  /// each layer's delay limit is its QuantizedLayer::dc: adder levels allowed beyond the plain
+  /// trees' depth (the layer's largest ceil(log2(terms))), -1 = no limit.
   Sharing sharing = Sharing::none;
-  /// Sharing::cse: extra adder depth allowed beyond the plain trees' depth (the layer's largest
-  /// ceil(log2(terms))); -1 = no limit.
-  int delay_constraint = -1;
   /// Delay model (ns) of one adder level of width w: level_base_ns + level_per_bit_ns * w; one
   /// stage also pays register_overhead_ns (clock-to-out + setup + margin). K = the largest
   /// number of levels of the layer's widest accumulator that fits in clock_ns (at least 1).
