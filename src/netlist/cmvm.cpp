@@ -42,10 +42,19 @@ struct Candidate {
   }
 };
 
+/// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
+/// per candidate would otherwise pay for fresh pages each time.
+struct Workspace {
+  detail::FlatMap<std::int32_t> counts{1024};
+  std::vector<Candidate> heap;  // a max-heap (std::push_heap / pop_heap)
+};
+
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc)
-      : counts_(std::size_t(rows) * 64) {
+      : counts_(workspace().counts), heap_(workspace().heap) {
+    counts_.clear();
+    heap_.clear();
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
@@ -87,8 +96,9 @@ class Solver {
   CmvmGraph run() {
     std::vector<Match> matches;
     while (!heap_.empty()) {
-      const Candidate top = heap_.top();
-      heap_.pop();
+      std::pop_heap(heap_.begin(), heap_.end());
+      const Candidate top = heap_.back();
+      heap_.pop_back();
       const std::int32_t now = count(top.key);
       if (!top.exact && now != top.count) {
         if (now < top.count && now >= 2) push(top.key, now);
@@ -100,7 +110,7 @@ class Solver {
       // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
       // the number that can, the pattern waits behind any that now occurs more often.
       const auto real = static_cast<std::int32_t>(matches.size());
-      if (!heap_.empty() && real < heap_.top().count && (real < now || top.exact)) {
+      if (!heap_.empty() && real < heap_.front().count && (real < now || top.exact)) {
         push(top.key, real, true);
         continue;
       }
@@ -137,7 +147,8 @@ class Solver {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    heap_.push({n, depth, magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d), key, exact});
+    heap_.push_back({n, depth, magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d), key, exact});
+    std::push_heap(heap_.begin(), heap_.end());
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -237,8 +248,12 @@ class Solver {
   std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
   std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
-  detail::FlatMap<std::int32_t> counts_;
-  std::priority_queue<Candidate> heap_;
+  static Workspace& workspace() {
+    thread_local Workspace w;
+    return w;
+  }
+  detail::FlatMap<std::int32_t>& counts_;
+  std::vector<Candidate>& heap_;
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint8_t> used_, removed_;
   std::vector<CmvmTerm> fresh_;
