@@ -5,7 +5,7 @@
 # median and 90th-percentile |error| per resource before and after calibration, the calibration
 # fitted on one half and checked on the held-back other half (`nas4ml calibrate --holdout`).
 #
-#   benchmarks/estimator_vs_yosys.sh [--nas4ml build/nas4ml] [--work DIR] [--models N]
+#   benchmarks/estimator_vs_yosys.sh [--nas4ml build/nas4ml] [--work DIR] [--models N] [--sharing none|cse]
 #
 # Results (per-model folders with design.v, yosys.log, result.json) stay in --work
 # (default build/estimator_vs_yosys, ignored by git).
@@ -17,12 +17,14 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 nas4ml="$here/build/nas4ml"
 work="$here/build/estimator_vs_yosys"
 max_models=1000
+sharing=none
 while [ $# -gt 0 ]; do
   case "$1" in
     --nas4ml) nas4ml="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --models) max_models="$2"; shift 2 ;;
-    *) echo "error: estimator_vs_yosys: unknown option $1 (expected --nas4ml, --work, --models)" >&2; exit 2 ;;
+    --sharing) sharing="$2"; shift 2 ;;
+    *) echo "error: estimator_vs_yosys: unknown option $1 (expected --nas4ml, --work, --models, --sharing)" >&2; exit 2 ;;
   esac
 done
 [ -x "$nas4ml" ] || { echo "error: $nas4ml is not built (cmake --build build --target nas4ml)" >&2; exit 2; }
@@ -82,8 +84,8 @@ for line in "${models[@]}"; do
 }
 JSON
   "$nas4ml" -q train "$dir/spec.json" --data "$data" --seed 1 --save "$dir/model.q.json" --json >"$dir/train.json"
-  "$nas4ml" -q synth "$dir/model.q.json" --out "$dir/synth" --clock-ns 5 --cache "$work/cache" --json >/dev/null
-  "$nas4ml" -q sim "$dir/model.q.json" --data "$data" --samples 1000 --json >"$dir/sim.json" || true
+  "$nas4ml" -q synth "$dir/model.q.json" --out "$dir/synth" --clock-ns 5 --sharing "$sharing" --cache "$work/cache" --json >/dev/null
+  "$nas4ml" -q sim "$dir/model.q.json" --data "$data" --samples 1000 --sharing "$sharing" --json >"$dir/sim.json" || true
   results+=("$dir/synth/result.json")
   echo "done $name ($(date +%T))" >&2
 done

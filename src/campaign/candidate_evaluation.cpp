@@ -81,6 +81,7 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   c.estimator = estimate::make_estimator(config.hardware.estimator);
   c.estimate_options.clock_ns = config.hardware.clock_ns;
   c.estimate_options.dsp_products = config.hardware.use_dsp;
+  c.estimate_options.sharing = netlist::parse_sharing(config.hardware.sharing);
   c.flow = flow_options(config, paths);
   return c;
 }

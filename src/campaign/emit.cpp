@@ -67,6 +67,7 @@ synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& 
   synth::FlowOptions flow;
   flow.lowering.clock_ns = config.hardware.clock_ns;
   flow.lowering.dsp_products = config.hardware.use_dsp;
+  flow.lowering.sharing = netlist::parse_sharing(config.hardware.sharing);
   flow.yosys.use_dsp = config.hardware.use_dsp;
   flow.yosys.timeout_seconds = config.synthesis.timeout_seconds;
   flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;

@@ -27,7 +27,7 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
                                            "synthesis", "seed",        "threads"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
-const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp"};
+const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
@@ -229,6 +229,7 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, c.hardware.estimator);
   c.hardware.clock_ns = h.get_number("clock_ns", 0.01, 1000.0, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
+  c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);
 
   if (options.estimators_dir) {
     std::error_code ec;
@@ -493,6 +494,7 @@ Json to_json(const ExperimentConfig& c) {
                    {"estimator", c.hardware.estimator},
                    {"clock_ns", c.hardware.clock_ns},
                    {"use_dsp", c.hardware.use_dsp}};
+  if (c.hardware.sharing != "none") j["hardware"]["sharing"] = c.hardware.sharing;
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;
   if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;

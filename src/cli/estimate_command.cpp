@@ -84,6 +84,11 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
       ->check(CLI::NonNegativeNumber);
   sub->add_flag("--dsp", args->options.dsp_products,
                 "rtl: multiply with DSP48 slices (plain `*`) instead of shift-add LUT logic");
+  sub->add_option_function<std::string>(
+         "--sharing", [args](const std::string& s) { args->options.sharing = netlist::parse_sharing(s, "", "--sharing"); },
+         "rtl: adders shared between neurons: none (default: CSD terms in per-neuron trees) or cse (shared "
+         "two-term subexpressions, each layer's delay limit dc from the model)")
+      ->check(CLI::IsMember({"none", "cse"}));
   sub->add_option("--hls-tool", args->options.hls_tool,
                   "hls: tool version whose DSP-vs-LUT choice to model: vitis-2024.1, vivado-2019.2 or hls4ml-rule")
       ->check(CLI::IsMember({"vitis-2024.1", "vivado-2019.2", "hls4ml-rule"}))

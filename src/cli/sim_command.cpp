@@ -34,6 +34,7 @@ struct SimArgs {
   double clock_ns = 5.0;
   int levels_per_stage = 0;
   bool dsp = false;
+  std::string sharing = "none";
   bool json = false;
   double timeout = 900.0;
 };
@@ -72,6 +73,7 @@ int run_sim(const SimArgs& a) {
   lo.clock_ns = a.clock_ns;
   lo.levels_per_stage = a.levels_per_stage;
   lo.dsp_products = a.dsp;
+  lo.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
   const netlist::Netlist net = netlist::lower(model, lo);
   firmware::VerilogOptions vo;
   const std::string verilog = firmware::write_verilog(net, vo);
@@ -156,6 +158,9 @@ void add_sim_command(CLI::App& app, CommandTable& table) {
                   "Force K adder levels between pipeline registers (default 0: derived from the clock)")
       ->check(CLI::Range(0, 64));
   sub->add_flag("--dsp", args->dsp, "Simulate the DSP variant (plain `*` products) instead of CSD shift-adds");
+  sub->add_option("--sharing", args->sharing, "Adders shared between neurons: none or cse (docs/netlist.md)")
+      ->check(CLI::IsMember({"none", "cse"}))
+      ->capture_default_str();
   sub->add_flag("--json", args->json, "Print the report as JSON");
   sub->add_option("--timeout", args->timeout, "Wall-clock limit in seconds for the build and for the run")
       ->capture_default_str();

@@ -27,6 +27,7 @@ struct SynthArgs {
   std::string out;
   bool json = false;
   bool dsp = false;
+  std::string sharing = "none";
   double clock_ns = 0.0;
   int levels_per_stage = 0;
   std::string device = "xcvu9p";
@@ -58,6 +59,7 @@ int run_synth(const SynthArgs& a) {
   flow.lowering.clock_ns = a.clock_ns > 0 ? a.clock_ns : device.default_clock_ns;
   flow.lowering.levels_per_stage = a.levels_per_stage;
   flow.lowering.dsp_products = a.dsp;
+  flow.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
   flow.top = a.top;
   flow.yosys.program = a.yosys;
   flow.yosys.use_dsp = a.dsp;
@@ -112,6 +114,9 @@ void add_synth_command(CLI::App& app, CommandTable& table) {
   sub->add_flag("--dsp", args->dsp,
                 "DSP variant: products as plain `*` that yosys maps to DSP48E2 (default: CSD shift-adds with -nodsp, "
                 "no DSP)");
+  sub->add_option("--sharing", args->sharing, "Adders shared between neurons: none or cse (docs/netlist.md)")
+      ->check(CLI::IsMember({"none", "cse"}))
+      ->capture_default_str();
   sub->add_option("--clock-ns", args->clock_ns,
                   "Target clock period in ns; decides the adder levels per pipeline stage (default: the device's "
                   "default clock)");

@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <span>
@@ -17,6 +18,7 @@
 #include "flat_hash.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/bit_liveness.hpp"
+#include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/csd.hpp"
 
 namespace nas4ml::netlist {
@@ -246,6 +248,9 @@ class Builder {
                     "weights have the wrong length");
       NAS4ML_ASSERT(layer.biases.size() == static_cast<std::size_t>(layer.n_out), "biases have the wrong length");
       n_in = layer.n_out;
+      if (layer.dc < -1)
+        throw ConfigError("", "layers[].dc", "the delay limit dc must be >= -1 (-1 = none)", ">= -1",
+                          std::to_string(layer.dc));
     }
   }
 
@@ -905,6 +910,110 @@ class Builder {
     insertion_sort(t);
   }
 
+  // ---- shared subexpressions (Sharing::cse) ---------------------------------------------
+  /// `n` carried through pipeline registers to the stage of adder level `level` (level d sits in
+  /// stage first_stage + (d - 1) / K; constants are valid in every stage).
+  NodeId at_level(NodeId n, int level, int first_stage, int K) {
+    const int want = level <= 1 ? first_stage : first_stage + (level - 1) / K;
+    while (node(n).kind != NodeKind::constant && node(n).stage < want) n = reg(n);
+    return n;
+  }
+
+  /// Sharing::cse: the layer's shared subexpressions (cmvm.hpp) are built first, then every live
+  /// neuron's remaining terms and its constant are summed shallowest first (the sum of two terms
+  /// of levels d1, d2 is at level max(d1, d2) + 1, which reaches the least depth; equal levels
+  /// pair by width), operands from earlier stages through pipeline registers. Neuron o's root is
+  /// left at terms_[first[o]] (size[o] = 1), none when it has no term. Returns the deepest level.
+  int build_shared(const nn::QuantizedLayer& layer, const std::vector<NodeId>& inputs,
+                   const std::vector<std::uint8_t>& live, int first_stage, int K, int product_shift,
+                   int bias_shift, int drop, std::vector<std::uint32_t>& first, std::vector<std::uint32_t>& size,
+                   std::vector<std::uint8_t>& built) {
+    // Columns: the inputs that are signals (constant inputs fold into the bias); rows: live neurons.
+    std::vector<int> column(inputs.size(), -1);
+    std::vector<NodeId> column_node;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      if (inputs[i] != no_node && node(inputs[i]).kind != NodeKind::constant) {
+        column[i] = static_cast<int>(column_node.size());
+        column_node.push_back(inputs[i]);
+      }
+    std::vector<int> rows;
+    for (int o = 0; o < layer.n_out; ++o)
+      if (live[static_cast<std::size_t>(o)]) rows.push_back(o);
+    const std::size_t cols = column_node.size();
+    std::vector<std::int64_t> m(rows.size() * cols, 0), bias(rows.size(), 0);
+    std::vector<std::uint8_t> extra(rows.size(), 0);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const int o = rows[r];
+      i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
+      if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
+      for (int i = 0; i < layer.n_in; ++i) {
+        const std::int64_t w = layer.weight(o, i);
+        if (w == 0) continue;
+        const NodeId x = inputs[static_cast<std::size_t>(i)];
+        NAS4ML_ASSERT(x != no_node, "a live neuron reads a dead one");
+        if (column[static_cast<std::size_t>(i)] < 0) {
+          c += (static_cast<i128>(node(x).value) * w) << product_shift;
+          continue;
+        }
+        m[r * cols + static_cast<std::size_t>(column[static_cast<std::size_t>(i)])] = w;
+      }
+      NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
+                    "bias constant needs more than 62 bits");
+      bias[r] = static_cast<std::int64_t>(c);
+      extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
+    }
+    const CmvmGraph g = share_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
+                                             layer.dc);
+    std::vector<NodeId> signal(g.depth.size(), no_node);
+    std::copy(column_node.begin(), column_node.end(), signal.begin());
+    for (std::size_t k = 0; k < g.ops.size(); ++k) {
+      const CmvmOp& op = g.ops[k];
+      const int level = g.depth[cols + k];
+      const NodeId a = at_level(signal[static_cast<std::size_t>(op.a)], level, first_stage, K);
+      const NodeId b = at_level(signal[static_cast<std::size_t>(op.b)], level, first_stage, K);
+      signal[cols + k] = adder({a, 0}, {b, op.shift}, op.subtract, level);
+    }
+    // Every row's sum: (level, term) pairs, the two least (level first, then Term order) combined.
+    terms_.clear();
+    int deepest = 0;
+    using Leaf = std::pair<int, std::uint64_t>;
+    std::vector<Leaf> heap;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto o = static_cast<std::size_t>(rows[r]);
+      built[o] = 1;
+      heap.clear();
+      for (const CmvmTerm& t : g.rows[r])
+        heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
+                        make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
+      if (extra[r] || g.zero_term[r]) heap.push_back({0, make_term(constant(bias[r]), 0, false).order});
+      first[o] = static_cast<std::uint32_t>(terms_.size());
+      size[o] = heap.empty() ? 0 : 1;
+      if (heap.empty()) continue;
+      std::make_heap(heap.begin(), heap.end(), std::greater<>());
+      while (heap.size() > 1) {
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        const Leaf x = heap.back();
+        heap.pop_back();
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        const Leaf y = heap.back();
+        const int level = std::max(x.first, y.first) + 1;
+        heap.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
+                                            lift(Term{y.second}, level, first_stage, K), level).order};
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      }
+      Term root{heap[0].second};
+      int level = heap[0].first;
+      NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
+      deepest = std::max(deepest, level);
+      terms_.push_back(root);
+    }
+    return deepest;
+  }
+  /// Term t with its node carried to the stage of adder level `level`.
+  Term lift(Term t, int level, int first_stage, int K) {
+    return make_term(at_level(t.node(), level, first_stage, K), t.shift(), t.negative());
+  }
+
   // ---- one layer ------------------------------------------------------------------------
   void build_layer(std::size_t k, const std::vector<NodeId>& inputs, const std::vector<std::uint8_t>& live,
                    int first_stage) {
@@ -946,59 +1055,6 @@ class Builder {
       input_ranges_[i] = {node(inputs[i]).lo, node(inputs[i]).hi};
     }
 
-    // Leaves of weight (o, i) one by one: constant inputs fold into the constant c.
-    auto add_leaves = [&](int o, int i, i128& c, std::vector<Term, DefaultInitAllocator<Term>>& t) {
-      const std::int64_t w = layer.weight(o, i);
-      if (w == 0) return;
-      const NodeId x = inputs[static_cast<std::size_t>(i)];
-      NAS4ML_ASSERT(x != no_node, "a live neuron reads a dead one");
-      if (node(x).kind == NodeKind::constant) {
-        c += (static_cast<i128>(node(x).value) * w) << product_shift;
-        return;
-      }
-      if (options_.dsp_products) {
-        const int tz = std::countr_zero(static_cast<std::uint64_t>(w));
-        const std::int64_t odd = w >> tz;
-        if (odd == 1 || odd == -1) t.push_back(make_term(x, tz + product_shift, odd < 0));
-        else t.push_back(make_term(multiply(x, odd, 1), tz + product_shift, false));
-      } else {
-        // CSD digits (csd.hpp), inline to avoid a vector per weight.
-        std::int64_t r = w;
-        for (int shift = 0; r != 0; ++shift, r >>= 1) {
-          if ((r & 1) == 0) continue;
-          const int d = (r & 3) == 1 ? 1 : -1;
-          t.push_back(make_term(x, shift + product_shift, d < 0));
-          r -= d;
-        }
-      }
-    };
-    // The digit table, for weights of at most kMaxWidth bits (CSD digits, csd.hpp): digit
-    // sign * 2^s of input x is the Term base(x) + (s << 40 | s << 1 | negative), base(x) being the
-    // Term of x at the product shift.
-    const FixedFormat& wf = layer.weight_format;
-    const std::int64_t wmin = wf.min_raw(), wmax = wf.max_raw();
-    // (Built when the layer has at least 4 weights per table entry, so that it pays for itself.)
-    const bool by_table = !options_.dsp_products && wf.width <= Scratch::WeightDigits::kMaxWidth &&
-                          product_shift + wf.width + 1 < (1 << 15) &&
-                          static_cast<std::size_t>(wmax - wmin + 1) * 4 <= layer.weights.size();
-    if (by_table) {
-      digits.assign(static_cast<std::size_t>(wmax - wmin + 1), {});
-      for (std::int64_t v = wmin; v <= wmax; ++v) {
-        Scratch::WeightDigits& d = digits[static_cast<std::size_t>(v - wmin)];
-        std::int64_t r = v;
-        for (std::uint64_t shift = 0; r != 0; ++shift, r >>= 1) {
-          if ((r & 1) == 0) continue;
-          const int sign = (r & 3) == 1 ? 1 : -1;
-          NAS4ML_ASSERT(d.n < Scratch::WeightDigits::kMax, "more CSD digits than the table holds");
-          d.delta[d.n++] = (shift << 40) | (shift << 1) | std::uint64_t{sign < 0};
-          r -= sign;
-        }
-      }
-      leaf_base.assign(inputs.size(), 0);
-      for (std::size_t i = 0; i < inputs.size(); ++i)
-        if (inputs[i] != no_node && node(inputs[i]).kind != NodeKind::constant)
-          leaf_base[i] = make_term(inputs[i], product_shift, false).order;
-    }
     // Leaves of every live neuron: neuron o's terms are terms_[first[o], first[o] + size[o]).
     terms_.clear();
     std::vector<std::uint32_t> first(static_cast<std::size_t>(layer.n_out), 0), size(first.size(), 0);
@@ -1006,72 +1062,130 @@ class Builder {
     info.outputs.assign(static_cast<std::size_t>(layer.n_out), no_node);
     info.constant_output.assign(static_cast<std::size_t>(layer.n_out), 0);
     std::vector<std::uint8_t> built(static_cast<std::size_t>(layer.n_out), 0);
-    for (int o = 0; o < layer.n_out; ++o) {
-      if (!live[static_cast<std::size_t>(o)]) continue;
-      built[static_cast<std::size_t>(o)] = 1;
-      first[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size());
-      auto& t = terms_;
-      i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
-      if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
-      // Leaves from the digit table: every weight writes its table entry's kMax Terms and keeps
-      // its digit count of them (0 for a pruned one), no branch on the weight's value.
-      if (!by_table) {
-        for (int i = 0; i < layer.n_in; ++i) add_leaves(o, i, c, t);
-      } else {
-        const std::int64_t* row = layer.weights.data() + static_cast<std::size_t>(o) * static_cast<std::size_t>(layer.n_in);
-        const std::size_t at = t.size();
-        t.resize(at + static_cast<std::size_t>(layer.n_in) * Scratch::WeightDigits::kMax);
-        Term* out = t.data() + at;
-        for (int i = 0; i < layer.n_in; ++i) {
-          const std::uint64_t base = leaf_base[static_cast<std::size_t>(i)];
-          if (base == 0 || row[i] < wmin || row[i] > wmax) {  // a constant or dead input, or out of range
-            const std::size_t before = static_cast<std::size_t>(out - t.data());
-            t.resize(before);
-            add_leaves(o, i, c, t);
-            const std::size_t after = t.size();
-            t.resize(after + static_cast<std::size_t>(layer.n_in - i) * Scratch::WeightDigits::kMax);
-            out = t.data() + after;
-            continue;
-          }
-          const Scratch::WeightDigits& d = digits[static_cast<std::size_t>(row[i] - wmin)];
-          for (int k = 0; k < Scratch::WeightDigits::kMax; ++k) out[k].order = base + d.delta[k];
-          out += d.n;
-        }
-        t.resize(static_cast<std::size_t>(out - t.data()));
-      }
-      NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
-                    "bias constant needs more than 62 bits");
-      const auto cv = static_cast<std::int64_t>(c);
-      const auto leaves = t.begin() + first[static_cast<std::size_t>(o)];
-      const bool all_negative =
-          leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative(); });
-      if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
-      size[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size()) - first[static_cast<std::size_t>(o)];
-    }
-
-    // Balanced trees, level by level, registers every K levels. Each level's sums are written
-    // over the level's terms (result i replaces terms 2i, 2i + 1).
     int level = 0, regs = 0;
-    auto remaining = [&] { return std::any_of(size.begin(), size.end(), [](std::uint32_t n) { return n > 1; }); };
-    while (remaining()) {
-      ++level;
-      for (std::size_t o = 0; o < size.size(); ++o) {
-        const std::span<Term> t = terms_of(o);
-        if (t.size() < 2) continue;
-        // The leaves come in input order; the sums of a sorted level are nearly sorted already
-        // (pairs of adjacent widths), which an insertion sort passes with few moves and few
-        // mispredicted branches (std::sort's partitions cost ~8% of the lowering there).
-        if (level == 1) sort_leaves(t);
-        else insertion_sort(t);
-        std::size_t n = 0;
-        for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[n++] = combine_terms(t[i], t[i + 1], level);
-        if (t.size() % 2 == 1) t[n++] = t.back();
-        size[o] = static_cast<std::uint32_t>(n);
+    if (options_.sharing == Sharing::cse && !options_.dsp_products) {
+      level = build_shared(layer, inputs, live, first_stage, K, product_shift, bias_shift, drop, first, size, built);
+      regs = level > 0 ? (level - 1) / K : 0;
+    } else {
+      // Leaves of weight (o, i) one by one: constant inputs fold into the constant c.
+      auto add_leaves = [&](int o, int i, i128& c, std::vector<Term, DefaultInitAllocator<Term>>& t) {
+        const std::int64_t w = layer.weight(o, i);
+        if (w == 0) return;
+        const NodeId x = inputs[static_cast<std::size_t>(i)];
+        NAS4ML_ASSERT(x != no_node, "a live neuron reads a dead one");
+        if (node(x).kind == NodeKind::constant) {
+          c += (static_cast<i128>(node(x).value) * w) << product_shift;
+          return;
+        }
+        if (options_.dsp_products) {
+          const int tz = std::countr_zero(static_cast<std::uint64_t>(w));
+          const std::int64_t odd = w >> tz;
+          if (odd == 1 || odd == -1) t.push_back(make_term(x, tz + product_shift, odd < 0));
+          else t.push_back(make_term(multiply(x, odd, 1), tz + product_shift, false));
+        } else {
+          // CSD digits (csd.hpp), inline to avoid a vector per weight.
+          std::int64_t r = w;
+          for (int shift = 0; r != 0; ++shift, r >>= 1) {
+            if ((r & 1) == 0) continue;
+            const int d = (r & 3) == 1 ? 1 : -1;
+            t.push_back(make_term(x, shift + product_shift, d < 0));
+            r -= d;
+          }
+        }
+      };
+      // The digit table, for weights of at most kMaxWidth bits (CSD digits, csd.hpp): digit
+      // sign * 2^s of input x is the Term base(x) + (s << 40 | s << 1 | negative), base(x) being the
+      // Term of x at the product shift.
+      const FixedFormat& wf = layer.weight_format;
+      const std::int64_t wmin = wf.min_raw(), wmax = wf.max_raw();
+      // (Built when the layer has at least 4 weights per table entry, so that it pays for itself.)
+      const bool by_table = !options_.dsp_products && wf.width <= Scratch::WeightDigits::kMaxWidth &&
+                            product_shift + wf.width + 1 < (1 << 15) &&
+                            static_cast<std::size_t>(wmax - wmin + 1) * 4 <= layer.weights.size();
+      if (by_table) {
+        digits.assign(static_cast<std::size_t>(wmax - wmin + 1), {});
+        for (std::int64_t v = wmin; v <= wmax; ++v) {
+          Scratch::WeightDigits& d = digits[static_cast<std::size_t>(v - wmin)];
+          std::int64_t r = v;
+          for (std::uint64_t shift = 0; r != 0; ++shift, r >>= 1) {
+            if ((r & 1) == 0) continue;
+            const int sign = (r & 3) == 1 ? 1 : -1;
+            NAS4ML_ASSERT(d.n < Scratch::WeightDigits::kMax, "more CSD digits than the table holds");
+            d.delta[d.n++] = (shift << 40) | (shift << 1) | std::uint64_t{sign < 0};
+            r -= sign;
+          }
+        }
+        leaf_base.assign(inputs.size(), 0);
+        for (std::size_t i = 0; i < inputs.size(); ++i)
+          if (inputs[i] != no_node && node(inputs[i]).kind != NodeKind::constant)
+            leaf_base[i] = make_term(inputs[i], product_shift, false).order;
       }
-      if (level % K == 0 && remaining()) {
-        ++regs;
-        for (std::size_t o = 0; o < size.size(); ++o)
-          for (Term& term : terms_of(o)) term = make_term(reg(term.node()), term.shift(), term.negative());
+      for (int o = 0; o < layer.n_out; ++o) {
+        if (!live[static_cast<std::size_t>(o)]) continue;
+        built[static_cast<std::size_t>(o)] = 1;
+        first[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size());
+        auto& t = terms_;
+        i128 c = static_cast<i128>(layer.biases[static_cast<std::size_t>(o)]) << bias_shift;
+        if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
+        // Leaves from the digit table: every weight writes its table entry's kMax Terms and keeps
+        // its digit count of them (0 for a pruned one), no branch on the weight's value.
+        if (!by_table) {
+          for (int i = 0; i < layer.n_in; ++i) add_leaves(o, i, c, t);
+        } else {
+          const std::int64_t* row = layer.weights.data() + static_cast<std::size_t>(o) * static_cast<std::size_t>(layer.n_in);
+          const std::size_t at = t.size();
+          t.resize(at + static_cast<std::size_t>(layer.n_in) * Scratch::WeightDigits::kMax);
+          Term* out = t.data() + at;
+          for (int i = 0; i < layer.n_in; ++i) {
+            const std::uint64_t base = leaf_base[static_cast<std::size_t>(i)];
+            if (base == 0 || row[i] < wmin || row[i] > wmax) {  // a constant or dead input, or out of range
+              const std::size_t before = static_cast<std::size_t>(out - t.data());
+              t.resize(before);
+              add_leaves(o, i, c, t);
+              const std::size_t after = t.size();
+              t.resize(after + static_cast<std::size_t>(layer.n_in - i) * Scratch::WeightDigits::kMax);
+              out = t.data() + after;
+              continue;
+            }
+            const Scratch::WeightDigits& d = digits[static_cast<std::size_t>(row[i] - wmin)];
+            for (int k = 0; k < Scratch::WeightDigits::kMax; ++k) out[k].order = base + d.delta[k];
+            out += d.n;
+          }
+          t.resize(static_cast<std::size_t>(out - t.data()));
+        }
+        NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
+                      "bias constant needs more than 62 bits");
+        const auto cv = static_cast<std::int64_t>(c);
+        const auto leaves = t.begin() + first[static_cast<std::size_t>(o)];
+        const bool all_negative =
+            leaves != t.end() && std::all_of(leaves, t.end(), [](const Term& x) { return x.negative(); });
+        if (cv != 0 || all_negative) t.push_back(make_term(constant(cv), 0, false));
+        size[static_cast<std::size_t>(o)] = static_cast<std::uint32_t>(terms_.size()) - first[static_cast<std::size_t>(o)];
+      }
+
+      // Balanced trees, level by level, registers every K levels. Each level's sums are written
+      // over the level's terms (result i replaces terms 2i, 2i + 1).
+      auto remaining = [&] { return std::any_of(size.begin(), size.end(), [](std::uint32_t n) { return n > 1; }); };
+      while (remaining()) {
+        ++level;
+        for (std::size_t o = 0; o < size.size(); ++o) {
+          const std::span<Term> t = terms_of(o);
+          if (t.size() < 2) continue;
+          // The leaves come in input order; the sums of a sorted level are nearly sorted already
+          // (pairs of adjacent widths), which an insertion sort passes with few moves and few
+          // mispredicted branches (std::sort's partitions cost ~8% of the lowering there).
+          if (level == 1) sort_leaves(t);
+          else insertion_sort(t);
+          std::size_t n = 0;
+          for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[n++] = combine_terms(t[i], t[i + 1], level);
+          if (t.size() % 2 == 1) t[n++] = t.back();
+          size[o] = static_cast<std::uint32_t>(n);
+        }
+        if (level % K == 0 && remaining()) {
+          ++regs;
+          for (std::size_t o = 0; o < size.size(); ++o)
+            for (Term& term : terms_of(o)) term = make_term(reg(term.node()), term.shift(), term.negative());
+        }
       }
     }
     info.adder_levels = level;

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "nas4ml/core/error.hpp"
+
 namespace nas4ml::netlist {
 
 std::string to_string(NodeKind kind) {
@@ -18,6 +20,14 @@ std::string to_string(NodeKind kind) {
     case NodeKind::reg: return "reg";
   }
   return "unknown";
+}
+
+std::string to_string(Sharing sharing) { return sharing == Sharing::cse ? "cse" : "none"; }
+
+Sharing parse_sharing(const std::string& name, const std::string& file, const std::string& field) {
+  if (name == "none") return Sharing::none;
+  if (name == "cse") return Sharing::cse;
+  throw ConfigError(file, field, "unknown sharing strategy", "\"none\" or \"cse\"", "\"" + name + "\"");
 }
 
 namespace {

@@ -360,6 +360,7 @@ QuantizedModel Mlp::to_quantized_model() const {
     l.result_format = ls.result_format;
     l.reuse_factor = ls.reuse_factor;
     l.strategy = ls.strategy;
+    l.dc = ls.dc;
     const auto nw = static_cast<std::size_t>(l.n_in) * l.n_out;
     l.weights.resize(nw);
     l.mask.resize(nw);

@@ -10,9 +10,9 @@ namespace nas4ml::nn {
 
 namespace {
 const std::vector<std::string> layer_keys = {"units", "activation", "sparsity", "weight_format", "bias_format",
-                                             "result_format", "reuse_factor", "strategy"};
+                                             "result_format", "reuse_factor", "strategy", "dc"};
 const std::vector<std::string> default_keys = {"activation", "sparsity", "weight_format", "bias_format",
-                                               "result_format", "reuse_factor", "strategy"};
+                                               "result_format", "reuse_factor", "strategy", "dc"};
 const std::vector<std::string> training_keys = {"optimizer", "learning_rate", "momentum", "batch_size",
                                                 "epochs", "schedule", "patience", "l1", "prune_rounds",
                                                 "structured_pruning", "quantization_aware"};
@@ -38,6 +38,7 @@ void read_layer_fields(const JsonView& v, LayerSpec& layer) {
   if (v.has("bias_format")) layer.bias_format = trainable_format(v.at("bias_format"));
   if (v.has("result_format")) layer.result_format = trainable_format(v.at("result_format"));
   if (v.has("reuse_factor")) layer.reuse_factor = static_cast<int>(v.get_int("reuse_factor", 1, 1 << 16));
+  if (v.has("dc")) layer.dc = static_cast<int>(v.get_int("dc", -1, 64));
   if (v.has("strategy"))
     layer.strategy = v.get_choice("strategy", {"latency", "resource"}) == "latency" ? Strategy::latency : Strategy::resource;
 }
@@ -130,6 +131,7 @@ Json to_json(const ModelSpec& spec) {
     lj["result_format"] = l.result_format.to_string();
     lj["reuse_factor"] = l.reuse_factor;
     lj["strategy"] = to_string(l.strategy);
+    if (l.dc != -1) lj["dc"] = l.dc;
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);

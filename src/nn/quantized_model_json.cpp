@@ -75,6 +75,7 @@ Json to_json(const QuantizedModel& model) {
     lj["result_format"] = l.result_format.to_string();
     lj["reuse_factor"] = l.reuse_factor;
     lj["strategy"] = to_string(l.strategy);
+    if (l.dc != -1) lj["dc"] = l.dc;
     std::size_t zeros = 0, pruned = 0;
     for (std::size_t i = 0; i < l.weights.size(); ++i) {
       zeros += l.weights[i] == 0;
@@ -114,7 +115,7 @@ QuantizedModel quantized_model_from_json(const JsonView& v) {
     const JsonView lv = layers.at(k);
     lv.require_object("a layer object");
     lv.check_keys({"n_in", "n_out", "activation", "weight_format", "bias_format", "result_format",
-                   "reuse_factor", "strategy", "pruned", "zero_weights", "weights", "biases", "mask"});
+                   "reuse_factor", "strategy", "dc", "pruned", "zero_weights", "weights", "biases", "mask"});
     QuantizedLayer l;
     l.n_in = static_cast<int>(lv.get_int("n_in", 1, 1 << 20));
     if (l.n_in != n_in)
@@ -126,6 +127,7 @@ QuantizedModel quantized_model_from_json(const JsonView& v) {
     l.bias_format = lv.at("bias_format").as_fixed_format();
     l.result_format = lv.at("result_format").as_fixed_format();
     l.reuse_factor = static_cast<int>(lv.get_int("reuse_factor", 1, 1 << 20, 1));
+    l.dc = static_cast<int>(lv.get_int("dc", -1, 64, -1));
     l.strategy = lv.get_choice("strategy", {"latency", "resource"}, "latency") == "latency" ? Strategy::latency
                                                                                            : Strategy::resource;
     read_rows(lv.at("weights"), l.n_out, l.n_in, l.weight_format.min_raw(), l.weight_format.max_raw(), l.weights);

@@ -16,9 +16,9 @@ namespace {
 constexpr std::size_t kMaxChoices = 4096;
 
 const std::vector<std::string> kLayerKeys{"units",         "activation",    "sparsity",     "weight_format",
-                                          "bias_format",   "result_format", "reuse_factor", "strategy"};
+                                          "bias_format",   "result_format", "reuse_factor", "strategy", "dc"};
 const std::vector<std::string> kOutputKeys{"sparsity",      "weight_format", "bias_format",
-                                           "result_format", "reuse_factor",  "strategy"};
+                                           "result_format", "reuse_factor",  "strategy", "dc"};
 const std::vector<std::string> kTrainingKeys{"optimizer", "learning_rate", "momentum", "batch_size",
                                              "epochs",    "schedule",      "patience", "l1",
                                              "prune_rounds", "structured_pruning", "quantization_aware"};
@@ -172,6 +172,7 @@ LayerChoices layer_choices(const JsonView& v, bool output, const LayerChoices& f
   c.bias_format = format_choices(v, "bias_format", fallback.bias_format);
   c.result_format = format_choices(v, "result_format", fallback.result_format);
   c.reuse_factor = int_choices(v, "reuse_factor", 1, 4096, fallback.reuse_factor);
+  c.dc = int_choices(v, "dc", -1, 64, fallback.dc);
   std::vector<std::string> fallback_strategy;
   for (auto s : fallback.strategy) fallback_strategy.push_back(strategy_name(s));
   for (const auto& s : string_choices(v, "strategy", {"latency", "resource"}, fallback_strategy))
@@ -208,6 +209,7 @@ void add_layer(std::vector<std::int32_t>& sizes, std::vector<std::string>& names
   add_format(sizes, names, p + ".result_format", c.result_format);
   add_gene(sizes, names, p + ".reuse_factor", c.reuse_factor.size());
   add_gene(sizes, names, p + ".strategy", c.strategy.size());
+  if (!c.dc.empty()) add_gene(sizes, names, p + ".dc", c.dc.size());  // no gene unless the space lists dc
 }
 
 void build_layout(SearchSpace& s) {
@@ -268,6 +270,7 @@ nn::LayerSpec decode_layer(const LayerChoices& lc, Cursor& c, bool hidden, int o
   l.result_format = decode_format(lc.result_format, c);
   l.reuse_factor = lc.reuse_factor.at(c.next());
   l.strategy = lc.strategy.at(c.next());
+  l.dc = lc.dc.empty() ? -1 : lc.dc.at(c.next());
   return l;
 }
 
@@ -302,6 +305,7 @@ Json layer_json(const LayerChoices& c, bool hidden) {
   Json s = Json::array();
   for (auto x : c.strategy) s.push_back(strategy_name(x));
   o["strategy"] = s;
+  if (!c.dc.empty()) o["dc"] = c.dc;
   return o;
 }
 
@@ -542,6 +546,7 @@ std::string summary(const nn::ModelSpec& m) {
     if (l.sparsity > 0) s += fmt::format(" s{:.2f}", l.sparsity);
     if (l.reuse_factor > 1) s += fmt::format(" rf{}", l.reuse_factor);
     if (l.strategy == nn::Strategy::resource) s += " res";
+    if (l.dc >= 0) s += fmt::format(" dc{}", l.dc);
   }
   const auto& t = m.training;
   s += fmt::format(" | {} lr {} bs {} ep {}", t.optimizer, t.learning_rate, t.batch_size, t.epochs);

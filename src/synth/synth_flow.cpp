@@ -22,6 +22,7 @@ Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceMod
   eo.clock_ns = lowering.clock_ns;
   eo.levels_per_stage = lowering.levels_per_stage;
   eo.dsp_products = lowering.dsp_products;
+  eo.sharing = lowering.sharing;
   const estimate::Estimate e = estimate::make_estimator("rtl")->estimate(model, raw, eo);
   const ValidPipeCost vp = valid_pipe_cost(e.latency_cycles);
   return Json{{"estimator", "rtl"},

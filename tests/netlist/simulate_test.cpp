@@ -59,6 +59,13 @@ TEST_CASE("netlist simulation equals the golden integer model bit for bit", "[ne
         LoweringOptions opt;
         opt.levels_per_stage = k;
         check_against_golden(m, opt, rng, 60);
+        opt.sharing = Sharing::cse;  // shared subexpressions, no delay limit and dc = 0
+        for (int dc : {-1, 0}) {
+          auto md = m;
+          for (auto& l : md.layers) l.dc = dc;
+          check_against_golden(md, opt, rng, 30);
+        }
+        opt.sharing = Sharing::none;
         opt.dsp_products = true;
         check_against_golden(m, opt, rng, 30);
       }
@@ -73,4 +80,11 @@ TEST_CASE("netlist simulation equals the golden model on a sparse 16-64-32-32-5 
   const FixedFormat r{10, 4, true, Rounding::round_half_up, Overflow::saturate};
   const auto m = test::random_model(rng, {16, 64, 32, 32, 5}, in, w, in, r, 0.5);
   check_against_golden(m, LoweringOptions{}, rng, 100);
+  LoweringOptions shared;
+  shared.sharing = Sharing::cse;
+  check_against_golden(m, shared, rng, 50);
+  shared.levels_per_stage = 1;
+  auto m0 = m;
+  for (auto& l : m0.layers) l.dc = 0;
+  check_against_golden(m0, shared, rng, 50);
 }

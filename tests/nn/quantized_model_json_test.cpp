@@ -86,6 +86,17 @@ TEST_CASE("quantized model save/load round-trip is lossless", "[nn][model_json]"
   CHECK(j["layers"][0]["weights"].size() == 4);
   CHECK(j["layers"][0]["weights"][0].size() == 3);
   CHECK(j["layers"][1]["strategy"] == "resource");
+  CHECK_FALSE(j["layers"][0].contains("dc"));  // the default (-1) is not written
+}
+
+TEST_CASE("a layer's delay limit dc survives the round trip", "[nn][model_json]") {
+  auto m = random_model();
+  m.layers[0].dc = 2;
+  const Json j = to_json(m);
+  CHECK(j["layers"][0]["dc"] == 2);
+  const auto back = quantized_model_from_json(JsonView(j, "m.q.json"));
+  CHECK(back.layers[0].dc == 2);
+  CHECK(back.layers[1].dc == -1);
 }
 
 TEST_CASE("bad quantized model files are refused with the JSON path", "[nn][model_json]") {
@@ -107,5 +118,6 @@ TEST_CASE("bad quantized model files are refused with the JSON path", "[nn][mode
   refused([](Json& j) { j["layers"][0]["bias_format"] = "ap_fixed<8>"; }, "$.layers[0].bias_format");
   refused([](Json& j) { j["layers"][1]["activation"] = "tanh"; }, "$.layers[1].activation");
   refused([](Json& j) { j["layers"][0]["wieghts"] = 1; }, "unknown key");
+  refused([](Json& j) { j["layers"][0]["dc"] = -2; }, "$.layers[0].dc");
   refused([](Json& j) { j["class_names"] = {"only one"}; }, "$.class_names");
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/space/operators.hpp"
 #include "nas4ml/space/search_space.hpp"
@@ -200,4 +202,25 @@ TEST_CASE("the output layer inherits the hidden layers' choices unless given", "
   s = parse(j);
   CHECK(s.output.sparsity == std::vector<double>{0.0});
   CHECK(s.output.weight_format.total_bits == s.hidden.weight_format.total_bits);
+}
+
+TEST_CASE("a space that lists dc gets one dc gene per layer; others keep their genomes", "[space][search_space]") {
+  const SearchSpace plain = parse(base_space());
+  Json j = base_space();
+  j["hidden"]["dc"] = Json::array({-1, 0, 2});
+  const SearchSpace s = parse(j);
+  REQUIRE(s.hidden_sizes.size() == plain.hidden_sizes.size() + 1);
+  REQUIRE(s.output_sizes.size() == plain.output_sizes.size() + 1);  // the output layer inherits it
+  const auto names = gene_names(s, 1);
+  const auto at = std::find(names.begin(), names.end(), "hidden[0].dc");
+  REQUIRE(at != names.end());
+  Genes g(s.genome_length(1), 0);
+  g[static_cast<std::size_t>(at - names.begin())] = 2;
+  const nn::ModelSpec m = decode(s, g);
+  CHECK(m.layers[0].dc == 2);
+  CHECK(m.layers[1].dc == -1);
+  CHECK(decode(plain, Genes(plain.genome_length(1), 0)).layers[0].dc == -1);
+  CHECK(summary(m).find("dc2") != std::string::npos);
+  j["hidden"]["dc"] = Json::array({-2});
+  CHECK_THAT(error_of(j), Catch::Contains("hidden.dc"));
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -210,4 +211,39 @@ TEST_CASE("constant hidden neurons feeding the next layer simulate bit-exactly",
   CHECK(report.counts.checked == 1000);
   CHECK(report.counts.mismatches == 0);
   CHECK(report.ok());
+}
+
+TEST_CASE("networks lowered with shared subexpressions simulate bit-exactly under Verilator",
+          "[synth][simulation][verilator][sharing]") {
+  if (!synth::find_program("verilator")) FAIL("verilator is not installed: run scripts/install-deps.sh");
+  for (int dc : {-1, 0}) {
+    DYNAMIC_SECTION("sharing cse, dc " << dc) {
+      test::RandomModelSpec spec;
+      spec.sizes = {10, 8, 6, 3};
+      spec.weight = parse_fixed_format("ap_fixed<7,2>");
+      spec.hidden_result = parse_fixed_format(dc < 0 ? "ap_fixed<8,3>" : "ap_fixed<7,3,AP_RND,AP_SAT>");
+      spec.sparsity = 0.3;
+      spec.seed = 31 + static_cast<std::uint64_t>(dc + 1);
+      auto model = test::random_model(spec);
+      for (auto& l : model.layers) l.dc = dc;
+      netlist::LoweringOptions lowering;
+      lowering.sharing = netlist::Sharing::cse;
+      lowering.levels_per_stage = dc < 0 ? 2 : 1;
+      // Sharing really changed the netlist: fewer adders than the plain trees.
+      auto adders = [](const netlist::Netlist& n) {
+        return std::count_if(n.nodes.begin(), n.nodes.end(), [](const netlist::Node& x) {
+          return x.kind == netlist::NodeKind::add || x.kind == netlist::NodeKind::sub;
+        });
+      };
+      netlist::LoweringOptions plain = lowering;
+      plain.sharing = netlist::Sharing::none;
+      CHECK(adders(netlist::lower(model, lowering)) < adders(netlist::lower(model, plain)));
+      test::TempDir dir;
+      const auto report = simulate(model, lowering, 1000, synth::Simulator::verilator, dir.path());
+      CHECK(report.counts.checked == 1000);
+      CHECK(report.counts.mismatches == 0);
+      CHECK(report.counts.latency == report.expected_latency);
+      CHECK(report.ok());
+    }
+  }
 }

@@ -9,6 +9,9 @@
 /// adders are built once (hash-consing, so common terms are shared across neurons); every node
 /// has the exact width of its value range; a register stage follows every K adder levels and the
 /// cast + ReLU; dead neurons (all outgoing weights zero, recursively) get no logic.
+/// With LoweringOptions::sharing = Sharing::cse, two-term subexpressions are first shared between
+/// the neurons of a layer (cmvm.hpp) under the layer's delay limit QuantizedLayer::dc, and each
+/// neuron's remaining terms are summed shallowest first.
 #include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
 

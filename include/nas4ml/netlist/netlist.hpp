@@ -89,6 +89,16 @@ struct Node {
   bool may_overflow = false;   ///< cast only: the range exceeds the format (saturate costs logic)
 };
 
+/// How a layer's constant matrix becomes adders (docs/netlist.md "Shared subexpressions").
+enum class Sharing : std::uint8_t {
+  none,  ///< every weight's CSD terms, summed per neuron by a balanced adder tree
+  cse    ///< two-term subexpressions shared between neurons first (cmvm.hpp), then the trees
+};
+/// "none", "cse".
+std::string to_string(Sharing sharing);
+/// The Sharing named `name`; throws ConfigError(file, field) naming the kinds otherwise.
+Sharing parse_sharing(const std::string& name, const std::string& file = "", const std::string& field = "sharing");
+
 /// How the lowering builds the netlist.
 struct LoweringOptions {
   /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
@@ -99,6 +109,10 @@ struct LoweringOptions {
   /// DSP variant: one `multiply` node per nonzero weight (printed as a plain `*`) instead of CSD
   /// shift-adds.
   bool dsp_products = false;
+  /// Sharing strategy of the shift-add lowering (ignored with dsp_products). With Sharing::cse
+  /// each layer's delay limit is its QuantizedLayer::dc: adder levels allowed beyond the plain
+  /// trees' depth (the layer's largest ceil(log2(terms))), -1 = no limit.
+  Sharing sharing = Sharing::none;
   /// Delay model (ns) of one adder level of width w: level_base_ns + level_per_bit_ns * w; one
   /// stage also pays register_overhead_ns (clock-to-out + setup + margin). K = the largest
   /// number of levels of the layer's widest accumulator that fits in clock_ns (at least 1).

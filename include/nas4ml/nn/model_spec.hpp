@@ -25,6 +25,7 @@ struct LayerSpec {
   FixedFormat result_format;      ///< the layer output after the cast (and ReLU)
   int reuse_factor = 1;           ///< hls4ml reuse factor R (II = R)
   Strategy strategy = Strategy::latency;
+  int dc = -1;                    ///< rtl sharing: extra adder levels allowed (-1 = no limit)
 };
 
 /// Training knobs of one candidate.

@@ -32,6 +32,9 @@ struct QuantizedLayer {
   std::vector<std::uint8_t> mask;     ///< 1 = weight kept, 0 = pruned; same layout as weights
   int reuse_factor = 1;
   Strategy strategy = Strategy::latency;
+  /// Delay limit of the rtl lowering's shared adder graph ("sharing": "cse"): adder levels
+  /// allowed beyond the plain adder trees' depth; -1 = no limit (docs/netlist.md).
+  int dc = -1;
 
   std::int64_t weight(int out, int in) const { return weights[static_cast<std::size_t>(out) * n_in + in]; }
 };

@@ -45,6 +45,7 @@ struct LayerChoices {
   FormatChoices weight_format, bias_format, result_format;
   std::vector<int> reuse_factor;
   std::vector<nn::Strategy> strategy;
+  std::vector<int> dc;  ///< rtl sharing delay limits; empty = no gene (dc -1, no limit)
 };
 
 /// Training knobs as choice lists (a single-element list fixes the knob).

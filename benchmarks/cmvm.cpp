@@ -1,0 +1,140 @@
+// The CMVM benchmark (constant matrix-vector multiplication): random N x N matrices of 8-bit
+// signed integers, uniform in [-128, 127], each lowered as one N -> N layer (8-bit integer
+// inputs, no bias, linear output wide enough never to overflow) by the netlist lowering. Reports
+// per N and per delay limit dc the mean number of adders (add/sub nodes), the mean adder depth
+// of the layer and the median lowering time, for `"sharing": "none"` (every weight's CSD terms in
+// per-neuron trees) and `"sharing": "cse"`, beside the published da4ml and H_cmvm figures
+// (benchmarks/README.md). Every lowered netlist is simulated on random and extreme inputs and
+// compared with the integer product (exit 1 on a mismatch).
+//   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/netlist/simulate.hpp"
+
+using namespace nas4ml;
+
+namespace {
+
+nn::QuantizedModel random_matrix_model(int n, Rng& rng) {
+  nn::QuantizedModel m;
+  m.name = "cmvm";
+  m.n_inputs = n;
+  m.input_format = FixedFormat{8, 8};
+  nn::QuantizedLayer l;
+  l.n_in = l.n_out = n;
+  l.activation = nn::Activation::linear;
+  l.weight_format = FixedFormat{8, 8};
+  l.bias_format = FixedFormat{8, 8};
+  l.result_format = FixedFormat{32, 32};
+  for (int i = 0; i < n * n; ++i) l.weights.push_back(static_cast<std::int64_t>(rng.below(256)) - 128);
+  for (auto w : l.weights) l.mask.push_back(w != 0);
+  l.biases.assign(static_cast<std::size_t>(n), 0);
+  m.layers.push_back(l);
+  return m;
+}
+
+/// Netlist outputs == W x on `trials` random inputs and the two extreme ones; every bit origin checked.
+bool exact(const nn::QuantizedModel& m, const netlist::Netlist& net, Rng& rng, int trials) {
+  const auto& l = m.layers[0];
+  for (int t = 0; t < trials + 2; ++t) {
+    std::vector<std::int64_t> x(static_cast<std::size_t>(m.n_inputs));
+    for (auto& v : x) v = t == 0 ? -128 : t == 1 ? 127 : static_cast<std::int64_t>(rng.below(256)) - 128;
+    const auto values = netlist::simulate_nodes(net, x);
+    netlist::check_bit_origins(net, values);
+    const auto y = netlist::simulate(net, x);
+    for (int o = 0; o < l.n_out; ++o) {
+      std::int64_t want = 0;
+      for (int i = 0; i < l.n_in; ++i) want += l.weight(o, i) * x[static_cast<std::size_t>(i)];
+      if (y[static_cast<std::size_t>(o)] != want) return false;
+    }
+  }
+  return true;
+}
+
+struct Row {
+  double adders = 0, depth = 0;
+  std::vector<double> ms;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int matrices = 100;
+  std::uint64_t seed = 1;
+  std::vector<int> sizes = {4, 8, 16, 32};
+  for (int a = 1; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (a + 1 >= argc) {
+      std::fprintf(stderr, "error: %s: expected a value after it, got nothing\n", arg.c_str());
+      return 2;
+    }
+    const std::string v = argv[++a];
+    char* end = nullptr;
+    if (arg == "--matrices") {
+      matrices = static_cast<int>(std::strtol(v.c_str(), &end, 10));
+      if (*end || matrices < 1) { std::fprintf(stderr, "error: --matrices: expected an integer >= 1, got %s\n", v.c_str()); return 2; }
+    } else if (arg == "--seed") {
+      seed = std::strtoull(v.c_str(), &end, 10);
+      if (*end) { std::fprintf(stderr, "error: --seed: expected an integer, got %s\n", v.c_str()); return 2; }
+    } else if (arg == "--sizes") {
+      sizes.clear();
+      std::stringstream ss(v);
+      for (std::string s; std::getline(ss, s, ',');) {
+        const long n = std::strtol(s.c_str(), &end, 10);
+        if (*end || n < 1 || n > 256) { std::fprintf(stderr, "error: --sizes: expected integers in [1, 256], got %s\n", s.c_str()); return 2; }
+        sizes.push_back(static_cast<int>(n));
+      }
+    } else {
+      std::fprintf(stderr, "error: %s: expected --matrices, --sizes or --seed\n", arg.c_str());
+      return 2;
+    }
+  }
+  struct Setting { const char* name; netlist::Sharing sharing; int dc; };
+  const Setting settings[] = {{"none", netlist::Sharing::none, -1}, {"cse dc=-1", netlist::Sharing::cse, -1},
+                              {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1}};
+  std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
+              static_cast<unsigned long long>(seed));
+  std::printf("%4s  %-10s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
+  for (int n : sizes) {
+    Rng rng = Rng::stream(seed, 0, static_cast<std::uint64_t>(n), "bench.cmvm");
+    Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
+    std::vector<Row> rows(std::size(settings));
+    for (int t = 0; t < matrices; ++t) {
+      const auto model = random_matrix_model(n, rng);
+      for (std::size_t s = 0; s < std::size(settings); ++s) {
+        netlist::LoweringOptions o;
+        o.sharing = settings[s].sharing;
+        auto model_dc = model;
+        model_dc.layers[0].dc = settings[s].dc;
+        o.levels_per_stage = 64;  // no pipeline registers: adders only
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto net = netlist::lower(model_dc, o);
+        rows[s].ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        for (const auto& node : net.nodes)
+          rows[s].adders += node.kind == netlist::NodeKind::add || node.kind == netlist::NodeKind::sub;
+        rows[s].depth += net.layers[0].adder_levels;
+        if (t < 10 && !exact(model, net, check, 20)) {
+          std::fprintf(stderr, "error: N = %d, matrix %d, %s: the netlist differs from the integer product\n", n, t,
+                       settings[s].name);
+          return 1;
+        }
+      }
+    }
+    for (std::size_t s = 0; s < std::size(settings); ++s) {
+      auto& ms = rows[s].ms;
+      std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
+      std::printf("%4d  %-10s %10.1f %8.2f %12.3f\n", n, settings[s].name, rows[s].adders / matrices,
+                  rows[s].depth / matrices, ms[ms.size() / 2]);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+#pragma once
+/// \file Shared subexpressions of a constant matrix-vector product y = M x (CMVM), for the
+/// lowering's `"sharing": "cse"` strategy (docs/netlist.md "Shared subexpressions").
+///
+/// Every entry of M is written in canonical signed digits (CSD: Reitwiesner 1960; Avizienis
+/// 1961), so row r of y is a sum of terms +-(x_c << s). The method then repeats the classic
+/// common-subexpression step for CMVM (Hartley, "Subexpression sharing in filters using
+/// canonic signed digit multipliers", IEEE TCAS-II 43(10), 1996; Potkonjak, Srivastava and
+/// Chandrakasan, IEEE TCAD 15(2), 1996; Aksoy, Flores, Monteiro, "Efficient shift-adds design
+/// of digit-serial multiple constant multiplications" and H_cmvm, IEEE TCAS-I 2014; and the
+/// same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
+/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the narrower
+/// result), build it once as a new signal, and substitute it in every row where it occurs,
+/// until no pattern occurs twice. Counts are kept incrementally (a substitution updates only
+/// the pairs of the terms it removes and adds), with a lazy max-heap; a pattern whose pairs
+/// overlap (x + (x << d) at shifts 0, d, 2d) is re-queued with the number of occurrences that
+/// can really be built before it is chosen.
+///
+/// Delay limit dc: with dc >= 0, every row's final sum must fit in depth D + dc, D = the
+/// largest ceil(log2(terms)) over the rows (the depth of the plain adder trees). A row whose
+/// terms have depths d_i can be summed in depth L exactly when sum 2^d_i <= 2^L (Kraft's
+/// inequality; pairing the two shallowest terms first reaches it), so a substitution is made
+/// in a row only while that sum stays within 2^(D + dc). dc = -1: no limit.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace nas4ml::netlist {
+
+/// One term of a row's remaining sum: +-(signal << shift).
+struct CmvmTerm {
+  std::int32_t signal = 0;  ///< < n_inputs: input column; else subexpression signal - n_inputs
+  std::int32_t shift = 0;
+  bool negative = false;
+};
+
+/// One shared subexpression: signal = a + (b << shift), or a - (b << shift) when `subtract`.
+struct CmvmOp {
+  std::int32_t a = 0, b = 0;
+  std::int32_t shift = 0;
+  bool subtract = false;
+};
+
+/// The result: subexpressions (in dependency order) and each row's remaining terms.
+struct CmvmGraph {
+  int n_inputs = 0;
+  std::vector<CmvmOp> ops;                   ///< signal n_inputs + k is ops[k]
+  std::vector<std::int32_t> depth;           ///< adder depth of every signal (inputs 0)
+  std::vector<std::vector<CmvmTerm>> rows;   ///< remaining terms of every row
+  /// 1 when row r's terms are all negative and it has no constant term: its sum is built as
+  /// 0 - (...), with a constant 0 term (counted by the depth limit and cmvm_adders()).
+  std::vector<std::uint8_t> zero_term;
+  int depth_limit = -1;                      ///< the depth every row's sum fits in (-1: none)
+};
+
+/// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
+/// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
+/// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
+CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
+                               std::span<const std::uint8_t> extra_terms, int dc);
+
+/// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
+/// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
+std::int64_t cmvm_adders(const CmvmGraph& g);
+
+/// Smallest depth L with sum 2^depth(t) <= 2^L over row r's terms and its zero_term (plus
+/// `extra` depth-0 terms).
+int cmvm_row_depth(const CmvmGraph& g, int r, int extra = 0);
+
+}  // namespace nas4ml::netlist

@@ -1,0 +1,282 @@
+#include "nas4ml/netlist/cmvm.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <queue>
+
+#include "flat_hash.hpp"
+#include "nas4ml/core/error.hpp"
+
+namespace nas4ml::netlist {
+namespace {
+
+/// A pattern a +- (b << d) as one key: a (24 bits) | b (24 bits) | d (8 bits) | subtract.
+std::uint64_t pack(std::int32_t a, std::int32_t b, int d, bool subtract) {
+  return (std::uint64_t(a) << 33) | (std::uint64_t(b) << 9) | (std::uint64_t(d) << 1) | std::uint64_t{subtract};
+}
+
+/// The pattern two terms of one row form, in canonical order (lower shift first; equal shifts:
+/// lower signal first); false for a pair that is no adder (x - x, x + x) or too far apart.
+bool pattern_of(const CmvmTerm& x, const CmvmTerm& y, std::uint64_t& key) {
+  const CmvmTerm *p = &x, *q = &y;
+  if (q->shift < p->shift || (q->shift == p->shift && q->signal < p->signal)) std::swap(p, q);
+  const int d = q->shift - p->shift;
+  if ((d == 0 && p->signal == q->signal) || d > 255) return false;
+  key = pack(p->signal, q->signal, d, p->negative != q->negative);
+  return true;
+}
+
+/// A candidate in the max-heap: more rows first, then shallower, then smaller magnitude, then key.
+struct Candidate {
+  std::int32_t count;
+  std::int32_t depth;
+  double magnitude;
+  std::uint64_t key;
+  bool exact = false;  // count is the number of non-overlapping occurrences found at a pop
+  friend bool operator<(const Candidate& x, const Candidate& y) {
+    if (x.count != y.count) return x.count < y.count;
+    if (x.depth != y.depth) return x.depth > y.depth;
+    if (x.magnitude != y.magnitude) return x.magnitude > y.magnitude;
+    return x.key > y.key;
+  }
+};
+
+/// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
+/// per candidate would otherwise pay for fresh pages each time.
+struct Workspace {
+  detail::FlatMap<std::int32_t> counts{1024};
+  std::vector<Candidate> heap;  // a max-heap (std::push_heap / pop_heap)
+};
+
+class Solver {
+ public:
+  Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc)
+      : counts_(workspace().counts), heap_(workspace().heap) {
+    counts_.clear();
+    heap_.clear();
+    NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
+    NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
+    NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
+    NAS4ML_ASSERT(cols < (1 << 22), "cmvm: too many columns");
+    g_.n_inputs = cols;
+    g_.depth.assign(std::size_t(cols), 0);
+    magnitude_.assign(std::size_t(cols), 1.0);
+    g_.rows.resize(std::size_t(rows));
+    kraft_.assign(std::size_t(rows), 0);
+    positives_.assign(std::size_t(rows), 0);
+    constant_.assign(std::size_t(rows), 0);
+    g_.zero_term.assign(std::size_t(rows), 0);
+    int deepest = 0;
+    for (int r = 0; r < rows; ++r) {
+      auto& row = g_.rows[std::size_t(r)];
+      for (int c = 0; c < cols; ++c) {
+        std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
+        for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
+          if ((v & 1) == 0) continue;
+          const bool neg = (v & 3) == 3;
+          row.push_back({c, s, neg});
+          v += neg ? 1 : -1;
+        }
+      }
+      constant_[std::size_t(r)] = extra.empty() ? 0 : extra[std::size_t(r)];
+      for (const CmvmTerm& t : row) positives_[std::size_t(r)] += !t.negative;
+      // Only negative terms and no constant: the sum is 0 - (...), a constant 0 term more.
+      g_.zero_term[std::size_t(r)] = !row.empty() && positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)];
+      const std::uint64_t n = row.size() + constant_[std::size_t(r)] + g_.zero_term[std::size_t(r)];
+      kraft_[std::size_t(r)] = n;
+      if (n > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(n - 1)));
+    }
+    if (dc >= 0) g_.depth_limit = deepest + dc;
+    for (auto& row : g_.rows)
+      for (std::size_t i = 0; i < row.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j) increment(row[i], row[j]);
+  }
+
+  CmvmGraph run() {
+    std::vector<Match> matches;
+    while (!heap_.empty()) {
+      std::pop_heap(heap_.begin(), heap_.end());
+      const Candidate top = heap_.back();
+      heap_.pop_back();
+      const std::int32_t now = count(top.key);
+      if (!top.exact && now != top.count) {
+        if (now < top.count && now >= 2) push(top.key, now);
+        continue;
+      }
+      matches.clear();
+      for (std::size_t r = 0; r < g_.rows.size(); ++r) find_matches(static_cast<int>(r), top.key, matches);
+      if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
+      // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
+      // the number that can, the pattern waits behind any that now occurs more often.
+      const auto real = static_cast<std::int32_t>(matches.size());
+      if (!heap_.empty() && real < heap_.front().count && (real < now || top.exact)) {
+        push(top.key, real, true);
+        continue;
+      }
+      substitute(top.key, matches);
+    }
+    return std::move(g_);
+  }
+
+ private:
+  struct Match {
+    int row;
+    std::uint32_t i, j;  // term indices: i = a's term, j = b's term
+  };
+
+  std::int32_t count(std::uint64_t key) const {
+    const auto* c = counts_.find(key);
+    return c ? *c : 0;
+  }
+  void increment(const CmvmTerm& x, const CmvmTerm& y) {
+    std::uint64_t key;
+    if (!pattern_of(x, y, key)) return;
+    auto [c, inserted] = counts_.emplace(key, 0);
+    const std::int32_t now = ++c;
+    if (now >= 2) push(key, now);
+  }
+  void decrement(const CmvmTerm& x, const CmvmTerm& y) {
+    std::uint64_t key;
+    if (!pattern_of(x, y, key)) return;
+    auto [c, inserted] = counts_.emplace(key, 0);
+    NAS4ML_ASSERT(!inserted && c > 0, "cmvm: pattern count below zero");
+    --c;
+  }
+  void push(std::uint64_t key, std::int32_t n, bool exact = false) {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    heap_.push_back({n, depth, magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d), key, exact});
+    std::push_heap(heap_.begin(), heap_.end());
+  }
+
+  /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
+  void find_matches(int r, std::uint64_t key, std::vector<Match>& out) {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const bool sub = (key & 1) != 0;
+    auto& row = g_.rows[std::size_t(r)];
+    candidates_.clear();
+    for (std::uint32_t i = 0; i < row.size(); ++i)
+      if (row[i].signal == a) candidates_.push_back(i);
+    if (candidates_.empty()) return;
+    std::sort(candidates_.begin(), candidates_.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return row[x].shift < row[y].shift; });
+    used_.assign(row.size(), 0);
+    const std::uint64_t gain = (std::uint64_t{1} << (std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1)) -
+                               (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
+                               (std::uint64_t{1} << g_.depth[std::size_t(b)]);
+    std::uint64_t kraft = kraft_[std::size_t(r)];
+    std::uint32_t positives = positives_[std::size_t(r)];
+    bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
+    for (std::uint32_t i : candidates_) {
+      if (used_[i]) continue;
+      for (std::uint32_t j = 0; j < row.size(); ++j) {
+        if (j == i || used_[j] || row[j].signal != b || row[j].shift != row[i].shift + d ||
+            row[j].negative != (row[i].negative != sub))
+          continue;
+        // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
+        const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
+        const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
+        if (g_.depth_limit >= 0 && kraft + more > (std::uint64_t{1} << g_.depth_limit)) return;
+        kraft += more;
+        positives = pos;
+        zero = zero || pos == 0;
+        used_[i] = used_[j] = 1;
+        out.push_back({r, i, j});
+        break;
+      }
+    }
+  }
+
+  /// Builds the pattern once and replaces its occurrences (matches grouped by row).
+  void substitute(std::uint64_t key, const std::vector<Match>& matches) {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const bool sub = (key & 1) != 0;
+    const auto signal = static_cast<std::int32_t>(g_.depth.size());
+    NAS4ML_ASSERT(signal < (1 << 24), "cmvm: more than 2^24 signals");
+    g_.ops.push_back({a, b, d, sub});
+    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
+                               (std::uint64_t{1} << g_.depth[std::size_t(b)]);
+    g_.depth.push_back(depth);
+    magnitude_.push_back(magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d));
+    for (std::size_t k = 0; k < matches.size();) {
+      const int r = matches[k].row;
+      std::size_t e = k;
+      while (e < matches.size() && matches[e].row == r) ++e;
+      replace_in_row(r, std::span(matches.data() + k, e - k), signal);
+      kraft_[std::size_t(r)] += gain * (e - k);
+      if (positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)]) {
+        g_.zero_term[std::size_t(r)] = 1;
+        kraft_[std::size_t(r)] += 1;
+      }
+      k = e;
+    }
+  }
+
+  void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
+    auto& row = g_.rows[std::size_t(r)];
+    removed_.assign(row.size(), 0);
+    for (const Match& m : ms) {
+      removed_[m.i] = removed_[m.j] = 1;
+      positives_[std::size_t(r)] -= row[m.j].negative ? 0 : 1;
+    }
+    // Pairs that disappear: every removed term with every other term (removed pairs once).
+    for (std::uint32_t x = 0; x < row.size(); ++x) {
+      if (!removed_[x]) continue;
+      for (std::uint32_t u = 0; u < row.size(); ++u)
+        if (u != x && !(removed_[u] && u < x)) decrement(row[x], row[u]);
+    }
+    fresh_.clear();
+    for (const Match& m : ms) fresh_.push_back({signal, row[m.i].shift, row[m.i].negative});
+    std::size_t n = 0;
+    for (std::uint32_t x = 0; x < row.size(); ++x)
+      if (!removed_[x]) row[n++] = row[x];
+    row.resize(n);
+    for (std::size_t k = 0; k < fresh_.size(); ++k) {
+      for (std::size_t u = 0; u < n; ++u) increment(fresh_[k], row[u]);
+      for (std::size_t l = 0; l < k; ++l) increment(fresh_[k], fresh_[l]);
+    }
+    row.insert(row.end(), fresh_.begin(), fresh_.end());
+  }
+
+  CmvmGraph g_;
+  std::vector<double> magnitude_;     // sum of |coefficients| (in units of an input): width order
+  std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
+  std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
+  std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
+  static Workspace& workspace() {
+    thread_local Workspace w;
+    return w;
+  }
+  detail::FlatMap<std::int32_t>& counts_;
+  std::vector<Candidate>& heap_;
+  std::vector<std::uint32_t> candidates_;
+  std::vector<std::uint8_t> used_, removed_;
+  std::vector<CmvmTerm> fresh_;
+};
+
+}  // namespace
+
+CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
+                               std::span<const std::uint8_t> extra_terms, int dc) {
+  return Solver(m, rows, cols, extra_terms, dc).run();
+}
+
+std::int64_t cmvm_adders(const CmvmGraph& g) {
+  std::int64_t n = static_cast<std::int64_t>(g.ops.size());
+  for (std::size_t r = 0; r < g.rows.size(); ++r)
+    n += g.rows[r].empty() ? 0 : static_cast<std::int64_t>(g.rows[r].size()) - 1 + g.zero_term[r];
+  return n;
+}
+
+int cmvm_row_depth(const CmvmGraph& g, int r, int extra) {
+  std::uint64_t k = static_cast<std::uint64_t>(extra) + g.zero_term[std::size_t(r)];
+  for (const CmvmTerm& t : g.rows[std::size_t(r)]) k += std::uint64_t{1} << g.depth[std::size_t(t.signal)];
+  return k <= 1 ? 0 : static_cast<int>(std::bit_width(k - 1));
+}
+
+}  // namespace nas4ml::netlist

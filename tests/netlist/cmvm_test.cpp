@@ -1,0 +1,173 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <climits>
+#include <vector>
+
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/cmvm.hpp"
+#include "nas4ml/netlist/csd.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/netlist/simulate.hpp"
+#include "netlist/random_model.hpp"
+
+using namespace nas4ml;
+using namespace nas4ml::netlist;
+
+namespace {
+std::vector<std::int64_t> random_matrix(Rng& rng, int rows, int cols, int bits, double zeros) {
+  std::vector<std::int64_t> m;
+  for (int i = 0; i < rows * cols; ++i)
+    m.push_back(rng.bernoulli(zeros) ? 0 : static_cast<std::int64_t>(rng.below(std::uint64_t{1} << bits)) -
+                                               (std::int64_t{1} << (bits - 1)));
+  return m;
+}
+
+/// Every signal of the graph as its coefficient vector over the inputs.
+std::vector<std::vector<std::int64_t>> signal_forms(const CmvmGraph& g) {
+  std::vector<std::vector<std::int64_t>> f(g.depth.size(), std::vector<std::int64_t>(std::size_t(g.n_inputs), 0));
+  for (int i = 0; i < g.n_inputs; ++i) f[std::size_t(i)][std::size_t(i)] = 1;
+  for (std::size_t k = 0; k < g.ops.size(); ++k) {
+    const CmvmOp& op = g.ops[k];
+    REQUIRE(op.a < g.n_inputs + static_cast<int>(k));  // operands come first
+    REQUIRE(op.b < g.n_inputs + static_cast<int>(k));
+    const std::int64_t sign = op.subtract ? -1 : 1;
+    for (int i = 0; i < g.n_inputs; ++i)
+      f[std::size_t(g.n_inputs) + k][std::size_t(i)] =
+          f[std::size_t(op.a)][std::size_t(i)] + sign * (f[std::size_t(op.b)][std::size_t(i)] << op.shift);
+    CHECK(g.depth[std::size_t(g.n_inputs) + k] ==
+          std::max(g.depth[std::size_t(op.a)], g.depth[std::size_t(op.b)]) + 1);
+  }
+  return f;
+}
+
+int adders(const Netlist& n) {
+  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) {
+    return x.kind == NodeKind::add || x.kind == NodeKind::sub;
+  }));
+}
+}  // namespace
+
+TEST_CASE("shared subexpressions compute exactly the matrix, within the depth limit", "[netlist][cmvm]") {
+  Rng rng = Rng::stream(3, 0, 0, "netlist.cmvm");
+  for (int trial = 0; trial < 40; ++trial) {
+    const int rows = 1 + static_cast<int>(rng.below(12)), cols = 1 + static_cast<int>(rng.below(12));
+    const int bits = 2 + static_cast<int>(rng.below(9));
+    const auto m = random_matrix(rng, rows, cols, bits, trial % 3 == 0 ? 0.5 : 0.0);
+    std::vector<std::uint8_t> extra(std::size_t(rows), 0);
+    for (auto& e : extra) e = rng.bernoulli(0.5);
+    std::int64_t plain = 0;  // adders of the plain trees: CSD digits + constant - 1 per row
+    int deepest = 0;
+    for (int r = 0; r < rows; ++r) {
+      std::int64_t terms = extra[std::size_t(r)];
+      for (int c = 0; c < cols; ++c) terms += csd_weight(m[std::size_t(r * cols + c)]);
+      plain += std::max<std::int64_t>(terms - 1, 0);
+      if (terms > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(std::uint64_t(terms - 1))));
+    }
+    for (int dc : {-1, 0, 1, 2}) {
+      const CmvmGraph g = share_subexpressions(m, rows, cols, extra, dc);
+      const auto f = signal_forms(g);
+      for (int r = 0; r < rows; ++r) {
+        std::vector<std::int64_t> sum(std::size_t(cols), 0);
+        for (const CmvmTerm& t : g.rows[std::size_t(r)])
+          for (int i = 0; i < cols; ++i)
+            sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+        REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
+        if (dc >= 0) {
+          CHECK(g.depth_limit == deepest + dc);
+          CHECK(cmvm_row_depth(g, r, extra[std::size_t(r)]) <= g.depth_limit);
+        }
+      }
+      // Sharing never costs adders beyond the plain trees (a rare 0 - (...) row aside).
+      std::int64_t zeros = 0;
+      for (auto z : g.zero_term) zeros += z;
+      CHECK(cmvm_adders(g) - zeros <= plain);
+      // Deterministic: the same matrix gives the same graph.
+      const CmvmGraph again = share_subexpressions(m, rows, cols, extra, dc);
+      REQUIRE(again.ops.size() == g.ops.size());
+      for (std::size_t k = 0; k < g.ops.size(); ++k) {
+        CHECK(again.ops[k].a == g.ops[k].a);
+        CHECK(again.ops[k].b == g.ops[k].b);
+        CHECK(again.ops[k].shift == g.ops[k].shift);
+        CHECK(again.ops[k].subtract == g.ops[k].subtract);
+      }
+    }
+  }
+}
+
+TEST_CASE("a repeated pattern is built once", "[netlist][cmvm]") {
+  // Rows 3x0 + 5x1 = x0 + 2x0 + x1 + 4x1 ... : the pair (x0 + x1) is common to all four rows.
+  const std::vector<std::int64_t> m = {1, 1, 2, 2, 4, 4, -1, -1};
+  const CmvmGraph g = share_subexpressions(m, 4, 2, {}, -1);
+  REQUIRE(g.ops.size() == 1);
+  CHECK(g.ops[0].a == 0);
+  CHECK(g.ops[0].b == 1);
+  CHECK(g.ops[0].shift == 0);
+  CHECK_FALSE(g.ops[0].subtract);
+  for (const auto& row : g.rows) CHECK(row.size() == 1);
+  CHECK(cmvm_adders(g) == 2);  // x0 + x1, and 0 - (x0 + x1) for the last row
+}
+
+TEST_CASE("sharing lowers random layers to fewer adders, exact widths, dc respected, deterministic",
+          "[netlist][cmvm][lower]") {
+  Rng rng = Rng::stream(4, 0, 0, "netlist.cmvm.lower");
+  const FixedFormat in{6, 2, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat w{7, 2, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat b{8, 3, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat r{12, 6, true, Rounding::round_half_up, Overflow::saturate};
+  for (int trial = 0; trial < 6; ++trial) {
+    auto m = test::random_model(rng, {7, 6}, in, w, b, r, 0.2);
+    const Netlist plain = lower(m, {.levels_per_stage = 2});
+    for (int dc : {-1, 0, 1}) {
+      LoweringOptions o{.levels_per_stage = 1 + trial % 3};
+      o.sharing = Sharing::cse;
+      m.layers[0].dc = dc;
+      const Netlist n = lower(m, o);
+      CHECK(adders(n) < adders(plain));
+      if (dc >= 0) CHECK(n.layers[0].adder_levels <= plain.layers[0].adder_levels + dc);
+      if (dc == 0) CHECK(n.latency_cycles <= lower(m, {.levels_per_stage = o.levels_per_stage}).latency_cycles);
+      // Widths exact: every adder reaches both ends of its range over the 2^7 corners.
+      std::vector<std::int64_t> lo(n.nodes.size(), INT64_MAX), hi(n.nodes.size(), INT64_MIN);
+      for (int corner = 0; corner < (1 << 7); ++corner) {
+        std::vector<std::int64_t> x;
+        for (int i = 0; i < 7; ++i) x.push_back(corner >> i & 1 ? in.max_raw() : in.min_raw());
+        const auto v = simulate_nodes(n, x);  // throws on a value outside [lo, hi]
+        check_bit_origins(n, v);
+        for (std::size_t k = 0; k < v.size(); ++k) {
+          lo[k] = std::min(lo[k], v[k]);
+          hi[k] = std::max(hi[k], v[k]);
+        }
+      }
+      for (std::size_t k = 0; k < n.nodes.size(); ++k) {
+        const Node& node = n.nodes[k];
+        if (node.kind != NodeKind::add && node.kind != NodeKind::sub) continue;
+        CHECK(lo[k] == node.lo);
+        CHECK(hi[k] == node.hi);
+        CHECK(node.width == signed_width(node.lo, node.hi));
+        // Adder operands share a pipeline stage (or are constants).
+        const Node &a = n.nodes[std::size_t(node.a.node)], &bb = n.nodes[std::size_t(node.b.node)];
+        CHECK((a.stage < 0 || bb.stage < 0 || a.stage == bb.stage));
+      }
+      // Deterministic.
+      const Netlist again = lower(m, o);
+      REQUIRE(again.nodes.size() == n.nodes.size());
+      CHECK(again.literals == n.literals);
+    }
+  }
+}
+
+TEST_CASE("sharing names are parsed and bad ones are clear errors", "[netlist][cmvm][errors]") {
+  CHECK(parse_sharing("none") == Sharing::none);
+  CHECK(parse_sharing("cse") == Sharing::cse);
+  CHECK(to_string(Sharing::cse) == "cse");
+  CHECK_THROWS_WITH(parse_sharing("greedy", "model.json", "sharing"), Catch::Contains("\"none\" or \"cse\"") &&
+                                                                          Catch::Contains("greedy"));
+  LoweringOptions o;
+  o.sharing = Sharing::cse;
+  Rng rng(1);
+  auto m = test::random_model(rng, {3, 2}, FixedFormat{6, 2}, FixedFormat{6, 2}, FixedFormat{6, 2},
+                                    FixedFormat{8, 4}, 0.0);
+  m.layers[0].dc = -2;
+  CHECK_THROWS_WITH(lower(m, o), Catch::Contains("dc"));
+}
