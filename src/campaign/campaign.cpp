@@ -20,6 +20,7 @@
 #include "nas4ml/campaign/manifest.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
+#include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
@@ -108,6 +109,7 @@ class Runner {
     store_.emplace(std::move(store));
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
+    if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
     const auto last = store_->last_generation();
     if (!last) {
       nsga_.emplace(nsga_options(), space::make_variation(space_));
@@ -483,6 +485,7 @@ CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const
                              const RunOptions& options) {
   ExperimentConfig cfg = load_experiment(experiment_file);
   RunPaths paths(run_dir);
+  const RunLock lock = RunLock::acquire(paths.root(), "run", /*create_folder=*/true);  // one writer
   if (std::filesystem::exists(paths.store()))
     throw ConfigError(paths.store().string(), "", "a campaign already exists here",
                       "a new --out folder, or `nas4ml resume " + run_dir.string() + "`", "an existing store");
@@ -494,6 +497,7 @@ CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const
 
 CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunOptions& options) {
   RunPaths paths(run_dir);
+  const RunLock lock = RunLock::acquire(paths.root(), "resume", /*create_folder=*/false);  // one writer
   Store store = Store::open(paths.store());
   const Json manifest = store.manifest();
   if (!manifest.contains("experiment_file") || !manifest["experiment_file"].is_string())

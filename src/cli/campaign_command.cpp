@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "nas4ml/campaign/campaign.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/store.hpp"
@@ -141,6 +142,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
         ->check(CLI::Range(1, 1000000));
     table.add(cmd, [args] {
       const campaign::RunPaths paths(args->run);
+      const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
       const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
       const auto data = data::load_dataset(cfg.dataset_path);
