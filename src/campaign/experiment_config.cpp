@@ -214,6 +214,16 @@ void parse_constraints(const JsonView& root, ExperimentConfig& c) {
       if (other.metric == k.metric && other.op == k.op)
         e.fail("duplicated constraint", "each metric and operator at most once",
                fmt::format("{} {} again", metric, to_string(k.op)));
+    // A min above a max on one metric leaves no feasible candidate: an empty front by design.
+    for (const auto& other : c.constraints)
+      if (other.metric == k.metric && other.op != k.op && other.op != ConstraintOp::max_fraction_of_device &&
+          k.op != ConstraintOp::max_fraction_of_device) {
+        const double lo = k.op == ConstraintOp::min ? k.value : other.value;
+        const double hi = k.op == ConstraintOp::max ? k.value : other.value;
+        if (lo > hi)
+          e.fail("contradictory constraints: no candidate can satisfy both",
+                 fmt::format("min <= max for {}", metric), fmt::format("min {:g} > max {:g}", lo, hi));
+      }
     c.constraints.push_back(k);
   }
 }

@@ -136,7 +136,8 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
     cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
     cmd->add_option("--id", args->ids, "Candidate id(s) from `nas4ml front` (default: the whole front)");
-    cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)");
+    cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)")
+        ->check(CLI::Range(0, 1000000));
     cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
     cmd->add_option("--samples", args->samples, "Test-split samples in the test vectors (default 1000)")
         ->check(CLI::Range(1, 1000000));

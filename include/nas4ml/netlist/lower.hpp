@@ -9,6 +9,7 @@
 /// adders are built once (hash-consing, so common terms are shared across neurons); every node
 /// has the exact width of its value range; a register stage follows every K adder levels and the
 /// cast + ReLU; dead neurons (all outgoing weights zero, recursively) get no logic.
+#include <cstddef>
 #include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
 
@@ -22,6 +23,13 @@ Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options = 
 /// so that a caller lowering many models on one thread (the `rtl` estimator) does not pay for
 /// fresh memory, ~2 MB of page faults, on every call.
 void lower(const nn::QuantizedModel& model, const LoweringOptions& options, Netlist& into);
+
+/// Default of max_netlist_weights(): 262,144 nonzero weights (a 784 x 256 layer fully dense;
+/// a netlist costs about 1 KB per nonzero weight while it is built).
+inline constexpr std::size_t kDefaultMaxNetlistWeights = std::size_t{1} << 18;
+/// The largest number of nonzero weights lower() accepts: $NAS4ML_MAX_NETLIST_WEIGHTS or the
+/// default. A larger model is a ConfigError before any memory is spent (docs/reliability.md).
+std::size_t max_netlist_weights();
 
 /// Adder levels per pipeline stage K for an accumulator of `width` bits at `options.clock_ns`
 /// (options.levels_per_stage when it is > 0): floor((clock - register_overhead) /

@@ -90,6 +90,11 @@ struct Node {
 };
 
 /// How the lowering builds the netlist.
+/// Accepted clock periods (ns): 10 GHz to 1 MHz; anything outside is a typo, not a design.
+inline constexpr double kMinClockNs = 0.1, kMaxClockNs = 1000.0;
+/// Largest forced adder-level count per pipeline stage (deeper than any accumulator tree).
+inline constexpr int kMaxLevelsPerStage = 64;
+
 struct LoweringOptions {
   /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
   /// (delay model below). Must be > 0.
