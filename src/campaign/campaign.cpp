@@ -18,6 +18,7 @@
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/manifest.hpp"
+#include "nas4ml/campaign/memory_budget.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/run_lock.hpp"
@@ -86,6 +87,7 @@ class Runner {
     if (space_.outputs != classes)
       throw ConfigError(cfg_.search_space_path.string(), "$.outputs", "search space does not fit the data set",
                         fmt::format("{} outputs (classes of {})", classes, data_.name), std::to_string(space_.outputs));
+    check_space_fits_budget(space_, features, data_.train.rows());  // not a campaign of failures
     device_ = estimate::load_device_model(cfg_.hardware.device_file);
     estimator_ = estimate::make_estimator(cfg_.hardware.estimator);
     estimate_options_.clock_ns = cfg_.hardware.clock_ns;
@@ -207,6 +209,10 @@ class Runner {
       const std::string id = search::hash_hex(search::genome_hash(g));
       nn::ModelSpec spec = space::decode(space_, g.choices, id);
       spec.training.epochs = std::min(spec.training.epochs, cfg_.training.max_epochs);
+      // Refused up front (stored as failed with the reason) rather than exhausting memory.
+      if (const std::string why = over_budget_reason(spec, static_cast<int>(data_.n_features()), data_.train.rows());
+          !why.empty())
+        throw std::runtime_error(why);
       slot.model_spec = nn::to_json(spec);
       nn::TrainOptions to;
       to.seed = cfg_.seed;

@@ -30,7 +30,7 @@ std::string format_parse_error(const CLI::ParseError& e) {
     if (eq != std::string::npos)
       return rest.substr(0, eq) + ": expected a number of the option's type, got \"" + rest.substr(eq + 3) + "\"";
   }
-  if (const auto req = m.find(" is required"); req != std::string::npos && m.rfind("-", 0) == 0)
+  if (const auto req = m.find(" is required"); req != std::string::npos && req > 0 && m.find(' ') == req)
     return m.substr(0, req) + ": is required";
   if (const auto ex = m.find(" excludes "); ex != std::string::npos && m.rfind("-", 0) == 0)
     return m.substr(0, ex) + ": cannot be used with " + m.substr(ex + 10);
@@ -40,7 +40,12 @@ std::string format_parse_error(const CLI::ParseError& e) {
 /// Unsigned options (CLI11 type name UINT) would wrap "-1" to 2^64-1: refuse negative values.
 void refuse_negative_unsigned(CLI::App& app) {
   for (CLI::Option* opt : app.get_options())
-    if (opt->get_type_name() == "UINT") opt->check(CLI::NonNegativeNumber);
+    if (opt->get_type_name() == "UINT")
+      opt->check(CLI::Validator(
+          [](std::string& value) {
+            return !value.empty() && value.front() == '-' ? "expected a number >= 0, got " + value : std::string();
+          },
+          "", "non-negative"));
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_negative_unsigned(*sub);
 }
 

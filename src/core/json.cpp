@@ -83,7 +83,7 @@ Json parse_json_text(const std::string& text, const std::string& name) {
     std::string got = text.empty() ? "an empty file" : "a syntax error";
     std::string reason = e.what();
     const auto pos = reason.find("syntax error");
-    if (pos != std::string::npos) got = reason.substr(pos);
+    if (pos != std::string::npos && !text.empty()) got = reason.substr(pos);
     throw ConfigError(name, fmt::format("line {} column {}", line, col), "invalid JSON", "valid JSON", got);
   } catch (const Json::out_of_range& e) {
     // 1e400 and the like: a number no double holds.

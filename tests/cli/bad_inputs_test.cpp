@@ -52,15 +52,22 @@ std::vector<std::string> split_words(const std::string& s) {
   return w;
 }
 
-/// {case} -> the case's copied folder, {src} -> the source tree, \n -> newline, \s -> space.
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+}
+
+/// In files: {case} -> the case's copied folder, {src} -> the source tree.
+std::string expand_paths(std::string s, const fs::path& dir) {
+  replace_all(s, "{case}", dir.string());
+  replace_all(s, "{src}", NAS4ML_SOURCE_DIR);
+  return s;
+}
+
+/// In arguments, also \\n -> newline and \\s -> space.
 std::string expand(std::string s, const fs::path& dir) {
-  auto replace_all = [&](const std::string& from, const std::string& to) {
-    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
-  };
-  replace_all("{case}", dir.string());
-  replace_all("{src}", NAS4ML_SOURCE_DIR);
-  replace_all("\\n", "\n");
-  replace_all("\\s", " ");
+  s = expand_paths(std::move(s), dir);
+  replace_all(s, "\\n", "\n");
+  replace_all(s, "\\s", " ");
   return s;
 }
 
@@ -94,7 +101,7 @@ void copy_case(const fs::path& from, const fs::path& to) {
   for (const auto& e : fs::directory_iterator(from)) {
     if (e.path().filename() == "case.txt") continue;
     std::string bytes = slurp(e.path());
-    if (bytes.find('\0') == std::string::npos) bytes = expand(bytes, to);
+    if (bytes.find('\0') == std::string::npos) bytes = expand_paths(bytes, to);
     std::ofstream(to / e.path().filename(), std::ios::binary) << bytes;
   }
 }
