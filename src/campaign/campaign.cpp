@@ -119,9 +119,14 @@ class Runner {
       return;
     }
     const Json state = store_->optimizer_state(*last);
-    nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
-                                         space::make_variation(space_)));
-    if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
+    try {  // a damaged state is the store's problem (exit 2), not an internal error
+      nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
+                                           space::make_variation(space_)));
+      if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
+    } catch (const Json::exception& e) {
+      throw ConfigError(paths_.store().string(), fmt::format("optimizer state of generation {}", *last),
+                        "corrupt optimizer state in the campaign store", "the state nas4ml wrote", e.what());
+    }
     next_generation_ = *last + 1;
     restore_calibration();
     spdlog::info("resuming {} after generation {} ({} evaluations stored)", paths_.root().string(), *last,

@@ -60,14 +60,15 @@ std::string read_input_file(const std::filesystem::path& path, const std::string
   const Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
   if (f.fd < 0) {
     const int e = errno;
-    if (e == ENOENT) fail(data_file, display, "file not found", "an existing file", "no such file");
+    if (e == ENOENT)
+      fail(data_file, display, "file not found", data_file ? "an existing file" : "an existing JSON file", "no such file");
     if (e == EACCES) fail(data_file, display, "cannot read file", "a file you may read", "permission denied");
     if (e == ENAMETOOLONG) fail(data_file, display, "path too long", "a shorter path", "file name too long");
     fail(data_file, display, "cannot open file", "a readable file", std::strerror(e));
   }
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) fail(data_file, display, "cannot stat file", "a readable file", std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) fail(data_file, display, "is a directory", "a file", "a directory");
+  if (S_ISDIR(st.st_mode)) fail(data_file, display, "is a directory", data_file ? "a data file" : "a JSON file", "a directory");
   if (!S_ISREG(st.st_mode)) fail(data_file, display, "not a regular file", "a regular file", file_kind(st.st_mode));
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > limit)
