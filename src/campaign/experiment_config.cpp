@@ -11,8 +11,10 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "nas4ml/core/safe_name.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/data/dataset_spec.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/space/search_space.hpp"
 
 namespace nas4ml::campaign {
@@ -234,8 +236,11 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   h.check_keys(kHardwareKeys);
   const JsonView device_view = h.at("device");
   c.hardware.device = device_view.as_string();
+  if (!is_safe_name(c.hardware.device))  // it becomes a file name under estimators/
+    device_view.fail("bad device name", "1-64 characters of A-Z, a-z, 0-9, _, - and . without \"..\"",
+                     quoted_for_message(c.hardware.device));
   c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, c.hardware.estimator);
-  c.hardware.clock_ns = h.get_number("clock_ns", 0.01, 1000.0, c.hardware.clock_ns);
+  c.hardware.clock_ns = h.get_number("clock_ns", netlist::kMinClockNs, netlist::kMaxClockNs, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
 
   if (options.estimators_dir) {
