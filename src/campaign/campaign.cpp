@@ -16,8 +16,10 @@
 #include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/manifest.hpp"
+#include "nas4ml/campaign/memory_budget.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
+#include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/search/nsga2.hpp"
@@ -61,6 +63,8 @@ class Runner {
     ctx_ = std::make_unique<EvaluationContext>(load_evaluation_context(cfg_, paths_));
     device_ = ctx_->device;
     flow_ = ctx_->flow;
+    check_space_fits_budget(ctx_->space, static_cast<int>(ctx_->data.n_features()),
+                            ctx_->data.train.rows());  // not a campaign of failures
     threads_ = resolve_threads(options_.threads.value_or(-1), cfg_);
     ExecutorOptions eo;
     eo.threads = threads_;
@@ -82,6 +86,7 @@ class Runner {
     store_.emplace(std::move(store));
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
+    if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
     const auto last = store_->last_generation();
     if (!last) {
       nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
@@ -89,9 +94,14 @@ class Runner {
       return;
     }
     const Json state = store_->optimizer_state(*last);
-    nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
-                                         space::make_variation(ctx_->space)));
-    if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
+    try {  // a damaged state is the store's problem (exit 2), not an internal error
+      nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
+                                           space::make_variation(ctx_->space)));
+      if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
+    } catch (const Json::exception& e) {
+      throw ConfigError(paths_.store().string(), fmt::format("optimizer state of generation {}", *last),
+                        "corrupt optimizer state in the campaign store", "the state nas4ml wrote", e.what());
+    }
     next_generation_ = *last + 1;
     restore_calibration();
     spdlog::info("resuming {} after generation {} ({} evaluations stored)", paths_.root().string(), *last,
@@ -397,6 +407,7 @@ CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const
   if (auto served = serve_if_server(run_dir, options)) return *served;
   ExperimentConfig cfg = load_experiment(experiment_file);
   RunPaths paths(run_dir);
+  const RunLock lock = RunLock::acquire(paths.root(), "run", /*create_folder=*/true);  // one writer
   if (std::filesystem::exists(paths.store()))
     throw ConfigError(paths.store().string(), "", "a campaign already exists here",
                       "a new --out folder, or `nas4ml resume " + run_dir.string() + "`", "an existing store");
@@ -409,6 +420,7 @@ CampaignSummary run_campaign(const std::filesystem::path& experiment_file, const
 CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunOptions& options) {
   if (auto served = serve_if_server(run_dir, options)) return *served;
   RunPaths paths(run_dir);
+  const RunLock lock = RunLock::acquire(paths.root(), "resume", /*create_folder=*/false);  // one writer
   Store store = Store::open(paths.store());
   const Json manifest = store.manifest();
   if (!manifest.contains("experiment_file") || !manifest["experiment_file"].is_string())

@@ -9,6 +9,7 @@
 
 #include "nas4ml/campaign/candidate_metrics.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/memory_budget.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
@@ -108,6 +109,10 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
   try {
     const nn::ModelSpec spec = decoded_spec(c, job, rec.genome_hash);
     rec.model_spec = nn::to_json(spec);
+    // Refused up front (stored as failed with the reason) rather than exhausting memory.
+    if (std::string why = over_budget_reason(spec, static_cast<int>(c.data.n_features()), c.data.train.rows());
+        !why.empty())
+      return failed(std::move(rec), why);
     nn::TrainOptions to;
     to.seed = c.config.seed;
     to.generation = static_cast<std::uint64_t>(job.generation);

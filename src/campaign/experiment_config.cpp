@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "nas4ml/core/safe_name.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/data/dataset_spec.hpp"
 #include "nas4ml/search/survival.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/space/search_space.hpp"
 
 namespace nas4ml::campaign {
@@ -216,6 +218,16 @@ void parse_constraints(const JsonView& root, ExperimentConfig& c) {
       if (other.metric == k.metric && other.op == k.op)
         e.fail("duplicated constraint", "each metric and operator at most once",
                fmt::format("{} {} again", metric, to_string(k.op)));
+    // A min above a max on one metric leaves no feasible candidate: an empty front by design.
+    for (const auto& other : c.constraints)
+      if (other.metric == k.metric && other.op != k.op && other.op != ConstraintOp::max_fraction_of_device &&
+          k.op != ConstraintOp::max_fraction_of_device) {
+        const double lo = k.op == ConstraintOp::min ? k.value : other.value;
+        const double hi = k.op == ConstraintOp::max ? k.value : other.value;
+        if (lo > hi)
+          e.fail("contradictory constraints: no candidate can satisfy both",
+                 fmt::format("min <= max for {}", metric), fmt::format("min {:g} > max {:g}", lo, hi));
+      }
     c.constraints.push_back(k);
   }
 }
@@ -226,8 +238,11 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   h.check_keys(kHardwareKeys);
   const JsonView device_view = h.at("device");
   c.hardware.device = device_view.as_string();
+  if (!is_safe_name(c.hardware.device))  // it becomes a file name under estimators/
+    device_view.fail("bad device name", "1-64 characters of A-Z, a-z, 0-9, _, - and . without \"..\"",
+                     quoted_for_message(c.hardware.device));
   c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, c.hardware.estimator);
-  c.hardware.clock_ns = h.get_number("clock_ns", 0.01, 1000.0, c.hardware.clock_ns);
+  c.hardware.clock_ns = h.get_number("clock_ns", netlist::kMinClockNs, netlist::kMaxClockNs, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
   c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);
 

@@ -15,6 +15,18 @@ bool is_safe_id(std::string_view id) noexcept {
 
 RunPaths::RunPaths(std::filesystem::path root) : root_(std::filesystem::absolute(std::move(root)).lexically_normal()) {
   if (root_.filename().empty() && root_.has_parent_path()) root_ = root_.parent_path();  // drop a trailing '/'
+  // Resolved once, symlinks included: every candidate folder is checked against the real folder.
+  std::error_code ec;
+  real_root_ = std::filesystem::weakly_canonical(root_, ec);
+  if (ec) real_root_ = root_;
+}
+
+bool RunPaths::contains(const std::filesystem::path& p) const {
+  std::error_code ec;
+  const auto real = std::filesystem::weakly_canonical(p, ec);
+  if (ec) return false;
+  const auto rel = real.lexically_relative(real_root_);
+  return !rel.empty() && *rel.begin() != "..";
 }
 
 std::filesystem::path RunPaths::child(const std::filesystem::path& parent, std::string_view id) const {
@@ -25,6 +37,10 @@ std::filesystem::path RunPaths::child(const std::filesystem::path& parent, std::
   // Belt and braces: the normalized path must still start with the run folder.
   const auto rel = p.lexically_relative(root_);
   NAS4ML_ASSERT(!rel.empty() && *rel.begin() != "..", "a candidate folder escaped the run folder");
+  // A symlinked firmware/ or synth/ (or <id>) leading elsewhere is refused, not followed.
+  if (!contains(p))
+    throw ConfigError(p.string(), "", "refusing to write outside the run folder (a symbolic link leads elsewhere)",
+                      "a folder inside " + real_root_.string(), "a path leading outside it");
   return p;
 }
 

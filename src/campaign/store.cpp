@@ -2,6 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <utility>
 
@@ -97,6 +102,18 @@ int pragma_int(sqlite3* db, const std::filesystem::path& path, const char* pragm
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
+/// Why `path` cannot be opened for reading and writing ("permission denied", "read-only file
+/// system"), or "" when it can. SQLite needs to write beside the store even to read it (WAL).
+std::string access_problem(const std::filesystem::path& path) {
+  if (::access(path.c_str(), R_OK) != 0) return errno == EACCES ? "permission denied (not readable)" : std::strerror(errno);
+  struct statvfs fs {};
+  if (::statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) return "read-only file system";
+  if (::access(path.c_str(), W_OK) != 0) return errno == EROFS ? "read-only file system" : "permission denied (not writable)";
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "permission denied (folder not writable)";
+  return {};
+}
+
 sqlite3* open_handle(const std::filesystem::path& path, int flags) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -177,6 +194,11 @@ Store Store::open(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw ConfigError(path.string(), "", "campaign store not found", "an existing campaign.sqlite", "no such file");
+  // Permission and read-only problems are named as such, never as corruption (a user might
+  // delete a good store).
+  if (const std::string why = access_problem(path); !why.empty())
+    throw ConfigError(path.string(), "", "cannot open campaign store: " + why,
+                      "read and write access to the store and its folder (SQLite writes its journal beside it)", why);
   // Check the header before SQLite touches the file: a foreign file must stay untouched.
   {
     std::ifstream in(path, std::ios::binary);

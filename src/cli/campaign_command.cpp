@@ -11,6 +11,7 @@
 #include "nas4ml/campaign/campaign.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/executor.hpp"
+#include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/store.hpp"
@@ -159,12 +160,14 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
     cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
     cmd->add_option("--id", args->ids, "Candidate id(s) from `nas4ml front` (default: the whole front)");
-    cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)");
+    cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)")
+        ->check(CLI::Range(0, 1000000));
     cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
     cmd->add_option("--samples", args->samples, "Test-split samples in the test vectors (default 1000)")
         ->check(CLI::Range(1, 1000000));
     table.add(cmd, [args] {
       const campaign::RunPaths paths(args->run);
+      const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
       const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
       const auto data = data::load_dataset(cfg.dataset_path);

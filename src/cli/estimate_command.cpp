@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "nas4ml/estimate/device_model.hpp"
 #include "nas4ml/estimate/estimator.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 
 namespace nas4ml::cli {
@@ -77,11 +78,11 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
       ->check(CLI::IsMember({"rtl", "hls"}))
       ->capture_default_str();
   sub->add_option("--clock-ns", args->options.clock_ns,
-                  "Target clock period in ns (> 0); default: the device file's default_clock_ns (5 ns)")
-      ->check(CLI::PositiveNumber);
+                  "Target clock period in ns (0.1 to 1000); default: the device file's default_clock_ns (5 ns)")
+      ->check(CLI::Range(netlist::kMinClockNs, netlist::kMaxClockNs));
   sub->add_option("--levels-per-stage", args->options.levels_per_stage,
                   "rtl: adder levels between pipeline registers; 0 (default) derives it from the clock")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, netlist::kMaxLevelsPerStage));
   sub->add_flag("--dsp", args->options.dsp_products,
                 "rtl: multiply with DSP48 slices (plain `*`) instead of shift-add LUT logic");
   sub->add_option_function<std::string>(

@@ -3,6 +3,7 @@
 // exit code: 0 success, 2 a user mistake (config, data, tool), 3 an internal error.
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <string>
@@ -15,6 +16,49 @@
 #include "nas4ml/core/version.hpp"
 
 namespace {
+
+/// CLI11's message as one line in the `error: --option: ...` form.
+std::string format_parse_error(const CLI::ParseError& e) {
+  std::string m = e.what();
+  for (char& c : m)
+    if (c == '\n') c = ' ';
+  while (!m.empty() && m.back() == ' ') m.pop_back();
+  const std::string convert = "Could not convert: ";
+  if (m.rfind(convert, 0) == 0) {  // "Could not convert: --seed = abc"
+    const std::string rest = m.substr(convert.size());
+    const auto eq = rest.find(" = ");
+    if (eq != std::string::npos)
+      return rest.substr(0, eq) + ": expected a number of the option's type, got \"" + rest.substr(eq + 3) + "\"";
+  }
+  if (const auto req = m.find(" is required"); req != std::string::npos && req > 0 && m.find(' ') == req)
+    return m.substr(0, req) + ": is required";
+  if (const auto ex = m.find(" excludes "); ex != std::string::npos && m.rfind("-", 0) == 0)
+    return m.substr(0, ex) + ": cannot be used with " + m.substr(ex + 10);
+  return m;
+}
+
+/// Unsigned options (CLI11 type name UINT) would wrap "-1" to 2^64-1: refuse negative values.
+void refuse_negative_unsigned(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options())
+    if (opt->get_type_name() == "UINT")
+      opt->check(CLI::Validator(
+          [](std::string& value) {
+            return !value.empty() && value.front() == '-' ? "expected a number >= 0, got " + value : std::string();
+          },
+          "", "non-negative"));
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_negative_unsigned(*sub);
+}
+
+/// A std::filesystem failure (a path naming a file, a read-only file system, a path too long,
+/// permission denied) is about the user's paths, not a bug: one line, exit 2.
+std::string format_filesystem_error(const std::filesystem::filesystem_error& e) {
+  std::string what = e.what();
+  const std::string prefix = "filesystem error: ";
+  if (what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
+  if (const auto bracket = what.find(" ["); bracket != std::string::npos) what = what.substr(0, bracket);
+  const std::string path = e.path1().empty() ? std::string() : e.path1().string() + ": ";
+  return path + what;
+}
 
 int run(int argc, char** argv) {
   using namespace nas4ml;
@@ -46,11 +90,14 @@ int run(int argc, char** argv) {
   cli::add_sim_command(app, table);
   cli::add_calibrate_command(app, table);
 
+  refuse_negative_unsigned(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "error: " << format_parse_error(e) << " (see `nas4ml --help`)\n";
+    return 2;
   }
   setup_logging(log);
   const int code = table.run_selected();
@@ -68,6 +115,10 @@ int main(int argc, char** argv) {
     std::cerr << (e.kind() == nas4ml::ErrorKind::internal ? "internal error: " : "error: ") << e.what()
               << '\n';
     return e.exit_code();
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::fflush(stdout);
+    std::cerr << "error: " << format_filesystem_error(e) << '\n';
+    return 2;
   } catch (const std::bad_alloc&) {
     std::fflush(stdout);
     std::cerr << "error: out of memory\n";

@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/core/private_temp_dir.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/firmware/verilog_writer.hpp"
@@ -85,22 +86,22 @@ int run_sim(const SimArgs& a) {
   so.simulator = synth::parse_simulator(a.simulator);
   so.program = a.program;
   so.timeout_seconds = a.timeout;
+  // Without --out the files go to a private mkdtemp folder (never a predictable /tmp name).
+  std::optional<PrivateTempDir> temp;
   std::filesystem::path dir = a.out;
-  std::optional<std::filesystem::path> remove_after;
   if (dir.empty()) {
-    dir = std::filesystem::temp_directory_path() / fmt::format("nas4ml-sim-{}", ::getpid());
-    remove_after = dir;
+    temp.emplace("nas4ml-sim-");
+    dir = temp->path();
   }
   synth::SimulationReport r;
   try {
     r = synth::simulate_design(verilog, vo.top, firmware::port_layout(net), vectors, dir, so);
   } catch (...) {
-    if (remove_after) spdlog::warn("simulation files kept for inspection in {}", dir.string());
+    if (temp) {
+      temp->keep();
+      spdlog::warn("simulation files kept for inspection in {}", dir.string());
+    }
     throw;
-  }
-  if (remove_after) {
-    std::error_code ec;
-    std::filesystem::remove_all(*remove_after, ec);
   }
   if (a.json) {
     const Json j = {{"model", model.name},

@@ -3,26 +3,71 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <set>
+#include <vector>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "nas4ml/core/input_file.hpp"
+
 namespace nas4ml {
 
-Json load_json_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw ConfigError(name, "", "file not found", "an existing JSON file", "no such file");
-  if (std::filesystem::is_directory(path, ec))
-    throw ConfigError(name, "", "is a directory", "a JSON file", "a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(name, "", "cannot open file", "a readable JSON file", "open failed");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+namespace {
+
+/// A parse callback refusing a key repeated in one object (nlohmann keeps the last silently).
+/// Keys seen are kept per open object; the path names where the repeat is.
+struct DuplicateKeyCheck {
+  struct Level {
+    std::set<std::string> keys;
+    std::string path;
+    bool object;
+    std::size_t index = 0;
+  };
+  std::vector<Level> stack;
+  std::string pending_key;  ///< the key whose value comes next
+  const std::string* file;
+
+  std::string child_path() const {
+    if (stack.empty()) return "$";
+    const Level& top = stack.back();
+    return top.object ? top.path + "." + pending_key : fmt::format("{}[{}]", top.path, top.index);
+  }
+  void value_done() {
+    if (!stack.empty() && !stack.back().object) ++stack.back().index;
+  }
+  bool operator()(int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        stack.push_back({{}, child_path(), event == Json::parse_event_t::object_start});
+        break;
+      case Json::parse_event_t::key: {
+        pending_key = parsed.get<std::string>();
+        if (!stack.back().keys.insert(pending_key).second)
+          throw ConfigError(*file, stack.back().path, "duplicate key \"" + pending_key + "\"",
+                            "each key once per object", "the key twice");
+        break;
+      }
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        stack.pop_back();
+        value_done();
+        break;
+      case Json::parse_event_t::value: value_done(); break;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+Json parse_json_text(const std::string& text, const std::string& name) {
   try {
-    return Json::parse(text);
+    DuplicateKeyCheck check;
+    check.file = &name;
+    return Json::parse(text, std::ref(check));
   } catch (const Json::parse_error& e) {
     // Turn the byte offset into a line and column.
     std::size_t line = 1, col = 1;
@@ -38,9 +83,22 @@ Json load_json_file(const std::filesystem::path& path) {
     std::string got = text.empty() ? "an empty file" : "a syntax error";
     std::string reason = e.what();
     const auto pos = reason.find("syntax error");
-    if (pos != std::string::npos) got = reason.substr(pos);
+    if (pos != std::string::npos && !text.empty()) got = reason.substr(pos);
     throw ConfigError(name, fmt::format("line {} column {}", line, col), "invalid JSON", "valid JSON", got);
+  } catch (const Json::out_of_range& e) {
+    // 1e400 and the like: a number no double holds.
+    std::string got = e.what();
+    const auto pos = got.find("number overflow");
+    if (pos != std::string::npos) got = got.substr(pos);
+    throw ConfigError(name, "", "number out of range", "a number within +-1.8e308", got);
+  } catch (const Json::exception& e) {
+    throw ConfigError(name, "", "invalid JSON", "valid JSON", e.what());
   }
+}
+
+Json load_json_file(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  return parse_json_text(read_input_file(path, name, max_json_bytes(), /*data_file=*/false), name);
 }
 
 void save_json_file(const std::filesystem::path& path, const Json& value) {

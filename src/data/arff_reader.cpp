@@ -150,7 +150,7 @@ RawTable read_arff(std::string_view text, const std::string& file, const ArffOpt
       if (c == label_col)
         throw ConfigError(options.spec_file, ref.json_path, "the label column cannot also be a feature",
                           "an attribute other than " + names[label_col], names[c]);
-      feature_cols.push_back(c);
+      detail::add_feature_column(feature_cols, c, ref, names, options.spec_file);
     }
   }
   for (auto c : feature_cols) {

@@ -54,7 +54,7 @@ RawTable read_csv(std::string_view text, const std::string& file, const CsvOptio
       if (c == label_col)
         throw ConfigError(options.spec_file, ref.json_path, "the label column cannot also be a feature",
                           "a column other than " + names[label_col], names[c]);
-      feature_cols.push_back(c);
+      detail::add_feature_column(feature_cols, c, ref, names, options.spec_file);
     }
   }
   for (auto c : feature_cols) table.feature_names.push_back(names[c]);

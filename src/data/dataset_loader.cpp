@@ -143,6 +143,13 @@ std::vector<std::string> default_class_order(const std::vector<const RawTable*>&
     }
   std::vector<double> numbers;
   if (all_numeric(labels, numbers)) {
+    // "1" and "1.0" are one number written twice: refuse rather than make two classes of it.
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+      for (std::size_t j = i + 1; j < numbers.size(); ++j)
+        if (numbers[i] == numbers[j])
+          throw DataError(tables.front()->file, "", "one class label written two ways",
+                          "each numeric label written the same way (or \"classes\" in the dataset spec)",
+                          fmt::format("\"{}\" and \"{}\"", labels[i], labels[j]));
     std::vector<std::size_t> order(labels.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return numbers[a] < numbers[b]; });

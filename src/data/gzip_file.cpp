@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/core/input_file.hpp"
 #include "nas4ml/data/checksum.hpp"
 
 namespace nas4ml::data {
@@ -18,13 +19,16 @@ bool is_gzip(std::string_view bytes) noexcept {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-std::string gunzip(std::string_view compressed, const std::string& file) {
+std::string gunzip(std::string_view compressed, const std::string& file, std::uint64_t max_output) {
   std::string out;
-  // The gzip trailer holds the uncompressed size modulo 2^32: a good first guess for the buffer.
+  const std::uint64_t limit = max_output;
+  // The gzip trailer holds the uncompressed size modulo 2^32: a first guess for the buffer, trusted
+  // only as far as deflate can expand (at most ~1032:1) and the limit allow (it may be forged).
   if (compressed.size() >= 18) {
     const auto* t = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
-    const std::size_t isize = t[0] | (t[1] << 8) | (t[2] << 16) | (std::size_t{t[3]} << 24);
-    if (isize < (std::size_t{1} << 32)) out.reserve(isize + 1);
+    const std::uint64_t isize = t[0] | (t[1] << 8) | (t[2] << 16) | (std::uint64_t{t[3]} << 24);
+    const std::uint64_t plausible = std::uint64_t{compressed.size()} * 1032;
+    if (isize <= plausible && isize <= limit) out.reserve(static_cast<std::size_t>(isize) + 1);
   }
   z_stream z{};
   // 15 + 16: gzip wrapper only.
@@ -37,7 +41,14 @@ std::string gunzip(std::string_view compressed, const std::string& file) {
                                                        std::numeric_limits<uInt>::max());
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data() + offset));
     z.avail_in = static_cast<uInt>(avail_in);
-    if (produced == out.size()) out.resize(std::max({out.capacity(), chunk, out.size() * 2}));
+    if (produced >= limit && produced == out.size()) {
+      inflateEnd(&z);
+      throw DataError(file, fmt::format("byte {}", offset), "decompressed data too large",
+                      fmt::format("at most {} bytes (NAS4ML_MAX_INPUT_BYTES to raise the limit)", limit),
+                      fmt::format("more than {} bytes from {} compressed", produced, compressed.size()));
+    }
+    if (produced == out.size())
+      out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(std::max({out.capacity(), chunk, out.size() * 2}), limit)));
     z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     z.avail_out = static_cast<uInt>(std::min<std::size_t>(out.size() - produced,
                                                           std::numeric_limits<uInt>::max()));
@@ -70,18 +81,8 @@ std::string gunzip(std::string_view compressed, const std::string& file) {
 }
 
 SourceContent read_source(const std::filesystem::path& path, const std::string& display) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw DataError(display, "", "file not found", "an existing file", "no such file");
-  if (std::filesystem::is_directory(path, ec))
-    throw DataError(display, "", "is a directory", "a data file", "a directory");
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw DataError(display, "", "cannot open file", "a readable file", "open failed");
-  const auto size = static_cast<std::size_t>(in.tellg());
-  in.seekg(0);
-  std::string bytes(size, '\0');
-  if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    throw DataError(display, "", "read error", "a readable file", "I/O error");
+  std::string bytes = read_input_file(path, display, max_input_bytes(), /*data_file=*/true);
+  const std::size_t size = bytes.size();
   SourceContent content;
   content.info.path = display;
   content.info.bytes = size;

@@ -34,8 +34,12 @@ RawTable read_idx(std::string_view images, const std::string& images_file, std::
   if (images.size() < 16)
     throw DataError(images_file, "header", "truncated IDX file", "a 16-byte header", fmt::format("{} bytes", images.size()));
   const std::size_t n = be32(images, 4), h = be32(images, 8), w = be32(images, 12);
-  const std::size_t pixels = h * w;
-  const std::size_t need = 16 + n * pixels;
+  // Overflow-safe: forged 32-bit dimensions must not wrap around to a small size.
+  std::size_t pixels = 0, need = 0;
+  if (__builtin_mul_overflow(h, w, &pixels) || __builtin_mul_overflow(n, pixels, &need) ||
+      __builtin_add_overflow(need, std::size_t{16}, &need))
+    throw DataError(images_file, "header", "IDX dimensions too large for the file",
+                    fmt::format("{} bytes of images", images.size()), fmt::format("{} images of {}x{}", n, h, w));
   if (images.size() < need)
     throw DataError(images_file, fmt::format("image {}", (images.size() - 16) / std::max<std::size_t>(pixels, 1)),
                     "truncated IDX file", fmt::format("{} bytes for {} images of {}x{}", need, n, h, w),

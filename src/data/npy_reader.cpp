@@ -158,7 +158,12 @@ NpyHeader parse_npy_header(std::string_view bytes, const std::string& file) {
     h.shape.push_back(v);
     p = static_cast<std::size_t>(end - shape.data());
   }
-  const std::size_t need = h.elements() * h.item_size;
+  // Overflow-safe: a forged shape like (60, 2^63+1, 2) must not wrap around to a small size.
+  std::size_t need = h.item_size;
+  for (auto d : h.shape)
+    if (__builtin_mul_overflow(need, d, &need))
+      throw DataError(file, "header 'shape'", "NPY shape too large for the file",
+                      fmt::format("at most {} data bytes", bytes.size() - h.data_offset), shape);
   const std::size_t have = bytes.size() - h.data_offset;
   if (have < need) {
     const std::size_t per_row = h.shape.empty() || h.shape[0] == 0 ? need : need / h.shape[0];
@@ -186,6 +191,7 @@ RawTable read_npy(std::string_view features, const std::string& features_file, s
                     fmt::format("{} labels ({} has {} rows)", rows, features_file, rows),
                     fmt::format("{} labels", lh.shape[0]));
   if (rows == 0) throw DataError(features_file, "", "no rows", "at least one row", "shape (0, ...)");
+  if (cols == 0) throw DataError(features_file, "header 'shape'", "no feature columns", "at least one feature", "shape (n, 0)");
 
   std::vector<std::string> names = options.column_names;
   const bool names_are_real = !names.empty();
@@ -199,7 +205,9 @@ RawTable read_npy(std::string_view features, const std::string& features_file, s
     for (std::size_t c = 0; c < cols; ++c) selected.push_back(c);
   } else {
     for (const auto& ref : options.features)
-      selected.push_back(detail::resolve_column(ref, names, names_are_real, options.spec_file, features_file, "feature"));
+      detail::add_feature_column(selected,
+                                 detail::resolve_column(ref, names, names_are_real, options.spec_file, features_file, "feature"),
+                                 ref, names, options.spec_file);
   }
 
   Dtype fd{}, ld{};

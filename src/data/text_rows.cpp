@@ -142,6 +142,14 @@ std::string list_names(const std::vector<std::string>& names, std::size_t limit)
   return s;
 }
 
+void add_feature_column(std::vector<std::size_t>& cols, std::size_t c, const ColumnRef& ref,
+                        const std::vector<std::string>& names, const std::string& spec_file) {
+  if (std::find(cols.begin(), cols.end(), c) != cols.end())
+    throw ConfigError(spec_file, ref.json_path, "feature column repeated", "each column once in \"feature_columns\"",
+                      c < names.size() ? fmt::format("\"{}\" (index {}) again", names[c], c) : std::to_string(c));
+  cols.push_back(c);
+}
+
 std::size_t resolve_column(const ColumnRef& ref, const std::vector<std::string>& names,
                            bool names_are_real, const std::string& spec_file,
                            const std::string& data_file, std::string_view role) {
@@ -200,6 +208,9 @@ void read_records(RecordSplitter& splitter, char comment, std::size_t columns,
       if (!splitter.quoted(c) && is_missing_marker(cell)) {
         table.values.push_back(nan);
       } else if (parse_number(cell, v)) {
+        if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+          throw DataError(table.file, fmt::format("line {}, column {} (index {})", line, column_names[c], c),
+                          "number too large for 32-bit floating point", "|value| <= 3.4e38", fmt::format("\"{}\"", cell));
         table.values.push_back(static_cast<float>(v));
       } else {
         throw DataError(table.file, fmt::format("line {}, column {} (index {})", line, column_names[c], c),

@@ -57,6 +57,11 @@ std::size_t resolve_column(const ColumnRef& ref, const std::vector<std::string>&
                            bool names_are_real, const std::string& spec_file,
                            const std::string& data_file, std::string_view role);
 
+/// Appends feature column `c` (resolved from `ref`) to `cols`; ConfigError at the spec's JSON
+/// path when the column is already a feature (a repeated column would be learned twice).
+void add_feature_column(std::vector<std::size_t>& cols, std::size_t c, const ColumnRef& ref,
+                        const std::vector<std::string>& names, const std::string& spec_file);
+
 /// Interns label texts into RawTable::label_names.
 class LabelInterner {
  public:

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/core/safe_name.hpp"
 
 namespace nas4ml::estimate {
 
@@ -89,6 +90,11 @@ std::vector<std::string> list_devices(const fs::path& estimators_dir) {
 }
 
 DeviceModel find_device(std::string_view name, const fs::path& estimators_dir) {
+  // The name becomes a file name under estimators_dir: nothing that could climb out of it.
+  if (!is_safe_name(name))
+    throw ConfigError({}, "device", "bad device name",
+                      "1-64 characters of A-Z, a-z, 0-9, _, - and . without \"..\" (a file estimators/<vendor>/<name>.json)",
+                      quoted_for_message(name));
   std::error_code ec;
   if (!fs::is_directory(estimators_dir, ec))
     throw ConfigError(estimators_dir.string(), "", "estimators folder not found",

@@ -1,6 +1,7 @@
 #include "nas4ml/netlist/lower.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -16,6 +17,8 @@
 #endif
 
 #include "flat_hash.hpp"
+#include <fmt/format.h>
+
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
@@ -28,6 +31,17 @@ int signed_width(std::int64_t lo, std::int64_t hi) noexcept {
   const int lo_bits = lo < 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(~lo))) : 0;
   const int hi_bits = hi >= 0 ? static_cast<int>(std::bit_width(static_cast<std::uint64_t>(hi))) : 0;
   return std::min(64, std::max(lo_bits, hi_bits) + 1);
+}
+
+std::size_t max_netlist_weights() {
+  const char* v = std::getenv("NAS4ML_MAX_NETLIST_WEIGHTS");
+  if (v == nullptr || *v == '\0') return kDefaultMaxNetlistWeights;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(v, &end, 10);
+  if (end == v || *end != '\0' || n == 0 || v[0] == '-')
+    throw ConfigError({}, "NAS4ML_MAX_NETLIST_WEIGHTS", "bad environment variable", "a positive number of weights",
+                      fmt::format("\"{}\"", v));
+  return static_cast<std::size_t>(n);
 }
 
 int levels_per_stage(const LoweringOptions& options, int width) {
@@ -233,12 +247,12 @@ class Builder {
  private:
   // ---- model checks and liveness --------------------------------------------------------
   void check_model() const {
-    if (!(options_.clock_ns > 0.0) || !std::isfinite(options_.clock_ns))
-      throw ConfigError("", "clock_ns", "clock period must be a positive number of ns", "> 0",
-                        std::to_string(options_.clock_ns));
-    if (options_.levels_per_stage < 0)
-      throw ConfigError("", "levels_per_stage", "adder levels per stage must be >= 0 (0 = from the clock)",
-                        ">= 0", std::to_string(options_.levels_per_stage));
+    if (!(options_.clock_ns >= kMinClockNs && options_.clock_ns <= kMaxClockNs))
+      throw ConfigError("", "clock_ns", "clock period out of range",
+                        fmt::format("{:g} to {:g} ns", kMinClockNs, kMaxClockNs), fmt::format("{:g}", options_.clock_ns));
+    if (options_.levels_per_stage < 0 || options_.levels_per_stage > kMaxLevelsPerStage)
+      throw ConfigError("", "levels_per_stage", "adder levels per stage out of range (0 = from the clock)",
+                        fmt::format("0 to {}", kMaxLevelsPerStage), std::to_string(options_.levels_per_stage));
     NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
     NAS4ML_ASSERT(model_.layers.size() < (std::size_t{1} << 15), "more than 2^15 layers (Node::layer is 16-bit)");
     int n_in = model_.n_inputs;
@@ -252,6 +266,16 @@ class Builder {
         throw ConfigError("", "layers[].dc", "the delay limit dc must be >= -1 (-1 = none)", ">= -1",
                           std::to_string(layer.dc));
     }
+    // Bounded memory by design: a netlist costs ~1 KB per nonzero weight; refuse a model beyond
+    // the documented limit at once instead of running out of memory a minute later.
+    std::size_t nonzero = 0;
+    for (const auto& layer : model_.layers)
+      for (std::int64_t w : layer.weights) nonzero += w != 0;
+    const std::size_t limit = max_netlist_weights();
+    if (nonzero > limit)
+      throw ConfigError(model_.name, "", "model too large to lower to a netlist",
+                        fmt::format("at most {} nonzero weights (NAS4ML_MAX_NETLIST_WEIGHTS to raise the limit)", limit),
+                        fmt::format("{} nonzero weights", nonzero));
   }
 
   /// live[k][i]: input i of layer k (k = layers.size(): the model outputs) is needed.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/core/rng.hpp"
 
 namespace nas4ml::space {
@@ -127,7 +128,9 @@ FormatChoices format_choices(const JsonView& parent, const char* key, const Form
     require_choice_list(v);
     for (std::size_t i = 0; i < v.size(); ++i) {
       const FixedFormat ff = v.at(i).as_fixed_format();
-      if (ff.width > 32) v.at(i).fail("format too wide", "at most 32 total bits", "\"" + ff.to_string() + "\"");
+      if (ff.width > nn::max_trainable_width)
+        v.at(i).fail("format too wide (training runs in float32)", fmt::format("at most {} total bits", nn::max_trainable_width),
+                     "\"" + ff.to_string() + "\"");
       if (ff.integer > ff.width)
         v.at(i).fail("integer bits exceed total bits (the step would be larger than 1)",
                      fmt::format("integer bits <= {}", ff.width), "\"" + ff.to_string() + "\"");
@@ -142,7 +145,8 @@ FormatChoices format_choices(const JsonView& parent, const char* key, const Form
   v.check_keys({"total_bits", "integer_bits", "signed", "rounding", "overflow"});
   if (!v.has("total_bits")) v.at("total_bits");   // throws "missing required key"
   if (!v.has("integer_bits")) v.at("integer_bits");
-  f.total_bits = int_choices(v, "total_bits", 1, 32, {});
+  // Training quantizes in float32 (24-bit significand): wider formats could never be trained.
+  f.total_bits = int_choices(v, "total_bits", 1, nn::max_trainable_width, {});
   f.integer_bits = int_choices(v, "integer_bits", -16, 32, {});
   const int min_total = *std::min_element(f.total_bits.begin(), f.total_bits.end());
   for (std::size_t i = 0; i < f.integer_bits.size(); ++i)

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/core/private_temp_dir.hpp"
 #include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/result_cache.hpp"
 
@@ -69,25 +70,19 @@ std::string yosys_script(const std::string& verilog_file, const std::string& top
 }
 
 std::string yosys_version(const std::string& program) {
-  const fs::path tmp = fs::temp_directory_path() / fmt::format("nas4ml-yosys-version-{}.log", ::getpid());
+  // The log goes into a private mkdtemp folder: a predictable /tmp name could be a planted symlink.
+  const PrivateTempDir dir("nas4ml-yosys-version-");
+  const fs::path log = dir.path() / "version.log";
   ProcessSpec spec;
   spec.program = program;
   spec.args = {"-V"};
-  spec.log_file = tmp;
+  spec.log_file = log;
   spec.timeout_seconds = 60.0;
   spec.install_hint = kInstallHint;
-  try {
-    run_tool(spec);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
-  std::ifstream in(tmp);
+  run_tool(spec);
+  std::ifstream in(log);
   std::string line;
   std::getline(in, line);
-  std::error_code ec;
-  fs::remove(tmp, ec);
   if (line.rfind("Yosys ", 0) != 0)
     throw ToolError(program, {}, "`" + program + " -V` did not print a yosys version", "a line \"Yosys <version>\"",
                     line.empty() ? std::string("nothing") : "\"" + line + "\"");

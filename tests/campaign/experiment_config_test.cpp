@@ -387,7 +387,7 @@ TEST_CASE("bad experiments get one exact message each", "[campaign][experiment_c
   }
   SECTION("a device name that tries to leave the folder") {
     j["hardware"]["device"] = "../xilinx/xcvu9p";
-    CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.hardware.device: unknown device"));
+    CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.hardware.device: bad device name"));
   }
   SECTION("estimator flavor not rtl or hls") {
     j["hardware"]["estimator"] = "vivado";

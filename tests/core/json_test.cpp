@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+
 #include "nas4ml/core/json.hpp"
 #include "support/temp_dir.hpp"
 
@@ -82,4 +86,36 @@ TEST_CASE("edit distance and nearest word", "[core][json]") {
   CHECK(nas4ml::edit_distance("kitten", "sitting") == 3);
   CHECK(nas4ml::nearest_word("seeed", {"seed", "threads"}) == std::optional<std::string>("seed"));
   CHECK_FALSE(nas4ml::nearest_word("zzzzzzzz", {"seed", "threads"}).has_value());
+}
+
+TEST_CASE("a duplicate JSON key is refused, not silently the last value", "[core][json][hardening]") {
+  const std::string m = message_of([] { nas4ml::parse_json_text(R"({"a": {"b": 1, "b": 2}})", "x.json"); });
+  CHECK_THAT(m, Catch::Contains("x.json:$.a: duplicate key \"b\""));
+  // The same key in different objects, and in objects inside arrays, is fine.
+  CHECK_NOTHROW(nas4ml::parse_json_text(R"({"a": {"b": 1}, "c": [{"b": 2}, {"b": 3}], "b": 4})", "x.json"));
+  const std::string m2 = message_of([] { nas4ml::parse_json_text(R"({"c": [{"b": 2}, {"b": 3, "b": 4}]})", "x.json"); });
+  CHECK_THAT(m2, Catch::Contains("$.c[1]"));
+}
+
+TEST_CASE("1e400 in JSON is a user error naming the number", "[core][json][hardening]") {
+  const std::string m = message_of([] { nas4ml::parse_json_text(R"({"seed": 1e400})", "e.json"); });
+  CHECK_THAT(m, Catch::Contains("e.json: number out of range") && Catch::Contains("1e400"));
+}
+
+TEST_CASE("a FIFO or a device as a JSON file is refused without reading", "[core][json][hardening]") {
+  nas4ml::test::TempDir tmp;
+  const auto fifo = tmp.path() / "fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THAT(message_of([&] { nas4ml::load_json_file(fifo); }), Catch::Contains("not a regular file") && Catch::Contains("FIFO"));
+  CHECK_THAT(message_of([] { nas4ml::load_json_file("/dev/zero"); }), Catch::Contains("character device"));
+}
+
+TEST_CASE("a JSON file over the size limit is refused before reading", "[core][json][hardening]") {
+  nas4ml::test::TempDir tmp;
+  const auto f = tmp.write("big.json", std::string(200, ' ') + "{}");
+  ::setenv("NAS4ML_MAX_JSON_BYTES", "100", 1);
+  const std::string m = message_of([&] { nas4ml::load_json_file(f); });
+  ::unsetenv("NAS4ML_MAX_JSON_BYTES");
+  CHECK_THAT(m, Catch::Contains("file too large") && Catch::Contains("202 bytes"));
+  CHECK_NOTHROW(nas4ml::load_json_file(f));
 }

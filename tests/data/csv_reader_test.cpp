@@ -117,3 +117,21 @@ TEST_CASE("CSV: a UTF-8 byte-order mark does not become part of the first column
   CHECK(t.feature_names == std::vector<std::string>{"zlogz"});
   CHECK(t.values == std::vector<float>{1.5f});
 }
+
+TEST_CASE("a feature column listed twice is refused", "[data][csv][hardening]") {
+  CsvOptions opt;
+  opt.label = by_name("y");
+  opt.features = {by_name("a"), by_name("b"), by_name("a")};
+  opt.features[2].json_path = "$.feature_columns[2]";
+  opt.spec_file = "s.json";
+  CHECK_THROWS_WITH(read_csv("a,b,y\n1,2,p\n3,4,q\n", "t.csv", opt),
+                    Catch::Contains("s.json:$.feature_columns[2]: feature column repeated"));
+}
+
+TEST_CASE("1e308 is reported as too large for float32, not as infinity", "[data][csv][hardening]") {
+  CsvOptions opt;
+  CHECK_THROWS_WITH(read_csv("a,y\n1e308,p\n", "t.csv", opt),
+                    Catch::Contains("t.csv:line 2") && Catch::Contains("too large for 32-bit floating point") &&
+                        Catch::Contains("\"1e308\""));
+  CHECK(read_csv("a,y\n3e38,p\n", "t.csv", opt).values[0] == Approx(3e38f));
+}

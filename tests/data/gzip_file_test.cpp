@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "data_test_support.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/data/checksum.hpp"
@@ -56,4 +58,31 @@ TEST_CASE("a corrupt gzip file is a DataError", "[data][gzip]") {
 TEST_CASE("read_source of a missing file is a DataError", "[data][gzip]") {
   const auto m = test::message_of<DataError>([] { read_source("/nonexistent/x.csv", "x.csv"); });
   CHECK(m == "x.csv: file not found, expected an existing file, got no such file");
+}
+
+TEST_CASE("a gzip bomb is inflated only up to the limit", "[data][gzip][hardening]") {
+  const std::string zeros(8u << 20, '0');
+  const std::string packed = test::gzip(zeros);
+  CHECK(packed.size() < 100000);
+  const auto m = test::message_of<DataError>([&] { gunzip(packed, "bomb.gz", 1u << 20); });
+  CHECK_THAT(m, Catch::Contains("decompressed data too large") && Catch::Contains("NAS4ML_MAX_INPUT_BYTES"));
+  CHECK(gunzip(packed, "bomb.gz", 16u << 20) == zeros);
+}
+
+TEST_CASE("a forged gzip size trailer reserves nothing and still decompresses", "[data][gzip][hardening]") {
+  const std::string text = sample_text();
+  std::string packed = test::gzip(text);
+  for (int i = 1; i <= 4; ++i) packed[packed.size() - i] = '\xff';
+  // zlib checks ISIZE at the end: a forged one is a corrupt stream, reported as such, and the
+  // 4 GB it claims is never reserved (the reservation is capped by deflate's 1032:1 ratio).
+  const auto m = test::message_of<DataError>([&] { gunzip(packed, "forged.gz"); });
+  CHECK_THAT(m, Catch::Contains("forged.gz"));
+}
+
+TEST_CASE("a FIFO as a data source is refused at once", "[data][gzip][hardening]") {
+  test::TempDir tmp;
+  const auto fifo = tmp.path() / "data.csv";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto m = test::message_of<DataError>([&] { read_source(fifo, "data.csv"); });
+  CHECK_THAT(m, Catch::Contains("not a regular file") && Catch::Contains("FIFO"));
 }

@@ -96,3 +96,18 @@ TEST_CASE("NPY errors", "[data][npy]") {
     CHECK_THAT(m, Catch::StartsWith("x.npy:header 'shape': features must be a 2-D array"));
   }
 }
+
+TEST_CASE("an NPY shape whose product overflows is refused, not wrapped around", "[data][npy][hardening]") {
+  const auto y = npy_file("<i4", "(60,)", std::string(240, '\0'));
+  const auto x = npy_file("<f4", "(60, 9223372036854775809, 2)", std::string(120, '\0'));
+  const auto m = test::message_of<DataError>([&] { read_npy(x, "x.npy", y, "y.npy", {}); });
+  CHECK_THAT(m, Catch::Contains("x.npy:header 'shape': NPY shape too large for the file"));
+  const auto x2 = npy_file("<f4", "(4294967296, 4294967296)", std::string(16, '\0'));
+  CHECK_THROWS_AS(read_npy(x2, "x.npy", y, "y.npy", {}), DataError);
+}
+
+TEST_CASE("NPY data with zero feature columns is a data error", "[data][npy][hardening]") {
+  const auto y = npy_file("<i4", "(3,)", raw_bytes(std::vector<std::int32_t>{0, 1, 0}));
+  const auto m = test::message_of<DataError>([&] { read_npy(npy_file("<f4", "(3, 0)", ""), "x.npy", y, "y.npy", {}); });
+  CHECK_THAT(m, Catch::Contains("no feature columns"));
+}

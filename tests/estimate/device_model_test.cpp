@@ -73,3 +73,19 @@ TEST_CASE("missing or malformed device files give one clear error", "[estimate][
   CHECK_THROWS_WITH(find_device("xcvu9", test::source_path("estimators")), Catch::Contains("xcvu9p"));
   CHECK_THROWS_WITH(find_device("xcvu9p", tmp.path() / "none"), Catch::Contains("not found"));
 }
+
+TEST_CASE("device names cannot name a path outside estimators/", "[estimate][device][hardening]") {
+  const auto dir = test::source_path("estimators");
+  for (const char* bad : {"../../x", "..", "../xilinx/xcvu9p", "/etc/passwd", "xilinx/xcvu9p", "a\nb", "", ".hidden",
+                          "x..y"}) {
+    INFO("device " << bad);
+    CHECK_THROWS_WITH(find_device(bad, dir), Catch::Contains("bad device name"));
+  }
+  CHECK_NOTHROW(find_device("xcvu9p", dir));
+}
+
+TEST_CASE("calibrate --write and estimate refuse a device name with ../", "[estimate][device][hardening]") {
+  const auto r = test::run_cli({"calibrate", "--device", "../../x", "--write", test::source_path("README.md")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad device name") != std::string::npos);
+}

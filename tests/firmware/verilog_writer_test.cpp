@@ -140,3 +140,20 @@ TEST_CASE("hex packing puts value 0 in the low bits, two's complement", "[firmwa
   // Row 1: 5 = 0101, -8 in 6 bits = 111000 -> 1110000101 = 0x385.
   CHECK(firmware::pack_hex(v, 2, {4, 6}) == "02f\n385\n");
 }
+
+TEST_CASE("a model name with a newline cannot start live Verilog", "[firmware][verilog][hardening]") {
+  nn::QuantizedModel m = tiny_model();
+  m.name = "ok\nmodule evil; initial begin $fopen(\"/tmp/pwn\"); end endmodule\r\n// \x7f";
+  const std::string v = firmware::write_verilog(netlist::lower(m, {}), {});
+  std::istringstream lines(v);
+  std::string line;
+  int evil_lines = 0;
+  while (std::getline(lines, line)) {
+    if (line.find("evil") == std::string::npos) continue;
+    ++evil_lines;
+    CHECK(line.rfind("// ", 0) == 0);  // only ever inside the header comment
+    CHECK(line.find("ok\\x0amodule evil") != std::string::npos);
+    CHECK(line.find("\\x0d\\x0a// \\x7f") != std::string::npos);
+  }
+  CHECK(evil_lines == 1);
+}

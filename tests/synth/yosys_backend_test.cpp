@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -255,4 +257,21 @@ TEST_CASE("cache keys depend on every part", "[synth][cache]") {
   CHECK(k != synthesis_key("v", "t2", "s"));
   CHECK(k != synthesis_key("v", "t", "s2"));
   CHECK(synthesis_key("ab", "c", "") != synthesis_key("a", "bc", ""));
+}
+
+TEST_CASE("the yosys version check does not follow a planted /tmp symlink", "[synth][yosys][hardening]") {
+  test::TempDir dir;
+  const auto victim = dir.path() / "victim.txt";
+  { std::ofstream(victim) << "precious\n"; }
+  // The name the version check once used, predictable from the pid.
+  const auto planted = std::filesystem::temp_directory_path() / ("nas4ml-yosys-version-" + std::to_string(::getpid()) + ".log");
+  std::error_code ec;
+  std::filesystem::remove(planted, ec);
+  std::filesystem::create_symlink(victim, planted);
+  CHECK(yosys_version("yosys").rfind("Yosys ", 0) == 0);
+  std::filesystem::remove(planted, ec);
+  std::ifstream in(victim);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "precious");
 }

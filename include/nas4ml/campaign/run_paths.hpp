@@ -6,7 +6,7 @@
 ///   firmware/<id>/    emitted Pareto winners (Verilog, test bench, model, report.md, manifest)
 ///   report.html       the campaign report
 /// Candidate ids become folder names only through firmware_dir()/synth_dir(), which accept
-/// nothing but [A-Za-z0-9_-] and check the result stays inside the run folder.
+/// nothing but [A-Za-z0-9_-] and check the result, symlinks resolved, stays inside the run folder.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -30,10 +30,14 @@ class RunPaths {
   std::filesystem::path firmware_dir(std::string_view id) const;
   /// runs/NAME/synth/<id>; same rule.
   std::filesystem::path synth_dir(std::string_view id) const;
+  /// true when `p`, with every symbolic link resolved, lies inside the run folder (itself resolved
+  /// once, at construction).
+  bool contains(const std::filesystem::path& p) const;
 
  private:
   std::filesystem::path child(const std::filesystem::path& parent, std::string_view id) const;
   std::filesystem::path root_;
+  std::filesystem::path real_root_;  ///< root_ with symlinks resolved
 };
 
 /// true when `id` is 1..64 characters of [A-Za-z0-9_-] (and so cannot name another folder).

@@ -24,6 +24,11 @@ using Json = nlohmann::json;
 /// file and the line and column.
 Json load_json_file(const std::filesystem::path& path);
 
+/// Parses JSON text read from `name`: a syntax error (with line and column), a duplicate key in
+/// one object (nlohmann would keep the last silently) or a number beyond a double (1e400) is a
+/// ConfigError naming `name`.
+Json parse_json_text(const std::string& text, const std::string& name);
+
 /// Writes `value` pretty-printed (2 spaces) to `path` atomically (write to a temporary, rename).
 void save_json_file(const std::filesystem::path& path, const Json& value);
 

@@ -12,6 +12,7 @@
 /// With LoweringOptions::sharing = Sharing::cse, two-term subexpressions are first shared between
 /// the neurons of a layer (cmvm.hpp) under the layer's delay limit QuantizedLayer::dc, and each
 /// neuron's remaining terms are summed shallowest first.
+#include <cstddef>
 #include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
 
@@ -25,6 +26,13 @@ Netlist lower(const nn::QuantizedModel& model, const LoweringOptions& options = 
 /// so that a caller lowering many models on one thread (the `rtl` estimator) does not pay for
 /// fresh memory, ~2 MB of page faults, on every call.
 void lower(const nn::QuantizedModel& model, const LoweringOptions& options, Netlist& into);
+
+/// Default of max_netlist_weights(): 262,144 nonzero weights (a 784 x 256 layer fully dense;
+/// a netlist costs about 1 KB per nonzero weight while it is built).
+inline constexpr std::size_t kDefaultMaxNetlistWeights = std::size_t{1} << 18;
+/// The largest number of nonzero weights lower() accepts: $NAS4ML_MAX_NETLIST_WEIGHTS or the
+/// default. A larger model is a ConfigError before any memory is spent (docs/reliability.md).
+std::size_t max_netlist_weights();
 
 /// Adder levels per pipeline stage K for an accumulator of `width` bits at `options.clock_ns`
 /// (options.levels_per_stage when it is > 0): floor((clock - register_overhead) /

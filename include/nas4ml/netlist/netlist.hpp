@@ -100,6 +100,11 @@ std::string to_string(Sharing sharing);
 Sharing parse_sharing(const std::string& name, const std::string& file = "", const std::string& field = "sharing");
 
 /// How the lowering builds the netlist.
+/// Accepted clock periods (ns): 10 GHz to 1 MHz; anything outside is a typo, not a design.
+inline constexpr double kMinClockNs = 0.1, kMaxClockNs = 1000.0;
+/// Largest forced adder-level count per pipeline stage (deeper than any accumulator tree).
+inline constexpr int kMaxLevelsPerStage = 64;
+
 struct LoweringOptions {
   /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
   /// (delay model below). Must be > 0.
