@@ -16,6 +16,7 @@
 
 #include "nas4ml/campaign/candidate_metrics.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/extend_campaign.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/manifest.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
@@ -326,14 +327,7 @@ class Runner {
     const auto evaluations = store_->count_evaluations();
     const auto failed = store_->count_evaluations(true);
     const Json front = store_->front(gen);
-    double best_accuracy = std::nan("");
-    for (const auto& m : front) {
-      const auto rec = store_->evaluation(m["id"].get<std::string>());
-      if (rec && rec->metrics.is_object()) {
-        const auto& v = rec->metrics["validation"]["accuracy"];
-        if (v.is_number()) best_accuracy = std::isnan(best_accuracy) ? v.get<double>() : std::max(best_accuracy, v.get<double>());
-      }
-    }
+    const std::string best = best_objectives(front, {cfg_.objectives, cfg_.constraints, cfg_.training.metrics_split});
     const double elapsed = seconds_since(session_start);
     double remaining = std::nan("");
     if (cfg_.search.generations) {
@@ -343,8 +337,8 @@ class Runner {
       remaining = per_eval * static_cast<double>(*cfg_.search.max_evaluations - evaluations);
     }
     const std::string total = cfg_.search.generations ? std::to_string(*cfg_.search.generations) : "?";
-    spdlog::info("gen {}/{} | evals {} ({} failed) | front {} | HV {:.4f} | best val acc {:.4f} | elapsed {} | ETA {}",
-                 gen + 1, total, evaluations, failed, front.size(), last_hv_, best_accuracy, format_duration(elapsed),
+    spdlog::info("gen {}/{} | evals {} ({} failed) | front {} | HV {:.4f} | best {} | elapsed {} | ETA {}",
+                 gen + 1, total, evaluations, failed, front.size(), last_hv_, best, format_duration(elapsed),
                  format_duration(remaining));
   }
 
@@ -502,6 +496,7 @@ CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunO
   // The stored canonical experiment, with relative paths resolved where the original file was.
   const std::filesystem::path original = manifest["experiment_file"].get<std::string>();
   ExperimentConfig cfg = parse_experiment(store.experiment(), original);
+  if (options.extra_generations != 0) extend_generations(cfg, store, paths, options.extra_generations);
   Runner runner(std::move(cfg), paths, options);
   runner.prepare();
   runner.resume_from(std::move(store));

@@ -31,6 +31,32 @@ CREATE TABLE synthesis_runs (
 CREATE TABLE fronts (generation INTEGER PRIMARY KEY, front TEXT NOT NULL, hypervolume REAL NOT NULL);
 )sql";
 
+/// One row per evaluation with flat, named columns (docs/store.md): what `nas4ml export` writes,
+/// minus the objective columns named after the experiment's metrics.
+constexpr const char* kFlatView = R"sql(
+CREATE VIEW IF NOT EXISTS evaluations_flat AS SELECT
+  generation, idx AS "index", genome_hash AS id, status, failure_reason, violation,
+  (status = 'ok' AND violation = 0) AS feasible, objectives AS objectives_json,
+  json_extract(metrics, '$.validation.accuracy') AS val_accuracy,
+  json_extract(metrics, '$.validation.auc') AS val_auc,
+  json_extract(metrics, '$.validation.loss') AS val_loss,
+  json_extract(metrics, '$.test.accuracy') AS test_accuracy,
+  json_extract(metrics, '$.test.auc') AS test_auc,
+  json_extract(metrics, '$.test.loss') AS test_loss,
+  json_extract(metrics, '$.epochs_run') AS epochs_run,
+  json_extract(estimates, '$.lut') AS est_lut,
+  json_extract(estimates, '$.ff') AS est_ff,
+  json_extract(estimates, '$.dsp') AS est_dsp,
+  json_extract(estimates, '$.bram18') AS est_bram18,
+  json_extract(estimates, '$.latency_ns') AS est_latency_ns,
+  json_extract(estimates, '$.latency_cycles') AS est_latency_cycles,
+  json_extract(estimates, '$.ii') AS est_ii,
+  json_extract(estimates, '$.bops') AS est_bops,
+  json_extract(estimates, '$.ebops') AS est_ebops,
+  train_seconds, estimate_seconds
+FROM evaluations;
+)sql";
+
 [[noreturn]] void fail(sqlite3* db, const std::filesystem::path& path, const std::string& doing) {
   throw ConfigError(path.string(), "", "campaign store error while " + doing, "a healthy nas4ml store",
                     db ? sqlite3_errmsg(db) : "no database handle");
@@ -161,6 +187,7 @@ Store Store::create(const std::filesystem::path& path, const Json& experiment,
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
   exec(db, path, "BEGIN", "creating the schema");
   exec(db, path, kSchema, "creating the schema");
+  exec(db, path, kFlatView, "creating the evaluations_flat view");
   exec(db, path, fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, kSchemaVersion).c_str(),
        "marking the store");
   for (const auto& [k, v] : {std::pair<std::string, std::string>{"experiment", experiment.dump()},
@@ -202,6 +229,7 @@ Store Store::open(const std::filesystem::path& path) {
     throw ConfigError(path.string(), "", "campaign store of another schema version",
                       std::to_string(kSchemaVersion), std::to_string(version));
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
+  exec(db, path, kFlatView, "creating the evaluations_flat view");
   Statement check(db, path, "PRAGMA quick_check");
   if (!check.step() || check.text(0) != "ok")
     throw ConfigError(path.string(), "", "corrupt campaign store", "PRAGMA quick_check = ok", check.text(0));
@@ -226,6 +254,18 @@ Json Store::manifest() const { return parse_column(meta_value(db_, path_, "manif
 void Store::set_manifest(const Json& manifest) {
   Statement s(db_, path_, "UPDATE meta SET value = ? WHERE key = 'manifest'");
   s.bind(1, manifest.dump()).step();
+}
+
+void Store::set_experiment(const Json& experiment, const std::string& experiment_hash) {
+  exec(db_, path_, "BEGIN IMMEDIATE", "replacing the experiment");
+  try {
+    Statement(db_, path_, "UPDATE meta SET value = ? WHERE key = 'experiment'").bind(1, experiment.dump()).step();
+    Statement(db_, path_, "UPDATE meta SET value = ? WHERE key = 'experiment_hash'").bind(1, experiment_hash).step();
+    exec(db_, path_, "COMMIT", "replacing the experiment");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 void Store::commit_generation(int generation, const std::vector<EvaluationRecord>& evaluations,

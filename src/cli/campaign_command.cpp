@@ -13,6 +13,7 @@
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/core/error.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 
 namespace nas4ml::cli {
@@ -55,6 +56,18 @@ int print_outcome(const campaign::CampaignSummary& s) {
   return 0;
 }
 
+/// "+K" -> K (K >= 1).
+int parse_extra_generations(const std::string& text) {
+  const auto bad = [&] {
+    return ConfigError("--generations", "", "bad generation count", "+K, the generations to add (K >= 1)", text);
+  };
+  if (text.size() < 2 || text[0] != '+' || text.find_first_not_of("0123456789", 1) != std::string::npos) throw bad();
+  if (text.size() > 7) throw bad();
+  const int k = std::stoi(text.substr(1));
+  if (k < 1) throw bad();
+  return k;
+}
+
 std::string default_run_dir(const std::string& experiment) {
   return "runs/" + std::filesystem::path(experiment).stem().string();
 }
@@ -85,14 +98,21 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
   }
   {
     struct Args {
-      std::string run;
+      std::string run, generations;
       int threads = -1;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("resume", "Continue a stopped or killed campaign from its last committed generation");
     cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
     cmd->add_option("--threads", args->threads, "Candidates trained at once (default: the experiment's)");
-    table.add(cmd, [args] { return print_outcome(campaign::resume_campaign(args->run, run_options(args->threads))); });
+    cmd->add_option("--generations", args->generations,
+                    "+K: extend the campaign (finished or not) by K generations, exactly as if it had been "
+                    "configured with them from the start");
+    table.add(cmd, [args] {
+      auto o = run_options(args->threads);
+      if (!args->generations.empty()) o.extra_generations = parse_extra_generations(args->generations);
+      return print_outcome(campaign::resume_campaign(args->run, o));
+    });
   }
   {
     struct Args {

@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<int> stop_after_generation;   ///< stop once this generation is committed (as if interrupted)
   bool emit = true;                           ///< emit firmware and the report when the search is done
   bool progress = true;                       ///< one progress line per generation (logger, info)
+  int extra_generations = 0;                  ///< resume only: add this many generations to the budget
 };
 
 /// What a run or resume did.

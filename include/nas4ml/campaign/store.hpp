@@ -67,6 +67,9 @@ class Store {
   /// Replaces the manifest (e.g. when the yosys version becomes known).
   void set_manifest(const Json& manifest);
 
+  /// Replaces the experiment and its hash in one transaction (a campaign extended by
+  /// `resume --generations +K` becomes the campaign configured with those generations).
+  void set_experiment(const Json& experiment, const std::string& experiment_hash);
   /// Commits a whole generation atomically: its evaluations, the optimizer state after tell(),
   /// and the front after this generation (ids and objective values) with its hypervolume.
   void commit_generation(int generation, const std::vector<EvaluationRecord>& evaluations,

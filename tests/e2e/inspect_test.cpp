@@ -1,0 +1,208 @@
+// Inspecting and extending finished campaigns: `resume --generations +K` (exactly the longer
+// campaign), `export`, `show`, `compare`, the store's evaluations_flat view, and the pandas
+// example of docs/store.md.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "nas4ml/campaign/campaign.hpp"
+#include "nas4ml/campaign/store.hpp"
+#include "nas4ml/synth/process.hpp"
+#include "support/run_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace nas4ml;
+using nas4ml::test::run_cli;
+using nas4ml::test::source_path;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The tiny fixture experiment with `generations`, written to `dir` with absolute data paths.
+std::filesystem::path tiny_experiment(const std::filesystem::path& dir, int generations, const Json& objectives = {}) {
+  Json e = Json::parse(slurp(source_path("tests/e2e/fixtures/tiny_experiment.json")));
+  e["dataset"] = source_path("tests/e2e/fixtures/blobs_dataset.json");
+  e["search_space"] = source_path("tests/e2e/fixtures/tiny_space.json");
+  e["search"]["generations"] = generations;
+  if (!objectives.is_null()) e["objectives"] = objectives;
+  const auto path = dir / fmt::format("tiny_{}.json", generations);
+  std::ofstream(path) << e.dump(2);
+  return path;
+}
+
+campaign::RunOptions quiet() {
+  campaign::RunOptions o;
+  o.threads = 2;
+  o.emit = false;
+  o.progress = false;
+  return o;
+}
+
+std::vector<std::string> fingerprints(const std::filesystem::path& run) {
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  std::vector<std::string> out;
+  for (const auto& e : store.evaluations())
+    out.push_back(fmt::format("{}/{} {} {} {} {}", e.generation, e.index, e.genome_hash, e.objectives.dump(),
+                              e.status, e.model.is_null() ? "" : e.model.at("layers").dump()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("resume --generations +K gives exactly the campaign configured with G+K generations", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  const auto longer = tmp.path() / "longer";
+  const auto extended = tmp.path() / "extended";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 4), longer, quiet());
+  campaign::run_campaign(tiny_experiment(tmp.path(), 2), extended, quiet());
+  CHECK(fingerprints(extended).size() == 12);
+
+  const auto r = run_cli({"resume", extended.string(), "--generations", "+2", "--threads", "1"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("finished after 4 generations: 24 evaluations"));
+  CHECK(fingerprints(extended) == fingerprints(longer));
+  const auto a = campaign::Store::open(campaign::RunPaths(extended).store());
+  const auto b = campaign::Store::open(campaign::RunPaths(longer).store());
+  CHECK(a.front() == b.front());
+  CHECK(a.hypervolume_history() == b.hypervolume_history());
+  CHECK(a.experiment()["search"]["generations"] == 4);
+  CHECK(a.experiment_hash() == b.experiment_hash());
+  // A plain resume of the extended campaign has nothing left to do.
+  CHECK(run_cli({"resume", extended.string()}).exit_code == 0);
+  CHECK(fingerprints(extended).size() == 24);
+}
+
+TEST_CASE("resume --generations refuses what it cannot extend, in one line", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "r";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  for (const std::string bad : {"2", "+0", "+x", "-1"}) {
+    const auto r = run_cli({"resume", run.string(), "--generations", bad});
+    INFO(bad << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("expected +K"));
+  }
+  CHECK(fingerprints(run).size() == 6);
+}
+
+TEST_CASE("export, show and compare read a campaign over auc and ebops", "[e2e][campaign][inspect]") {
+  test::TempDir tmp;
+  const Json objectives = Json::array({{{"metric", "auc"}, {"direction", "maximize"}},
+                                       {{"metric", "ebops"}, {"direction", "minimize"}}});
+  const auto run = tmp.path() / "auc";
+  const auto other = tmp.path() / "auc_short";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 2, objectives), run, quiet());
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1, objectives), other, quiet());
+
+  // front: objectives first, named.
+  const auto front = run_cli({"front", run.string(), "--csv"});
+  REQUIRE(front.exit_code == 0);
+  CHECK_THAT(front.out, Catch::StartsWith("id,gen,auc,ebops,latency_ns,accuracy,"));
+  const auto front_text = run_cli({"front", run.string()});
+  CHECK_THAT(front_text.out, Catch::StartsWith("objectives: auc (maximize), ebops (minimize); constraints: latency_ns <= 100"));
+
+  // export: one row per evaluation, flat named columns.
+  const auto csv = run_cli({"export", run.string(), "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::StartsWith("number,id,generation,index,status,failure_reason,values_auc,values_ebops,"
+                                        "violation,feasible,on_front,arch,val_accuracy,"));
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 13);
+  const auto json = run_cli({"export", run.string(), "--json"});
+  REQUIRE(json.exit_code == 0);
+  const Json rows = Json::parse(json.out);
+  REQUIRE(rows.size() == 12);
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  const auto evals = store.evaluations();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i]["id"] == evals[i].genome_hash);
+    if (evals[i].status == "ok") {
+      CHECK(rows[i]["values_auc"] == evals[i].metrics["validation"]["auc"]);
+      CHECK(rows[i]["values_ebops"] == evals[i].estimates["ebops"]);
+    }
+  }
+
+  // The SQL view agrees with the export.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(campaign::RunPaths(run).store().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT id, est_ebops, val_auc FROM evaluations_flat ORDER BY generation, \"index\"", -1,
+                             &st, nullptr) == SQLITE_OK);
+  std::size_t n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    CHECK(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) == rows[n]["id"].get<std::string>());
+    CHECK(sqlite3_column_double(st, 1) == rows[n]["est_ebops"].get<double>());
+    ++n;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  CHECK(n == 12);
+
+  // show: one candidate, by a unique prefix; unknown ids in one line.
+  const std::string id = store.front()[0]["id"];
+  const auto show = run_cli({"show", run.string(), id.substr(0, 10)});
+  INFO(show.err);
+  REQUIRE(show.exit_code == 0);
+  CHECK_THAT(show.out, Catch::StartsWith("candidate " + id));
+  CHECK_THAT(show.out, Catch::Contains("on the Pareto front"));
+  CHECK_THAT(show.out, Catch::Contains("architecture: 8 > "));
+  CHECK_THAT(show.out, Catch::Contains("objectives: auc "));
+  CHECK_THAT(show.out, Catch::Contains("layer 0: 8 -> "));
+  CHECK_THAT(show.out, Catch::Contains("firmware: not emitted"));
+  const auto missing = run_cli({"show", run.string(), "zzz"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("no such candidate"));
+
+  // compare: a longer run of the same campaign covers at least as much as the shorter one.
+  const auto cmp = run_cli({"compare", run.string(), other.string()});
+  INFO(cmp.err);
+  REQUIRE(cmp.exit_code == 0);
+  CHECK_THAT(cmp.out, Catch::StartsWith("objectives: auc (maximize), ebops (minimize)"));
+  CHECK_THAT(cmp.out, Catch::Contains("reference point 1.1"));
+  CHECK_THAT(cmp.out, Catch::Contains("[1] " + run.string()));
+  // Different objectives cannot be compared.
+  const auto acc = tmp.path() / "acc";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), acc, quiet());
+  const auto diff = run_cli({"compare", run.string(), acc.string()});
+  CHECK(diff.exit_code == 2);
+  CHECK_THAT(diff.err, Catch::Contains("different objectives"));
+}
+
+TEST_CASE("docs/store.md's pandas example runs on a real store", "[e2e][campaign][docs]") {
+  if (!synth::find_program("python3")) {
+    WARN("skipped: python3 is not installed (scripts/install-deps.sh installs python3-pandas)");
+    return;
+  }
+  const std::string doc = slurp(source_path("docs/store.md"));
+  const std::regex block("```python\n([\\s\\S]*?)```");
+  std::smatch m;
+  REQUIRE(std::regex_search(doc, m, block));
+  test::TempDir tmp;
+  const auto run = tmp.path() / "tiny";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  const auto script = tmp.path() / "example.py";
+  std::ofstream(script) << m[1].str();
+  synth::ProcessSpec spec;
+  spec.program = "python3";
+  spec.args = {script.string(), run.string()};
+  spec.timeout_seconds = 120;
+  spec.log_file = tmp.path() / "example.log";
+  const auto r = synth::run_process(spec);
+  const std::string out = slurp(tmp.path() / "example.log");
+  INFO(out);
+  REQUIRE(r.ok());
+  CHECK_THAT(out, Catch::Contains("6 evaluations"));
+}
