@@ -149,7 +149,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       std::vector<std::string> ids;
       int synthesize = 0;
       bool simulate = false;
-      int samples = 1000;
+      int samples = 0;  // 0: the experiment's synthesis.simulate_samples
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
@@ -157,7 +157,8 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--id", args->ids, "Candidate id(s) from `nas4ml front` (default: the whole front)");
     cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)");
     cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
-    cmd->add_option("--samples", args->samples, "Test-split samples in the test vectors (default 1000)")
+    cmd->add_option("--samples", args->samples,
+                    "Test-split samples in the test vectors (default: the experiment's synthesis.simulate_samples)")
         ->check(CLI::Range(1, 1000000));
     table.add(cmd, [args] {
       const campaign::RunPaths paths(args->run);
@@ -169,7 +170,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;
-      eo.simulate_samples = args->samples;
+      eo.simulate_samples = args->samples > 0 ? args->samples : cfg.synthesis.simulate_samples;
       const auto device = campaign::campaign_device(store);
       for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))
         std::cout << c.dir.string() << (c.problem.empty() ? "" : "  (" + c.problem + ")") << '\n';
