@@ -74,7 +74,9 @@ class Runner {
 
   /// Loads the data set, search space, device and estimator, and checks they fit together.
   void prepare() {
-    data_ = data::load_dataset(cfg_.dataset_path);
+    data::LoadOverrides overrides;  // the experiment's dataset_source replaces the spec's file
+    if (!cfg_.dataset_source.empty()) overrides.source = cfg_.dataset_source_path;
+    data_ = data::load_dataset(cfg_.dataset_path, overrides);
     space_ = space::load_search_space(cfg_.search_space_path);
     const int features = static_cast<int>(data_.n_features());
     const int classes = static_cast<int>(data_.n_classes());

@@ -57,6 +57,18 @@ Plot estimate_plot(const ReportData& d, const std::string& resource) {
   return p;
 }
 
+/// Estimated vs synthesized counts, one row per synthesized candidate and resource.
+std::string estimate_error_table(const ReportData& d) {
+  std::string h = "<table id=\"estimate-errors\"><tr><th>id</th><th>resource</th><th>estimated</th><th>synthesized</th>"
+                  "<th>error</th></tr>\n";
+  for (const auto& e : d.estimate_vs_synthesis) {
+    const double err = e.synthesized != 0 ? 100.0 * (e.estimated - e.synthesized) / e.synthesized : 0.0;
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{:+.1f}%</td></tr>\n", html_escape(e.id),
+                     html_escape(e.resource), e.estimated, e.synthesized, err);
+  }
+  return h + "</table>\n";
+}
+
 /// The objective pairs: one plot for two objectives, an upper-triangular scatter matrix for more.
 std::string objective_plots_html(const ReportData& d) {
   const std::size_t n = d.objectives.size();
@@ -104,6 +116,8 @@ std::string render_report_html(const ReportData& d) {
   h += "</table>\n";
 
   h += objective_plots_html(d);
+  h += physics_section_html(d.physics);
+  if (!d.physics_note.empty()) h += "<p class=\"note\">" + html_escape(d.physics_note) + "</p>\n";
   h += "<h2>Search progress and estimator</h2>\n<div class=\"plots\">\n";
   h += render_svg(hypervolume_plot(d));
   std::set<std::string> resources;
@@ -111,6 +125,7 @@ std::string render_report_html(const ReportData& d) {
   for (const auto& r : resources) h += render_svg(estimate_plot(d, r));
   h += "</div>\n";
   if (resources.empty()) h += "<p class=\"note\">No synthesis results yet: no estimate-vs-synthesis plot.</p>\n";
+  else h += estimate_error_table(d);
 
   h += "<h2>Experiment</h2>\n<pre>" + html_escape(d.experiment.dump(2)) + "</pre>\n";
   h += "<h2>Manifest</h2>\n<pre>" + html_escape(d.manifest.dump(2)) + "</pre>\n";

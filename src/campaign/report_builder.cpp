@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -30,6 +32,23 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
   }
   return {"each objective mapped to [0,1] over the first evaluated generation's range, best = 0:",
           ranges + "; reference point 1.1 in every objective"};
+}
+
+/// The physics of up to 6 front members, spread along the front, on the campaign's test split.
+void add_physics(ReportData& d, const Store& store) {
+  try {
+    const ExperimentConfig cfg =
+        parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+    data::LoadOverrides overrides;
+    if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
+    const data::LoadedDataset data = data::load_dataset(cfg.dataset_path, overrides);
+    for (const auto& id : spread_along_front(store.front(), 6))
+      if (auto rec = store.evaluation(id); rec && rec->status == "ok")
+        d.physics.push_back(member_physics(*rec, data.test, store.path().string()));
+  } catch (const Error& e) {
+    d.physics.clear();
+    d.physics_note = std::string("No physics plots (they are recomputed from the data set): ") + e.what();
+  }
 }
 
 }  // namespace
@@ -77,6 +96,7 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
   d.front_rows = table.rows;
   d.experiment = store.experiment();
   d.manifest = store.manifest();
+  add_physics(d, store);
   return d;
 }
 

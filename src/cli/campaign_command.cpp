@@ -164,7 +164,9 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       const campaign::RunPaths paths(args->run);
       auto store = campaign::Store::open(paths.store());
       const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
-      const auto data = data::load_dataset(cfg.dataset_path);
+      data::LoadOverrides overrides;
+      if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
+      const auto data = data::load_dataset(cfg.dataset_path, overrides);
       const synth::FlowOptions flow = campaign::flow_options(cfg, paths);
       campaign::EmitOptions eo;
       eo.ids = args->ids;

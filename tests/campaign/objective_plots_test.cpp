@@ -2,6 +2,7 @@
 // and front members marked for what they are in each projection.
 #include <catch2/catch.hpp>
 
+#include "nas4ml/campaign/member_physics.hpp"
 #include "nas4ml/campaign/objective_plots.hpp"
 #include "nas4ml/campaign/report.hpp"
 
@@ -109,4 +110,35 @@ TEST_CASE("the report draws the declared objective pairs: one plot for 2, a scat
   CHECK(count(html, "<svg") == 4);
   CHECK(html.find("class=\"matrix\"") != std::string::npos);
   CHECK(html.find("latency_ns vs ebops") != std::string::npos);
+}
+
+TEST_CASE("the physics section draws ROC and rejection for binary tasks, confusion matrices otherwise",
+          "[campaign][report][physics]") {
+  MemberPhysics b;
+  b.id = "aa";
+  b.binary = true;
+  b.roc = {{0, 0.5, 1}, {0, 0.25, 1}};
+  b.rejection_at_50 = 4;
+  b.auc = 0.75;
+  b.accuracy = 0.7;
+  b.layers = {{100, 20, 2}, {50, 10, 1}};
+  std::string h = physics_section_html({b});
+  CHECK(h.find("Background rejection vs signal efficiency (test split)") != std::string::npos);
+  CHECK(h.find("ROC curve (test split)") != std::string::npos);
+  CHECK(h.find("<td>aa</td><td>0.7500</td><td>4.00</td>") != std::string::npos);
+  CHECK(h.find("Per-layer estimate: aa") != std::string::npos);
+  CHECK(h.find("100 LUT") != std::string::npos);
+
+  MemberPhysics m;
+  m.id = "bb";
+  m.class_names = {"g", "q", "t"};
+  m.confusion = {{5, 1, 0}, {0, 4, 2}, {1, 0, 7}};
+  m.class_accuracy = {5.0 / 6, 4.0 / 6, 7.0 / 8};
+  m.accuracy = 16.0 / 20;
+  h = physics_section_html({m});
+  CHECK(h.find("Confusion matrix: bb (accuracy 0.8000)") != std::string::npos);
+  CHECK(h.find("true q, predicted t: 2") != std::string::npos);
+  CHECK(h.find("accuracy 0.875") != std::string::npos);
+  CHECK(h.find("ROC curve") == std::string::npos);
+  CHECK(physics_section_html({}).empty());
 }

@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 
 #include "nas4ml/campaign/campaign.hpp"
+#include "nas4ml/campaign/member_physics.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/synth/process.hpp"
 #include "support/run_cli.hpp"
@@ -205,4 +207,30 @@ TEST_CASE("docs/store.md's pandas example runs on a real store", "[e2e][campaign
   INFO(out);
   REQUIRE(r.ok());
   CHECK_THAT(out, Catch::Contains("6 evaluations"));
+}
+
+TEST_CASE("front members' physics, recomputed from the stored model, match the stored metrics", "[e2e][campaign][physics]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "p";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  const auto data = data::load_dataset(source_path("tests/e2e/fixtures/blobs_dataset.json"));
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  std::size_t checked = 0;
+  for (const auto& m : store.front()) {
+    const auto rec = store.evaluation(m["id"].get<std::string>());
+    REQUIRE(rec);
+    const auto p = campaign::member_physics(*rec, data.test, "store");
+    const Json& test = rec->metrics["test"];
+    INFO(rec->genome_hash);
+    CHECK(p.binary);
+    CHECK(p.accuracy == Approx(test["accuracy"].get<double>()));
+    CHECK(p.auc == Approx(test["auc"].get<double>()));
+    if (test["background_rejection_at_50"].is_number())
+      CHECK(p.rejection_at_50 == Approx(test["background_rejection_at_50"].get<double>()));
+    CHECK(p.roc.efficiency.front() == 0.0);
+    CHECK(p.roc.efficiency.back() == 1.0);
+    CHECK(p.layers.size() == rec->model["layers"].size());
+    ++checked;
+  }
+  CHECK(checked > 0);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/campaign/member_physics.hpp"
 #include "nas4ml/core/json.hpp"
 
 namespace nas4ml::campaign {
@@ -43,6 +44,8 @@ struct ReportData {
   std::vector<EstimateVsSynthesis> estimate_vs_synthesis;
   std::vector<std::string> front_columns;             ///< column names of the front table
   std::vector<std::vector<std::string>> front_rows;   ///< one row per front member, formatted
+  std::vector<MemberPhysics> physics;                 ///< front members (up to 6, spread along the front)
+  std::string physics_note;                           ///< why there is no physics section, when there is none
   Json experiment;
   Json manifest;
 };
