@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/candidate_metrics.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/extend_campaign.hpp"
@@ -103,6 +104,7 @@ class Runner {
     if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
+    store_missing_baselines({cfg_, data_, device_, *estimator_, estimate_options_}, *store_);
     nsga_.emplace(nsga_options(), space::make_variation(space_));
     next_generation_ = 0;
   }
@@ -111,6 +113,7 @@ class Runner {
     store_.emplace(std::move(store));
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
+    store_missing_baselines({cfg_, data_, device_, *estimator_, estimate_options_}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
       nsga_.emplace(nsga_options(), space::make_variation(space_));

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/baseline.hpp"
+
 namespace nas4ml::campaign {
 namespace {
 
@@ -59,6 +61,7 @@ FrontTable front_table(const Store& store) {
   const ObjectiveSetup setup = objective_setup(store.experiment(), store.path().string());
   FrontTable t;
   t.header = "objectives: " + describe(setup) + "; accuracy and auc on the " + setup.metrics_split + " split";
+  for (const auto& line : baseline_summaries(store, setup)) t.header += "\n" + line;
   t.columns = front_columns(setup);
   t.json = nlohmann::ordered_json::array();
   const auto synth = synthesis_by_id(store);
@@ -69,13 +72,18 @@ FrontTable front_table(const Store& store) {
     if (rec) members.emplace_back(m["objectives"][0].get<double>() * (maximize_first ? -1 : 1), std::move(*rec));
   }
   std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, rec] : store.baselines()) members.emplace_back(0.0, std::move(rec));
+  const std::size_t n_members = members.size() - store.baselines().size();
   const std::string other = other_split(setup.metrics_split);
-  for (const auto& [key, rec] : members) {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const EvaluationRecord& rec = members[i].second;
+    const bool baseline = i >= n_members;
     const MetricValues m = stored_metric_values(rec, setup.metrics_split);
     const auto it = synth.find(rec.genome_hash);
     const Json sres = it != synth.end() ? it->second["resources"] : Json();
-    std::vector<std::string> row = {rec.genome_hash, std::to_string(rec.generation)};
-    nlohmann::ordered_json obj = {{"id", rec.genome_hash}, {"gen", rec.generation}};
+    std::vector<std::string> row = {rec.genome_hash, baseline ? "baseline" : std::to_string(rec.generation)};
+    nlohmann::ordered_json obj = {{"id", rec.genome_hash}};
+    obj["gen"] = baseline ? nlohmann::ordered_json("baseline") : nlohmann::ordered_json(rec.generation);
     for (std::size_t c = 2; c < t.columns.size(); ++c) {
       const double v = column_value(t.columns[c], rec, m, other, sres);
       row.push_back(format_metric(t.columns[c], v));

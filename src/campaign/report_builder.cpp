@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
@@ -83,6 +84,17 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
     }
     d.candidates.push_back(c);
   }
+  for (const auto& [name, rec] : store.baselines()) {
+    ReportCandidate c;
+    c.id = "baseline " + name;
+    c.baseline = true;
+    c.failed = rec.status != "ok";
+    c.feasible = rec.violation == 0.0;
+    if (!c.failed)
+      for (const auto& v : rec.objectives) c.objectives.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    d.candidates.push_back(c);
+  }
+  d.baseline_lines = baseline_summaries(store, setup);
   d.hypervolume = store.hypervolume_history();
   d.hypervolume_notes = hypervolume_notes(store, setup);
   const auto cal = device.calibration_for("rtl");

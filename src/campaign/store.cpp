@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -30,6 +31,9 @@ CREATE TABLE synthesis_runs (
   backend TEXT NOT NULL, status TEXT NOT NULL, failure_reason TEXT NOT NULL, result TEXT NOT NULL);
 CREATE TABLE fronts (generation INTEGER PRIMARY KEY, front TEXT NOT NULL, hypervolume REAL NOT NULL);
 )sql";
+
+/// Reference designs evaluated once (the experiment's `baselines`); `record` is JSON.
+constexpr const char* kBaselines = "CREATE TABLE IF NOT EXISTS baselines (name TEXT PRIMARY KEY, record TEXT NOT NULL);";
 
 /// One row per evaluation with flat, named columns (docs/store.md): what `nas4ml export` writes,
 /// minus the objective columns named after the experiment's metrics.
@@ -188,6 +192,7 @@ Store Store::create(const std::filesystem::path& path, const Json& experiment,
   exec(db, path, "BEGIN", "creating the schema");
   exec(db, path, kSchema, "creating the schema");
   exec(db, path, kFlatView, "creating the evaluations_flat view");
+  exec(db, path, kBaselines, "creating the baselines table");
   exec(db, path, fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, kSchemaVersion).c_str(),
        "marking the store");
   for (const auto& [k, v] : {std::pair<std::string, std::string>{"experiment", experiment.dump()},
@@ -230,6 +235,7 @@ Store Store::open(const std::filesystem::path& path) {
                       std::to_string(kSchemaVersion), std::to_string(version));
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
   exec(db, path, kFlatView, "creating the evaluations_flat view");
+  exec(db, path, kBaselines, "creating the baselines table");
   Statement check(db, path, "PRAGMA quick_check");
   if (!check.step() || check.text(0) != "ok")
     throw ConfigError(path.string(), "", "corrupt campaign store", "PRAGMA quick_check = ok", check.text(0));
@@ -254,6 +260,36 @@ Json Store::manifest() const { return parse_column(meta_value(db_, path_, "manif
 void Store::set_manifest(const Json& manifest) {
   Statement s(db_, path_, "UPDATE meta SET value = ? WHERE key = 'manifest'");
   s.bind(1, manifest.dump()).step();
+}
+
+void Store::add_baseline(const std::string& name, const EvaluationRecord& r) {
+  const Json record = {{"model_spec", r.model_spec}, {"model", r.model},         {"metrics", r.metrics},
+                       {"estimates", r.estimates},   {"objectives", r.objectives}, {"violation", r.violation},
+                       {"status", r.status},         {"failure_reason", r.failure_reason},
+                       {"train_seconds", r.train_seconds}};
+  Statement s(db_, path_, "INSERT OR REPLACE INTO baselines (name, record) VALUES (?, ?)");
+  s.bind(1, name).bind(2, record.dump()).step();
+}
+
+std::vector<std::pair<std::string, EvaluationRecord>> Store::baselines() const {
+  std::vector<std::pair<std::string, EvaluationRecord>> out;
+  Statement s(db_, path_, "SELECT name, record FROM baselines ORDER BY rowid");
+  while (s.step()) {
+    const Json j = parse_column(s.text(1), path_, "baselines.record");
+    EvaluationRecord r;
+    r.genome_hash = s.text(0);
+    r.model_spec = j.value("model_spec", Json());
+    r.model = j.value("model", Json());
+    r.metrics = j.value("metrics", Json());
+    r.estimates = j.value("estimates", Json());
+    r.objectives = j.value("objectives", Json());
+    r.violation = j["violation"].is_number() ? j["violation"].get<double>() : std::numeric_limits<double>::infinity();
+    r.status = j.value("status", std::string("failed"));
+    r.failure_reason = j.value("failure_reason", std::string());
+    r.train_seconds = j.value("train_seconds", 0.0);
+    out.emplace_back(s.text(0), std::move(r));
+  }
+  return out;
 }
 
 void Store::set_experiment(const Json& experiment, const std::string& experiment_hash) {

@@ -234,3 +234,43 @@ TEST_CASE("front members' physics, recomputed from the stored model, match the s
   }
   CHECK(checked > 0);
 }
+
+TEST_CASE("a baseline is trained once, stored and marked in front and report", "[e2e][campaign][baseline]") {
+  test::TempDir tmp;
+  Json e = Json::parse(slurp(tiny_experiment(tmp.path(), 2)));
+  e["baselines"] = Json::array({{{"name", "wide"}, {"model", source_path("tests/e2e/fixtures/blobs_baseline.json")}}});
+  const auto file = tmp.path() / "with_baseline.json";
+  std::ofstream(file) << e.dump(2);
+  const auto run = tmp.path() / "b";
+  campaign::RunOptions o = quiet();
+  o.emit = true;  // writes the report
+  campaign::run_campaign(file, run, o);
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  const auto baselines = store.baselines();
+  REQUIRE(baselines.size() == 1);
+  CHECK(baselines[0].first == "wide");
+  REQUIRE(baselines[0].second.status == "ok");
+  CHECK(baselines[0].second.objectives.size() == 2);
+  CHECK(baselines[0].second.estimates["lut"].get<double>() > 0);
+  // Not a searched candidate: the evaluations are those of the campaign without the baseline.
+  CHECK(store.count_evaluations() == 12);
+
+  const auto front = run_cli({"front", run.string()});
+  REQUIRE(front.exit_code == 0);
+  CHECK_THAT(front.out, Catch::Contains("baseline wide: "));
+  CHECK_THAT(front.out, Catch::Contains("\nwide "));
+  const auto json = Json::parse(run_cli({"front", run.string(), "--json"}).out);
+  CHECK(json.back()["gen"] == "baseline");
+  const std::string html = slurp(campaign::RunPaths(run).report());
+  CHECK_THAT(html, Catch::Contains("<p class=\"baseline\">baseline wide: "));
+  CHECK_THAT(html, Catch::Contains(">baseline</text>"));  // the legend of the objective plot
+
+  // A resumed campaign does not train it again; a bad baseline is refused before anything runs.
+  CHECK(run_cli({"resume", run.string()}).exit_code == 0);
+  CHECK(campaign::Store::open(campaign::RunPaths(run).store()).baselines().size() == 1);
+  e["baselines"][0]["model"] = "no_such_model.json";
+  std::ofstream(file) << e.dump(2);
+  const auto bad = run_cli({"run", file.string(), "--out", (tmp.path() / "bad").string()});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("$.baselines[0].model") && Catch::Contains("file not found"));
+}

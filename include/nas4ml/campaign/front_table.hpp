@@ -15,8 +15,10 @@ namespace nas4ml::campaign {
 /// the experiment's metrics split), the same on the other split (`test_accuracy`, `test_auc`, or
 /// `validation_...` when the objectives use the test split), lut, ff, dsp, bram, latency_ns, ii,
 /// bops, ebops (estimated), synth_lut and synth_ff (latest successful synthesis), each once.
+/// The experiment's baselines follow the front members, with `gen` = "baseline", and the header
+/// says how many front members dominate each.
 struct FrontTable {
-  std::string header;                           ///< what the objectives and constraints are, one line
+  std::string header;                           ///< objectives and constraints (one line), then one line per baseline
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;   ///< formatted cells, "-" where absent
   nlohmann::ordered_json json;                  ///< array of objects, keys in column order, numbers (null where absent)

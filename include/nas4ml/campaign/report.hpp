@@ -44,6 +44,7 @@ struct ReportData {
   std::vector<EstimateVsSynthesis> estimate_vs_synthesis;
   std::vector<std::string> front_columns;             ///< column names of the front table
   std::vector<std::vector<std::string>> front_rows;   ///< one row per front member, formatted
+  std::vector<std::string> baseline_lines;            ///< one per baseline: which front designs dominate it
   std::vector<MemberPhysics> physics;                 ///< front members (up to 6, spread along the front)
   std::string physics_note;                           ///< why there is no physics section, when there is none
   Json experiment;

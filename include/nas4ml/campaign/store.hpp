@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/core/json.hpp"
@@ -84,6 +85,12 @@ class Store {
   std::optional<EvaluationRecord> evaluation(const std::string& genome_hash) const;
   /// Number of evaluations stored, and how many failed.
   std::int64_t count_evaluations(bool failed_only = false) const;
+
+  /// Stores (or replaces) the evaluation of baseline `name` (its genome_hash is ignored).
+  void add_baseline(const std::string& name, const EvaluationRecord& record);
+  /// (name, evaluation) of every stored baseline, in insertion order; each record's genome_hash
+  /// is the baseline's name and its generation 0.
+  std::vector<std::pair<std::string, EvaluationRecord>> baselines() const;
 
   void add_synthesis(const SynthesisRecord& record);
   std::vector<SynthesisRecord> synthesis_runs() const;
