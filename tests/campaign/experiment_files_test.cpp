@@ -106,3 +106,11 @@ TEST_CASE("jets_hlf.json reads a user-supplied file through dataset_source", "[c
   CHECK(d.classes == 5);
   CHECK(d.train_rows + d.validation_rows + d.test_rows == 50);
 }
+
+TEST_CASE("docs/config.md shows what `nas4ml validate experiments/magic.json` prints", "[campaign][experiment_files][docs]") {
+  const auto r = nas4ml::test::run_cli({"validate", "experiments/magic.json"});
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(source_path("docs/config.md"));
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(doc, Catch::Contains(r.out));
+}
