@@ -56,7 +56,7 @@ std::string tick_label(double v, bool log) {
   const double a = std::abs(v);
   if (a >= 1e5 || a < 1e-3) return fmt::format("{:.0e}", v);
   if (a >= 100 || std::floor(v) == v) return fmt::format("{:.0f}", v);
-  return fmt::format("{:.3g}", v);
+  return fmt::format("{:.4g}", v);
 }
 
 /// Tick positions in axis units: nice values, or on a log axis 1, 2 and 5 times powers of ten.
@@ -163,7 +163,8 @@ std::string render_svg(const Plot& plot) {
   // Series.
   double legend_y = top + 14;
   std::size_t longest = 0;
-  for (const auto& series : plot.series) longest = std::max(longest, series.label.size());
+  for (const auto& series : plot.series)
+    if (!series.x.empty()) longest = std::max(longest, series.label.size());
   const double legend_x = left + pw - std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
   for (const auto& series : plot.series) {
     const std::size_t n = std::min(series.x.size(), series.y.size());
@@ -193,14 +194,22 @@ std::string render_svg(const Plot& plot) {
         s += "</circle>\n";
       }
     }
-    if (!series.label.empty()) {
-      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\" stroke=\"{}\"/>"
-                       "<text x=\"{}\" y=\"{}\">{}</text>\n",
-                       legend_x, legend_y - 9, series.hollow ? "none" : series.color, series.color, legend_x + 15,
-                       legend_y, html_escape(series.label));
-      legend_y += 15;
-    }
   }
+  // The legend last, on a light box, so it stays readable over the points; empty series have none.
+  std::string legend;
+  for (const auto& series : plot.series) {
+    if (series.label.empty() || std::min(series.x.size(), series.y.size()) == 0) continue;
+    legend += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\" stroke=\"{}\"/>"
+                          "<text x=\"{}\" y=\"{}\">{}</text>\n",
+                          legend_x, legend_y - 9, series.hollow ? "none" : series.color, series.color, legend_x + 15,
+                          legend_y, html_escape(series.label));
+    legend_y += 15;
+  }
+  if (!legend.empty())
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.8\" "
+                     "stroke=\"#ddd\"/>\n",
+                     legend_x - 4, top + 2, left + pw - legend_x + 2, legend_y - top - 11) +
+         legend;
   s += "</svg>\n";
   return s;
 }
