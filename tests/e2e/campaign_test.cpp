@@ -211,6 +211,22 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
     CHECK(report.find("MISMATCH") == std::string::npos);
   }
   CHECK(simulated == static_cast<int>(s.front.size()));
+
+  // report.md lists the syntheses stored for a member (during the search or at an earlier emit),
+  // and re-running emit without synthesis keeps them.
+  std::string synthesized_id;
+  for (const auto& r : runs)
+    for (const auto& m : s.front)
+      if (r.status == "ok" && m["id"] == r.genome_hash) synthesized_id = r.genome_hash;
+  REQUIRE_FALSE(synthesized_id.empty());
+  const auto report_path = campaign::RunPaths(run).firmware_dir(synthesized_id) / "report.md";
+  CHECK_THAT(slurp(report_path), Catch::Contains("| synthesized (Yosys"));
+  const auto again = run_cli({"emit", run.string(), "--id", synthesized_id});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  const std::string report = slurp(report_path);
+  CHECK_THAT(report, Catch::Contains(", stored, front of generation "));
+  CHECK(report.find(", this emit)") == std::string::npos);
 }
 
 TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {
