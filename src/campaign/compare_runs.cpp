@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/objective_plots.hpp"
 #include "nas4ml/campaign/run_paths.hpp"
+#include "nas4ml/campaign/svg_plot.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/search/pareto.hpp"
@@ -92,6 +94,44 @@ std::string format_comparison(const RunComparison& c) {
     s += "\n";
   }
   return s;
+}
+
+std::string comparison_html(const RunComparison& c) {
+  static const char* const colors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+  const auto dirs = directions(c.setup);
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>nas4ml compare</title>"
+                  "<style>body{font-family:sans-serif;margin:24px} pre{background:#f7f7f7;padding:10px}"
+                  ".plots{display:flex;flex-wrap:wrap;gap:16px}</style></head><body>\n<h1>nas4ml: fronts compared</h1>\n";
+  h += "<div class=\"plots\">\n";
+  for (const auto& [i, j] : objective_pairs(c.setup.objectives.size())) {
+    Plot p;
+    p.title = c.setup.objectives[j].metric + " vs " + c.setup.objectives[i].metric;
+    p.x_label = c.setup.objectives[i].metric + " (" + std::string(to_string(dirs[i])) + ")";
+    p.y_label = c.setup.objectives[j].metric + " (" + std::string(to_string(dirs[j])) + ")";
+    for (std::size_t r = 0; r < c.runs.size(); ++r) {
+      const std::string color = colors[r % 6];
+      PlotSeries pts{fmt::format("[{}] {}", r + 1, c.runs[r].name), {}, {}, color};
+      std::vector<std::pair<double, double>> visible;
+      const auto nd = non_dominated_in_projection(c.runs[r].front, dirs, i, j);
+      for (std::size_t m = 0; m < c.runs[r].front.size(); ++m) {
+        pts.x.push_back(c.runs[r].front[m][i]);
+        pts.y.push_back(c.runs[r].front[m][j]);
+        if (nd[m]) visible.emplace_back(c.runs[r].front[m][i], c.runs[r].front[m][j]);
+      }
+      PlotSeries stairs{"", {}, {}, color, true};
+      stairs.radius = 0;
+      stairs.keep_order = true;
+      for (const auto& [x, y] : staircase(visible, dirs[i], dirs[j])) {
+        stairs.x.push_back(x);
+        stairs.y.push_back(y);
+      }
+      p.series.push_back(std::move(stairs));
+      p.series.push_back(std::move(pts));
+    }
+    p.notes.push_back("each run's final front; line: its staircase through the members non-dominated in this plane");
+    h += render_svg(p);
+  }
+  return h + "</div>\n<pre>" + html_escape(format_comparison(c)) + "</pre>\n</body></html>\n";
 }
 
 }  // namespace nas4ml::campaign

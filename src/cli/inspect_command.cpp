@@ -1,4 +1,5 @@
 // Querying campaigns: `nas4ml show`, `export` and `compare` (docs/campaign.md, docs/store.md).
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "nas4ml/campaign/export_table.hpp"
 #include "nas4ml/campaign/run_paths.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/core/error.hpp"
 
 namespace nas4ml::cli {
 
@@ -47,12 +49,24 @@ void add_inspect_commands(CLI::App& app, CommandTable& table) {
     });
   }
   {
-    auto runs = std::make_shared<std::vector<std::string>>();
+    struct Args {
+      std::vector<std::string> runs;
+      std::string html;
+    };
+    auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("compare", "Compare the fronts of campaigns over the same objectives");
-    cmd->add_option("runs", *runs, "Run folders (runs/A runs/B ...)")->required()->expected(2, 64);
-    table.add(cmd, [runs] {
-      std::vector<std::filesystem::path> dirs(runs->begin(), runs->end());
-      std::cout << campaign::format_comparison(campaign::compare_runs(dirs));
+    cmd->add_option("runs", args->runs, "Run folders (runs/A runs/B ...)")->required()->expected(2, 64);
+    cmd->add_option("--html", args->html, "Also write the fronts overlaid, per objective pair, to this HTML file");
+    table.add(cmd, [args] {
+      std::vector<std::filesystem::path> dirs(args->runs.begin(), args->runs.end());
+      const auto c = campaign::compare_runs(dirs);
+      std::cout << campaign::format_comparison(c);
+      if (!args->html.empty()) {
+        std::ofstream out(args->html, std::ios::binary | std::ios::trunc);
+        out << campaign::comparison_html(c);
+        if (!out) throw ConfigError(args->html, "", "cannot write the comparison", "a writable path", "write failed");
+        std::cout << "html: " << args->html << '\n';
+      }
       return 0;
     });
   }

@@ -175,6 +175,12 @@ TEST_CASE("export, show and compare read a campaign over auc and ebops", "[e2e][
   CHECK_THAT(cmp.out, Catch::StartsWith("objectives: auc (maximize), ebops (minimize)"));
   CHECK_THAT(cmp.out, Catch::Contains("reference point 1.1"));
   CHECK_THAT(cmp.out, Catch::Contains("[1] " + run.string()));
+  const auto html_path = tmp.path() / "cmp.html";
+  REQUIRE(run_cli({"compare", run.string(), other.string(), "--html", html_path.string()}).exit_code == 0);
+  const std::string html = slurp(html_path);
+  CHECK_THAT(html, Catch::Contains("ebops vs auc"));
+  CHECK_THAT(html, Catch::Contains("[2] " + other.string()));
+  CHECK(html.find("<script") == std::string::npos);
   // Different objectives cannot be compared.
   const auto acc = tmp.path() / "acc";
   campaign::run_campaign(tiny_experiment(tmp.path(), 1), acc, quiet());

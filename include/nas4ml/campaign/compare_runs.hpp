@@ -37,4 +37,8 @@ double coverage(const std::vector<std::vector<double>>& a, const std::vector<std
 /// The comparison as text: the hypervolume table and the coverage matrix.
 std::string format_comparison(const RunComparison& comparison);
 
+/// The comparison as one self-contained HTML page: the fronts overlaid (one colour per run, each
+/// with its staircase) for every objective pair, then the text tables.
+std::string comparison_html(const RunComparison& comparison);
+
 }  // namespace nas4ml::campaign
