@@ -30,7 +30,9 @@ build: configure
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
 
-quickstart: build
+# The quickstart builds only the program it runs (not the test programs).
+quickstart: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target nas4ml
 	@scripts/quickstart.sh $(BUILD_DIR)
 
 bench: build

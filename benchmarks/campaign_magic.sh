@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "error: campaign_magic.sh: unknown option, expected --nas4ml or --work, got $1" >&2; exit 2 ;;
   esac
 done
-[ -d ../shared/data/magic ] || { echo "error: ../shared/data/magic not found (the MAGIC data set)" >&2; exit 2; }
+[ -f experiments/data/magic/magic04.data.gz ] || { echo "error: experiments/data/magic/magic04.data.gz not found (the MAGIC data set; run from the repository root)" >&2; exit 2; }
 rm -rf "$work"; mkdir -p "$work"
 root=$(pwd)
 

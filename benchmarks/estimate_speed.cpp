@@ -1,5 +1,5 @@
 // Time of one `rtl` estimate (lowering to the netlist included) of a 16-64-32-32-5 model with
-// 50% sparsity and 6-bit weights, on one core (issue 5; target <= 1 ms). Without an argument the
+// 50% sparsity and 6-bit weights, on one core (target <= 1 ms). Without an argument the
 // model has random weights (nas4ml::Rng, seed 1) with exactly that sparsity and format; with a
 // path it times a saved model instead (e.g. one trained by `nas4ml train`).
 // "lowering alone" is the lowering as the estimate runs it: into one netlist reused from call

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# estimator_vs_yosys: trains 20 varied MLPs on MAGIC (../shared/data/magic), synthesizes each with
+# estimator_vs_yosys: trains 20 varied MLPs on MAGIC (experiments/data/magic, UCI 159), synthesizes each with
 # yosys 0.23 (`nas4ml synth`), checks each bit-exactly with Verilator (`nas4ml sim`, latency in
 # cycles against the netlist's), and prints the rtl estimate against synthesis per model, then the
 # median and 90th-percentile |error| per resource before and after calibration, the calibration
@@ -10,7 +10,7 @@
 # Results (per-model folders with design.v, yosys.log, result.json) stay in --work
 # (default build/estimator_vs_yosys, ignored by git).
 # A re-run reads unchanged syntheses from the cache in --work/cache. Time: ~4 s + ~0.07 s per
-# nonzero weight per synthesis on an idle core (REFERENCE.md s.7).
+# nonzero weight per synthesis on an idle core (measured with yosys 0.23, benchmarks/README.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"

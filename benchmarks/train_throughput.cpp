@@ -1,4 +1,4 @@
-// Training throughput of the nn engine (issue 3): the 16-64-32-32-5 MLP of the hls4ml jet-tagging
+// Training throughput of the nn engine: the 16-64-32-32-5 MLP of the hls4ml jet-tagging
 // example, QAT on (6-bit weights), 50% magnitude pruning with persistent masks, batch 1024, a
 // validation pass every epoch. Prints training samples/s on one thread and the aggregate of two
 // candidates trained at once on two threads (what a search does), for

@@ -13,8 +13,8 @@ PACKAGES=(
   # libraries (docs/dependencies.md says what each is for)
   libeigen3-dev libtbb-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev zlib1g-dev libssl-dev
-  # tests (chromium: the report's rendering test)
-  catch2 chromium
+  # tests (chromium: the report's rendering test; python3-pandas: docs/store.md's example)
+  catch2 chromium python3-pandas
   # synthesis and simulation
   yosys verilator iverilog
   # cluster campaigns: the mpi executor and its tests (docs/cluster.md)

@@ -14,6 +14,8 @@
 #include "nas4ml/campaign/candidate_evaluation.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/executor.hpp"
+#include "nas4ml/campaign/baseline.hpp"
+#include "nas4ml/campaign/extend_campaign.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/manifest.hpp"
 #include "nas4ml/campaign/memory_budget.hpp"
@@ -78,6 +80,7 @@ class Runner {
     if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
+    store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
     next_generation_ = 0;
   }
@@ -87,6 +90,7 @@ class Runner {
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
     if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
+    store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
       nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
@@ -261,14 +265,7 @@ class Runner {
     const auto evaluations = store_->count_evaluations();
     const auto failed = store_->count_evaluations(true);
     const Json front = store_->front(gen);
-    double best_accuracy = std::nan("");
-    for (const auto& m : front) {
-      const auto rec = store_->evaluation(m["id"].get<std::string>());
-      if (rec && rec->metrics.is_object()) {
-        const auto& v = rec->metrics["validation"]["accuracy"];
-        if (v.is_number()) best_accuracy = std::isnan(best_accuracy) ? v.get<double>() : std::max(best_accuracy, v.get<double>());
-      }
-    }
+    const std::string best = best_objectives(front, {cfg_.objectives, cfg_.constraints, cfg_.training.metrics_split});
     const double elapsed = seconds_since(session_start);
     double remaining = std::nan("");
     if (cfg_.search.generations) {
@@ -278,8 +275,8 @@ class Runner {
       remaining = per_eval * static_cast<double>(*cfg_.search.max_evaluations - evaluations);
     }
     const std::string total = cfg_.search.generations ? std::to_string(*cfg_.search.generations) : "?";
-    spdlog::info("gen {}/{} | evals {} ({} failed) | front {} | HV {:.4f} | best val acc {:.4f} | elapsed {} | ETA {}",
-                 gen + 1, total, evaluations, failed, front.size(), last_hv_, best_accuracy, format_duration(elapsed),
+    spdlog::info("gen {}/{} | evals {} ({} failed) | front {} | HV {:.4f} | best {} | elapsed {} | ETA {}",
+                 gen + 1, total, evaluations, failed, front.size(), last_hv_, best, format_duration(elapsed),
                  format_duration(remaining));
   }
 
@@ -429,6 +426,7 @@ CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunO
   // The stored canonical experiment, with relative paths resolved where the original file was.
   const std::filesystem::path original = manifest["experiment_file"].get<std::string>();
   ExperimentConfig cfg = parse_experiment(store.experiment(), original);
+  if (options.extra_generations != 0) extend_generations(cfg, store, paths, options.extra_generations);
   Runner runner(std::move(cfg), paths, options);
   runner.prepare();
   runner.resume_from(std::move(store));

@@ -75,7 +75,9 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   EvaluationContext c;
   c.config = config;
   c.paths = paths;
-  c.data = data::load_dataset(config.dataset_path);
+  data::LoadOverrides overrides;  // the experiment's dataset_source replaces the spec's file
+  if (!config.dataset_source.empty()) overrides.source = config.dataset_source_path;
+  c.data = data::load_dataset(config.dataset_path, overrides);
   c.space = space::load_search_space(config.search_space_path);
   check_fit(c);
   c.device = estimate::load_device_model(config.hardware.device_file);

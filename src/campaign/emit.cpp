@@ -33,8 +33,16 @@ std::string number(const Json& j, const char* key, const char* fmt_spec = "{:.0f
   return fmt::format(fmt::runtime(fmt_spec), j[key].get<double>());
 }
 
+std::string synthesized_row(const Json& result, const std::string& when) {
+  const Json& r = result["resources"];
+  return fmt::format("| synthesized ({}, {}) | {} | {} | {} | {} | | | |\n", result.value("tool_version", "yosys"), when,
+                     number(r, "lut"), number(r, "ff"), number(r, "dsp"), number(r, "bram18"));
+}
+
+/// `earlier`: the candidate's stored syntheses (during the search and at earlier emits), oldest
+/// first; `synthesis`: the one this emit ran (null when none).
 std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& model, const EmittedCandidate& c,
-                      const Json& synthesis, const std::string& simulation) {
+                      const std::vector<SynthesisRecord>& earlier, const Json& synthesis, const std::string& simulation) {
   std::string layers = std::to_string(model.n_inputs);
   for (const auto& l : model.layers) layers += "-" + std::to_string(l.n_out);
   const Json& val = rec.metrics.is_object() ? rec.metrics["validation"] : Json();
@@ -49,11 +57,10 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
   s += fmt::format("| estimated ({}) | {} | {} | {} | {} | {} | {} | {} |\n", est.value("flavor", "?"), number(est, "lut"),
                    number(est, "ff"), number(est, "dsp"), number(est, "bram18"), number(est, "latency_cycles"),
                    number(est, "latency_ns", "{:.1f}"), number(est, "ii"));
-  if (synthesis.is_object()) {
-    const Json& r = synthesis["resources"];
-    s += fmt::format("| synthesized ({}) | {} | {} | {} | {} | | | |\n", synthesis.value("tool_version", "yosys"),
-                     number(r, "lut"), number(r, "ff"), number(r, "dsp"), number(r, "bram18"));
-  }
+  for (const auto& e : earlier)
+    if (e.status == "ok" && e.result.is_object())
+      s += synthesized_row(e.result, fmt::format("stored, front of generation {}", e.generation));
+  if (synthesis.is_object()) s += synthesized_row(synthesis, "this emit");
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
@@ -121,9 +128,11 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     nn::QuantizedModel model;
     bool synthesize = false;
     std::optional<SynthesisRecord> synthesis_record;
+    std::vector<SynthesisRecord> earlier;  // stored syntheses of this candidate
     Json synthesis;
     std::string simulation = "Not simulated (run `nas4ml sim model.q.json --data <dataset.json>`).";
   };
+  const std::vector<SynthesisRecord> stored_synthesis = store.synthesis_runs();
   std::vector<Work> work;
   for (const auto& id : ids) {
     Work w;
@@ -137,6 +146,8 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     w.model = nn::quantized_model_from_json(JsonView(rec->model, paths.store().string(), "$.model"));
     w.rec = std::move(*rec);
     w.synthesize = std::find(to_synthesize.begin(), to_synthesize.end(), id) != to_synthesize.end();
+    for (const auto& r : stored_synthesis)
+      if (r.genome_hash == id) w.earlier.push_back(r);
     work.push_back(std::move(w));
   }
 
@@ -188,7 +199,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
         w.simulation = "Simulation failed: " + std::string(e.what());
       }
     }
-    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.synthesis, w.simulation));
+    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation));
   });
 
   // ... and store the synthesis results in order, from this thread.

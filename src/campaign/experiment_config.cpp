@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "name",        "description", "dataset", "dataset_source",
                                            "search_space",
                                            "objectives", "constraints", "hardware",    "search",  "training",
-                                           "synthesis", "seed",        "threads"};
+                                           "synthesis", "seed",        "threads",     "baselines"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp", "sharing"};
@@ -441,6 +441,26 @@ std::optional<fs::path> find_device_file(const fs::path& estimators_dir, std::st
   return hits.front();
 }
 
+/// "baselines": [{"name": "...", "model": "models/x.json"}, ...] (model specs, trained once).
+void parse_baselines(const JsonView& root, ExperimentConfig& c, const fs::path& base) {
+  if (!root.has("baselines")) return;
+  const JsonView list = root.at("baselines");
+  list.require_array("an array of {\"name\", \"model\"} objects");
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const JsonView b = list.at(k);
+    b.require_object("a baseline object {\"name\", \"model\"}");
+    b.check_keys({"name", "model"});
+    Baseline x;
+    x.name = b.get_string("name");
+    if (!safe_name(x.name)) b.at("name").fail("invalid baseline name", std::string(kNameRule), in_quotes(x.name));
+    for (const auto& other : c.baselines)
+      if (other.name == x.name) b.at("name").fail("duplicated baseline name", "each name once", in_quotes(x.name));
+    x.model_path = resolve_file(b, "model", base, "model spec");
+    x.model = b.get_string("model");
+    c.baselines.push_back(std::move(x));
+  }
+}
+
 ExperimentConfig parse_experiment(const Json& document, const fs::path& file, const LoadOptions& options) {
   const JsonView root(document, file.string());
   root.require_object("an experiment object");
@@ -484,6 +504,7 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
   parse_synthesis(root, c);
   if (root.has("seed")) c.seed = parse_seed(root.at("seed"));
   if (root.has("threads")) c.threads = parse_threads(root.at("threads"));
+  parse_baselines(root, c, base);
   return c;
 }
 
@@ -532,6 +553,10 @@ Json to_json(const ExperimentConfig& c) {
                     {"simulate_samples", s.simulate_samples}};
   j["seed"] = c.seed;
   j["threads"] = c.threads;
+  if (!c.baselines.empty()) {  // absent when none, so experiments without baselines keep their hash
+    j["baselines"] = Json::array();
+    for (const auto& b : c.baselines) j["baselines"].push_back({{"name", b.name}, {"model", b.model}});
+  }
   return j;
 }
 

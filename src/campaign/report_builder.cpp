@@ -3,99 +3,56 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/baseline.hpp"
+#include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 
 namespace nas4ml::campaign {
 namespace {
 
-Json number_or_null(const Json& j, const char* key) {
-  if (j.is_object() && j.contains(key) && j[key].is_number()) return j[key];
-  return nullptr;
+/// How the hypervolume plot's values were normalized (the bounds stored with the optimizer state).
+std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSetup& setup) {
+  const auto last = store.last_generation();
+  if (!last) return {};
+  const Json state = store.optimizer_state(*last);
+  if (!state.contains("hv_bounds") || !state["hv_bounds"].is_object()) return {};
+  const auto lo = state["hv_bounds"]["lo"].get<std::vector<double>>();
+  const auto hi = state["hv_bounds"]["hi"].get<std::vector<double>>();
+  std::string ranges;
+  for (std::size_t k = 0; k < setup.objectives.size() && k < lo.size(); ++k) {
+    const auto& o = setup.objectives[k];
+    const bool max = o.direction == Direction::maximize;
+    const double a = max ? -hi[k] : lo[k], b = max ? -lo[k] : hi[k];
+    ranges += fmt::format("{}{} {}..{}", k ? ", " : "", o.metric, format_metric(o.metric, a), format_metric(o.metric, b));
+  }
+  return {"each objective mapped to [0,1] over the first evaluated generation's range, best = 0:",
+          ranges + "; reference point 1.1 in every objective"};
 }
 
-std::string cell(const Json& v, const char* f = "{:.0f}") {
-  return v.is_number() ? fmt::format(fmt::runtime(f), v.get<double>()) : "-";
-}
-
-/// Latest successful synthesis per candidate id.
-std::map<std::string, Json> synthesis_by_id(const Store& store) {
-  std::map<std::string, Json> out;
-  for (const auto& r : store.synthesis_runs())
-    if (r.status == "ok") out[r.genome_hash] = r.result;
-  return out;
+/// The physics of up to 6 front members, spread along the front, on the campaign's test split.
+void add_physics(ReportData& d, const Store& store) {
+  try {
+    const ExperimentConfig cfg =
+        parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+    data::LoadOverrides overrides;
+    if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
+    const data::LoadedDataset data = data::load_dataset(cfg.dataset_path, overrides);
+    for (const auto& id : spread_along_front(store.front(), 6))
+      if (auto rec = store.evaluation(id); rec && rec->status == "ok")
+        d.physics.push_back(member_physics(*rec, data.test, store.path().string()));
+  } catch (const Error& e) {
+    d.physics.clear();
+    d.physics_note = std::string("No physics plots (they are recomputed from the data set): ") + e.what();
+  }
 }
 
 }  // namespace
-
-FrontTable front_table(const Store& store) {
-  FrontTable t;
-  t.columns = {"id", "gen", "val_acc", "test_acc", "lut", "ff", "dsp", "bram18", "latency_ns", "ii", "bops",
-               "synth_lut", "synth_ff"};
-  t.json = Json::array();
-  const auto synth = synthesis_by_id(store);
-  std::vector<std::pair<double, EvaluationRecord>> members;
-  for (const auto& m : store.front()) {
-    auto rec = store.evaluation(m["id"].get<std::string>());
-    if (rec) members.emplace_back(m["objectives"][0].get<double>(), std::move(*rec));
-  }
-  std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, rec] : members) {
-    const Json& est = rec.estimates;
-    const Json val = rec.metrics.is_object() ? rec.metrics["validation"] : Json();
-    const Json test = rec.metrics.is_object() ? rec.metrics["test"] : Json();
-    Json sres;
-    if (auto it = synth.find(rec.genome_hash); it != synth.end()) sres = it->second["resources"];
-    Json row = {{"id", rec.genome_hash},
-                {"generation", rec.generation},
-                {"val_accuracy", number_or_null(val, "accuracy")},
-                {"test_accuracy", number_or_null(test, "accuracy")},
-                {"lut", number_or_null(est, "lut")},
-                {"ff", number_or_null(est, "ff")},
-                {"dsp", number_or_null(est, "dsp")},
-                {"bram18", number_or_null(est, "bram18")},
-                {"latency_ns", number_or_null(est, "latency_ns")},
-                {"ii", number_or_null(est, "ii")},
-                {"bops", number_or_null(est, "bops")},
-                {"synth_lut", number_or_null(sres, "lut")},
-                {"synth_ff", number_or_null(sres, "ff")}};
-    t.rows.push_back({rec.genome_hash, std::to_string(rec.generation), cell(row["val_accuracy"], "{:.4f}"),
-                      cell(row["test_accuracy"], "{:.4f}"), cell(row["lut"]), cell(row["ff"]), cell(row["dsp"]),
-                      cell(row["bram18"]), cell(row["latency_ns"], "{:.1f}"), cell(row["ii"]), cell(row["bops"]),
-                      cell(row["synth_lut"]), cell(row["synth_ff"])});
-    t.json.push_back(std::move(row));
-  }
-  return t;
-}
-
-std::string format_table(const FrontTable& t, bool csv) {
-  std::string s;
-  if (csv) {
-    for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? "," : "") + t.columns[i];
-    s += "\n";
-    for (const auto& r : t.rows) {
-      for (std::size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + (r[i] == "-" ? std::string() : r[i]);
-      s += "\n";
-    }
-    return s;
-  }
-  std::vector<std::size_t> w(t.columns.size());
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    w[i] = t.columns[i].size();
-    for (const auto& r : t.rows) w[i] = std::max(w[i], r[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      s += (i ? "  " : "") + (i == 0 ? fmt::format("{:<{}}", cells[i], w[i]) : fmt::format("{:>{}}", cells[i], w[i]));
-    s += "\n";
-  };
-  line(t.columns);
-  for (const auto& r : t.rows) line(r);
-  return s;
-}
 
 estimate::DeviceModel campaign_device(const Store& store) {
   const Json manifest = store.manifest();
@@ -107,6 +64,9 @@ estimate::DeviceModel campaign_device(const Store& store) {
 ReportData report_data(const Store& store, const RunPaths& paths, const estimate::DeviceModel& device) {
   ReportData d;
   d.title = paths.root().filename().string();
+  const ObjectiveSetup setup = objective_setup(store.experiment(), store.path().string());
+  d.objectives = setup.objectives;
+  d.objectives_text = describe(setup);
   std::set<std::string> on_front;
   for (const auto& m : store.front()) on_front.insert(m["id"].get<std::string>());
   for (const auto& rec : store.evaluations()) {
@@ -119,10 +79,24 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
       c.accuracy = rec.metrics["validation"].value("accuracy", 0.0);
       c.lut = rec.estimates.value("lut", 0.0);
       c.latency_ns = rec.estimates.value("latency_ns", 0.0);
+      c.feasible = rec.violation == 0.0;
+      for (const auto& v : rec.objectives) c.objectives.push_back(v.is_number() ? v.get<double>() : std::nan(""));
     }
     d.candidates.push_back(c);
   }
+  for (const auto& [name, rec] : store.baselines()) {
+    ReportCandidate c;
+    c.id = "baseline " + name;
+    c.baseline = true;
+    c.failed = rec.status != "ok";
+    c.feasible = rec.violation == 0.0;
+    if (!c.failed)
+      for (const auto& v : rec.objectives) c.objectives.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    d.candidates.push_back(c);
+  }
+  d.baseline_lines = baseline_summaries(store, setup);
   d.hypervolume = store.hypervolume_history();
+  d.hypervolume_notes = hypervolume_notes(store, setup);
   const auto cal = device.calibration_for("rtl");
   const CalibrationPoints p = calibration_points(store.synthesis_runs());
   for (std::size_t i = 0; i < p.ids.size(); ++i) {
@@ -134,6 +108,7 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
   d.front_rows = table.rows;
   d.experiment = store.experiment();
   d.manifest = store.manifest();
+  add_physics(d, store);
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -34,6 +35,35 @@ CREATE TABLE synthesis_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, genome_hash TEXT NOT NULL, generation INTEGER NOT NULL,
   backend TEXT NOT NULL, status TEXT NOT NULL, failure_reason TEXT NOT NULL, result TEXT NOT NULL);
 CREATE TABLE fronts (generation INTEGER PRIMARY KEY, front TEXT NOT NULL, hypervolume REAL NOT NULL);
+)sql";
+
+/// Reference designs evaluated once (the experiment's `baselines`); `record` is JSON.
+constexpr const char* kBaselines = "CREATE TABLE IF NOT EXISTS baselines (name TEXT PRIMARY KEY, record TEXT NOT NULL);";
+
+/// One row per evaluation with flat, named columns (docs/store.md): what `nas4ml export` writes,
+/// minus the objective columns named after the experiment's metrics.
+constexpr const char* kFlatView = R"sql(
+CREATE VIEW IF NOT EXISTS evaluations_flat AS SELECT
+  generation, idx AS "index", genome_hash AS id, status, failure_reason, violation,
+  (status = 'ok' AND violation = 0) AS feasible, objectives AS objectives_json,
+  json_extract(metrics, '$.validation.accuracy') AS val_accuracy,
+  json_extract(metrics, '$.validation.auc') AS val_auc,
+  json_extract(metrics, '$.validation.loss') AS val_loss,
+  json_extract(metrics, '$.test.accuracy') AS test_accuracy,
+  json_extract(metrics, '$.test.auc') AS test_auc,
+  json_extract(metrics, '$.test.loss') AS test_loss,
+  json_extract(metrics, '$.epochs_run') AS epochs_run,
+  json_extract(estimates, '$.lut') AS est_lut,
+  json_extract(estimates, '$.ff') AS est_ff,
+  json_extract(estimates, '$.dsp') AS est_dsp,
+  json_extract(estimates, '$.bram18') AS est_bram18,
+  json_extract(estimates, '$.latency_ns') AS est_latency_ns,
+  json_extract(estimates, '$.latency_cycles') AS est_latency_cycles,
+  json_extract(estimates, '$.ii') AS est_ii,
+  json_extract(estimates, '$.bops') AS est_bops,
+  json_extract(estimates, '$.ebops') AS est_ebops,
+  train_seconds, estimate_seconds
+FROM evaluations;
 )sql";
 
 [[noreturn]] void fail(sqlite3* db, const std::filesystem::path& path, const std::string& doing) {
@@ -178,6 +208,8 @@ Store Store::create(const std::filesystem::path& path, const Json& experiment,
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
   exec(db, path, "BEGIN", "creating the schema");
   exec(db, path, kSchema, "creating the schema");
+  exec(db, path, kFlatView, "creating the evaluations_flat view");
+  exec(db, path, kBaselines, "creating the baselines table");
   exec(db, path, fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, kSchemaVersion).c_str(),
        "marking the store");
   for (const auto& [k, v] : {std::pair<std::string, std::string>{"experiment", experiment.dump()},
@@ -224,6 +256,8 @@ Store Store::open(const std::filesystem::path& path) {
     throw ConfigError(path.string(), "", "campaign store of another schema version",
                       std::to_string(kSchemaVersion), std::to_string(version));
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
+  exec(db, path, kFlatView, "creating the evaluations_flat view");
+  exec(db, path, kBaselines, "creating the baselines table");
   Statement check(db, path, "PRAGMA quick_check");
   if (!check.step() || check.text(0) != "ok")
     throw ConfigError(path.string(), "", "corrupt campaign store", "PRAGMA quick_check = ok", check.text(0));
@@ -248,6 +282,48 @@ Json Store::manifest() const { return parse_column(meta_value(db_, path_, "manif
 void Store::set_manifest(const Json& manifest) {
   Statement s(db_, path_, "UPDATE meta SET value = ? WHERE key = 'manifest'");
   s.bind(1, manifest.dump()).step();
+}
+
+void Store::add_baseline(const std::string& name, const EvaluationRecord& r) {
+  const Json record = {{"model_spec", r.model_spec}, {"model", r.model},         {"metrics", r.metrics},
+                       {"estimates", r.estimates},   {"objectives", r.objectives}, {"violation", r.violation},
+                       {"status", r.status},         {"failure_reason", r.failure_reason},
+                       {"train_seconds", r.train_seconds}};
+  Statement s(db_, path_, "INSERT OR REPLACE INTO baselines (name, record) VALUES (?, ?)");
+  s.bind(1, name).bind(2, record.dump()).step();
+}
+
+std::vector<std::pair<std::string, EvaluationRecord>> Store::baselines() const {
+  std::vector<std::pair<std::string, EvaluationRecord>> out;
+  Statement s(db_, path_, "SELECT name, record FROM baselines ORDER BY rowid");
+  while (s.step()) {
+    const Json j = parse_column(s.text(1), path_, "baselines.record");
+    EvaluationRecord r;
+    r.genome_hash = s.text(0);
+    r.model_spec = j.value("model_spec", Json());
+    r.model = j.value("model", Json());
+    r.metrics = j.value("metrics", Json());
+    r.estimates = j.value("estimates", Json());
+    r.objectives = j.value("objectives", Json());
+    r.violation = j["violation"].is_number() ? j["violation"].get<double>() : std::numeric_limits<double>::infinity();
+    r.status = j.value("status", std::string("failed"));
+    r.failure_reason = j.value("failure_reason", std::string());
+    r.train_seconds = j.value("train_seconds", 0.0);
+    out.emplace_back(s.text(0), std::move(r));
+  }
+  return out;
+}
+
+void Store::set_experiment(const Json& experiment, const std::string& experiment_hash) {
+  exec(db_, path_, "BEGIN IMMEDIATE", "replacing the experiment");
+  try {
+    Statement(db_, path_, "UPDATE meta SET value = ? WHERE key = 'experiment'").bind(1, experiment.dump()).step();
+    Statement(db_, path_, "UPDATE meta SET value = ? WHERE key = 'experiment_hash'").bind(1, experiment_hash).step();
+    exec(db_, path_, "COMMIT", "replacing the experiment");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 void Store::commit_generation(int generation, const std::vector<EvaluationRecord>& evaluations,

@@ -56,7 +56,7 @@ std::string tick_label(double v, bool log) {
   const double a = std::abs(v);
   if (a >= 1e5 || a < 1e-3) return fmt::format("{:.0e}", v);
   if (a >= 100 || std::floor(v) == v) return fmt::format("{:.0f}", v);
-  return fmt::format("{:.3g}", v);
+  return fmt::format("{:.4g}", v);
 }
 
 /// Tick positions in axis units: nice values, or on a log axis 1, 2 and 5 times powers of ten.
@@ -104,8 +104,10 @@ Axis make_axis(const std::vector<const std::vector<double>*>& values, bool log, 
 }  // namespace
 
 std::string render_svg(const Plot& plot) {
-  const double left = 70, right = 20, top = 34, bottom = 50;
-  const double w = plot.width, h = plot.height;
+  const double left = 70, right = 20, top = 34;
+  const double extra = plot.notes.empty() ? 0.0 : 4.0 + 13.0 * static_cast<double>(plot.notes.size());
+  const double bottom = 50 + extra;
+  const double w = plot.width, h = plot.height + extra;
   const double pw = w - left - right, ph = h - top - bottom;
   std::vector<const std::vector<double>*> xs, ys;
   std::size_t n_points = 0;
@@ -127,7 +129,7 @@ std::string render_svg(const Plot& plot) {
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n",
-      plot.width, plot.height);
+      plot.width, h);
   s += fmt::format("<text x=\"{}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{}</text>\n",
                    w / 2, html_escape(plot.title));
   s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" stroke=\"#444\"/>\n", left, top,
@@ -145,7 +147,10 @@ std::string render_svg(const Plot& plot) {
                      "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
                      y, left, left + pw, left - 5, y + 4, tick_label(t, ay.log));
   }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}{}</text>\n", left + pw / 2, h - 12,
+  for (std::size_t k = 0; k < plot.notes.size(); ++k)
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\">{}</text>\n", 8,
+                     top + ph + 54 + 13.0 * static_cast<double>(k), html_escape(plot.notes[k]));
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}{}</text>\n", left + pw / 2, top + ph + 38,
                    html_escape(plot.x_label), plot.log_x ? " (log scale)" : "");
   s += fmt::format("<text transform=\"translate(16,{}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
                    top + ph / 2, html_escape(plot.y_label), plot.log_y ? " (log scale)" : "");
@@ -157,12 +162,17 @@ std::string render_svg(const Plot& plot) {
                      top + ph / 2);
   // Series.
   double legend_y = top + 14;
+  std::size_t longest = 0;
+  for (const auto& series : plot.series)
+    if (!series.x.empty()) longest = std::max(longest, series.label.size());
+  const double legend_x = left + pw - std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
   for (const auto& series : plot.series) {
     const std::size_t n = std::min(series.x.size(), series.y.size());
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     if (series.line) {
-      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return series.x[a] < series.x[b]; });
+      if (!series.keep_order)
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return series.x[a] < series.x[b]; });
       std::string pts;
       for (auto i : order)
         if (ax.usable(series.x[i]) && ay.usable(series.y[i]))
@@ -174,19 +184,32 @@ std::string render_svg(const Plot& plot) {
     if (series.radius > 0) {
       for (auto i : order) {
         if (!ax.usable(series.x[i]) || !ay.usable(series.y[i])) continue;
-        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" fill-opacity=\"0.75\">",
-                         px(series.x[i]), py(series.y[i]), series.radius, series.color);
+        if (series.hollow)
+          s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\">",
+                           px(series.x[i]), py(series.y[i]), series.radius, series.color);
+        else
+          s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" fill-opacity=\"0.75\">",
+                           px(series.x[i]), py(series.y[i]), series.radius, series.color);
         if (i < series.tooltips.size()) s += "<title>" + html_escape(series.tooltips[i]) + "</title>";
         s += "</circle>\n";
       }
     }
-    if (!series.label.empty()) {
-      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
-                       "<text x=\"{}\" y=\"{}\">{}</text>\n",
-                       left + pw - 150, legend_y - 9, series.color, left + pw - 135, legend_y, html_escape(series.label));
-      legend_y += 15;
-    }
   }
+  // The legend last, on a light box, so it stays readable over the points; empty series have none.
+  std::string legend;
+  for (const auto& series : plot.series) {
+    if (series.label.empty() || std::min(series.x.size(), series.y.size()) == 0) continue;
+    legend += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\" stroke=\"{}\"/>"
+                          "<text x=\"{}\" y=\"{}\">{}</text>\n",
+                          legend_x, legend_y - 9, series.hollow ? "none" : series.color, series.color, legend_x + 15,
+                          legend_y, html_escape(series.label));
+    legend_y += 15;
+  }
+  if (!legend.empty())
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.8\" "
+                     "stroke=\"#ddd\"/>\n",
+                     legend_x - 4, top + 2, left + pw - legend_x + 2, legend_y - top - 11) +
+         legend;
   s += "</svg>\n";
   return s;
 }

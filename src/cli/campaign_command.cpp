@@ -15,6 +15,7 @@
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/report_builder.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/core/error.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 
 namespace nas4ml::cli {
@@ -74,6 +75,18 @@ void add_executor_option(CLI::App* cmd, std::string& executor) {
                       "with --threads each (docs/cluster.md)");
 }
 
+/// "+K" -> K (K >= 1).
+int parse_extra_generations(const std::string& text) {
+  const auto bad = [&] {
+    return ConfigError("--generations", "", "bad generation count", "+K, the generations to add (K >= 1)", text);
+  };
+  if (text.size() < 2 || text[0] != '+' || text.find_first_not_of("0123456789", 1) != std::string::npos) throw bad();
+  if (text.size() > 7) throw bad();
+  const int k = std::stoi(text.substr(1));
+  if (k < 1) throw bad();
+  return k;
+}
+
 std::string default_run_dir(const std::string& experiment) {
   return "runs/" + std::filesystem::path(experiment).stem().string();
 }
@@ -106,7 +119,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
   }
   {
     struct Args {
-      std::string run;
+      std::string run, generations;
       int threads = -1;
       std::string executor = "local";
     };
@@ -115,8 +128,13 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("run", args->run, "Run folder (runs/NAME)")->required();
     cmd->add_option("--threads", args->threads, "Candidates trained at once (default: the experiment's)");
     add_executor_option(cmd, args->executor);
+    cmd->add_option("--generations", args->generations,
+                    "+K: extend the campaign (finished or not) by K generations, exactly as if it had been "
+                    "configured with them from the start");
     table.add(cmd, [args] {
-      return print_outcome(campaign::resume_campaign(args->run, run_options(args->threads, args->executor)));
+      auto o = run_options(args->threads, args->executor);
+      if (!args->generations.empty()) o.extra_generations = parse_extra_generations(args->generations);
+      return print_outcome(campaign::resume_campaign(args->run, o));
     });
   }
   {
@@ -154,7 +172,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       std::vector<std::string> ids;
       int synthesize = 0;
       bool simulate = false;
-      int samples = 1000;
+      int samples = 0;  // 0: the experiment's synthesis.simulate_samples
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
@@ -163,20 +181,23 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)")
         ->check(CLI::Range(0, 1000000));
     cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
-    cmd->add_option("--samples", args->samples, "Test-split samples in the test vectors (default 1000)")
+    cmd->add_option("--samples", args->samples,
+                    "Test-split samples in the test vectors (default: the experiment's synthesis.simulate_samples)")
         ->check(CLI::Range(1, 1000000));
     table.add(cmd, [args] {
       const campaign::RunPaths paths(args->run);
       const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
       const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
-      const auto data = data::load_dataset(cfg.dataset_path);
+      data::LoadOverrides overrides;
+      if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
+      const auto data = data::load_dataset(cfg.dataset_path, overrides);
       const synth::FlowOptions flow = campaign::flow_options(cfg, paths);
       campaign::EmitOptions eo;
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;
-      eo.simulate_samples = args->samples;
+      eo.simulate_samples = args->samples > 0 ? args->samples : cfg.synthesis.simulate_samples;
       const auto device = campaign::campaign_device(store);
       for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))
         std::cout << c.dir.string() << (c.problem.empty() ? "" : "  (" + c.problem + ")") << '\n';

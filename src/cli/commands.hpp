@@ -25,4 +25,6 @@ void add_estimate_command(CLI::App& app, CommandTable& table);
 void add_train_command(CLI::App& app, CommandTable& table);
 /// `nas4ml run|resume|front|report|emit`: campaigns (src/cli/campaign_command.cpp).
 void add_campaign_commands(CLI::App& app, CommandTable& table);
+/// `nas4ml show|export|compare`: query finished or running campaigns (src/cli/inspect_command.cpp).
+void add_inspect_commands(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

@@ -80,6 +80,7 @@ int run(int argc, char** argv) {
   cli::CommandTable table;
   // Subcommands, in the order --help lists them.
   cli::add_campaign_commands(app, table);
+  cli::add_inspect_commands(app, table);
   cli::add_data_command(app, table);
   cli::add_validate_command(app, table);
   cli::add_moo_bench_command(app, table);

@@ -58,7 +58,7 @@ class RtlEstimator final : public Estimator {
 
 /// DSP-vs-LUT policy of one HLS tool version for constant-weight products (docs/estimators.md):
 /// the fraction of multipliers put on DSPs, by weight width, read off published csynth reports of
-/// the jet MLP (../shared/REFERENCE.md s.1).
+/// the jet MLP (hls4ml, github.com/fastmachinelearning/hls4ml).
 struct DspPolicy {
   const char* tool;
   double wide_fraction;    ///< weights of >= 9 bits

@@ -245,7 +245,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
         result.best_epoch = epoch + 1;
         since_best = 0;
       } else if (++since_best >= ts.patience) {
-        result.early_stopped = true;
+        result.early_stopped = epoch + 1 < epochs;  // patience running out at the last epoch is no early stop
         break;
       }
     }

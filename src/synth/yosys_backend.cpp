@@ -63,7 +63,7 @@ std::string yosys_script(const std::string& verilog_file, const std::string& top
   s += "tee -q -o stat.json stat -json\n";
   s += "depth:\n";
   // Cut every path at the registers first (plain `ltp -noff` walks through FDRE cells), then
-  // take the longest path through the remaining combinational cells (REFERENCE.md s.7).
+  // take the longest path through the remaining combinational cells (measured with yosys 0.23, benchmarks/README.md).
   s += "select -set comb t:* t:FD* %d t:SRL* %d t:IBUF %d t:OBUF %d t:BUFG %d\n";
   s += "tee -q -o ltp.txt ltp -noff @comb w:* %u\n";
   return s;

@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/data/checksum.hpp"
 #include "support/run_cli.hpp"
 #include "support/shared_data.hpp"
 #include "support/temp_dir.hpp"
@@ -26,22 +29,41 @@ TEST_CASE("every shipped experiment validates", "[campaign][experiment_files]") 
   }
 }
 
-TEST_CASE("magic.json holds the issue's 500-candidate campaign", "[campaign][experiment_files]") {
+TEST_CASE("magic.json holds the 500-candidate benchmark campaign", "[campaign][experiment_files]") {
   const auto c = load_experiment(source_path("experiments/magic.json"));
   REQUIRE(c.search.generations);
   CHECK(c.search.population * *c.search.generations == 500);
 }
 
-TEST_CASE("the shared data sets fit their experiments' search spaces", "[campaign][experiment_files]") {
-  NAS4ML_REQUIRE_SHARED_DATA(data_dir);
-  (void)data_dir;
+TEST_CASE("the data sets shipped in experiments/data fit their experiments, checksums as documented",
+          "[campaign][experiment_files]") {
+  // No ../shared needed: MAGIC and HIGGS (CC BY 4.0) are in the repository.
   for (const char* name : {"magic", "higgs"}) {
     INFO(name);
     const auto d = check_data(load_experiment(source_path(std::string("experiments/") + name + ".json")));
     CHECK(d.classes == 2);
     CHECK(d.train_rows > d.validation_rows);
   }
-  const auto letter = check_data(load_experiment(source_path("experiments/letter.json")));
+  for (const auto& [file, readme] : {std::pair<std::string, std::string>{"experiments/data/magic/magic04.data.gz",
+                                                                         "experiments/data/magic/README.md"},
+                                     {"experiments/data/higgs/higgs_subset.csv.gz", "experiments/data/higgs/README.md"}}) {
+    INFO(file);
+    std::ifstream in(source_path(readme));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(text, Catch::Contains(nas4ml::data::sha256_file(source_path(file))));
+    CHECK_THAT(text, Catch::Contains("CC BY 4.0"));
+  }
+}
+
+TEST_CASE("letter.json names where to get its file, and reads it through dataset_source", "[campaign][experiment_files]") {
+  const auto r = nas4ml::test::run_cli({"validate", source_path("experiments/letter.json"), "--data"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("dataset_source") && Catch::Contains("archive.ics.uci.edu/dataset/59"));
+  NAS4ML_REQUIRE_SHARED_DATA(data_dir);
+  auto cfg = load_experiment(source_path("experiments/letter.json"));
+  cfg.dataset_source_path = data_dir / "uci-mlbench" / "LetterRecognition.csv";
+  cfg.dataset_source = cfg.dataset_source_path.string();
+  const auto letter = check_data(cfg);
   CHECK(letter.features == 16);
   CHECK(letter.classes == 26);
 }
@@ -83,4 +105,12 @@ TEST_CASE("jets_hlf.json reads a user-supplied file through dataset_source", "[c
   CHECK(d.features == 16);
   CHECK(d.classes == 5);
   CHECK(d.train_rows + d.validation_rows + d.test_rows == 50);
+}
+
+TEST_CASE("docs/config.md shows what `nas4ml validate experiments/magic.json` prints", "[campaign][experiment_files][docs]") {
+  const auto r = nas4ml::test::run_cli({"validate", "experiments/magic.json"});
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(source_path("docs/config.md"));
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(doc, Catch::Contains(r.out));
 }

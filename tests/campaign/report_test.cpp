@@ -7,9 +7,10 @@ using namespace nas4ml::campaign;
 TEST_CASE("the report is one self-contained HTML document", "[campaign][report]") {
   ReportData d;
   d.title = "magic <test>";
-  d.candidates = {{"c1", 0, 0.80, 1200, 15, true, false},
-                  {"c2", 0, 0.75, 300, 10, true, false},
-                  {"c3", 1, 0.70, 900, 20, false, false},
+  d.objectives = {{"accuracy", Direction::maximize}, {"lut", Direction::minimize}};
+  d.candidates = {{"c1", 0, 0.80, 1200, 15, true, false, {0.80, 1200}},
+                  {"c2", 0, 0.75, 300, 10, true, false, {0.75, 300}},
+                  {"c3", 1, 0.70, 900, 20, false, false, {0.70, 900}},
                   {"c4", 1, 0.0, 0, 0, false, true}};
   d.hypervolume = {{0, 0.1}, {1, 0.2}};
   d.estimate_vs_synthesis = {{"c1", "lut", 1190, 1200}, {"c2", "lut", 310, 300}};
@@ -27,10 +28,11 @@ TEST_CASE("the report is one self-contained HTML document", "[campaign][report]"
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));
   CHECK(html.find("https://") == std::string::npos);
-  // 4 SVG plots: accuracy vs LUT, vs latency, hypervolume, estimate vs synthesis.
+  // 3 SVG plots: the objective pair, hypervolume, estimate vs synthesis.
   std::size_t svgs = 0;
   for (auto pos = html.find("<svg"); pos != std::string::npos; pos = html.find("<svg", pos + 1)) ++svgs;
-  CHECK(svgs == 4);
+  CHECK(svgs == 3);
+  CHECK(html.find("lut vs accuracy") != std::string::npos);
 }
 
 TEST_CASE("a report without synthesis says so instead of an empty plot", "[campaign][report]") {

@@ -94,7 +94,8 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
   CHECK(Json::parse(front.out).size() == s.front.size());
   const auto csv = run_cli({"front", run.string(), "--csv"});
   CHECK(csv.exit_code == 0);
-  CHECK_THAT(csv.out, Catch::StartsWith("id,gen,val_acc,test_acc,lut,"));
+  // Objectives first (accuracy, lut), then the constrained metric (latency_ns), then the rest.
+  CHECK_THAT(csv.out, Catch::StartsWith("id,gen,accuracy,lut,latency_ns,auc,test_accuracy,"));
   const auto report = run_cli({"report", run.string()});
   CHECK(report.exit_code == 0);
   CHECK_THAT(report.out, Catch::Contains("report.html"));
@@ -211,6 +212,22 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
     CHECK(report.find("MISMATCH") == std::string::npos);
   }
   CHECK(simulated == static_cast<int>(s.front.size()));
+
+  // report.md lists the syntheses stored for a member (during the search or at an earlier emit),
+  // and re-running emit without synthesis keeps them.
+  std::string synthesized_id;
+  for (const auto& r : runs)
+    for (const auto& m : s.front)
+      if (r.status == "ok" && m["id"] == r.genome_hash) synthesized_id = r.genome_hash;
+  REQUIRE_FALSE(synthesized_id.empty());
+  const auto report_path = campaign::RunPaths(run).firmware_dir(synthesized_id) / "report.md";
+  CHECK_THAT(slurp(report_path), Catch::Contains("| synthesized (Yosys"));
+  const auto again = run_cli({"emit", run.string(), "--id", synthesized_id});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  const std::string report = slurp(report_path);
+  CHECK_THAT(report, Catch::Contains(", stored, front of generation "));
+  CHECK(report.find(", this emit)") == std::string::npos);
 }
 
 TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {

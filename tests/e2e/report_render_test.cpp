@@ -56,7 +56,9 @@ TEST_CASE("report.html renders in headless Chromium", "[e2e][report][browser]") 
   REQUIRE(dom.ok());
   const std::string html = slurp(tmp.path() / "dom.html");
   CHECK_THAT(html, Catch::Contains("<svg"));
-  CHECK_THAT(html, Catch::Contains("Accuracy vs LUT"));
+  CHECK_THAT(html, Catch::Contains("lut vs accuracy"));
+  CHECK_THAT(html, Catch::Contains("Background rejection vs signal efficiency"));
+  CHECK_THAT(html, Catch::Contains("Per-layer estimate"));
   CHECK_THAT(html, Catch::Contains("<table id=\"front\">"));
   for (const auto& m : summary.front) CHECK_THAT(html, Catch::Contains(m["id"].get<std::string>()));
 

@@ -71,8 +71,7 @@ TEST_CASE("nas4ml train refuses bad input with one clear line", "[nn][cli]") {
 }
 
 TEST_CASE("MAGIC: 10-32-32-2, 8-bit formats, 50% sparsity trains to a useful integer model", "[nn][integration]") {
-  NAS4ML_REQUIRE_SHARED_DATA(data_dir);
-  (void)data_dir;
+  // MAGIC ships in experiments/data: no ../shared needed.
   const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));
   REQUIRE(d.n_features() == 10);
   const auto spec = nn::load_model_spec(test::source_path("experiments/models/magic_10_32_32_2.json"));

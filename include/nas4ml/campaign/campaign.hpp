@@ -24,6 +24,7 @@ struct RunOptions {
   bool emit = true;                           ///< emit firmware and the report when the search is done
   bool progress = true;                       ///< one progress line per generation (logger, info)
   std::string executor = "local";             ///< who evaluates (executor.hpp): local, mpi
+  int extra_generations = 0;                  ///< resume only: add this many generations to the budget
 };
 
 /// What a run or resume did.

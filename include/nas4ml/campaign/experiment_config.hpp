@@ -103,6 +103,15 @@ struct SynthesisSchedule {
   int simulate_samples = 1000;     ///< test-split samples in each simulation
 };
 
+/// A reference design the experiment compares the search with (e.g. the hls4ml jet network): a
+/// model spec, trained and evaluated once like a candidate, stored, and marked wherever the front
+/// is shown.
+struct Baseline {
+  std::string name;                    ///< a safe name, unique in the experiment
+  std::string model;                   ///< model spec path as written (docs/model.md)
+  std::filesystem::path model_path;    ///< resolved against the experiment file's folder
+};
+
 /// One experiment file, validated, with every default filled in.
 struct ExperimentConfig {
   int version = 1;                         ///< schema version of the file
@@ -119,6 +128,7 @@ struct ExperimentConfig {
   SynthesisSchedule synthesis;
   std::uint64_t seed = 1;                  ///< campaign seed of every Rng::stream
   int threads = 0;                         ///< evaluation threads; 0 = all cores
+  std::vector<Baseline> baselines;         ///< reference designs (optional)
 
   // Where things are (resolved at load time, not part of to_json or the hash).
   std::filesystem::path source_file;       ///< the experiment file

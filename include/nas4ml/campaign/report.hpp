@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/campaign/member_physics.hpp"
 #include "nas4ml/core/json.hpp"
 
 namespace nas4ml::campaign {
@@ -18,6 +20,9 @@ struct ReportCandidate {
   double latency_ns = 0.0;  ///< estimated
   bool on_front = false;
   bool failed = false;
+  std::vector<double> objectives;  ///< in the experiment's objective order (empty when failed)
+  bool feasible = true;            ///< meets every constraint
+  bool baseline = false;           ///< a baseline model, not a searched candidate
 };
 
 /// Estimated and synthesized value of one resource for one candidate.
@@ -32,10 +37,16 @@ struct EstimateVsSynthesis {
 struct ReportData {
   std::string title;                                  ///< e.g. the run name
   std::vector<ReportCandidate> candidates;
+  std::vector<Objective> objectives;                  ///< what the experiment optimizes, in order
+  std::string objectives_text;                        ///< one line: objectives and constraints
   std::vector<std::pair<int, double>> hypervolume;    ///< (generation, hypervolume)
+  std::vector<std::string> hypervolume_notes;         ///< how the hypervolume is normalized
   std::vector<EstimateVsSynthesis> estimate_vs_synthesis;
   std::vector<std::string> front_columns;             ///< column names of the front table
   std::vector<std::vector<std::string>> front_rows;   ///< one row per front member, formatted
+  std::vector<std::string> baseline_lines;            ///< one per baseline: which front designs dominate it
+  std::vector<MemberPhysics> physics;                 ///< front members (up to 6, spread along the front)
+  std::string physics_note;                           ///< why there is no physics section, when there is none
   Json experiment;
   Json manifest;
 };

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/core/json.hpp"
@@ -67,6 +68,9 @@ class Store {
   /// Replaces the manifest (e.g. when the yosys version becomes known).
   void set_manifest(const Json& manifest);
 
+  /// Replaces the experiment and its hash in one transaction (a campaign extended by
+  /// `resume --generations +K` becomes the campaign configured with those generations).
+  void set_experiment(const Json& experiment, const std::string& experiment_hash);
   /// Commits a whole generation atomically: its evaluations, the optimizer state after tell(),
   /// and the front after this generation (ids and objective values) with its hypervolume.
   void commit_generation(int generation, const std::vector<EvaluationRecord>& evaluations,
@@ -81,6 +85,12 @@ class Store {
   std::optional<EvaluationRecord> evaluation(const std::string& genome_hash) const;
   /// Number of evaluations stored, and how many failed.
   std::int64_t count_evaluations(bool failed_only = false) const;
+
+  /// Stores (or replaces) the evaluation of baseline `name` (its genome_hash is ignored).
+  void add_baseline(const std::string& name, const EvaluationRecord& record);
+  /// (name, evaluation) of every stored baseline, in insertion order; each record's genome_hash
+  /// is the baseline's name and its generation 0.
+  std::vector<std::pair<std::string, EvaluationRecord>> baselines() const;
 
   void add_synthesis(const SynthesisRecord& record);
   std::vector<SynthesisRecord> synthesis_runs() const;

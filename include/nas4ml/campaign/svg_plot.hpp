@@ -14,7 +14,9 @@ struct PlotSeries {
   std::string label;
   std::vector<double> x, y;
   std::string color = "#1f77b4";
-  bool line = false;        ///< join the points (sorted by x) with a polyline
+  bool line = false;        ///< join the points (sorted by x, unless keep_order) with a polyline
+  bool keep_order = false;  ///< join the points in the given order (staircases)
+  bool hollow = false;      ///< circles drawn as rings (outline only)
   double radius = 3.0;      ///< circle radius; 0 draws no markers
   std::vector<std::string> tooltips;  ///< optional, one per point (SVG <title>)
 };
@@ -27,6 +29,7 @@ struct Plot {
   bool log_y = false;
   bool diagonal = false;    ///< draw y = x (for estimate-vs-measured charts)
   std::vector<PlotSeries> series;
+  std::vector<std::string> notes;  ///< lines of small text under the x label (how to read the plot)
   int width = 560;
   int height = 380;
 };

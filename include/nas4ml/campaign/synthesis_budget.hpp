@@ -1,6 +1,6 @@
 #pragma once
 /// \file Which candidates a campaign synthesizes within its time limit. yosys 0.23 needs about
-/// 4 s plus 0.06-0.09 s per nonzero weight for these netlists, single-threaded (REFERENCE.md s.7,
+/// 4 s plus 0.06-0.09 s per nonzero weight for these netlists, single-threaded (measured with yosys 0.23, benchmarks/README.md,
 /// "Synthesis time"); a run predicted to exceed the synthesis timeout is skipped with a log line
 /// instead of being started and killed.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-/// \file The one error hierarchy of nas4ml (DESIGN.md "Errors").
+/// \file The one error hierarchy of nas4ml (docs/architecture.md "Errors and exit codes").
 ///
 /// A user mistake (bad config, bad data, a missing or failing tool) is reported as one line
 ///   error: <file>[:<line or json-path>]: <what is wrong>, expected <x>, got <y>

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Fixed-point formats with the semantics of Vivado/Vitis HLS `ap_fixed<W,I,Q,O>`
-/// (DESIGN.md "Fixed-point semantics"). A value is stored as a raw integer `raw` and means
+/// (docs/model.md "Arithmetic"). A value is stored as a raw integer `raw` and means
 /// raw * 2^-(W-I). Every cast in nas4ml (the golden integer model, QAT's fake quantization, the
 /// netlist's casts) goes through these functions, so they cannot disagree.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-/// \file Deterministic random streams (DESIGN.md "Determinism").
+/// \file Deterministic random streams (docs/architecture.md "Determinism").
 ///
 /// Every random draw in nas4ml comes from an Rng made by Rng::stream(seed, generation, index,
 /// purpose): independent of thread count, timing and the order candidates are evaluated in.

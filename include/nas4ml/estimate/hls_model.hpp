@@ -1,6 +1,6 @@
 #pragma once
 /// \file The rules of hls4ml's dense layer the `hls` estimator reproduces (sources in
-/// ../shared/REFERENCE.md s.1 and docs/estimators.md): the multiplier limit of the latency
+/// hls4ml, github.com/fastmachinelearning/hls4ml and docs/estimators.md): the multiplier limit of the latency
 /// strategy (backends/vivado/passes/core_templates.py), valid reuse factors
 /// (backends/fpga/fpga_backend.py, _validate_reuse_factor) and the resource strategy's weight
 /// memory (nnet_dense_resource.h).

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Bit-level resource counts of a netlist, the `rtl` estimator's model of what yosys 0.23
-/// `synth_xilinx -family xcup` produces (../shared/REFERENCE.md s.8; docs/estimators.md):
+/// `synth_xilinx -family xcup` produces (measured, 66 yosys syntheses: benchmarks/README.md "estimator_vs_yosys"; docs/estimators.md):
 ///  - LUT: one per distinct non-constant XOR bit pair over all adder carry-chain positions
 ///    (AdderBits::new_pairs; stripped low bits, a XOR a and shared pairs cost nothing), plus a
 ///    saturating cast that can overflow: one per output bit, plus one per further 5 overflow

@@ -1,14 +1,14 @@
 #pragma once
 /// \file The Verilog writer: prints the hardware netlist (netlist/netlist.hpp, docs/netlist.md)
 /// as synthesizable Verilog-2005, node for node, so the `rtl` estimator and the firmware read the
-/// same structure (DESIGN.md). It makes no decisions of its own: every adder, cast, ReLU and
+/// same structure (docs/architecture.md). It makes no decisions of its own: every adder, cast, ReLU and
 /// register it prints is a netlist node, with the node's name and width.
 ///
 /// Output (docs/firmware.md): one module per layer and a top module with packed fixed-point
 /// ports (input i at in_data[i*W_in +: W_in], output o at out_data[o*W_out +: W_out]), a valid
 /// signal delayed by the pipeline latency, and a header comment with the model name, formats and
 /// latency. Adders are written with explicit sign extension and an unsigned `+`/`-`, which yosys
-/// does not merge into `$macc` carry-save trees (REFERENCE.md s.8 item 1); multiply nodes (the
+/// does not merge into `$macc` carry-save trees (measured, 66 yosys syntheses: benchmarks/README.md "estimator_vs_yosys" item 1); multiply nodes (the
 /// DSP variant, LoweringOptions::dsp_products) are plain signed `*`. No vendor primitives.
 #include <string>
 #include <vector>

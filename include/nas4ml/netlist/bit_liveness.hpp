@@ -3,7 +3,7 @@
 /// Synthesis removes every flip-flop and carry-chain position whose value no output depends on:
 /// register bits below the window a cast keeps, the top bits a wrapping cast drops, the low bits
 /// of a register that only pass through an adder's stripped positions. The estimator counts only
-/// live bits, so that it follows what yosys keeps (REFERENCE.md s.8 item 5).
+/// live bits, so that it follows what yosys keeps (measured, 66 yosys syntheses: benchmarks/README.md "estimator_vs_yosys" item 5).
 #include <cstdint>
 #include <vector>
 

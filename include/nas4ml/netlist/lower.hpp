@@ -5,7 +5,7 @@
 /// (or one `multiply` with LoweringOptions::dsp_products); products of inputs that are constants
 /// fold into the bias; the terms of each neuron, plus one constant (bias aligned to the
 /// accumulator, plus AP_RND's half LSB), are summed by a balanced adder tree built level by level,
-/// pairing terms of adjacent width (the cheapest order measured, REFERENCE.md s.8); identical
+/// pairing terms of adjacent width (the cheapest order measured, benchmarks/README.md "estimator_vs_yosys"); identical
 /// adders are built once (hash-consing, so common terms are shared across neurons); every node
 /// has the exact width of its value range; a register stage follows every K adder levels and the
 /// cast + ReLU; dead neurons (all outgoing weights zero, recursively) get no logic.

@@ -10,7 +10,7 @@
 /// and, decoded, as a BitOrigin (Netlist::bits). Pass-through bits (low bits an adder does not
 /// touch, sign extension, wiring casts, duplicate or constant registers) therefore point past
 /// the node to their true source, which is how stripped bits, shared bit pairs, constant and
-/// duplicate registers are known before any synthesis tool runs (REFERENCE.md s.8).
+/// duplicate registers are known before any synthesis tool runs (measured, 66 yosys syntheses: benchmarks/README.md "estimator_vs_yosys").
 #include <cstdint>
 #include <span>
 #include <string>

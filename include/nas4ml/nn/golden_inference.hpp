@@ -1,6 +1,6 @@
 #pragma once
 /// \file Golden integer inference: a QuantizedModel computed in int64 exactly as the firmware
-/// computes it (DESIGN.md "Fixed-point semantics"). Every test bench, the netlist simulation and
+/// computes it (docs/model.md "Arithmetic"). Every test bench, the netlist simulation and
 /// the fake-quantized float forward used for evaluation are checked against these functions.
 ///
 /// Layer arithmetic, for layer k with input format F_in (the model's input_format for k = 0,

@@ -3,7 +3,7 @@
 /// fake-quantized forward pass (float32, for training), its backward pass with straight-through
 /// gradients, and an exact double-precision forward pass of the integer model (for evaluation).
 ///
-/// Layout, chosen for speed (../shared/REFERENCE.md s.9: buffers allocated once, parameters and
+/// Layout, chosen for speed (measured, benchmarks/README.md "train_throughput": buffers allocated once, parameters and
 /// gradients in one flat array each, fused elementwise passes, contiguous batches): every
 /// layer's weights are a column-major n_out x n_in block of one flat float array, followed by its
 /// biases; activations are column-major (features x batch), so a batch of row-major samples is

@@ -1,9 +1,9 @@
 #pragma once
-/// \file QuantizedModel: the single artifact a trained candidate becomes (DESIGN.md). Golden
+/// \file QuantizedModel: the single artifact a trained candidate becomes (docs/architecture.md). Golden
 /// inference, estimators, netlist lowering, Verilog/HLS writers and test benches all read it;
 /// nothing re-derives it. Saved and loaded as JSON (docs/model.md).
 ///
-/// Arithmetic it implies (DESIGN.md "Fixed-point semantics"): layer k reads the raw integers of
+/// Arithmetic it implies (docs/model.md "Arithmetic"): layer k reads the raw integers of
 /// its input format (layer 0: `input_format`; layer k>0: layer k-1's `result_format`),
 /// multiplies by the raw integer weights, accumulates at full width with the bias aligned to the
 /// accumulator's fractional bits (input frac + weight frac), casts to `result_format` with its

@@ -1,5 +1,5 @@
 #pragma once
-/// \file Parallel evaluation of a batch of genomes over TBB (DESIGN.md "Examples to follow" 2,
+/// \file Parallel evaluation of a batch of genomes over TBB (after pagmo2's thread_bfe,
 /// after pagmo2's thread_bfe): each candidate gets its own random stream
 /// Rng::stream(seed, generation, first_index + i, purpose), so results do not depend on the
 /// number of threads or on timing. A candidate that throws is marked failed with the reason and

@@ -1,5 +1,5 @@
 #pragma once
-/// \file Pareto math as free functions (DESIGN.md "Examples to follow" 1). Every function here
+/// \file Pareto math as free functions (after pagmo2's utilities). Every function here
 /// works on objective vectors that are all *minimized*; callers with maximized objectives negate
 /// them first (Nsga2 does this for its users).
 ///

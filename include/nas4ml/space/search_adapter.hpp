@@ -1,7 +1,7 @@
 #pragma once
 /// \file Glue between a search space and the generic NSGA-II: the search::Variation whose genomes
 /// are space genomes (search::Genome::choices). Header-only so that `space` does not depend on
-/// `search` (DESIGN.md "Modules"); include it where both are linked (campaign, tests).
+/// `search` (docs/architecture.md); include it where both are linked (campaign, tests).
 #include <fmt/format.h>
 
 #include "nas4ml/search/variation.hpp"

@@ -3,9 +3,9 @@
 /// such that s * estimate ~ measured, with no offset (docs/synthesis.md "Calibration").
 ///
 /// The fit minimizes the squared *relative* residuals sum_i ((s*e_i - m_i) / m_i)^2, so every
-/// design weighs the same whatever its size (the targets are median and 90th-percentile
+/// design weighs the same whatever its size (the targets are median and 90th-percentile
 /// relative errors): s = sum(e_i/m_i) / sum((e_i/m_i)^2). No offset: a model with no logic costs
-/// nothing, and REFERENCE.md s.8 found one scale per resource enough (LUT 0.991, FF 0.995 there).
+/// nothing, and 66 yosys syntheses (benchmarks/README.md "estimator_vs_yosys") found one scale per resource enough (LUT 0.991, FF 0.995 there).
 /// Designs with m_i = 0 carry no relative error and are left out of fit and statistics.
 #include <cstddef>
 #include <span>

@@ -5,7 +5,7 @@
 /// then SIGKILL after a grace period), an address-space limit (setrlimit RLIMIT_AS in the child)
 /// and the exit status, signal, time-out flag, wall time and peak RSS (wait4 rusage) reported.
 ///
-/// REFERENCE.md s.5: synthesis that hangs for hours or is killed for memory is the field's most
+/// (fastmachinelearning/hls4ml GitHub issues #457, #242, #504): synthesis that hangs for hours or is killed for memory is the field's most
 /// common complaint (hls4ml #457, #242, #504); every tool run here is bounded in time and memory.
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Bit-exact simulation of generated firmware: builds the Verilog design with its test
-/// bench (firmware/testbench.hpp) under Verilator (C++ harness, fast: REFERENCE.md s.7 measured
+/// bench (firmware/testbench.hpp) under Verilator (C++ harness, fast: measured
 /// 100k vectors in under a second) or Icarus Verilog (self-checking Verilog bench, ~1000x slower),
 /// runs it as a bounded child process (process.hpp) and reports mismatches against the golden
 /// integer model and the measured latency in cycles.

@@ -1,6 +1,6 @@
 #pragma once
 /// \file What one synthesis run measured: the resource counts of the mapped netlist, the logic
-/// depth, and which tool, version and script produced them (REFERENCE.md s.3: "Report which tool
+/// depth, and which tool, version and script produced them (published results are hard to compare without it: "Report which tool
 /// and version produced every number"). Saved as JSON beside the tool's log.
 #include <array>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 /// \file The `yosys` synthesis backend: Verilog -> yosys 0.23 `synth_xilinx -family xcup -flatten
-/// -noiopad` (REFERENCE.md s.3, s.7) -> `stat -json` counts and `ltp` logic depth.
+/// -noiopad` (yosys 0.23) -> `stat -json` counts and `ltp` logic depth.
 ///
 /// The run happens in an output folder holding design.v, synth.ys (the labeled script),
 /// yosys.log, stat.json, ltp.txt and result.json. The tool runs as a child process with a time

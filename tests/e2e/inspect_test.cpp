@@ -1,0 +1,284 @@
+// Inspecting and extending finished campaigns: `resume --generations +K` (exactly the longer
+// campaign), `export`, `show`, `compare`, the store's evaluations_flat view, and the pandas
+// example of docs/store.md.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "nas4ml/campaign/campaign.hpp"
+#include "nas4ml/campaign/member_physics.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/campaign/store.hpp"
+#include "nas4ml/synth/process.hpp"
+#include "support/run_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace nas4ml;
+using nas4ml::test::run_cli;
+using nas4ml::test::source_path;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The tiny fixture experiment with `generations`, written to `dir` with absolute data paths.
+std::filesystem::path tiny_experiment(const std::filesystem::path& dir, int generations, const Json& objectives = {}) {
+  Json e = Json::parse(slurp(source_path("tests/e2e/fixtures/tiny_experiment.json")));
+  e["dataset"] = source_path("tests/e2e/fixtures/blobs_dataset.json");
+  e["search_space"] = source_path("tests/e2e/fixtures/tiny_space.json");
+  e["search"]["generations"] = generations;
+  if (!objectives.is_null()) e["objectives"] = objectives;
+  const auto path = dir / fmt::format("tiny_{}.json", generations);
+  std::ofstream(path) << e.dump(2);
+  return path;
+}
+
+campaign::RunOptions quiet() {
+  campaign::RunOptions o;
+  o.threads = 2;
+  o.emit = false;
+  o.progress = false;
+  return o;
+}
+
+std::vector<std::string> fingerprints(const std::filesystem::path& run) {
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  std::vector<std::string> out;
+  for (const auto& e : store.evaluations())
+    out.push_back(fmt::format("{}/{} {} {} {} {}", e.generation, e.index, e.genome_hash, e.objectives.dump(),
+                              e.status, e.model.is_null() ? "" : e.model.at("layers").dump()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("resume --generations +K gives exactly the campaign configured with G+K generations", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  const auto longer = tmp.path() / "longer";
+  const auto extended = tmp.path() / "extended";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 4), longer, quiet());
+  campaign::run_campaign(tiny_experiment(tmp.path(), 2), extended, quiet());
+  CHECK(fingerprints(extended).size() == 12);
+
+  const auto r = run_cli({"resume", extended.string(), "--generations", "+2", "--threads", "1"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("finished after 4 generations: 24 evaluations"));
+  CHECK(fingerprints(extended) == fingerprints(longer));
+  const auto a = campaign::Store::open(campaign::RunPaths(extended).store());
+  const auto b = campaign::Store::open(campaign::RunPaths(longer).store());
+  CHECK(a.front() == b.front());
+  CHECK(a.hypervolume_history() == b.hypervolume_history());
+  CHECK(a.experiment()["search"]["generations"] == 4);
+  CHECK(a.experiment_hash() == b.experiment_hash());
+  // A plain resume of the extended campaign has nothing left to do.
+  CHECK(run_cli({"resume", extended.string()}).exit_code == 0);
+  CHECK(fingerprints(extended).size() == 24);
+}
+
+TEST_CASE("resume --generations refuses what it cannot extend, in one line", "[e2e][campaign][resume]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "r";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  for (const std::string bad : {"2", "+0", "+x", "-1"}) {
+    const auto r = run_cli({"resume", run.string(), "--generations", bad});
+    INFO(bad << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("expected +K"));
+  }
+  CHECK(fingerprints(run).size() == 6);
+}
+
+TEST_CASE("export, show and compare read a campaign over auc and ebops", "[e2e][campaign][inspect]") {
+  test::TempDir tmp;
+  const Json objectives = Json::array({{{"metric", "auc"}, {"direction", "maximize"}},
+                                       {{"metric", "ebops"}, {"direction", "minimize"}}});
+  const auto run = tmp.path() / "auc";
+  const auto other = tmp.path() / "auc_short";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 2, objectives), run, quiet());
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1, objectives), other, quiet());
+
+  // front: objectives first, named.
+  const auto front = run_cli({"front", run.string(), "--csv"});
+  REQUIRE(front.exit_code == 0);
+  CHECK_THAT(front.out, Catch::StartsWith("id,gen,auc,ebops,latency_ns,accuracy,"));
+  const auto front_text = run_cli({"front", run.string()});
+  CHECK_THAT(front_text.out, Catch::StartsWith("objectives: auc (maximize), ebops (minimize); constraints: latency_ns <= 100"));
+
+  // export: one row per evaluation, flat named columns.
+  const auto csv = run_cli({"export", run.string(), "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::StartsWith("number,id,generation,index,status,failure_reason,values_auc,values_ebops,"
+                                        "violation,feasible,on_front,arch,val_accuracy,"));
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 13);
+  const auto json = run_cli({"export", run.string(), "--json"});
+  REQUIRE(json.exit_code == 0);
+  const Json rows = Json::parse(json.out);
+  REQUIRE(rows.size() == 12);
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  const auto evals = store.evaluations();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i]["id"] == evals[i].genome_hash);
+    if (evals[i].status == "ok") {
+      CHECK(rows[i]["values_auc"] == evals[i].metrics["validation"]["auc"]);
+      CHECK(rows[i]["values_ebops"] == evals[i].estimates["ebops"]);
+    }
+  }
+
+  // The SQL view agrees with the export.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(campaign::RunPaths(run).store().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT id, est_ebops, val_auc FROM evaluations_flat ORDER BY generation, \"index\"", -1,
+                             &st, nullptr) == SQLITE_OK);
+  std::size_t n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    CHECK(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) == rows[n]["id"].get<std::string>());
+    CHECK(sqlite3_column_double(st, 1) == rows[n]["est_ebops"].get<double>());
+    ++n;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  CHECK(n == 12);
+
+  // show: one candidate, by a unique prefix; unknown ids in one line.
+  const std::string id = store.front()[0]["id"];
+  const auto show = run_cli({"show", run.string(), id.substr(0, 10)});
+  INFO(show.err);
+  REQUIRE(show.exit_code == 0);
+  CHECK_THAT(show.out, Catch::StartsWith("candidate " + id));
+  CHECK_THAT(show.out, Catch::Contains("on the Pareto front"));
+  CHECK_THAT(show.out, Catch::Contains("architecture: 8 in8,4 > "));
+  CHECK_THAT(show.out, Catch::Contains("objectives: auc "));
+  CHECK_THAT(show.out, Catch::Contains("layer 0: 8 -> "));
+  CHECK_THAT(show.out, Catch::Contains("firmware: not emitted"));
+  const auto missing = run_cli({"show", run.string(), "zzz"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("no such candidate"));
+
+  // compare: a longer run of the same campaign covers at least as much as the shorter one.
+  const auto cmp = run_cli({"compare", run.string(), other.string()});
+  INFO(cmp.err);
+  REQUIRE(cmp.exit_code == 0);
+  CHECK_THAT(cmp.out, Catch::StartsWith("objectives: auc (maximize), ebops (minimize)"));
+  CHECK_THAT(cmp.out, Catch::Contains("reference point 1.1"));
+  CHECK_THAT(cmp.out, Catch::Contains("[1] " + run.string()));
+  const auto html_path = tmp.path() / "cmp.html";
+  REQUIRE(run_cli({"compare", run.string(), other.string(), "--html", html_path.string()}).exit_code == 0);
+  const std::string html = slurp(html_path);
+  CHECK_THAT(html, Catch::Contains("ebops vs auc"));
+  CHECK_THAT(html, Catch::Contains("[2] " + other.string()));
+  CHECK(html.find("<script") == std::string::npos);
+  // Different objectives cannot be compared.
+  const auto acc = tmp.path() / "acc";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), acc, quiet());
+  const auto diff = run_cli({"compare", run.string(), acc.string()});
+  CHECK(diff.exit_code == 2);
+  CHECK_THAT(diff.err, Catch::Contains("different objectives"));
+}
+
+TEST_CASE("docs/store.md's pandas example runs on a real store", "[e2e][campaign][docs]") {
+  // Debian's pandas belongs to Debian's python3 (a python3 earlier on PATH, e.g. pyenv's, lacks it).
+  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (!synth::find_program(python)) {
+    WARN("skipped: python3 is not installed (scripts/install-deps.sh installs python3-pandas)");
+    return;
+  }
+  const std::string doc = slurp(source_path("docs/store.md"));
+  const std::regex block("```python\n([\\s\\S]*?)```");
+  std::smatch m;
+  REQUIRE(std::regex_search(doc, m, block));
+  test::TempDir tmp;
+  const auto run = tmp.path() / "tiny";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  const auto script = tmp.path() / "example.py";
+  std::ofstream(script) << m[1].str();
+  synth::ProcessSpec spec;
+  spec.program = python;
+  spec.args = {script.string(), run.string()};
+  spec.timeout_seconds = 120;
+  spec.log_file = tmp.path() / "example.log";
+  const auto r = synth::run_process(spec);
+  const std::string out = slurp(tmp.path() / "example.log");
+  INFO(out);
+  REQUIRE(r.ok());
+  CHECK_THAT(out, Catch::Contains("6 evaluations"));
+}
+
+TEST_CASE("front members' physics, recomputed from the stored model, match the stored metrics", "[e2e][campaign][physics]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "p";
+  campaign::run_campaign(tiny_experiment(tmp.path(), 1), run, quiet());
+  const auto data = data::load_dataset(source_path("tests/e2e/fixtures/blobs_dataset.json"));
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  std::size_t checked = 0;
+  for (const auto& m : store.front()) {
+    const auto rec = store.evaluation(m["id"].get<std::string>());
+    REQUIRE(rec);
+    const auto p = campaign::member_physics(*rec, data.test, "store");
+    const Json& test = rec->metrics["test"];
+    INFO(rec->genome_hash);
+    CHECK(p.binary);
+    CHECK(p.accuracy == Approx(test["accuracy"].get<double>()));
+    CHECK(p.auc == Approx(test["auc"].get<double>()));
+    if (test["background_rejection_at_50"].is_number())
+      CHECK(p.rejection_at_50 == Approx(test["background_rejection_at_50"].get<double>()));
+    CHECK(p.roc.efficiency.front() == 0.0);
+    CHECK(p.roc.efficiency.back() == 1.0);
+    CHECK(p.layers.size() == rec->model["layers"].size());
+    ++checked;
+  }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("a baseline is trained once, stored and marked in front and report", "[e2e][campaign][baseline]") {
+  test::TempDir tmp;
+  Json e = Json::parse(slurp(tiny_experiment(tmp.path(), 2)));
+  e["baselines"] = Json::array({{{"name", "wide"}, {"model", source_path("tests/e2e/fixtures/blobs_baseline.json")}}});
+  const auto file = tmp.path() / "with_baseline.json";
+  std::ofstream(file) << e.dump(2);
+  const auto run = tmp.path() / "b";
+  campaign::RunOptions o = quiet();
+  o.emit = true;  // writes the report
+  campaign::run_campaign(file, run, o);
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  const auto baselines = store.baselines();
+  REQUIRE(baselines.size() == 1);
+  CHECK(baselines[0].first == "wide");
+  REQUIRE(baselines[0].second.status == "ok");
+  CHECK(baselines[0].second.objectives.size() == 2);
+  CHECK(baselines[0].second.estimates["lut"].get<double>() > 0);
+  // Not a searched candidate: the evaluations are those of the campaign without the baseline.
+  CHECK(store.count_evaluations() == 12);
+
+  const auto front = run_cli({"front", run.string()});
+  REQUIRE(front.exit_code == 0);
+  CHECK_THAT(front.out, Catch::Contains("baseline wide: "));
+  CHECK_THAT(front.out, Catch::Contains("\nwide "));
+  const auto json = Json::parse(run_cli({"front", run.string(), "--json"}).out);
+  CHECK(json.back()["gen"] == "baseline");
+  const std::string html = slurp(campaign::RunPaths(run).report());
+  CHECK_THAT(html, Catch::Contains("<p class=\"baseline\">baseline wide: "));
+  CHECK_THAT(html, Catch::Contains(">baseline</text>"));  // the legend of the objective plot
+
+  // A resumed campaign does not train it again; a bad baseline is refused before anything runs.
+  CHECK(run_cli({"resume", run.string()}).exit_code == 0);
+  CHECK(campaign::Store::open(campaign::RunPaths(run).store()).baselines().size() == 1);
+  e["baselines"][0]["model"] = "no_such_model.json";
+  std::ofstream(file) << e.dump(2);
+  const auto bad = run_cli({"run", file.string(), "--out", (tmp.path() / "bad").string()});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("$.baselines[0].model") && Catch::Contains("file not found"));
+}
