@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <chrono>
 #include <cmath>
-#include <future>
 #include <limits>
 
 #include <fmt/format.h>

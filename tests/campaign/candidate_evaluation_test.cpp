@@ -148,7 +148,7 @@ TEST_CASE("the local executor gives every record in job order, whatever its thre
   }
 }
 
-TEST_CASE("synthesis jobs go through the executor; a missing tool is a failed run", "[campaign][executor][synthesis]") {
+TEST_CASE("synthesis jobs go through the executor, a missing tool being a failed run", "[campaign][executor][synthesis]") {
   test::TempDir tmp;
   auto cfg = load_experiment(test::source_path("tests/e2e/fixtures/tiny_experiment.json"));
   EvaluationContext c = load_evaluation_context(cfg, RunPaths(tmp.path()));

@@ -232,7 +232,7 @@ TEST_CASE("the mpi executor needs at least one worker", "[e2e][cluster][mpi][err
                         Catch::Contains("got 1 rank"));
 }
 
-TEST_CASE("synthesis rounds run on worker ranks; a time-out is a stored failure as on threads",
+TEST_CASE("synthesis rounds run on worker ranks, a time-out stored as a failure as on threads",
           "[e2e][cluster][mpi][synthesis]") {
   test::TempDir tmp;
   const auto run_dir = tmp.path() / "t";

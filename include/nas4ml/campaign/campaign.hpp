@@ -1,6 +1,7 @@
 #pragma once
 /// \file Running a campaign (docs/campaign.md): generation by generation, ask NSGA-II for
-/// candidates, train and estimate them in parallel (TBB), tell the results, and commit the
+/// candidates, have the executor (executor.hpp: TBB threads, or MPI ranks) train and estimate
+/// them, tell the results, and commit the
 /// generation (evaluations + optimizer state + front) to the store in one transaction. Every K
 /// generations the top N of the front are synthesized in the background; their results are
 /// applied (recalibration) at a fixed later generation, so the front stays a pure function of the
