@@ -6,9 +6,9 @@
 /// 1961), so row r of y is a sum of terms +-(x_c << s). The method then repeats the classic
 /// common-subexpression step for CMVM (Hartley, "Subexpression sharing in filters using
 /// canonic signed digit multipliers", IEEE TCAS-II 43(10), 1996; Potkonjak, Srivastava and
-/// Chandrakasan, IEEE TCAD 15(2), 1996; Aksoy, Flores, Monteiro, "Efficient shift-adds design
-/// of digit-serial multiple constant multiplications" and H_cmvm, IEEE TCAS-I 2014; and the
-/// same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
+/// Chandrakasan, IEEE TCAD 15(2), 1996; H_cmvm: Aksoy, Costa, Flores, Monteiro, "Optimization
+/// algorithms for the multiplierless realization of linear transforms", ACM TODAES 17(1), 2012;
+/// and the same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
 /// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the narrower
 /// result), build it once as a new signal, and substitute it in every row where it occurs,
 /// until no pattern occurs twice. Counts are kept incrementally (a substitution updates only
