@@ -15,6 +15,8 @@ PACKAGES=(
   libsqlite3-dev zlib1g-dev libssl-dev
   # tests (chromium: the report's rendering test)
   catch2 chromium
+  # fuzzing the parsers (scripts/fuzz.sh, docs/reliability.md)
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev
   # synthesis and simulation
   yosys verilator iverilog
   # the quickstart's data set (full Fashion-MNIST, 70,000 images)
