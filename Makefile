@@ -1,12 +1,12 @@
 # nas4ml: the two set-up commands of the README, plus helpers.
 #   make quickstart   install what is missing, build Release, run the main job on its default
-#   make test         install what is missing, build, run the whole test suite
+#   make test         install what is missing, build, run the whole test suite and a short fuzz run
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test quickstart bench clean help
+.PHONY: all deps configure build test fuzz quickstart bench clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make build       - configure and build into $(BUILD_DIR)/"
 	@echo "make bench       - build and list the benchmark programs (see benchmarks/README.md)"
 	@echo "make deps        - install the Debian packages (scripts/install-deps.sh)"
+	@echo "make fuzz        - fuzz every parser with libFuzzer + ASan/UBSan, FUZZ_SECONDS each (default 10)"
 
 deps:
 	@scripts/install-deps.sh
@@ -29,6 +30,11 @@ build: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
+	@scripts/fuzz.sh 5
+
+FUZZ_SECONDS ?= 10
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The quickstart builds only the program it runs (not the test programs).
 quickstart: configure

@@ -15,6 +15,8 @@ PACKAGES=(
   libsqlite3-dev zlib1g-dev libssl-dev
   # tests (chromium: the report's rendering test; python3-pandas: docs/store.md's example)
   catch2 chromium python3-pandas
+  # fuzzing the parsers (scripts/fuzz.sh, docs/reliability.md)
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev
   # synthesis and simulation
   yosys verilator iverilog
   # cluster campaigns: the mpi executor and its tests (docs/cluster.md)

@@ -40,9 +40,12 @@ void ensure_folder(const fs::path& root, bool create_folder) {
       throw ConfigError(root.string(), "", "cannot create the run folder: " + ec.message(),
                         "a writable folder path", fs::exists(root) ? "an existing file" : "an error");
   }
-  if (!fs::is_directory(root, ec))
-    throw ConfigError(root.string(), "", "not a run folder", "a folder holding a campaign",
-                      fs::exists(root, ec) ? "a file" : "no such folder");
+  if (!fs::is_directory(root, ec)) {
+    if (create_folder || fs::exists(root, ec))
+      throw ConfigError(root.string(), "", "not a run folder", "a folder holding a campaign", "a file");
+    throw ConfigError(root.string(), "", "campaign store not found (no run folder)", "a run folder holding campaign.sqlite",
+                      "no such folder");
+  }
 }
 
 }  // namespace

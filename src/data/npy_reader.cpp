@@ -234,6 +234,10 @@ RawTable read_npy(std::string_view features, const std::string& features_file, s
     if (!std::isfinite(v) || std::floor(v) != v)
       throw DataError(labels_file, fmt::format("index {}", r), "label is not a whole number", "an integer class label",
                       fmt::format("{}", v));
+    // Beyond 2^53 a float label is no longer one integer (and beyond 2^63 it has no int64): refuse.
+    if (std::fabs(v) > 9007199254740992.0)
+      throw DataError(labels_file, fmt::format("index {}", r), "label out of range", "an integer class label within +-2^53",
+                      fmt::format("{}", v));
     const auto key = static_cast<std::int64_t>(v);
     auto [it, inserted] = ids.try_emplace(key, static_cast<std::int32_t>(table.label_names.size()));
     if (inserted) table.label_names.push_back(std::to_string(key));

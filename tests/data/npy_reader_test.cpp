@@ -111,3 +111,13 @@ TEST_CASE("NPY data with zero feature columns is a data error", "[data][npy][har
   const auto m = test::message_of<DataError>([&] { read_npy(npy_file("<f4", "(3, 0)", ""), "x.npy", y, "y.npy", {}); });
   CHECK_THAT(m, Catch::Contains("no feature columns"));
 }
+
+TEST_CASE("a float NPY label beyond int64 is refused, not cast with undefined behaviour", "[data][npy][hardening][fuzz]") {
+  // Found by the npy fuzz target (UBSan: 4.7e30 outside the range of long).
+  const auto x = npy_file("<f4", "(2, 1)", raw_bytes(std::vector<float>{1, 2}));
+  const auto y = npy_file("<f8", "(2,)", raw_bytes(std::vector<double>{0, 4.74179e30}));
+  const auto m = test::message_of<DataError>([&] { read_npy(x, "x.npy", y, "y.npy", {}); });
+  CHECK_THAT(m, Catch::Contains("y.npy:index 1: label out of range"));
+  const auto y2 = npy_file("<u8", "(2,)", raw_bytes(std::vector<std::uint64_t>{0, ~std::uint64_t{0}}));
+  CHECK_THROWS_AS(read_npy(x, "x.npy", y2, "y.npy", {}), DataError);
+}
