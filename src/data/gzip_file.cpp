@@ -20,11 +20,13 @@ bool is_gzip(std::string_view bytes) noexcept {
 
 std::string gunzip(std::string_view compressed, const std::string& file) {
   std::string out;
-  // The gzip trailer holds the uncompressed size modulo 2^32: a good first guess for the buffer.
+  // The gzip trailer holds the uncompressed size modulo 2^32: a good first guess for the buffer,
+  // capped by deflate's largest ratio (1032:1, RFC 1951 blocks) so that the last bytes of a
+  // truncated file cannot ask for gigabytes.
   if (compressed.size() >= 18) {
     const auto* t = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
     const std::size_t isize = t[0] | (t[1] << 8) | (t[2] << 16) | (std::size_t{t[3]} << 24);
-    if (isize < (std::size_t{1} << 32)) out.reserve(isize + 1);
+    out.reserve(std::min(isize, compressed.size() * 1032) + 1);
   }
   z_stream z{};
   // 15 + 16: gzip wrapper only.
