@@ -27,6 +27,8 @@ std::string quality_line(const Json& q) {
 
 EvaluationRecord find_candidate(const Store& store, const std::string& id) {
   if (auto exact = store.evaluation(id)) return *exact;
+  for (auto& [name, rec] : store.baselines())
+    if (name == id) return std::move(rec);
   std::vector<EvaluationRecord> found;
   if (!id.empty())
     for (auto& e : store.evaluations())
@@ -43,8 +45,11 @@ std::string describe_candidate(const Store& store, const RunPaths& paths, const 
   const ObjectiveSetup setup = objective_setup(store.experiment(), store.path().string());
   bool on_front = false;
   for (const auto& m : store.front()) on_front |= m["id"] == e.genome_hash;
-  std::string s = fmt::format("candidate {} (generation {}, index {}): {}{}\n", e.genome_hash, e.generation, e.index,
-                              e.status, on_front ? ", on the Pareto front" : "");
+  bool baseline = false;
+  for (const auto& [name, rec] : store.baselines()) baseline |= name == e.genome_hash && !store.evaluation(name);
+  std::string s = baseline ? fmt::format("baseline {}: {}\n", e.genome_hash, e.status)
+                           : fmt::format("candidate {} (generation {}, index {}): {}{}\n", e.genome_hash, e.generation,
+                                         e.index, e.status, on_front ? ", on the Pareto front" : "");
   try {
     s += "architecture: " + space::summary(nn::parse_model_spec(JsonView(e.model_spec, store.path().string(), "$.model_spec"))) + "\n";
   } catch (const Error&) {

@@ -49,7 +49,7 @@ ExportTable export_table(const Store& store) {
   ExportTable t;
   t.columns = {"number", "id", "generation", "index", "status", "failure_reason"};
   for (const auto& o : setup.objectives) t.columns.push_back("values_" + o.metric);
-  for (const char* c : {"violation", "feasible", "on_front", "arch", "val_accuracy", "val_auc", "val_loss",
+  for (const char* c : {"violation", "feasible", "on_front", "baseline", "arch", "val_accuracy", "val_auc", "val_loss",
                         "test_accuracy", "test_auc", "test_loss", "epochs_run", "est_lut", "est_ff", "est_dsp",
                         "est_bram18", "est_latency_ns", "est_latency_cycles", "est_ii", "est_bops", "est_ebops",
                         "synth_status", "synth_lut", "synth_ff", "train_seconds", "estimate_seconds"})
@@ -59,21 +59,28 @@ ExportTable export_table(const Store& store) {
   std::map<std::string, SynthesisRecord> synth;
   for (const auto& r : store.synthesis_runs()) synth[r.genome_hash] = r;
   std::int64_t number = 0;
-  for (const auto& e : store.evaluations()) {
-    std::vector<Json> row = {number++, e.genome_hash, e.generation, e.index, e.status, e.failure_reason};
+  std::vector<EvaluationRecord> records = store.evaluations();
+  const std::size_t searched = records.size();
+  for (auto& [name, rec] : store.baselines()) records.push_back(std::move(rec));
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const EvaluationRecord& e = records[i];
+    const bool baseline = i >= searched;
+    std::vector<Json> row = {number++, e.genome_hash, baseline ? Json() : Json(e.generation),
+                             baseline ? Json() : Json(e.index), e.status, e.failure_reason};
     for (std::size_t k = 0; k < setup.objectives.size(); ++k)
       row.push_back(e.objectives.is_array() && k < e.objectives.size() && e.objectives[k].is_number() ? e.objectives[k]
                                                                                                        : Json());
     row.push_back(finite_or_null(e.violation));
     row.push_back(e.status == "ok" && e.violation == 0.0);
-    row.push_back(front.count(e.genome_hash) > 0);
+    row.push_back(!baseline && front.count(e.genome_hash) > 0);
+    row.push_back(baseline);
     row.push_back(architecture(e.model_spec, store.path().string()));
     for (const char* split : {"validation", "test"})
       for (const char* m : {"accuracy", "auc", "loss"}) row.push_back(field(e.metrics, split, m));
     row.push_back(field(e.metrics, "epochs_run"));
     for (const char* m : {"lut", "ff", "dsp", "bram18", "latency_ns", "latency_cycles", "ii", "bops", "ebops"})
       row.push_back(field(e.estimates, m));
-    const auto it = synth.find(e.genome_hash);
+    const auto it = baseline ? synth.end() : synth.find(e.genome_hash);
     row.push_back(it == synth.end() ? Json() : Json(it->second.status));
     row.push_back(it == synth.end() ? Json() : field(it->second.result, "resources", "lut"));
     row.push_back(it == synth.end() ? Json() : field(it->second.result, "resources", "ff"));

@@ -121,7 +121,7 @@ TEST_CASE("export, show and compare read a campaign over auc and ebops", "[e2e][
   const auto csv = run_cli({"export", run.string(), "--csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK_THAT(csv.out, Catch::StartsWith("number,id,generation,index,status,failure_reason,values_auc,values_ebops,"
-                                        "violation,feasible,on_front,arch,val_accuracy,"));
+                                        "violation,feasible,on_front,baseline,arch,val_accuracy,"));
   CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 13);
   const auto json = run_cli({"export", run.string(), "--json"});
   REQUIRE(json.exit_code == 0);
@@ -272,6 +272,15 @@ TEST_CASE("a baseline is trained once, stored and marked in front and report", "
   const std::string html = slurp(campaign::RunPaths(run).report());
   CHECK_THAT(html, Catch::Contains("<p class=\"baseline\">baseline wide: "));
   CHECK_THAT(html, Catch::Contains(">baseline</text>"));  // the legend of the objective plot
+  const Json rows = Json::parse(run_cli({"export", run.string(), "--json"}).out);
+  REQUIRE(rows.size() == 13);
+  CHECK(rows.back()["id"] == "wide");
+  CHECK(rows.back()["baseline"] == true);
+  CHECK(rows.back()["generation"].is_null());
+  CHECK(rows[0]["baseline"] == false);
+  const auto show = run_cli({"show", run.string(), "wide"});
+  CHECK(show.exit_code == 0);
+  CHECK_THAT(show.out, Catch::StartsWith("baseline wide: ok"));
 
   // A resumed campaign does not train it again; a bad baseline is refused before anything runs.
   CHECK(run_cli({"resume", run.string()}).exit_code == 0);

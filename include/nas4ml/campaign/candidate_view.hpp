@@ -13,7 +13,8 @@ namespace nas4ml::campaign {
 /// text. Throws ConfigError naming the store when no candidate (or several) match.
 std::string describe_candidate(const Store& store, const RunPaths& paths, const std::string& id);
 
-/// The stored evaluation `id` names (a full hash or a unique prefix); ConfigError otherwise.
+/// The stored evaluation `id` names (a full hash, a baseline's name, or a unique prefix of a
+/// hash); ConfigError otherwise.
 EvaluationRecord find_candidate(const Store& store, const std::string& id);
 
 }  // namespace nas4ml::campaign

@@ -15,7 +15,8 @@ struct ExportTable {
 };
 
 /// Columns: number, id, generation, index, status, failure_reason, `values_<metric>` for each
-/// objective in order, violation, feasible, on_front (last stored front), arch (the `space sample`
+/// objective in order, violation, feasible, on_front (last stored front), baseline (rows after the
+/// searched candidates, one per stored baseline: id = its name, no generation or index), arch (the `space sample`
 /// notation), val_/test_ accuracy, auc, loss, epochs_run, est_lut ... est_ebops, synth_status,
 /// synth_lut, synth_ff (latest synthesis), train_seconds, estimate_seconds.
 ExportTable export_table(const Store& store);
