@@ -22,8 +22,10 @@
 #include "nas4ml/campaign/store.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 using nas4ml::test::run_cli;
 using nas4ml::test::source_path;
 
@@ -54,13 +56,6 @@ Json front_of(const std::filesystem::path& run) {
   return campaign::Store::open(campaign::RunPaths(run).store()).front();
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[e2e][campaign]") {
@@ -82,9 +77,9 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
     CHECK(std::filesystem::exists(dir / "tb" / "inputs.hex"));
     CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
     CHECK(std::filesystem::exists(dir / "manifest.json"));
-    CHECK_THAT(slurp(dir / "report.md"), Catch::Contains("# Candidate " + m["id"].get<std::string>()));
+    CHECK_THAT(read_text(dir / "report.md"), Catch::Contains("# Candidate " + m["id"].get<std::string>()));
   }
-  const std::string html = slurp(paths.report());
+  const std::string html = read_text(paths.report());
   CHECK_THAT(html, Catch::Contains("24 candidates evaluated"));
   CHECK_THAT(html, Catch::Contains(s.front[0]["id"].get<std::string>()));
 
@@ -207,7 +202,7 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
   }
   int simulated = 0;
   for (const auto& m : s.front) {
-    const auto report = slurp(campaign::RunPaths(run).firmware_dir(m["id"].get<std::string>()) / "report.md");
+    const auto report = read_text(campaign::RunPaths(run).firmware_dir(m["id"].get<std::string>()) / "report.md");
     if (report.find("bit-exact") != std::string::npos) ++simulated;
     CHECK(report.find("MISMATCH") == std::string::npos);
   }
@@ -221,11 +216,11 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
       if (r.status == "ok" && m["id"] == r.genome_hash) synthesized_id = r.genome_hash;
   REQUIRE_FALSE(synthesized_id.empty());
   const auto report_path = campaign::RunPaths(run).firmware_dir(synthesized_id) / "report.md";
-  CHECK_THAT(slurp(report_path), Catch::Contains("| synthesized (Yosys"));
+  CHECK_THAT(read_text(report_path), Catch::Contains("| synthesized (Yosys"));
   const auto again = run_cli({"emit", run.string(), "--id", synthesized_id});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
-  const std::string report = slurp(report_path);
+  const std::string report = read_text(report_path);
   CHECK_THAT(report, Catch::Contains(", stored, front of generation "));
   CHECK(report.find(", this emit)") == std::string::npos);
 }

@@ -20,22 +20,17 @@
 #include "nas4ml/campaign/store.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 #ifdef NAS4ML_TEST_WITH_MPI
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 using nas4ml::test::source_path;
 
 namespace {
 
 std::string fixture(const std::string& name) { return source_path("tests/e2e/fixtures/" + name); }
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Outcome {
   int exit_code = -1;
@@ -63,8 +58,8 @@ Outcome run(std::vector<std::string> argv, const std::vector<std::pair<std::stri
   waitpid(pid, &status, 0);
   Outcome o;
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = slurp(out_path);
-  o.err = slurp(err_path);
+  o.out = read_text(out_path);
+  o.err = read_text(err_path);
   return o;
 }
 
@@ -200,7 +195,7 @@ TEST_CASE("a data set that differs on one rank is one clear error naming rank, h
   // copy that went stale), through a bind mount in its own mount namespace.
   for (const char* f : {"tiny_experiment.json", "tiny_space.json", "blobs_dataset.json", "blobs.csv"})
     std::filesystem::copy_file(fixture(f), tmp.path() / f);
-  std::string changed = slurp(tmp.path() / "blobs.csv");
+  std::string changed = read_text(tmp.path() / "blobs.csv");
   const auto second_line = changed.find('\n') + 1;
   changed[second_line] = changed[second_line] == '-' ? '0' : '-';  // one value's sign flipped
   tmp.write("other.csv", changed);
@@ -292,7 +287,7 @@ TEST_CASE("a tiny campaign submitted with sbatch on 3 tasks gives the threaded f
                       std::string("ALL,NAS4ML=") + NAS4ML_BINARY_PATH, source_path("experiments/slurm/campaign.sbatch"),
                       fixture("tiny_experiment.json"), run_dir.string()},
                      {{"SLURM_CONF", slurm.conf()}});
-  const std::string log = slurp(tmp.path() / "job.out");
+  const std::string log = read_text(tmp.path() / "job.out");
   INFO(r.out << r.err << log);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(log, Catch::Contains("nas4ml: run on 3 tasks x 1 threads") &&

@@ -19,23 +19,18 @@
 #include "nas4ml/synth/process.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 using nas4ml::test::run_cli;
 using nas4ml::test::source_path;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// The tiny fixture experiment with `generations`, written to `dir` with absolute data paths.
 std::filesystem::path tiny_experiment(const std::filesystem::path& dir, int generations, const Json& objectives = {}) {
-  Json e = Json::parse(slurp(source_path("tests/e2e/fixtures/tiny_experiment.json")));
+  Json e = Json::parse(read_text(source_path("tests/e2e/fixtures/tiny_experiment.json")));
   e["dataset"] = source_path("tests/e2e/fixtures/blobs_dataset.json");
   e["search_space"] = source_path("tests/e2e/fixtures/tiny_space.json");
   e["search"]["generations"] = generations;
@@ -177,7 +172,7 @@ TEST_CASE("export, show and compare read a campaign over auc and ebops", "[e2e][
   CHECK_THAT(cmp.out, Catch::Contains("[1] " + run.string()));
   const auto html_path = tmp.path() / "cmp.html";
   REQUIRE(run_cli({"compare", run.string(), other.string(), "--html", html_path.string()}).exit_code == 0);
-  const std::string html = slurp(html_path);
+  const std::string html = read_text(html_path);
   CHECK_THAT(html, Catch::Contains("ebops vs auc"));
   CHECK_THAT(html, Catch::Contains("[2] " + other.string()));
   CHECK(html.find("<script") == std::string::npos);
@@ -196,7 +191,7 @@ TEST_CASE("docs/store.md's pandas example runs on a real store", "[e2e][campaign
     WARN("skipped: python3 is not installed (scripts/install-deps.sh installs python3-pandas)");
     return;
   }
-  const std::string doc = slurp(source_path("docs/store.md"));
+  const std::string doc = read_text(source_path("docs/store.md"));
   const std::regex block("```python\n([\\s\\S]*?)```");
   std::smatch m;
   REQUIRE(std::regex_search(doc, m, block));
@@ -211,7 +206,7 @@ TEST_CASE("docs/store.md's pandas example runs on a real store", "[e2e][campaign
   spec.timeout_seconds = 120;
   spec.log_file = tmp.path() / "example.log";
   const auto r = synth::run_process(spec);
-  const std::string out = slurp(tmp.path() / "example.log");
+  const std::string out = read_text(tmp.path() / "example.log");
   INFO(out);
   REQUIRE(r.ok());
   CHECK_THAT(out, Catch::Contains("6 evaluations"));
@@ -245,7 +240,7 @@ TEST_CASE("front members' physics, recomputed from the stored model, match the s
 
 TEST_CASE("a baseline is trained once, stored and marked in front and report", "[e2e][campaign][baseline]") {
   test::TempDir tmp;
-  Json e = Json::parse(slurp(tiny_experiment(tmp.path(), 2)));
+  Json e = Json::parse(read_text(tiny_experiment(tmp.path(), 2)));
   e["baselines"] = Json::array({{{"name", "wide"}, {"model", source_path("tests/e2e/fixtures/blobs_baseline.json")}}});
   const auto file = tmp.path() / "with_baseline.json";
   std::ofstream(file) << e.dump(2);
@@ -269,7 +264,7 @@ TEST_CASE("a baseline is trained once, stored and marked in front and report", "
   CHECK_THAT(front.out, Catch::Contains("\nwide "));
   const auto json = Json::parse(run_cli({"front", run.string(), "--json"}).out);
   CHECK(json.back()["gen"] == "baseline");
-  const std::string html = slurp(campaign::RunPaths(run).report());
+  const std::string html = read_text(campaign::RunPaths(run).report());
   CHECK_THAT(html, Catch::Contains("<p class=\"baseline\">baseline wide: "));
   CHECK_THAT(html, Catch::Contains(">baseline</text>"));  // the legend of the objective plot
   const Json rows = Json::parse(run_cli({"export", run.string(), "--json"}).out);

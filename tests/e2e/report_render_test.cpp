@@ -11,17 +11,12 @@
 #include "nas4ml/synth/process.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 
 namespace {
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 synth::ProcessSpec chromium(const std::filesystem::path& profile, std::vector<std::string> extra) {
   synth::ProcessSpec spec;
   spec.program = "chromium";
@@ -54,7 +49,7 @@ TEST_CASE("report.html renders in headless Chromium", "[e2e][report][browser]") 
   dom_spec.log_file = tmp.path() / "dom.html";
   const auto dom = synth::run_process(dom_spec);
   REQUIRE(dom.ok());
-  const std::string html = slurp(tmp.path() / "dom.html");
+  const std::string html = read_text(tmp.path() / "dom.html");
   CHECK_THAT(html, Catch::Contains("<svg"));
   CHECK_THAT(html, Catch::Contains("lut vs accuracy"));
   CHECK_THAT(html, Catch::Contains("Background rejection vs signal efficiency"));
@@ -67,10 +62,10 @@ TEST_CASE("report.html renders in headless Chromium", "[e2e][report][browser]") 
   auto shot_spec = chromium(tmp.path() / "profile2", {"--window-size=1280,1800", "--screenshot=" + png.string(), url});
   shot_spec.log_file = tmp.path() / "shot.log";
   const auto shot = synth::run_process(shot_spec);
-  INFO(slurp(tmp.path() / "shot.log"));
+  INFO(read_text(tmp.path() / "shot.log"));
   REQUIRE(shot.ok());
   REQUIRE(std::filesystem::exists(png));
-  const std::string bytes = slurp(png);
+  const std::string bytes = read_text(png);
   CHECK(bytes.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
   CHECK(bytes.size() > 20000);  // a blank page compresses to a few kB; plots and a table do not
 }

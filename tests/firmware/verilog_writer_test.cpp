@@ -12,17 +12,12 @@
 #include "nas4ml/netlist/lower.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A 3-input -> 2 (ReLU) -> 2 model small enough to read: the golden file shows every adder,
 // cast, ReLU and register of it.
@@ -78,7 +73,7 @@ TEST_CASE("golden Verilog of a tiny model", "[firmware][verilog]") {
     std::ofstream(golden_path, std::ios::binary) << text;
     WARN("golden file rewritten: " << golden_path);
   }
-  const std::string golden = slurp(golden_path);
+  const std::string golden = read_text(golden_path);
   if (text != golden) {
     test::TempDir keep;
     const auto actual = std::filesystem::temp_directory_path() / "nas4ml-tiny-actual.v";

@@ -9,19 +9,19 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/read_text.hpp"
 #include "support/run_cli.hpp"
 #include "support/shared_data.hpp"
 #include "support/temp_dir.hpp"
 
 namespace nas4ml::test {
-namespace {
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
-}  // namespace
 
 std::string source_path(const std::string& relative) {
   return (std::filesystem::path(NAS4ML_SOURCE_DIR) / relative).string();
@@ -52,8 +52,8 @@ CliResult run_cli(const std::vector<std::string>& args) {
   waitpid(pid, &status, 0);
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = read_text(out_path);
+  r.err = read_text(err_path);
   return r;
 }
 

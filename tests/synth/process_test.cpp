@@ -9,17 +9,13 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/synth/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 using namespace nas4ml::synth;
 
 namespace {
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 std::filesystem::path write_script(const test::TempDir& dir, const std::string& name, const std::string& body) {
   const auto p = dir.write(name, "#!/bin/sh\n" + body);
   std::filesystem::permissions(p, std::filesystem::perms::owner_all);
@@ -40,7 +36,7 @@ TEST_CASE("arguments reach the child unsplit, output goes to the log, cwd is hon
   CHECK_FALSE(r.ok());
   CHECK_FALSE(r.timed_out);
   CHECK(r.signal == 0);
-  const std::string log = slurp(spec.log_file);
+  const std::string log = read_text(spec.log_file);
   CHECK(log.find(std::filesystem::canonical(dir.path()).string()) != std::string::npos);
   CHECK(log.find("[two words]\n[$HOME]\n[;rm -rf /]\n") != std::string::npos);
   CHECK(log.find("oops") != std::string::npos);

@@ -13,17 +13,12 @@
 #include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/simulator.hpp"
 #include "support/temp_dir.hpp"
+#include "support/read_text.hpp"
 
 using namespace nas4ml;
+using nas4ml::test::read_text;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Case {
   const char* label;
@@ -136,7 +131,7 @@ TEST_CASE("a simulation reports mismatches when the expected values are wrong", 
                                              vectors, dir.path());
   CHECK(report.counts.mismatches == 2);
   CHECK_FALSE(report.ok());
-  const std::string log = slurp(dir.path() / "simulation.log");
+  const std::string log = read_text(dir.path() / "simulation.log");
   CHECK(log.find("mismatch sample=1 ") != std::string::npos);
   CHECK(log.find("mismatch sample=40 ") != std::string::npos);
 }
@@ -184,7 +179,7 @@ TEST_CASE("the self-checking Verilog test bench passes under Icarus Verilog", "[
   const auto bad = synth::simulate_design(firmware::write_verilog(net, vopt), "dut", firmware::port_layout(net), vectors,
                                           dir.path() / "bad", opt);
   CHECK(bad.counts.mismatches == 2);
-  const std::string log = slurp(dir.path() / "bad" / "simulation.log");
+  const std::string log = read_text(dir.path() / "bad" / "simulation.log");
   CHECK(log.find("mismatch sample=2 ") != std::string::npos);
   CHECK(log.find("mismatch sample=100 ") != std::string::npos);
 }
