@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 7 benchmark: the 500-candidate campaign of experiments/magic.json (50 x 10 generations,
+# Campaign benchmark: the 500-candidate campaign of experiments/magic.json (50 x 10 generations,
 # periodic yosys synthesis, emission with synthesis and Verilator simulation) on this machine,
 # and the speed-up of the search from 1 to 2 threads (the same campaign without synthesis, which
 # runs in its own background thread whatever --threads says).

@@ -1,8 +1,8 @@
 #!/bin/sh
 # MAGIC: nas4ml's 10-32-32-2 network with 8-bit formats and 50% sparsity (integer model, test
 # accuracy bit-exact with the firmware) against the same network in float32 PyTorch, both trained
-# on the very same rows (export_split writes nas4ml's split for PyTorch). Issue 3 asks for test
-# accuracy within 1%.
+# on the very same rows (export_split writes nas4ml's split for PyTorch). The target is test
+# accuracy within 1% of PyTorch.
 #
 # Usage (from the repository root, after building build dir BUILD, default build):
 #   benchmarks/magic_vs_pytorch.sh [BUILD] [SEEDS]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 3's throughput comparison in one run: nas4ml's train_throughput (QAT, 6-bit weights, 50%
+# Training throughput against PyTorch in one run: nas4ml's train_throughput (QAT, 6-bit weights, 50%
 # pruning masks, batch 1024, validation every epoch) and the same networks, batch and epochs in
 # PyTorch (float32, no QAT), on random 16->5 data and on LetterRecognition (same rows for both).
 # The machine may be shared: compare the figures of one run as ratios.

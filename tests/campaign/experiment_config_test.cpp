@@ -600,7 +600,7 @@ TEST_CASE("metric lists and natural directions", "[campaign][experiment_config]"
   const std::set<std::string> metrics(metric_names().begin(), metric_names().end());
   for (const char* m : {"accuracy", "auc", "lut", "ff", "dsp", "bram", "latency_ns", "ii", "bops", "ebops",
                         "max_utilization"})
-    CHECK(metrics.count(m) == 1);  // issue 7's objective list
+    CHECK(metrics.count(m) == 1);  // the objectives docs/config.md lists
   CHECK(natural_direction("accuracy") == Direction::maximize);
   CHECK(natural_direction("auc") == Direction::maximize);
   CHECK(natural_direction("ebops") == Direction::minimize);

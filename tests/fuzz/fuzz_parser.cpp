@@ -1,10 +1,12 @@
 // libFuzzer target for one parser, chosen at compile time with -DNAS4ML_FUZZ_<NAME> (json, csv,
 // arff, npy, idx, gzip). Built and run by scripts/fuzz.sh (docs/reliability.md). A user error
 // (nas4ml::Error other than InternalError) is the expected outcome of a bad input; anything else
-// (a crash, a sanitizer report, an InternalError, another exception, a hang) is a finding.
+// (a crash, a sanitizer report, an InternalError, another exception, a hang) is a finding, and
+// so is a parse that succeeds with a result breaking the reader's contract (check_* below).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -25,22 +27,40 @@ std::pair<std::string_view, std::string_view> halves(std::string_view s) {
   return {s.substr(0, p), s.substr(p + 4)};
 }
 
+/// A finding: says which contract broke, then aborts (libFuzzer keeps the input).
+void require(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "fuzz contract broken: %s\n", what);
+  std::abort();
+}
+
+/// What every reader promises of a table it returns (raw_table.hpp).
+void check_table(const nas4ml::data::RawTable& t) {
+  require(t.values.size() == t.rows() * t.n_features(), "values = rows x features");
+  require(t.row_location.size() == t.rows(), "one location per row");
+  for (const std::int32_t label : t.labels)
+    require(label >= 0 && static_cast<std::size_t>(label) < t.label_names.size(), "label indexes label_names");
+}
+
 void parse(std::string_view in) {
   using namespace nas4ml;
 #if defined(NAS4ML_FUZZ_JSON)
-  (void)parse_json_text(std::string(in), "fuzz.json");
+  // Whatever parses survives a round trip through its own text unchanged.
+  const Json j = parse_json_text(std::string(in), "fuzz.json");
+  require(parse_json_text(j.dump(), "again.json") == j, "JSON round trip");
 #elif defined(NAS4ML_FUZZ_CSV)
-  (void)data::read_csv(in, "fuzz.csv", {});
+  check_table(data::read_csv(in, "fuzz.csv", {}));
 #elif defined(NAS4ML_FUZZ_ARFF)
-  (void)data::read_arff(in, "fuzz.arff", {});
+  check_table(data::read_arff(in, "fuzz.arff", {}));
 #elif defined(NAS4ML_FUZZ_NPY)
   const auto [x, y] = halves(in);
-  (void)data::read_npy(x, "x.npy", y, "y.npy", {});
+  check_table(data::read_npy(x, "x.npy", y, "y.npy", {}));
 #elif defined(NAS4ML_FUZZ_IDX)
   const auto [x, y] = halves(in);
-  (void)data::read_idx(x, "x.idx", y, "y.idx", {});
+  check_table(data::read_idx(x, "x.idx", y, "y.idx", {}));
 #elif defined(NAS4ML_FUZZ_GZIP)
-  (void)data::gunzip(in, "fuzz.gz", std::uint64_t{64} << 20);
+  constexpr std::uint64_t kCap = std::uint64_t{64} << 20;
+  require(data::gunzip(in, "fuzz.gz", kCap).size() <= kCap, "inflated size within the cap");
 #else
 #error "define one NAS4ML_FUZZ_<NAME>"
 #endif
