@@ -4,9 +4,7 @@
 // each under a time limit and an address-space limit, so a hang or a runaway allocation fails.
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +17,7 @@
 
 #include <zlib.h>
 
+#include "support/read_text.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
@@ -37,13 +36,6 @@ struct Case {
   int timeout_seconds = 20;
   bool needs_non_root = false;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> split_words(const std::string& s) {
   std::istringstream in(s);
@@ -74,7 +66,7 @@ std::string expand(std::string s, const fs::path& dir) {
 Case parse_case(const fs::path& folder) {
   Case c;
   c.name = folder.filename().string();
-  std::istringstream in(slurp(folder / "case.txt"));
+  std::istringstream in(nas4ml::test::read_text(folder / "case.txt"));
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     const auto colon = line.find(':');
@@ -100,7 +92,7 @@ void copy_case(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   for (const auto& e : fs::directory_iterator(from)) {
     if (e.path().filename() == "case.txt") continue;
-    std::string bytes = slurp(e.path());
+    std::string bytes = nas4ml::test::read_text(e.path());
     if (bytes.find('\0') == std::string::npos) bytes = expand_paths(bytes, to);
     std::ofstream(to / e.path().filename(), std::ios::binary) << bytes;
   }
@@ -132,38 +124,17 @@ void run_setup(const std::vector<std::string>& step, const fs::path& dir) {
   else FAIL("unknown setup step " << a[0]);
 }
 
-/// Runs the binary from the source tree with a time limit (SIGALRM) and a 4 GiB address-space
-/// limit, extra environment variables set.
-nas4ml::test::CliResult run_limited(const Case& c, const std::vector<std::string>& args, const fs::path& tmp) {
-  const auto out_path = tmp / "stdout", err_path = tmp / "stderr";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr)) _exit(127);
-    if (chdir(NAS4ML_SOURCE_DIR) != 0) _exit(127);
-    for (const auto& e : c.env) {
-      const auto eq = e.find('=');
-      ::setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-    }
-    const rlimit as{std::uint64_t{4} << 30, std::uint64_t{4} << 30};
-    ::setrlimit(RLIMIT_AS, &as);
-    ::alarm(static_cast<unsigned>(c.timeout_seconds));
-    std::vector<char*> argv;
-    std::string binary = NAS4ML_BINARY_PATH;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
+/// Runs the binary from the source tree with the case's time limit (SIGALRM), a 4 GiB
+/// address-space limit and its extra environment variables.
+nas4ml::test::CliResult run_limited(const Case& c, const std::vector<std::string>& args) {
+  nas4ml::test::ProcessOptions options;
+  for (const auto& e : c.env) {
+    const auto eq = e.find('=');
+    options.env.emplace_back(e.substr(0, eq), e.substr(eq + 1));
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  nas4ml::test::CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
+  options.timeout_seconds = static_cast<unsigned>(c.timeout_seconds);
+  options.address_space_bytes = std::uint64_t{4} << 30;
+  return nas4ml::test::run_cli(args, options);
 }
 
 std::vector<fs::path> case_folders() {
@@ -191,7 +162,7 @@ TEST_CASE("every bad input gets its one-line error and exit code, in bounded tim
     for (const auto& step : c.setup) run_setup(step, dir);
     std::vector<std::string> args;
     for (const auto& a : c.args) args.push_back(expand(a, dir));
-    const auto r = run_limited(c, args, tmp.path());
+    const auto r = run_limited(c, args);
     INFO("case " << c.name << "\nstderr: " << r.err << "\nstdout: " << r.out.substr(0, 400));
     CHECK(r.exit_code == c.exit_code);
     if (c.exit_code == 2) {

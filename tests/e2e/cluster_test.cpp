@@ -4,7 +4,6 @@
 // coordinator; a data set that differs on one rank. Ranks are oversubscribed on purpose.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,35 +31,13 @@ namespace {
 
 std::string fixture(const std::string& name) { return source_path("tests/e2e/fixtures/" + name); }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
+using Outcome = test::CliResult;
 
 /// Runs `argv` (argv[0] looked up on PATH) with extra environment variables; no shell.
 Outcome run(std::vector<std::string> argv, const std::vector<std::pair<std::string, std::string>>& env = {}) {
-  test::TempDir tmp;
-  const auto out_path = tmp.path() / "out", err_path = tmp.path() / "err";
-  std::fflush(stdout);  // or the child's freopen writes our buffered output a second time
-  std::fflush(stderr);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr)) _exit(127);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = read_text(out_path);
-  o.err = read_text(err_path);
-  return o;
+  test::ProcessOptions options;
+  options.env = env;
+  return test::run_process(std::move(argv), options);
 }
 
 std::vector<std::string> mpirun(int ranks) {

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -27,25 +29,29 @@ std::string source_path(const std::string& relative) {
   return (std::filesystem::path(NAS4ML_SOURCE_DIR) / relative).string();
 }
 
-CliResult run_cli(const std::vector<std::string>& args) {
-  INFO("the nas4ml binary must be built first (make test builds it): " << NAS4ML_BINARY_PATH);
-  REQUIRE(std::filesystem::exists(NAS4ML_BINARY_PATH));
+CliResult run_process(std::vector<std::string> argv, const ProcessOptions& options) {
+  REQUIRE(!argv.empty());
   TempDir tmp;
   const auto out_path = tmp.path() / "stdout";
   const auto err_path = tmp.path() / "stderr";
+  std::fflush(stdout);  // or the child's freopen writes our buffered output a second time
+  std::fflush(stderr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr))
       _exit(127);
-    if (chdir(NAS4ML_SOURCE_DIR) != 0) _exit(127);
-    std::vector<char*> argv;
-    std::string binary = NAS4ML_BINARY_PATH;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) _exit(127);
+    for (const auto& [key, value] : options.env) ::setenv(key.c_str(), value.c_str(), 1);
+    if (options.address_space_bytes != 0) {
+      const rlimit as{options.address_space_bytes, options.address_space_bytes};
+      ::setrlimit(RLIMIT_AS, &as);
+    }
+    if (options.timeout_seconds != 0) ::alarm(options.timeout_seconds);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
     _exit(127);
   }
   int status = 0;
@@ -55,6 +61,15 @@ CliResult run_cli(const std::vector<std::string>& args) {
   r.out = read_text(out_path);
   r.err = read_text(err_path);
   return r;
+}
+
+CliResult run_cli(const std::vector<std::string>& args, ProcessOptions options) {
+  INFO("the nas4ml binary must be built first (make test builds it): " << NAS4ML_BINARY_PATH);
+  REQUIRE(std::filesystem::exists(NAS4ML_BINARY_PATH));
+  std::vector<std::string> argv{NAS4ML_BINARY_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  options.working_dir = NAS4ML_SOURCE_DIR;
+  return run_process(std::move(argv), options);
 }
 
 TempDir::TempDir() {
