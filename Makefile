@@ -30,7 +30,7 @@ build: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
-	@scripts/fuzz.sh 5
+	@FUZZ_SEED=1 scripts/fuzz.sh 5
 
 FUZZ_SECONDS ?= 10
 fuzz: deps

@@ -34,6 +34,10 @@ RawTable read_idx(std::string_view images, const std::string& images_file, std::
   if (images.size() < 16)
     throw DataError(images_file, "header", "truncated IDX file", "a 16-byte header", fmt::format("{} bytes", images.size()));
   const std::size_t n = be32(images, 4), h = be32(images, 8), w = be32(images, 12);
+  // Zero images would let forged sides pass the size check below and size the feature list.
+  if (n == 0) throw DataError(images_file, "header", "no images", "at least one image", "0 images");
+  if (h == 0 || w == 0)
+    throw DataError(images_file, "header", "empty images", "images of at least 1x1 pixel", fmt::format("{}x{}", h, w));
   // Overflow-safe: forged 32-bit dimensions must not wrap around to a small size.
   std::size_t pixels = 0, need = 0;
   if (__builtin_mul_overflow(h, w, &pixels) || __builtin_mul_overflow(n, pixels, &need) ||

@@ -62,6 +62,17 @@ TEST_CASE("IDX errors", "[data][idx]") {
     const auto m = test::message_of<DataError>([&] { read_idx(images(), "img", test::idx_labels({1, 2}), "lab.idx", {}); });
     CHECK(m == "lab.idx:header: label file length differs from the images, expected 3 labels (img has 3 images), got 2 labels");
   }
+  SECTION("no images with forged huge sides (found by fuzzing: sized the feature list from the sides)") {
+    std::string none = test::idx_images(0, 4, 4, [](std::uint32_t, std::uint32_t, std::uint32_t) { return 0u; });
+    none.replace(8, 8, std::string("\x0a\x00\x00\x00\x60\x00\x00\x80", 8));
+    const auto m = test::message_of<DataError>([&] { read_idx(none, "img.idx", test::idx_labels({}), "lab", {}); });
+    CHECK(m == "img.idx:header: no images, expected at least one image, got 0 images");
+  }
+  SECTION("images of zero pixels") {
+    const std::string flat = test::idx_images(3, 0, 4, [](std::uint32_t, std::uint32_t, std::uint32_t) { return 0u; });
+    const auto m = test::message_of<DataError>([&] { read_idx(flat, "img.idx", labels, "lab", {}); });
+    CHECK(m == "img.idx:header: empty images, expected images of at least 1x1 pixel, got 0x4");
+  }
   SECTION("pooling that does not divide the image") {
     IdxOptions opt;
     opt.pooling = 3;
