@@ -98,8 +98,9 @@ class Runner {
     }
     const Json state = store_->optimizer_state(*last);
     try {  // a damaged state is the store's problem (exit 2), not an internal error
+      const std::vector<std::uint64_t> seen = evaluated_hashes(*last);
       nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
-                                           space::make_variation(ctx_->space)));
+                                           space::make_variation(ctx_->space), &seen));
       if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
     } catch (const Json::exception& e) {
       throw ConfigError(paths_.store().string(), fmt::format("optimizer state of generation {}", *last),
@@ -109,6 +110,20 @@ class Runner {
     restore_calibration();
     spdlog::info("resuming {} after generation {} ({} evaluations stored)", paths_.root().string(), *last,
                  store_->count_evaluations());
+  }
+
+  /// The hashes of every genome evaluated up to `generation`: the optimizer's "seen" set, which
+  /// its saved state leaves out (it would grow by the population every generation).
+  std::vector<std::uint64_t> evaluated_hashes(int generation) const {
+    std::vector<std::uint64_t> out;
+    for (const auto& text : store_->genome_hashes(generation)) {
+      const auto h = search::parse_hash_hex(text);
+      if (!h)
+        throw ConfigError(paths_.store().string(), "evaluations.genome_hash", "corrupt genome hash in the campaign store",
+                          "16 lowercase hex digits", "\"" + text + "\"");
+      out.push_back(*h);
+    }
+    return out;
   }
 
   CampaignSummary search() {
@@ -206,7 +221,7 @@ class Runner {
     update_hv_bounds(records);
     const Json front = front_json();
     const double hv = front_hypervolume(front);
-    Json state = {{"format", "nas4ml.campaign.v1"}, {"nsga2", nsga_->state()}, {"hv_bounds", hv_bounds_},
+    Json state = {{"format", "nas4ml.campaign.v1"}, {"nsga2", nsga_->state(/*include_seen=*/false)}, {"hv_bounds", hv_bounds_},
                   {"calibration", calibration_json()}};
     if (kill_before_commit_ == gen) {
       spdlog::warn("NAS4ML_TEST_KILL_BEFORE_COMMIT={}: killing this process before the commit", gen);

@@ -106,6 +106,12 @@ class Statement {
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  /// Makes the statement ready to run again with new bindings.
+  Statement& reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
 
  private:
@@ -264,12 +270,14 @@ Store Store::open(const std::filesystem::path& path) {
   return store;
 }
 
-Store::Store(Store&& o) noexcept : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)) {}
+Store::Store(Store&& o) noexcept
+    : path_(std::move(o.path_)), db_(std::exchange(o.db_, nullptr)), counts_(std::exchange(o.counts_, std::nullopt)) {}
 Store& Store::operator=(Store&& o) noexcept {
   if (this != &o) {
     sqlite3_close(db_);
     path_ = std::move(o.path_);
     db_ = std::exchange(o.db_, nullptr);
+    counts_ = std::exchange(o.counts_, std::nullopt);
   }
   return *this;
 }
@@ -332,10 +340,10 @@ void Store::commit_generation(int generation, const std::vector<EvaluationRecord
   try {
     const std::string sql = fmt::format("INSERT INTO evaluations ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                         kEvaluationColumns);
+    Statement s(db_, path_, sql.c_str());
     for (const auto& e : evaluations) {
       NAS4ML_ASSERT(e.generation == generation, "evaluation stored under another generation");
-      Statement s(db_, path_, sql.c_str());
-      s.bind(1, e.generation).bind(2, e.index).bind(3, e.genome_hash).bind(4, e.genome.dump())
+      s.reset().bind(1, e.generation).bind(2, e.index).bind(3, e.genome_hash).bind(4, e.genome.dump())
           .bind(5, e.model_spec.dump()).bind(6, e.model.dump()).bind(7, e.metrics.dump())
           .bind(8, e.estimates.dump()).bind(9, e.objectives.dump()).bind(10, e.violation)
           .bind(11, e.status).bind(12, e.failure_reason).bind(13, e.train_seconds)
@@ -350,6 +358,10 @@ void Store::commit_generation(int generation, const std::vector<EvaluationRecord
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
+  }
+  if (counts_) {
+    counts_->all += static_cast<std::int64_t>(evaluations.size());
+    for (const auto& e : evaluations) counts_->failed += e.status != "ok" ? 1 : 0;
   }
 }
 
@@ -387,10 +399,20 @@ std::optional<EvaluationRecord> Store::evaluation(const std::string& genome_hash
 }
 
 std::int64_t Store::count_evaluations(bool failed_only) const {
-  Statement s(db_, path_, failed_only ? "SELECT COUNT(*) FROM evaluations WHERE status != 'ok'"
-                                      : "SELECT COUNT(*) FROM evaluations");
-  s.step();
-  return s.integer(0);
+  if (!counts_) {
+    Statement s(db_, path_, "SELECT COUNT(*), COALESCE(SUM(status != 'ok'), 0) FROM evaluations");
+    s.step();
+    counts_ = Counts{s.integer(0), s.integer(1)};
+  }
+  return failed_only ? counts_->failed : counts_->all;
+}
+
+std::vector<std::string> Store::genome_hashes(int generation) const {
+  Statement s(db_, path_, "SELECT genome_hash FROM evaluations WHERE generation <= ? ORDER BY generation, idx");
+  s.bind(1, generation);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
 }
 
 void Store::add_synthesis(const SynthesisRecord& r) {

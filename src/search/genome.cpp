@@ -28,6 +28,19 @@ std::uint64_t genome_hash(const Genome& g) noexcept {
 
 std::string hash_hex(std::uint64_t hash) { return fmt::format("{:016x}", hash); }
 
+std::optional<std::uint64_t> parse_hash_hex(std::string_view text) {
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  std::uint64_t x = 0;
+  for (char c : text) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return std::nullopt;
+    x = (x << 4) | static_cast<std::uint64_t>(d);
+  }
+  return x;
+}
+
 Json to_json(const Genome& g) {
   Json j = Json::object();
   j["choices"] = g.choices;

@@ -43,16 +43,9 @@ double read_number_or_string(const JsonView& v) {
 
 std::uint64_t parse_hex(const JsonView& v) {
   const std::string s = v.as_string();
-  std::uint64_t x = 0;
-  if (s.empty() || s.size() > 16) v.fail("invalid hex word", "1 to 16 hex digits", "\"" + s + "\"");
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else v.fail("invalid hex word", "lowercase hex digits", "\"" + s + "\"");
-    x = (x << 4) | static_cast<std::uint64_t>(d);
-  }
-  return x;
+  const auto x = parse_hash_hex(s);
+  if (!x) v.fail("invalid hex word", "1 to 16 lowercase hex digits", "\"" + s + "\"");
+  return *x;
 }
 
 }  // namespace
@@ -305,7 +298,7 @@ std::vector<std::size_t> Nsga2::front() const {
   return out;
 }
 
-Json Nsga2::state() const {
+Json Nsga2::state(bool include_seen) const {
   Json j = Json::object();
   j["format"] = kFormat;
   Json opt = Json::object();
@@ -339,11 +332,15 @@ Json Nsga2::state() const {
     pop.push_back(e);
   }
   j["population"] = pop;
-  std::vector<std::uint64_t> seen(seen_.begin(), seen_.end());
-  std::sort(seen.begin(), seen.end());
-  Json s = Json::array();
-  for (auto h : seen) s.push_back(hash_hex(h));
-  j["seen"] = s;
+  if (include_seen) {
+    std::vector<std::uint64_t> seen(seen_.begin(), seen_.end());
+    std::sort(seen.begin(), seen.end());
+    Json s = Json::array();
+    for (auto h : seen) s.push_back(hash_hex(h));
+    j["seen"] = s;
+  } else {
+    j["seen_count"] = seen_.size();
+  }
   Json arch = Json::array();  // minimized objectives, as the model uses them
   for (std::size_t i = 0; i < archive_.genomes.size(); ++i)
     arch.push_back(Json{{"genome", to_json(archive_.genomes[i])}, {"objectives", archive_.points[i]}});
@@ -351,9 +348,29 @@ Json Nsga2::state() const {
   return j;
 }
 
-Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
+namespace {
+
+/// The seen hashes: saved in the state ("seen"), or only counted ("seen_count") and given by the caller.
+void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given, std::unordered_set<std::uint64_t>& out) {
+  if (view.has("seen")) {
+    const JsonView seen = view.at("seen");
+    seen.require_array("an array of hex hashes");
+    for (std::size_t i = 0; i < seen.size(); ++i) out.insert(parse_hex(seen.at(i)));
+    return;
+  }
+  const JsonView count = view.at("seen_count");
+  const auto expected = static_cast<std::size_t>(count.as_int(0, std::numeric_limits<std::int64_t>::max()));
+  if (given) out.insert(given->begin(), given->end());
+  if (out.size() != expected)
+    count.fail("the evaluated genomes do not match the optimizer state",
+               fmt::format("{} distinct genomes handed out", expected), fmt::format("{} given", out.size()));
+}
+
+}  // namespace
+
+Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vector<std::uint64_t>* seen) {
   view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
-                   "tournament_pool", "population", "seen", "archive"});
+                   "tournament_pool", "population", "seen", "seen_count", "archive"});
   const std::string format = view.get_string("format");
   if (format != kFormat && format != kFormatV1)
     view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\" or \"" + kFormatV1 + "\"",
@@ -417,9 +434,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation) {
   tp.require_array("an array of population indices");
   for (std::size_t i = 0; i < tp.size(); ++i)
     out.pool_.push_back(static_cast<std::size_t>(tp.at(i).as_int(0, static_cast<std::int64_t>(pop.size()) - 1)));
-  const JsonView seen = view.at("seen");
-  seen.require_array("an array of hex hashes");
-  for (std::size_t i = 0; i < seen.size(); ++i) out.seen_.insert(parse_hex(seen.at(i)));
+  restore_seen(view, seen, out.seen_);
   if (format == kFormat) {
     const JsonView arch = view.at("archive");
     arch.require_array("an array of {genome, objectives}");

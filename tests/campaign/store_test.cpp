@@ -95,6 +95,24 @@ TEST_CASE("a generation commits all or nothing", "[campaign][store]") {
   CHECK_FALSE(store.evaluation("h1").has_value());
 }
 
+TEST_CASE("counts follow the commits and genome hashes are listed up to a generation", "[campaign][store]") {
+  nas4ml::test::TempDir tmp;
+  const auto path = tmp.path() / "c.sqlite";
+  auto store = Store::create(path, Json::object(), "x", Json::object());
+  CHECK(store.count_evaluations() == 0);  // counted once here, then kept up to date by the commits
+  store.commit_generation(0, {record(0, 0, "a0"), record(0, 1, "a1", false)}, Json::object(), Json::array(), 0.0);
+  store.commit_generation(1, {record(1, 0, "b0", false), record(1, 1, "b1")}, Json::object(), Json::array(), 0.0);
+  CHECK(store.count_evaluations() == 4);
+  CHECK(store.count_evaluations(true) == 2);
+  CHECK_THROWS_AS(store.commit_generation(2, {record(2, 0, "a0")}, Json::object(), Json::array(), 0.0), ConfigError);
+  CHECK(store.count_evaluations() == 4);  // a rolled-back generation counts nothing
+  CHECK(Store::open(path).count_evaluations(true) == 2);
+  using V = std::vector<std::string>;
+  CHECK(store.genome_hashes(0) == V{"a0", "a1"});
+  CHECK(store.genome_hashes(1) == V{"a0", "a1", "b0", "b1"});
+  CHECK(store.genome_hashes(-1).empty());
+}
+
 TEST_CASE("foreign, corrupt and missing stores are refused with a clear error", "[campaign][store]") {
   nas4ml::test::TempDir tmp;
   CHECK(message_of([&] { Store::open(tmp.path() / "none.sqlite"); }) ==

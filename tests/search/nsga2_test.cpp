@@ -126,6 +126,39 @@ TEST_CASE("state saved mid-run and restored finishes like the uninterrupted run"
   CHECK_THROWS_WITH(Nsga2::restore(JsonView(broken, "state.json"), v), Catch::Contains("$.rng"));
 }
 
+TEST_CASE("a state saved without its seen hashes restores from the evaluated genomes", "[search][nsga2]") {
+  const Problem p = make_problem("zdt1");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2 whole(two_objectives(16, 9), v), part(two_objectives(16, 9), v);
+  std::vector<std::uint64_t> told;  // what a campaign store holds: every evaluated genome
+  run_generations(whole, p, 20);
+  for (std::size_t g = 0; g < 7; ++g) {
+    const auto genomes = part.ask(16);
+    std::vector<std::vector<double>> f;
+    for (const auto& x : genomes) {
+      f.push_back(p.objectives(x.reals));
+      told.push_back(genome_hash(x));
+    }
+    part.tell(genomes, f, std::vector<double>(genomes.size(), 0.0));
+  }
+  const Json lean = Json::parse(part.state(/*include_seen=*/false).dump());
+  CHECK_FALSE(lean.contains("seen"));
+  CHECK(lean["seen_count"] == told.size());
+  CHECK(lean.dump().size() < part.state().dump().size());
+
+  Nsga2 resumed = Nsga2::restore(JsonView(lean, "state.json"), v, &told);
+  run_generations(resumed, p, 13);
+  CHECK(genomes_of(resumed) == genomes_of(whole));
+  CHECK(resumed.state() == whole.state());
+
+  // the evaluated genomes must be exactly those the optimizer handed out
+  std::vector<std::uint64_t> missing(told.begin(), told.end() - 1);
+  CHECK_THROWS_WITH(Nsga2::restore(JsonView(lean, "state.json"), v, &missing),
+                    Catch::Contains("state.json:$.seen_count") && Catch::Contains("112 distinct genomes handed out") &&
+                        Catch::Contains("got 111 given"));
+  CHECK_THROWS_WITH(Nsga2::restore(JsonView(lean, "state.json"), v), Catch::Contains("got 0 given"));
+}
+
 TEST_CASE("ask never hands out the same genome twice and degrades when the space is exhausted", "[search][nsga2]") {
   Nsga2Options o = two_objectives(6, 3);
   o.max_duplicate_attempts = 50;

@@ -83,8 +83,11 @@ class Store {
   std::vector<EvaluationRecord> evaluations(std::optional<int> generation = std::nullopt) const;
   /// The evaluation of the genome with this hash, if stored.
   std::optional<EvaluationRecord> evaluation(const std::string& genome_hash) const;
-  /// Number of evaluations stored, and how many failed.
+  /// Number of evaluations stored, and how many failed. Counted once per open handle, then kept
+  /// up to date by commit_generation() (this handle is the store's only writer: the run lock).
   std::int64_t count_evaluations(bool failed_only = false) const;
+  /// The genome hashes of the evaluations of generations 0..`generation`, in (generation, index) order.
+  std::vector<std::string> genome_hashes(int generation) const;
 
   /// Stores (or replaces) the evaluation of baseline `name` (its genome_hash is ignored).
   void add_baseline(const std::string& name, const EvaluationRecord& record);
@@ -104,6 +107,10 @@ class Store {
   Store(std::filesystem::path path, sqlite3* db) noexcept : path_(std::move(path)), db_(db) {}
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  struct Counts {
+    std::int64_t all = 0, failed = 0;
+  };
+  mutable std::optional<Counts> counts_;  // cached by count_evaluations()
 };
 
 }  // namespace nas4ml::campaign

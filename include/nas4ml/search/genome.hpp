@@ -7,7 +7,9 @@
 /// Two genomes are the same candidate exactly when both vectors are equal; hash() is a stable
 /// 64-bit hash of that (the same on every platform and run), used for duplicate detection.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nas4ml/core/json.hpp"
@@ -28,6 +30,8 @@ std::uint64_t genome_hash(const Genome& genome) noexcept;
 
 /// The hash as 16 lowercase hex digits (a short, stable candidate id).
 std::string hash_hex(std::uint64_t hash);
+/// The hash written by hash_hex() (1 to 16 lowercase hex digits); nullopt for anything else.
+std::optional<std::uint64_t> parse_hash_hex(std::string_view text);
 
 /// JSON form {"choices": [...], "reals": [...]}; reals round-trip exactly.
 Json to_json(const Genome& genome);

@@ -107,11 +107,16 @@ class Nsga2 {
   const Nsga2Options& options() const noexcept { return options_; }
 
   /// The whole state as JSON (format "nas4ml.nsga2.v2"; restore() also reads v1, which had no
-  /// survival kind and means "nsga2").
-  Json state() const;
-  /// Rebuilds an optimizer from state(); `variation` must have the saved fingerprint.
-  /// Throws ConfigError (located by `view`) on a malformed state or a different variation.
-  static Nsga2 restore(const JsonView& view, Variation variation);
+  /// survival kind and means "nsga2"). With `include_seen` false the hashes of the genomes handed
+  /// out so far are left out (only their count is kept): a caller that stores every evaluated
+  /// genome elsewhere (the campaign store) saves O(evaluations) bytes per generation and gives
+  /// them back to restore().
+  Json state(bool include_seen = true) const;
+  /// Rebuilds an optimizer from state(); `variation` must have the saved fingerprint. A state saved
+  /// without its seen hashes needs them in `seen` (every genome handed out or told, in any order);
+  /// their number must match the saved count. Throws ConfigError (located by `view`) on a
+  /// malformed state, a different variation or a seen list that does not match.
+  static Nsga2 restore(const JsonView& view, Variation variation, const std::vector<std::uint64_t>* seen = nullptr);
 
  private:
   void rebuild_ranks();
