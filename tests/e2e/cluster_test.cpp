@@ -65,6 +65,12 @@ campaign::RunOptions quiet_options(int threads) {
   return o;
 }
 
+std::size_t count_occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 /// Every stored evaluation, timings left out (they are not deterministic).
 std::vector<std::string> evaluation_fingerprints(const std::filesystem::path& run) {
   const auto store = campaign::Store::open(campaign::RunPaths(run).store());
@@ -250,7 +256,8 @@ class LocalSlurm {
   bool started_ = false;
 };
 
-TEST_CASE("a tiny campaign submitted with sbatch on 3 tasks gives the threaded front", "[e2e][cluster][mpi][slurm]") {
+TEST_CASE("a tiny campaign submitted with sbatch on 3 tasks, ranks started by mpirun or srun, gives the threaded front",
+          "[e2e][cluster][mpi][slurm]") {
   if (run({"sh", "-c", "command -v sbatch && command -v slurmd && [ \"$(id -u)\" -eq 0 ]"}).exit_code != 0) {
     WARN("skipped: needs root and Debian's slurm-wlm and munge (scripts/install-deps.sh installs them)");
     return;
@@ -258,19 +265,25 @@ TEST_CASE("a tiny campaign submitted with sbatch on 3 tasks gives the threaded f
   LocalSlurm slurm;
   test::TempDir tmp;
   campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "threads", quiet_options(2));
-  const auto run_dir = tmp.path() / "slurm";
-  const auto r = run({"sbatch", "--wait", "--overcommit", "--ntasks", "3", "--cpus-per-task", "1", "--time", "00:05:00",
-                      "--output", (tmp.path() / "job.out").string(), "--chdir", tmp.path().string(), "--export",
-                      std::string("ALL,NAS4ML=") + NAS4ML_BINARY_PATH, source_path("experiments/slurm/campaign.sbatch"),
-                      fixture("tiny_experiment.json"), run_dir.string()},
-                     {{"SLURM_CONF", slurm.conf()}});
-  const std::string log = read_text(tmp.path() / "job.out");
-  INFO(r.out << r.err << log);
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(log, Catch::Contains("nas4ml: run on 3 tasks x 1 threads") &&
-                      Catch::Contains("finished after 4 generations: 24 evaluations (0 failed)"));
-  CHECK(front_of(run_dir) == front_of(tmp.path() / "threads"));
-  CHECK(evaluation_fingerprints(run_dir) == evaluation_fingerprints(tmp.path() / "threads"));
+  for (const std::string launcher : {"mpirun", "srun"}) {  // srun: Slurm's PMIx plugin starts the ranks
+    const auto run_dir = tmp.path() / launcher;
+    const auto out = tmp.path() / (launcher + ".out");
+    const auto r = run({"sbatch", "--wait", "--overcommit", "--ntasks", "3", "--cpus-per-task", "1", "--time", "00:05:00",
+                        "--output", out.string(), "--chdir", tmp.path().string(), "--export",
+                        std::string("ALL,NAS4ML_LAUNCHER=") + launcher + ",NAS4ML=" + NAS4ML_BINARY_PATH,
+                        source_path("experiments/slurm/campaign.sbatch"), fixture("tiny_experiment.json"),
+                        run_dir.string()},
+                       {{"SLURM_CONF", slurm.conf()}});
+    const std::string log = read_text(out);
+    INFO(launcher << "\n" << r.out << r.err << log);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(log, Catch::Contains("nas4ml: run on 3 tasks x 1 threads") &&
+                        Catch::Contains("finished after 4 generations: 24 evaluations (0 failed)"));
+    // one campaign over 3 ranks, not 3 campaigns: a single summary line
+    CHECK(count_occurrences(log, "finished after") == 1);
+    CHECK(front_of(run_dir) == front_of(tmp.path() / "threads"));
+    CHECK(evaluation_fingerprints(run_dir) == evaluation_fingerprints(tmp.path() / "threads"));
+  }
 }
 
 #endif
