@@ -54,6 +54,7 @@ std::string reference_section(const std::vector<MemberPhysics>& ms) {
   p.x_label = "float reference accuracy (same architecture, float32)";
   p.y_label = "quantized accuracy (integer model)";
   p.diagonal = true;
+  p.legend_left = true;  // the members sit on or below the diagonal, the top-left corner stays empty
   std::string rows;
   for (std::size_t k = 0; k < ms.size(); ++k) {
     const auto& r = ms[k].reference;

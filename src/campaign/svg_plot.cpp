@@ -165,7 +165,8 @@ std::string render_svg(const Plot& plot) {
   std::size_t longest = 0;
   for (const auto& series : plot.series)
     if (!series.x.empty()) longest = std::max(longest, series.label.size());
-  const double legend_x = left + pw - std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
+  const double legend_w = std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
+  const double legend_x = plot.legend_left ? left + 10 : left + pw - legend_w;
   for (const auto& series : plot.series) {
     const std::size_t n = std::min(series.x.size(), series.y.size());
     std::vector<std::size_t> order(n);
@@ -208,7 +209,7 @@ std::string render_svg(const Plot& plot) {
   if (!legend.empty())
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.8\" "
                      "stroke=\"#ddd\"/>\n",
-                     legend_x - 4, top + 2, left + pw - legend_x + 2, legend_y - top - 11) +
+                     legend_x - 4, top + 2, legend_w + 2, legend_y - top - 11) +
          legend;
   s += "</svg>\n";
   return s;

@@ -380,19 +380,20 @@ TEST_CASE("a QuantizedModel baseline is measured as it is; compare marks baselin
   const std::string page = read_text(html);
   CHECK_THAT(page, Catch::Contains(">[1] baseline</text>"));
   CHECK_THAT(page, Catch::Contains("baseline wide_q of [2]"));
-  CHECK_THAT(page, Catch::Contains("large rings: the runs' baselines"));
+  CHECK_THAT(page, Catch::Contains("large rings: the runs&#39; baselines"));
 }
 
 TEST_CASE("a baseline that cannot seed is refused in one line naming it and the gene", "[e2e][campaign][baseline]") {
   test::TempDir tmp;
-  // 16 hidden units: the tiny space offers 4, 6 or 8.
+  // 8-bit weights in the output layer (the first layer in the genome's layout): the tiny space
+  // offers 3, 4 or 6 bits.
   const Json wide = Json::array({{{"name", "wide"}, {"model", source_path("tests/e2e/fixtures/blobs_baseline.json")},
                                   {"seed_population", true}}});
   const auto r = run_cli({"validate", with_baselines(tmp.path(), 1, wide, "wide").string()});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains("$.baselines[0].seed_population") &&
-                        Catch::Contains("baseline wide is not in the search space: gene hidden[0].units") &&
-                        Catch::Contains("expected one of 4, 6, 8, got 16"));
+                        Catch::Contains("baseline wide is not in the search space: gene output.weight_format.total_bits") &&
+                        Catch::Contains("expected one of 3, 4, 6, got 8"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   const auto run = run_cli({"run", with_baselines(tmp.path(), 1, wide, "wide").string(), "--out", (tmp.path() / "x").string()});
   CHECK(run.exit_code == 2);
