@@ -156,6 +156,13 @@ std::string comparison_html(const RunComparison& c) {
         p.series.push_back(std::move(base));
       }
     }
+    std::vector<double> xs, ys;
+    for (const auto& series : p.series) {
+      xs.insert(xs.end(), series.x.begin(), series.x.end());
+      ys.insert(ys.end(), series.y.begin(), series.y.end());
+    }
+    p.log_x = wants_log(c.setup.objectives[i].metric, xs);
+    p.log_y = wants_log(c.setup.objectives[j].metric, ys);
     p.notes.push_back("each run's final front; line: its staircase through the members non-dominated in this plane");
     if (baselines) p.notes.push_back("large rings: the runs' baselines (reference designs, not searched)");
     h += render_svg(p);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/float_reference.hpp"
@@ -37,15 +38,19 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
 }
 
 /// The physics of up to 6 front members, spread along the front, on the campaign's test split.
-/// Each also with its float reference (trained on first use, then read from the cache).
+/// Each also with its float reference (trained on first use, in parallel, then read from the cache).
 void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
   try {
     const data::LoadedDataset data = campaign_dataset(store);
+    std::vector<EvaluationRecord> members;
     for (const auto& id : spread_along_front(store.front(), 6))
       if (auto rec = store.evaluation(id); rec && rec->status == "ok") {
         d.physics.push_back(member_physics(*rec, data.test, store.path().string()));
-        d.physics.back().reference = float_reference(*rec, data, paths);
+        members.push_back(std::move(*rec));
       }
+    std::vector<FloatReference> refs(members.size());
+    tbb::parallel_for(std::size_t{0}, members.size(), [&](std::size_t i) { refs[i] = float_reference(members[i], data, paths); });
+    for (std::size_t i = 0; i < refs.size(); ++i) d.physics[i].reference = refs[i];
   } catch (const Error& e) {
     d.physics.clear();
     d.physics_note = std::string("No physics plots (they are recomputed from the data set): ") + e.what();
