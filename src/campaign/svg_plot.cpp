@@ -166,13 +166,14 @@ std::string render_svg(const Plot& plot) {
   for (const auto& series : plot.series)
     if (!series.x.empty()) longest = std::max(longest, series.label.size());
   const double legend_w = std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
-  // The legend goes in the top corner that hides fewer points (top-right on a tie).
+  // The legend goes in the top corner that hides fewer markers (top-right on a tie; lines such as
+  // ROC curves are not counted).
   std::size_t entries = 0, under_right = 0, under_left = 0;
   for (const auto& series : plot.series)
     entries += !series.label.empty() && std::min(series.x.size(), series.y.size()) > 0 ? 1 : 0;
   const double box_bottom = top + 15.0 * static_cast<double>(entries) + 8;
   for (const auto& series : plot.series)
-    for (std::size_t i = 0; i < std::min(series.x.size(), series.y.size()); ++i) {
+    for (std::size_t i = 0; series.radius > 0 && i < std::min(series.x.size(), series.y.size()); ++i) {
       if (!ax.usable(series.x[i]) || !ay.usable(series.y[i]) || py(series.y[i]) > box_bottom) continue;
       const double x = px(series.x[i]);
       under_right += x >= left + pw - legend_w - 10 ? 1 : 0;
