@@ -366,7 +366,9 @@ class Runner {
   const std::vector<std::string>& round_ids(int g) {
     auto it = round_ids_.find(g);
     if (it == round_ids_.end())
-      it = round_ids_.emplace(g, spread_along_front(synthesizable_front(g), cfg_.synthesis.top_n)).first;
+      it = round_ids_.emplace(g, spread_along_front(campaign::synthesizable_front(*store_, store_->front(g),
+                                                                               cfg_.synthesis.timeout_seconds).members,
+                                                    cfg_.synthesis.top_n)).first;  // as launch_synthesis chose them
     return it->second;
   }
 
