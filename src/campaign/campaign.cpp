@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -66,6 +67,7 @@ class Runner {
     flow_ = ctx_->flow;
     check_space_fits_budget(ctx_->space, static_cast<int>(ctx_->data.n_features()),
                             ctx_->data.train.rows());  // not a campaign of failures
+    for (const auto& b : cfg_.baselines) check_baseline_fits(b, ctx_->data);  // before anything is stored
     threads_ = resolve_threads(options_.threads.value_or(-1), cfg_);
     ExecutorOptions eo;
     eo.threads = threads_;
@@ -134,10 +136,11 @@ class Runner {
     while (!budget_spent()) {
       const int gen = next_generation_;
       apply_due_synthesis(gen, /*wait=*/true);
+      recalibrate(gen);  // a round stored by a finished run becomes due (an extended campaign)
       std::size_t n = static_cast<std::size_t>(cfg_.search.population);
       if (cfg_.search.max_evaluations)
         n = std::min<std::size_t>(n, static_cast<std::size_t>(*cfg_.search.max_evaluations - store_->count_evaluations()));
-      const auto genomes = nsga_->ask(n);
+      const auto genomes = gen == 0 ? first_generation(n) : nsga_->ask(n);
       if (genomes.empty()) {
         spdlog::warn("the search space is exhausted: no new candidate after generation {}", gen - 1);
         break;
@@ -183,6 +186,18 @@ class Runner {
       o.directions.push_back(obj.direction == Direction::maximize ? search::Direction::maximize
                                                                   : search::Direction::minimize);
     return o;
+  }
+
+  /// Generation 0: the seeding baselines' genomes, then random genomes up to `n` (the same random
+  /// draws as without seeds, so the optimizer's stream does not depend on them).
+  std::vector<search::Genome> first_generation(std::size_t n) {
+    std::vector<search::Genome> out = seed_genomes(cfg_, ctx_->space);
+    if (out.size() > n) out.resize(n);
+    for (auto& g : nsga_->ask(n)) {
+      if (out.size() == n) break;
+      if (std::find(out.begin(), out.end(), g) == out.end()) out.push_back(std::move(g));
+    }
+    return out;
   }
 
   bool budget_spent() const {
@@ -340,10 +355,11 @@ class Runner {
       if (r.status != "ok")
         spdlog::warn("synthesis of {} {}: {}", r.genome_hash, r.status, r.failure_reason.substr(0, r.failure_reason.find('\n')));
     }
-    recalibrate();
+    recalibrate(gen);
   }
 
-  /// Calibration from every synthesis stored so far whose round is due by `next_generation_`.
+  /// Calibration from the stored search rounds due by `next_generation_`; relaunches the last
+  /// round when the interrupted run had not stored it.
   void restore_calibration() {
     const int K = cfg_.synthesis.every_generations;
     bool relaunch = false;
@@ -354,16 +370,50 @@ class Runner {
       const auto runs = store_->synthesis_runs();
       relaunch = std::none_of(runs.begin(), runs.end(), [&](const auto& r) { return r.generation == last_launch; });
     }
-    recalibrate();
+    recalibrate(next_generation_);
     if (relaunch) {
       launch_synthesis(last_launch);
       if (last_launch + K <= next_generation_) apply_due_synthesis(next_generation_, true);
     }
   }
 
-  void recalibrate() {
-    if (!cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl") return;
-    refit_rtl_calibration(device_, store_->synthesis_runs(), /*log=*/true);
+  /// The ids a search round launched after generation `g` synthesizes (fixed by the store).
+  const std::vector<std::string>& round_ids(int g) {
+    auto it = round_ids_.find(g);
+    if (it == round_ids_.end())
+      it = round_ids_.emplace(g, spread_along_front(campaign::synthesizable_front(*store_, store_->front(g),
+                                                                               cfg_.synthesis.timeout_seconds).members,
+                                                    cfg_.synthesis.top_n)).first;  // as launch_synthesis chose them
+    return it->second;
+  }
+
+  /// The stored rows of the search rounds due before generation `gen` (launched after g with
+  /// g + K <= gen): per round, the first row of each of its ids with that generation. Rows an
+  /// `emit` stored (the finished campaign's final synthesis, later emits) are not part of a
+  /// round, so a campaign extended by `resume --generations +K` calibrates exactly as the
+  /// longer campaign did.
+  std::vector<SynthesisRecord> due_rounds(int gen) {
+    const auto runs = store_->synthesis_runs();
+    std::vector<SynthesisRecord> out;
+    const int last = std::min(gen - cfg_.synthesis.every_generations, next_generation_ - 1);
+    for (int g = 0; g <= last; ++g) {
+      if (!is_launch_generation(g)) continue;
+      for (const auto& id : round_ids(g)) {
+        const auto it = std::find_if(runs.begin(), runs.end(),
+                                     [&](const auto& r) { return r.generation == g && r.genome_hash == id; });
+        if (it != runs.end()) out.push_back(*it);
+      }
+    }
+    return out;
+  }
+
+  /// Refits the calibration from the rounds due before generation `gen` when they changed.
+  void recalibrate(int gen) {
+    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl") return;
+    const auto rounds = due_rounds(gen);
+    if (rounds.size() == calibrated_rows_) return;
+    calibrated_rows_ = rounds.size();
+    refit_rtl_calibration(device_, rounds, /*log=*/true);
   }
 
   Json calibration_json() const {
@@ -396,6 +446,8 @@ class Runner {
   int next_generation_ = 0;
   std::int64_t first_evaluations_ = 0;
   int pending_launch_ = -1;
+  std::map<int, std::vector<std::string>> round_ids_;  // ids of each search round, by launch generation
+  std::size_t calibrated_rows_ = 0;                    // synthesis rows the calibration was fitted on
   int kill_before_commit_ = -1;
   int sigterm_at_ = -1;
 };

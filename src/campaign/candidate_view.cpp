@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/float_reference.hpp"
 #include "nas4ml/campaign/objective_setup.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
@@ -21,6 +22,18 @@ std::string quality_line(const Json& q) {
   return fmt::format("accuracy {}, auc {}, loss {}, background rejection at 50% signal efficiency {}",
                      num(q, "accuracy", "{:.4f}"), num(q, "auc", "{:.4f}"), num(q, "loss", "{:.4f}"),
                      num(q, "background_rejection_at_50", "{:.1f}"));
+}
+
+/// Quantized vs float-reference test accuracy (the reference trained on first use, then cached).
+std::string float_reference_line(const EvaluationRecord& e, const Store& store, const RunPaths& paths) {
+  try {
+    const FloatReference r = float_reference(e, campaign_dataset(store), paths);
+    if (!r.ok) return "float reference: training failed: " + r.failure + "\n";
+    return fmt::format("float reference (same architecture, float32): test accuracy {:.4f}, quantized {:.4f}, drop {:+.2f} points\n",
+                       r.float_accuracy, r.quantized_accuracy, r.drop_points());
+  } catch (const Error& err) {
+    return std::string("float reference: unavailable (") + err.what() + ")\n";
+  }
 }
 
 }  // namespace
@@ -73,6 +86,7 @@ std::string describe_candidate(const Store& store, const RunPaths& paths, const 
   }
   s += "validation: " + quality_line(e.metrics["validation"]) + "\n";
   s += "test:       " + quality_line(e.metrics["test"]) + "\n";
+  if (!baseline) s += float_reference_line(e, store, paths);
   const Json& est = e.estimates;
   s += fmt::format("estimate ({}): {} LUT, {} FF, {} DSP, {} BRAM18, latency {} cycles = {} ns, II {}, {} BOPs, {} EBOPs\n",
                    est.value("flavor", std::string("?")), num(est, "lut"), num(est, "ff"), num(est, "dsp"),

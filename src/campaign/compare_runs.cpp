@@ -52,6 +52,8 @@ RunComparison compare_runs(const std::vector<std::filesystem::path>& dirs) {
     ComparedRun run;
     run.name = dirs[r].string();
     for (const auto& m : store.front()) run.front.push_back(m["objectives"].get<std::vector<double>>());
+    for (const auto& [name, rec] : store.baselines())
+      if (rec.status == "ok") run.baselines.emplace_back(name, rec.objectives.get<std::vector<double>>());
     if (run.front.empty())
       throw ConfigError(store.path().string(), "fronts", "campaign has no front yet", "a committed generation", "none");
     c.runs.push_back(std::move(run));
@@ -93,6 +95,19 @@ std::string format_comparison(const RunComparison& c) {
       s += a == b ? fmt::format("  {:>6}", "-") : fmt::format("  {:>6.2f}", c.coverage[a][b]);
     s += "\n";
   }
+  const auto dirs = directions(c.setup);
+  for (std::size_t r = 0; r < c.runs.size(); ++r)
+    for (const auto& [name, p] : c.runs[r].baselines) {
+      std::string values, dominated;
+      for (std::size_t k = 0; k < p.size(); ++k)
+        values += fmt::format("{}{} {:.4g}", k ? ", " : "", c.setup.objectives[k].metric, p[k]);
+      for (std::size_t a = 0; a < c.runs.size(); ++a) {
+        std::size_t n = 0;
+        for (const auto& q : c.runs[a].front) n += dominates(q, p, dirs) ? 1 : 0;
+        dominated += fmt::format("{}[{}] {}/{}", a ? ", " : "", a + 1, n, c.runs[a].front.size());
+      }
+      s += fmt::format("baseline [{}] {}: {}; front members dominating it: {}\n", r + 1, name, values, dominated);
+    }
   return s;
 }
 
@@ -105,6 +120,7 @@ std::string comparison_html(const RunComparison& c) {
   h += "<div class=\"plots\">\n";
   for (const auto& [i, j] : objective_pairs(c.setup.objectives.size())) {
     Plot p;
+    bool baselines = false;
     p.title = c.setup.objectives[j].metric + " vs " + c.setup.objectives[i].metric;
     p.x_label = c.setup.objectives[i].metric + " (" + std::string(to_string(dirs[i])) + ")";
     p.y_label = c.setup.objectives[j].metric + " (" + std::string(to_string(dirs[j])) + ")";
@@ -127,8 +143,28 @@ std::string comparison_html(const RunComparison& c) {
       }
       p.series.push_back(std::move(stairs));
       p.series.push_back(std::move(pts));
+      PlotSeries base{fmt::format("[{}] baseline", r + 1), {}, {}, color};
+      base.hollow = true;
+      base.radius = 6.5;
+      for (const auto& [name, q] : c.runs[r].baselines) {
+        base.x.push_back(q[i]);
+        base.y.push_back(q[j]);
+        base.tooltips.push_back(fmt::format("baseline {} of [{}]", name, r + 1));
+      }
+      if (!base.x.empty()) {
+        baselines = true;
+        p.series.push_back(std::move(base));
+      }
     }
+    std::vector<double> xs, ys;
+    for (const auto& series : p.series) {
+      xs.insert(xs.end(), series.x.begin(), series.x.end());
+      ys.insert(ys.end(), series.y.begin(), series.y.end());
+    }
+    p.log_x = wants_log(c.setup.objectives[i].metric, xs);
+    p.log_y = wants_log(c.setup.objectives[j].metric, ys);
     p.notes.push_back("each run's final front; line: its staircase through the members non-dominated in this plane");
+    if (baselines) p.notes.push_back("large rings: the runs' baselines (reference designs, not searched)");
     h += render_svg(p);
   }
   return h + "</div>\n<pre>" + html_escape(format_comparison(c)) + "</pre>\n</body></html>\n";

@@ -16,7 +16,10 @@
 #include "nas4ml/data/dataset_spec.hpp"
 #include "nas4ml/search/survival.hpp"
 #include "nas4ml/netlist/netlist.hpp"
+#include "nas4ml/space/genome_encoding.hpp"
 #include "nas4ml/space/search_space.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -441,22 +444,51 @@ std::optional<fs::path> find_device_file(const fs::path& estimators_dir, std::st
   return hits.front();
 }
 
-/// "baselines": [{"name": "...", "model": "models/x.json"}, ...] (model specs, trained once).
+/// A baseline file is a QuantizedModel when its "format" says so, otherwise a model spec.
+bool is_quantized_model_file(const fs::path& path) {
+  const Json j = load_json_file(path);
+  return j.is_object() && j.contains("format") && j["format"] == nn::quantized_model_format_tag;
+}
+
+/// A seeding baseline must be a model spec whose genome exists in the search space.
+void check_seed(const JsonView& b, const Baseline& x, const ExperimentConfig& c) {
+  if (x.quantized)
+    b.at("seed_population").fail(fmt::format("baseline {} cannot seed the first generation", x.name),
+                                 "a model spec (a QuantizedModel does not record all training knobs)",
+                                 "a QuantizedModel file");
+  const space::SearchSpace sp = space::load_search_space(c.search_space_path);
+  const space::Encoding e = space::encode(sp, nn::load_model_spec(x.model_path));
+  if (!e.gene.empty())
+    b.at("seed_population").fail(fmt::format("baseline {} is not in the search space: gene {}", x.name, e.gene),
+                                 e.expected, e.got);
+}
+
+/// "baselines": [{"name": "...", "model": "models/x.json", "seed_population": true}, ...]: model
+/// specs (trained once) or QuantizedModel files (evaluated as they are).
 void parse_baselines(const JsonView& root, ExperimentConfig& c, const fs::path& base) {
   if (!root.has("baselines")) return;
   const JsonView list = root.at("baselines");
   list.require_array("an array of {\"name\", \"model\"} objects");
+  int seeds = 0;
   for (std::size_t k = 0; k < list.size(); ++k) {
     const JsonView b = list.at(k);
     b.require_object("a baseline object {\"name\", \"model\"}");
-    b.check_keys({"name", "model"});
+    b.check_keys({"name", "model", "seed_population"});
     Baseline x;
     x.name = b.get_string("name");
     if (!safe_name(x.name)) b.at("name").fail("invalid baseline name", std::string(kNameRule), in_quotes(x.name));
     for (const auto& other : c.baselines)
       if (other.name == x.name) b.at("name").fail("duplicated baseline name", "each name once", in_quotes(x.name));
-    x.model_path = resolve_file(b, "model", base, "model spec");
+    x.model_path = resolve_file(b, "model", base, "model spec or QuantizedModel");
     x.model = b.get_string("model");
+    x.quantized = is_quantized_model_file(x.model_path);
+    x.seed_population = b.get_bool("seed_population", false);
+    if (x.seed_population) {
+      check_seed(b, x, c);
+      if (++seeds > c.search.population)
+        b.at("seed_population").fail("more seeding baselines than the population holds",
+                                     fmt::format("at most {}", c.search.population), std::to_string(seeds));
+    }
     c.baselines.push_back(std::move(x));
   }
 }
@@ -555,7 +587,11 @@ Json to_json(const ExperimentConfig& c) {
   j["threads"] = c.threads;
   if (!c.baselines.empty()) {  // absent when none, so experiments without baselines keep their hash
     j["baselines"] = Json::array();
-    for (const auto& b : c.baselines) j["baselines"].push_back({{"name", b.name}, {"model", b.model}});
+    for (const auto& b : c.baselines) {
+      Json bj = {{"name", b.name}, {"model", b.model}};
+      if (b.seed_population) bj["seed_population"] = true;  // absent = false: older hashes hold
+      j["baselines"].push_back(std::move(bj));
+    }
   }
   return j;
 }

@@ -13,9 +13,6 @@ void extend_generations(ExperimentConfig& cfg, Store& store, const RunPaths& pat
   if (!cfg.search.generations)
     throw ConfigError(where, "$.search", "cannot extend a campaign by generations", "a campaign budgeted by `generations`",
                       "`max_evaluations`");
-  if (cfg.synthesis.enabled)
-    throw ConfigError(where, "$.synthesis.enabled", "cannot extend a campaign exactly",
-                      "a campaign without synthesis (its final round is stored and would recalibrate too early)", "true");
   if (store.experiment_hash() != experiment_hash(cfg))
     throw ConfigError(where, "meta.experiment_hash", "the stored experiment does not match its hash",
                       store.experiment_hash(), experiment_hash(cfg));

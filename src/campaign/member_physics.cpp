@@ -46,6 +46,42 @@ Plot roc_plot(const std::vector<MemberPhysics>& ms, bool rejection) {
   return p;
 }
 
+/// Quantized against float-reference test accuracy, one point per member, with y = x: a point
+/// below the diagonal loses accuracy to its fixed-point formats.
+std::string reference_section(const std::vector<MemberPhysics>& ms) {
+  Plot p;
+  p.title = "Test accuracy: quantized vs float reference";
+  p.x_label = "float reference accuracy (same architecture, float32)";
+  p.y_label = "quantized accuracy (integer model)";
+  p.diagonal = true;
+  p.legend_left = true;  // the members sit on or below the diagonal, the top-left corner stays empty
+  std::string rows;
+  for (std::size_t k = 0; k < ms.size(); ++k) {
+    const auto& r = ms[k].reference;
+    if (!r) continue;
+    if (!r->ok) {
+      rows += fmt::format("<tr><td>{}</td><td>{:.4f}</td><td colspan=\"2\">float training failed: {}</td></tr>\n", r->id,
+                          r->quantized_accuracy, html_escape(r->failure));
+      continue;
+    }
+    PlotSeries s{r->id, {r->float_accuracy}, {r->quantized_accuracy}, color(k)};
+    s.radius = 5;
+    s.tooltips.push_back(fmt::format("{}: quantized {:.4f}, float {:.4f}, drop {:+.2f} points", r->id,
+                                     r->quantized_accuracy, r->float_accuracy, r->drop_points()));
+    p.series.push_back(std::move(s));
+    rows += fmt::format("<tr><td>{}</td><td>{:.4f}</td><td>{:.4f}</td><td>{:+.2f}</td></tr>\n", r->id,
+                        r->quantized_accuracy, r->float_accuracy, r->drop_points());
+  }
+  if (rows.empty()) return "";
+  p.notes.push_back("line: y = x; below it the fixed-point model loses accuracy to the float reference");
+  std::string h = "<h3>Accuracy drop against a float reference</h3>\n<p class=\"note\">Each member's architecture "
+                  "(layers, pruning, training knobs and random streams) trained again in float32 without quantization "
+                  "and evaluated in float on the test split; drop = float minus quantized accuracy, in percentage "
+                  "points.</p>\n<div class=\"plots\">\n" + render_svg(p) + "</div>\n";
+  h += "<table><tr><th>id</th><th>quantized accuracy</th><th>float reference accuracy</th><th>drop (points)</th></tr>\n";
+  return h + rows + "</table>\n";
+}
+
 std::string layer_bars(const MemberPhysics& m) {
   std::vector<std::string> rows;
   BarSeries lut{"LUT", "#1f77b4", {}}, ff{"FF", "#ff7f0e", {}}, lat{"cycles", "#2ca02c", {}};
@@ -125,7 +161,7 @@ std::string physics_section_html(const std::vector<MemberPhysics>& ms) {
                        m.rejection_at_50, m.accuracy);
     h += "</table>\n";
   }
-  return h;
+  return h + reference_section(ms);
 }
 
 }  // namespace nas4ml::campaign

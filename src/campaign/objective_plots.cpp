@@ -17,18 +17,6 @@ bool finite2(const std::vector<double>& p, std::size_t i, std::size_t j) {
   return p.size() > std::max(i, j) && std::isfinite(p[i]) && std::isfinite(p[j]);
 }
 
-/// Costs (LUTs, FFs, operation counts) spanning more than a factor 20 are drawn on a log axis.
-bool wants_log(const std::string& metric, const std::vector<double>& values) {
-  if (metric == "accuracy" || metric == "auc" || metric == "max_utilization") return false;
-  double lo = INFINITY, hi = 0;
-  for (double v : values) {
-    if (!std::isfinite(v)) continue;
-    if (v <= 0) return false;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  return std::isfinite(lo) && hi / lo > 20;
-}
 
 std::string axis_label(const ReportData& d, std::size_t k) {
   const Objective& o = d.objectives[k];
@@ -147,6 +135,18 @@ Plot objective_pair_plot(const ReportData& d, std::size_t i, std::size_t j) {
                            : fmt::format("Pareto front: non-dominated in all {} objectives (feasible candidates);", n));
   if (n > 2) p.notes.push_back("rings are front members another member dominates in this plane; line: staircase");
   return p;
+}
+
+bool wants_log(const std::string& metric, const std::vector<double>& values) {
+  if (metric == "accuracy" || metric == "auc" || metric == "max_utilization") return false;
+  double lo = INFINITY, hi = 0;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v <= 0) return false;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  return std::isfinite(lo) && hi / lo > 20;
 }
 
 }  // namespace nas4ml::campaign

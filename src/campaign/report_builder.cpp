@@ -7,8 +7,10 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include "nas4ml/campaign/baseline.hpp"
+#include "nas4ml/campaign/float_reference.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
@@ -36,16 +38,19 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
 }
 
 /// The physics of up to 6 front members, spread along the front, on the campaign's test split.
-void add_physics(ReportData& d, const Store& store) {
+/// Each also with its float reference (trained on first use, in parallel, then read from the cache).
+void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
   try {
-    const ExperimentConfig cfg =
-        parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
-    data::LoadOverrides overrides;
-    if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
-    const data::LoadedDataset data = data::load_dataset(cfg.dataset_path, overrides);
+    const data::LoadedDataset data = campaign_dataset(store);
+    std::vector<EvaluationRecord> members;
     for (const auto& id : spread_along_front(store.front(), 6))
-      if (auto rec = store.evaluation(id); rec && rec->status == "ok")
+      if (auto rec = store.evaluation(id); rec && rec->status == "ok") {
         d.physics.push_back(member_physics(*rec, data.test, store.path().string()));
+        members.push_back(std::move(*rec));
+      }
+    std::vector<FloatReference> refs(members.size());
+    tbb::parallel_for(std::size_t{0}, members.size(), [&](std::size_t i) { refs[i] = float_reference(members[i], data, paths); });
+    for (std::size_t i = 0; i < refs.size(); ++i) d.physics[i].reference = refs[i];
   } catch (const Error& e) {
     d.physics.clear();
     d.physics_note = std::string("No physics plots (they are recomputed from the data set): ") + e.what();
@@ -108,7 +113,7 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
   d.front_rows = table.rows;
   d.experiment = store.experiment();
   d.manifest = store.manifest();
-  add_physics(d, store);
+  add_physics(d, store, paths);
   return d;
 }
 

@@ -165,7 +165,22 @@ std::string render_svg(const Plot& plot) {
   std::size_t longest = 0;
   for (const auto& series : plot.series)
     if (!series.x.empty()) longest = std::max(longest, series.label.size());
-  const double legend_x = left + pw - std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
+  const double legend_w = std::min(pw - 10, 25.0 + 5.8 * static_cast<double>(longest));
+  // The legend goes in the top corner that hides fewer markers (top-right on a tie; lines such as
+  // ROC curves are not counted).
+  std::size_t entries = 0, under_right = 0, under_left = 0;
+  for (const auto& series : plot.series)
+    entries += !series.label.empty() && std::min(series.x.size(), series.y.size()) > 0 ? 1 : 0;
+  const double box_bottom = top + 15.0 * static_cast<double>(entries) + 8;
+  for (const auto& series : plot.series)
+    for (std::size_t i = 0; series.radius > 0 && i < std::min(series.x.size(), series.y.size()); ++i) {
+      if (!ax.usable(series.x[i]) || !ay.usable(series.y[i]) || py(series.y[i]) > box_bottom) continue;
+      const double x = px(series.x[i]);
+      under_right += x >= left + pw - legend_w - 10 ? 1 : 0;
+      under_left += x <= left + legend_w + 16 ? 1 : 0;
+    }
+  const bool on_left = plot.legend_left || under_left < under_right;
+  const double legend_x = on_left ? left + 10 : left + pw - legend_w;
   for (const auto& series : plot.series) {
     const std::size_t n = std::min(series.x.size(), series.y.size());
     std::vector<std::size_t> order(n);
@@ -208,7 +223,7 @@ std::string render_svg(const Plot& plot) {
   if (!legend.empty())
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.8\" "
                      "stroke=\"#ddd\"/>\n",
-                     legend_x - 4, top + 2, left + pw - legend_x + 2, legend_y - top - 11) +
+                     legend_x - 4, top + 2, legend_w + 2, legend_y - top - 11) +
          legend;
   s += "</svg>\n";
   return s;

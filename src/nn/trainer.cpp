@@ -268,6 +268,23 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       return result;
     }
 
+  if (options.float_metrics) {  // the float32 forward pass of the final weights (plain float unless QAT)
+    auto accuracy = [&](const data::Split& split) {
+      const std::vector<float> x = qat ? quantized_features(split.x, spec.input_format)
+                                       : std::vector<float>(split.x.data(), split.x.data() + split.x.size());
+      double loss = 0.0;
+      std::size_t correct = 0;
+      for (std::size_t start = 0; start < split.rows(); start += static_cast<std::size_t>(batch)) {
+        const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), split.rows() - start));
+        mlp.evaluate_float(x.data() + start * n_in, split.y.data() + start, b, loss, correct);
+      }
+      return split.rows() ? static_cast<double>(correct) / static_cast<double>(split.rows())
+                          : std::numeric_limits<double>::quiet_NaN();
+    };
+    result.float_validation_accuracy = accuracy(data.validation);
+    result.float_test_accuracy = accuracy(data.test);
+  }
+
   QuantizedModel model = mlp.to_quantized_model();
   model.feature_names = data.feature_names;
   model.class_names = data.class_names;

@@ -627,3 +627,37 @@ TEST_CASE("search.algorithm selects a registered survival kind, and an unknown o
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.algorithm: ") && Catch::Contains("nsga2, smsemoa, nsga3") &&
                                 Catch::Contains("got \"nsga4\""));
 }
+
+TEST_CASE("baselines: a QuantizedModel or a model spec; seed_population checked against the space",
+          "[campaign][experiment_config][baseline]") {
+  Fixture f;
+  std::ifstream in(nas4ml::test::source_path("experiments/models/magic_10_32_32_2.json"));
+  f.tmp.write("models/m.json", std::string(std::istreambuf_iterator<char>(in), {}));
+  f.tmp.write("models/q.q.json", R"({"format": "nas4ml.quantized_model", "version": 1})");
+  Json j = Fixture::base();
+  j["baselines"] = Json::parse(R"([{"name": "m", "model": "models/m.json"}, {"name": "q", "model": "models/q.q.json"}])");
+  const ExperimentConfig c = load_experiment(f.write(j));
+  REQUIRE(c.baselines.size() == 2);
+  CHECK_FALSE(c.baselines[0].quantized);
+  CHECK(c.baselines[1].quantized);
+  CHECK_FALSE(c.baselines[0].seed_population);
+  // "seed_population": false is the default: same canonical form and hash.
+  Json explicit_false = j;
+  explicit_false["baselines"][0]["seed_population"] = false;
+  CHECK(experiment_hash(load_experiment(f.write(explicit_false))) == experiment_hash(c));
+  CHECK_FALSE(to_json(c)["baselines"][0].contains("seed_population"));
+
+  const std::string F = f.file();
+  Json bad = j;
+  bad["baselines"][0]["seed_population"] = "yes";
+  CHECK(f.error_of(bad) == F + ":$.baselines[0].seed_population: wrong type, expected true or false, got \"yes\"");
+  // The MAGIC reference network (40 epochs, patience 8, ...) is not a genome of physics_binary.
+  bad["baselines"][0]["seed_population"] = true;
+  CHECK_THAT(f.error_of(bad), Catch::StartsWith(F + ":$.baselines[0].seed_population: baseline m is not in the search "
+                                                    "space: gene "));
+  bad = j;
+  bad["baselines"][1]["seed_population"] = true;
+  CHECK(f.error_of(bad) == F + ":$.baselines[1].seed_population: baseline q cannot seed the first generation, "
+                               "expected a model spec (a QuantizedModel does not record all training knobs), got a "
+                               "QuantizedModel file");
+}

@@ -54,6 +54,7 @@ TEST_CASE("report.html renders in headless Chromium", "[e2e][report][browser]") 
   CHECK_THAT(html, Catch::Contains("lut vs accuracy"));
   CHECK_THAT(html, Catch::Contains("Background rejection vs signal efficiency"));
   CHECK_THAT(html, Catch::Contains("Per-layer estimate"));
+  CHECK_THAT(html, Catch::Contains("Test accuracy: quantized vs float reference"));
   CHECK_THAT(html, Catch::Contains("<table id=\"front\">"));
   for (const auto& m : summary.front) CHECK_THAT(html, Catch::Contains(m["id"].get<std::string>()));
 

@@ -5,6 +5,7 @@
 /// dominates: the C metric of Zitzler & Thiele, IEEE TEC 3(4), 1999).
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/campaign/objective_setup.hpp"
@@ -16,6 +17,8 @@ struct ComparedRun {
   std::string name;                              ///< the run folder as given
   std::vector<std::vector<double>> front;        ///< objective vectors in the shared objective order
   double hypervolume = 0.0;                      ///< on the common normalization
+  /// The run's baselines that were measured (name, objective vector); not part of its front.
+  std::vector<std::pair<std::string, std::vector<double>>> baselines;
 };
 
 /// The comparison of several campaigns.
@@ -34,11 +37,12 @@ RunComparison compare_runs(const std::vector<std::filesystem::path>& run_dirs);
 double coverage(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
                 const std::vector<Direction>& directions);
 
-/// The comparison as text: the hypervolume table and the coverage matrix.
+/// The comparison as text: the hypervolume table, the coverage matrix, and one line per baseline
+/// (its objectives and how many members of each front dominate it).
 std::string format_comparison(const RunComparison& comparison);
 
 /// The comparison as one self-contained HTML page: the fronts overlaid (one colour per run, each
-/// with its staircase) for every objective pair, then the text tables.
+/// with its staircase, its baselines as rings) for every objective pair, then the text tables.
 std::string comparison_html(const RunComparison& comparison);
 
 }  // namespace nas4ml::campaign

@@ -108,8 +108,10 @@ struct SynthesisSchedule {
 /// is shown.
 struct Baseline {
   std::string name;                    ///< a safe name, unique in the experiment
-  std::string model;                   ///< model spec path as written (docs/model.md)
+  std::string model;                   ///< model spec or QuantizedModel path as written (docs/model.md)
   std::filesystem::path model_path;    ///< resolved against the experiment file's folder
+  bool quantized = false;              ///< the file is a QuantizedModel (evaluated, not trained)
+  bool seed_population = false;        ///< its genome joins the first generation (model specs only)
 };
 
 /// One experiment file, validated, with every default filled in.

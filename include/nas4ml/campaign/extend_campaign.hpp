@@ -10,10 +10,11 @@
 namespace nas4ml::campaign {
 
 /// Adds `k` generations to `config` (parsed from `store`) and records the new experiment, its hash
-/// and the manifest's hash in `store` and in paths.experiment(). Throws ConfigError when k < 1,
-/// when the campaign's budget is `max_evaluations`, or when synthesis is enabled (the final
-/// synthesis round of the finished campaign is stored and would recalibrate the estimator earlier
-/// than a longer campaign would have).
+/// and the manifest's hash in `store` and in paths.experiment(). Throws ConfigError when k < 1 or
+/// when the campaign's budget is `max_evaluations`. With synthesis, the finished campaign's last
+/// search round is stored before it is due; the campaign applies each stored round only from the
+/// generation it is due at and ignores the rows its final `emit` stored, so the calibration each
+/// generation sees is the longer campaign's.
 void extend_generations(ExperimentConfig& config, Store& store, const RunPaths& paths, int k);
 
 }  // namespace nas4ml::campaign

@@ -4,9 +4,11 @@
 /// firmware computes): for binary tasks the ROC curve and the background rejection at 50% signal
 /// efficiency (the trigger working point), for more classes the confusion matrix and per-class
 /// accuracy; and the estimator's per-layer LUT, FF and latency.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "nas4ml/campaign/float_reference.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset.hpp"
 #include "nas4ml/nn/roc_curve.hpp"
@@ -30,6 +32,7 @@ struct MemberPhysics {
   std::vector<double> class_accuracy;    ///< per true class
   double accuracy = 0.0;
   std::vector<LayerCost> layers;         ///< from the stored estimate
+  std::optional<FloatReference> reference;  ///< the float reference, when computed (float_reference.hpp)
 };
 
 /// Recomputes `record`'s physics on `test` (the campaign's test split). Throws ConfigError (naming
@@ -37,7 +40,8 @@ struct MemberPhysics {
 MemberPhysics member_physics(const EvaluationRecord& record, const data::Split& test, const std::string& where);
 
 /// The report's section for the front members (ROC and rejection plots overlaid for binary
-/// tasks, a confusion matrix each otherwise; per-layer bars each).
+/// tasks, a confusion matrix each otherwise; quantized vs float-reference accuracy with the drop;
+/// per-layer bars each).
 std::string physics_section_html(const std::vector<MemberPhysics>& members);
 
 }  // namespace nas4ml::campaign

@@ -31,4 +31,8 @@ Plot objective_pair_plot(const ReportData& data, std::size_t i, std::size_t j);
 /// Every declared objective pair (i < j), in order (0,1), (0,2), ..., (1,2), ...
 std::vector<std::pair<std::size_t, std::size_t>> objective_pairs(std::size_t n_objectives);
 
+/// Whether `metric`'s axis is drawn on a log scale: costs (LUTs, FFs, operation counts) whose
+/// positive `values` span more than a factor 20; never accuracy, auc or max_utilization.
+bool wants_log(const std::string& metric, const std::vector<double>& values);
+
 }  // namespace nas4ml::campaign

@@ -28,6 +28,7 @@ struct Plot {
   bool log_x = false;
   bool log_y = false;
   bool diagonal = false;    ///< draw y = x (for estimate-vs-measured charts)
+  bool legend_left = false; ///< legend in the top-left corner (default: the top corner hiding fewer markers)
   std::vector<PlotSeries> series;
   std::vector<std::string> notes;  ///< lines of small text under the x label (how to read the plot)
   int width = 560;

@@ -5,6 +5,7 @@
 /// the same seed gives bit-identical weights whatever the thread count.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct TrainOptions {
   std::string spec_source = "model spec";  ///< file name used in ConfigErrors
   bool evaluate_train = true;    ///< exact metrics on the training split too
   int signal_class = 1;          ///< binary tasks: the class whose efficiency/rejection/AUC is reported
+  bool float_metrics = false;    ///< also the float32 forward's accuracy (TrainResult::float_*_accuracy)
   double timeout_seconds = 0;    ///< > 0: fail with a "timeout" reason when an epoch ends after this much wall time
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
 };
@@ -54,6 +56,10 @@ struct TrainResult {
   double train_seconds = 0.0;    ///< wall time of the training loop (incl. pruning and validation)
   std::uint64_t samples_trained = 0;
   double samples_per_second = 0.0;  ///< samples_trained / train_seconds
+  /// With TrainOptions::float_metrics: accuracy of the float32 forward pass of the final weights
+  /// (pruned, unquantized when the spec trains without quantization_aware), else NaN.
+  double float_validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double float_test_accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Trains `spec` on `data`. Model spec problems that only show with the data (input or class
