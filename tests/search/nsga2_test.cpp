@@ -159,6 +159,31 @@ TEST_CASE("a state saved without its seen hashes restores from the evaluated gen
   CHECK_THROWS_WITH(Nsga2::restore(JsonView(lean, "state.json"), v), Catch::Contains("got 0 given"));
 }
 
+TEST_CASE("genomes handed out but never told survive a lean state", "[search][nsga2]") {
+  // A campaign may evaluate other genomes than some it asked for (a seeding baseline replaces the
+  // last one of generation 0): those are seen, but not in its store's evaluations.
+  const Problem p = make_problem("zdt2");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2 opt(two_objectives(10, 4), v);
+  std::vector<std::uint64_t> told;
+  for (std::size_t g = 0; g < 3; ++g) {
+    auto genomes = opt.ask(10);
+    genomes.pop_back();  // asked, never told
+    std::vector<std::vector<double>> f;
+    for (const auto& x : genomes) {
+      f.push_back(p.objectives(x.reals));
+      told.push_back(genome_hash(x));
+    }
+    opt.tell(genomes, f, std::vector<double>(genomes.size(), 0.0));
+  }
+  const Json lean = Json::parse(opt.state(false).dump());
+  CHECK(lean["untold"].size() == 3);
+  CHECK(lean["seen_count"] == 30);
+  const Nsga2 resumed = Nsga2::restore(JsonView(lean, "state.json"), v, &told);
+  CHECK(resumed.state() == opt.state());
+  CHECK(resumed.state(false) == opt.state(false));
+}
+
 TEST_CASE("ask never hands out the same genome twice and degrades when the space is exhausted", "[search][nsga2]") {
   Nsga2Options o = two_objectives(6, 3);
   o.max_duplicate_attempts = 50;
