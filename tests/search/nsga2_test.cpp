@@ -184,6 +184,30 @@ TEST_CASE("genomes handed out but never told survive a lean state", "[search][ns
   CHECK(resumed.state(false) == opt.state(false));
 }
 
+TEST_CASE("a Latin hypercube first generation puts one genome in every stratum of every variable", "[search][nsga2]") {
+  const Problem p = make_problem("zdt1");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2Options o = two_objectives(12, 3);
+  o.initial_design = "lhs";
+  Nsga2 opt(o, v);
+  const auto first = opt.ask(12);
+  REQUIRE(first.size() == 12);
+  for (std::size_t i = 0; i < p.lower.size(); ++i) {
+    std::set<int> strata;
+    for (const auto& g : first)
+      strata.insert(static_cast<int>((g.reals[i] - p.lower[i]) / (p.upper[i] - p.lower[i]) * 12.0));
+    CHECK(strata.size() == 12);  // 12 genomes, 12 strata, each used once
+  }
+  // the option is part of the state; a bad value is refused
+  const Json st = opt.state();
+  CHECK(st["options"]["initial_design"] == "lhs");
+  CHECK(Nsga2::restore(JsonView(st, "s.json"), v).options().initial_design == "lhs");
+  o.initial_design = "sobol";
+  CHECK_THROWS_WITH(Nsga2(o, v), Catch::Contains("nsga2.initial_design") && Catch::Contains("\"sobol\""));
+  // random stays the default, and its states are unchanged (no initial_design key)
+  CHECK_FALSE(Nsga2(two_objectives(12, 3), v).state()["options"].contains("initial_design"));
+}
+
 TEST_CASE("ask never hands out the same genome twice and degrades when the space is exhausted", "[search][nsga2]") {
   Nsga2Options o = two_objectives(6, 3);
   o.max_duplicate_attempts = 50;
