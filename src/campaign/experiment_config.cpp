@@ -34,7 +34,7 @@ const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
-                                              "prescreen"};
+                                              "prescreen", "initial_design"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
@@ -278,6 +278,7 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   r.algorithm = s.get_choice("algorithm", search::survival_kinds(), r.algorithm);  // registered kinds
   r.population = static_cast<int>(s.get_int("population", 2, 100000, r.population));
   r.prescreen = static_cast<int>(s.get_int("prescreen", 1, 100, r.prescreen));
+  r.initial_design = s.get_choice("initial_design", {"random", "lhs"}, r.initial_design);
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -567,6 +568,7 @@ Json to_json(const ExperimentConfig& c) {
   if (c.search.generations) search["generations"] = *c.search.generations;
   if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;
   if (c.search.prescreen != 1) search["prescreen"] = c.search.prescreen;  // absent = off: older hashes hold
+  if (c.search.initial_design != "random") search["initial_design"] = c.search.initial_design;  // likewise
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},

@@ -38,6 +38,7 @@ int run_moo_bench(MooBenchArgs args) {
     j["algorithm"] = args.run.algorithm;
     j["offspring"] = lambda;
     j["prescreen"] = args.run.prescreen;
+    j["initial_design"] = args.run.initial_design;
     j["evaluations"] = r.evaluations;
     j["seconds"] = r.seconds;
     j["reference_point"] = r.reference;
@@ -121,6 +122,10 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--prescreen", args->run.prescreen,
                   "Surrogate pre-screening: each child is the best of this many bred candidates by a k-NN model "
                   "of every evaluated point, 1 to 100; 1 = off")
+      ->capture_default_str();
+  sub->add_option("--initial-design", args->run.initial_design,
+                  "First population: random, or lhs (a Latin hypercube over every variable)")
+      ->check(CLI::IsMember({"random", "lhs"}))
       ->capture_default_str();
   sub->add_flag("--archive", args->archive,
                 "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "

@@ -56,6 +56,8 @@ void validate(const Nsga2Options& o) {
   check_size("max_duplicate_attempts", o.max_duplicate_attempts, 1, 100000);
   check_size("reference_divisions", o.reference_divisions, 0, 1000);
   check_size("prescreen", o.prescreen, 1, 100);
+  if (o.initial_design != "random" && o.initial_design != "lhs")
+    throw ConfigError("", "nsga2.initial_design", "invalid choice", "one of random, lhs", "\"" + o.initial_design + "\"");
   (void)make_survival(o.survival, survival_settings(o));
 }
 
@@ -128,6 +130,7 @@ bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
   NAS4ML_ASSERT(why.empty(), "variation produced an invalid genome after repair: " + why);
   const std::uint64_t h = genome_hash(child);
   if (!seen_.insert(h).second) return false;
+  untold_.insert(h);
   out.push_back(std::move(child));
   return true;
 }
@@ -173,6 +176,7 @@ bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
     }
   }
   seen_.insert(genome_hash(cands[best]));
+  untold_.insert(genome_hash(cands[best]));
   out.push_back(std::move(cands[best]));
   return true;
 }
@@ -185,6 +189,9 @@ std::vector<Genome> Nsga2::ask(std::size_t n) {
   const bool prescreen = options_.prescreen > 1 && !archive_.genomes.empty() && !population_.empty();
   while (prescreen && out.size() < n)
     if (!ask_prescreened(out)) break;  // the plain path below takes over (and its fallbacks)
+  if (population_.empty() && evaluations_ == 0 && options_.initial_design == "lhs" && variation_.design)
+    for (Genome& g : variation_.design(n, rng_))
+      if (!accept(g, out)) ++duplicates_rejected_;  // the loop below fills the gap with random genomes
   while (out.size() < n) {
     if (population_.empty() || failures >= limit) {
       if (failures >= 2 * limit) {
@@ -242,6 +249,7 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     ind.genome = genomes[i];
     ind.hash = genome_hash(ind.genome);
     seen_.insert(ind.hash);
+    untold_.erase(ind.hash);
     ++evaluations_;
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];
@@ -312,6 +320,7 @@ Json Nsga2::state(bool include_seen) const {
   opt["survival"] = options_.survival;
   opt["reference_divisions"] = options_.reference_divisions;
   opt["prescreen"] = options_.prescreen;
+  if (options_.initial_design != "random") opt["initial_design"] = options_.initial_design;
   j["options"] = opt;
   j["variation"] = variation_.fingerprint;
   j["generation"] = generation_;
@@ -341,6 +350,13 @@ Json Nsga2::state(bool include_seen) const {
   } else {
     j["seen_count"] = seen_.size();
   }
+  // Handed out but never told (a caller that evaluated other genomes instead): not in the
+  // caller's list of evaluated genomes, so kept here.
+  std::vector<std::uint64_t> untold(untold_.begin(), untold_.end());
+  std::sort(untold.begin(), untold.end());
+  Json u = Json::array();
+  for (auto h : untold) u.push_back(hash_hex(h));
+  j["untold"] = u;
   Json arch = Json::array();  // minimized objectives, as the model uses them
   for (std::size_t i = 0; i < archive_.genomes.size(); ++i)
     arch.push_back(Json{{"genome", to_json(archive_.genomes[i])}, {"objectives", archive_.points[i]}});
@@ -350,8 +366,15 @@ Json Nsga2::state(bool include_seen) const {
 
 namespace {
 
-/// The seen hashes: saved in the state ("seen"), or only counted ("seen_count") and given by the caller.
-void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given, std::unordered_set<std::uint64_t>& out) {
+/// The seen hashes: saved in the state ("seen"), or only counted ("seen_count") and given by the
+/// caller plus those handed out but never told ("untold", also saved).
+void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given, std::unordered_set<std::uint64_t>& out,
+                  std::unordered_set<std::uint64_t>& untold) {
+  if (view.has("untold")) {
+    const JsonView u = view.at("untold");
+    u.require_array("an array of hex hashes");
+    for (std::size_t i = 0; i < u.size(); ++i) untold.insert(parse_hex(u.at(i)));
+  }
   if (view.has("seen")) {
     const JsonView seen = view.at("seen");
     seen.require_array("an array of hex hashes");
@@ -361,6 +384,7 @@ void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given,
   const JsonView count = view.at("seen_count");
   const auto expected = static_cast<std::size_t>(count.as_int(0, std::numeric_limits<std::int64_t>::max()));
   if (given) out.insert(given->begin(), given->end());
+  out.insert(untold.begin(), untold.end());
   if (out.size() != expected)
     count.fail("the evaluated genomes do not match the optimizer state",
                fmt::format("{} distinct genomes handed out", expected), fmt::format("{} given", out.size()));
@@ -370,7 +394,7 @@ void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given,
 
 Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vector<std::uint64_t>* seen) {
   view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
-                   "tournament_pool", "population", "seen", "seen_count", "archive"});
+                   "tournament_pool", "population", "seen", "seen_count", "untold", "archive"});
   const std::string format = view.get_string("format");
   if (format != kFormat && format != kFormatV1)
     view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\" or \"" + kFormatV1 + "\"",
@@ -378,7 +402,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
   const JsonView o = view.at("options");
   if (format == kFormat)
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation", "survival",
-                  "reference_divisions", "prescreen"});
+                  "reference_divisions", "prescreen", "initial_design"});
   else
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
   Nsga2Options opt;
@@ -393,6 +417,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
     opt.survival = o.get_string("survival");
     opt.reference_divisions = static_cast<std::size_t>(o.get_int("reference_divisions", 0, 1000));
     opt.prescreen = static_cast<std::size_t>(o.get_int("prescreen", 1, 100));
+    opt.initial_design = o.get_choice("initial_design", {"random", "lhs"}, "random");
   }
   const std::string fp = view.get_string("variation");
   if (fp != variation.fingerprint)
@@ -434,7 +459,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
   tp.require_array("an array of population indices");
   for (std::size_t i = 0; i < tp.size(); ++i)
     out.pool_.push_back(static_cast<std::size_t>(tp.at(i).as_int(0, static_cast<std::int64_t>(pop.size()) - 1)));
-  restore_seen(view, seen, out.seen_);
+  restore_seen(view, seen, out.seen_, out.untold_);
   if (format == kFormat) {
     const JsonView arch = view.at("archive");
     arch.require_array("an array of {genome, objectives}");

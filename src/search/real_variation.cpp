@@ -97,6 +97,18 @@ Variation make_real_variation(const std::vector<double>& lower, const std::vecto
     for (std::size_t i = 0; i < g.reals.size(); ++i) g.reals[i] = rng.uniform(p->lower[i], p->upper[i]);
     return g;
   };
+  v.design = [p](std::size_t n, Rng& rng) {
+    std::vector<Genome> out(n);
+    std::vector<std::size_t> strata(n);
+    for (std::size_t i = 0; i < p->lower.size(); ++i) {
+      for (std::size_t k = 0; k < n; ++k) strata[k] = k;
+      rng.shuffle(strata.begin(), strata.end());
+      const double width = (p->upper[i] - p->lower[i]) / static_cast<double>(n);
+      for (std::size_t k = 0; k < n; ++k)
+        out[k].reals.push_back(p->lower[i] + width * (static_cast<double>(strata[k]) + rng.uniform()));
+    }
+    return out;
+  };
   v.crossover = [p](const Genome& a, const Genome& b, Rng& rng) {
     std::pair<Genome, Genome> out{a, b};
     if (rng.uniform() > p->opt.crossover_probability) return out;

@@ -64,6 +64,36 @@ Genes random_genome(const SearchSpace& s, Rng& rng) {
   return g;
 }
 
+namespace {
+/// n values in [0, k): stratum i of n (in a random order) mapped to the choices, so each of the k
+/// choices is taken about n / k times.
+std::vector<std::int32_t> stratified(std::uint64_t k, std::size_t n, Rng& rng) {
+  std::vector<std::size_t> strata(n);
+  for (std::size_t i = 0; i < n; ++i) strata[i] = i;
+  rng.shuffle(strata.begin(), strata.end());
+  std::vector<std::int32_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double at = (static_cast<double>(strata[i]) + rng.uniform()) / static_cast<double>(n);
+    out[i] = static_cast<std::int32_t>(std::min<std::uint64_t>(k - 1, static_cast<std::uint64_t>(at * static_cast<double>(k))));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<Genes> latin_hypercube(const SearchSpace& s, std::size_t n, Rng& rng) {
+  const auto layers = stratified(static_cast<std::uint64_t>(s.max_hidden - s.min_hidden + 1), n, rng);
+  const auto sizes = all_sizes(s, s.max_hidden);
+  std::vector<std::vector<std::int32_t>> columns;
+  for (auto size : sizes) columns.push_back(stratified(static_cast<std::uint64_t>(size), n, rng));
+  std::vector<Genes> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t length = all_sizes(s, s.min_hidden + layers[i]).size();
+    for (std::size_t j = 0; j < length; ++j) out[i].push_back(columns[j][i]);
+    canonicalize(s, out[i]);
+  }
+  return out;
+}
+
 void mutate(const SearchSpace& s, Genes& g, Rng& rng, const OperatorOptions& o) {
   repair(s, g);
   const int n = hidden_layers(s, g);

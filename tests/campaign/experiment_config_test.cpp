@@ -623,6 +623,13 @@ TEST_CASE("search.algorithm selects a registered survival kind, and an unknown o
   CHECK(f.error_of(j) == F + ":$.search.prescreen: value out of range, expected an integer in [1, 100], got 0");
   j["search"].erase("prescreen");
   CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("prescreen"));  // off: hash unchanged
+  j["search"]["initial_design"] = "lhs";
+  CHECK(load_experiment(f.write(j)).search.initial_design == "lhs");
+  CHECK(to_json(load_experiment(f.write(j)))["search"]["initial_design"] == "lhs");
+  j["search"]["initial_design"] = "grid";
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.initial_design: ") && Catch::Contains("got \"grid\""));
+  j["search"].erase("initial_design");
+  CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("initial_design"));  // random: hash unchanged
   j["search"]["algorithm"] = "nsga4";
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.algorithm: ") && Catch::Contains("nsga2, smsemoa, nsga3") &&
                                 Catch::Contains("got \"nsga4\""));

@@ -159,6 +159,55 @@ TEST_CASE("a state saved without its seen hashes restores from the evaluated gen
   CHECK_THROWS_WITH(Nsga2::restore(JsonView(lean, "state.json"), v), Catch::Contains("got 0 given"));
 }
 
+TEST_CASE("genomes handed out but never told survive a lean state", "[search][nsga2]") {
+  // A campaign may evaluate other genomes than some it asked for (a seeding baseline replaces the
+  // last one of generation 0): those are seen, but not in its store's evaluations.
+  const Problem p = make_problem("zdt2");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2 opt(two_objectives(10, 4), v);
+  std::vector<std::uint64_t> told;
+  for (std::size_t g = 0; g < 3; ++g) {
+    auto genomes = opt.ask(10);
+    genomes.pop_back();  // asked, never told
+    std::vector<std::vector<double>> f;
+    for (const auto& x : genomes) {
+      f.push_back(p.objectives(x.reals));
+      told.push_back(genome_hash(x));
+    }
+    opt.tell(genomes, f, std::vector<double>(genomes.size(), 0.0));
+  }
+  const Json lean = Json::parse(opt.state(false).dump());
+  CHECK(lean["untold"].size() == 3);
+  CHECK(lean["seen_count"] == 30);
+  const Nsga2 resumed = Nsga2::restore(JsonView(lean, "state.json"), v, &told);
+  CHECK(resumed.state() == opt.state());
+  CHECK(resumed.state(false) == opt.state(false));
+}
+
+TEST_CASE("a Latin hypercube first generation puts one genome in every stratum of every variable", "[search][nsga2]") {
+  const Problem p = make_problem("zdt1");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  Nsga2Options o = two_objectives(12, 3);
+  o.initial_design = "lhs";
+  Nsga2 opt(o, v);
+  const auto first = opt.ask(12);
+  REQUIRE(first.size() == 12);
+  for (std::size_t i = 0; i < p.lower.size(); ++i) {
+    std::set<int> strata;
+    for (const auto& g : first)
+      strata.insert(static_cast<int>((g.reals[i] - p.lower[i]) / (p.upper[i] - p.lower[i]) * 12.0));
+    CHECK(strata.size() == 12);  // 12 genomes, 12 strata, each used once
+  }
+  // the option is part of the state; a bad value is refused
+  const Json st = opt.state();
+  CHECK(st["options"]["initial_design"] == "lhs");
+  CHECK(Nsga2::restore(JsonView(st, "s.json"), v).options().initial_design == "lhs");
+  o.initial_design = "sobol";
+  CHECK_THROWS_WITH(Nsga2(o, v), Catch::Contains("nsga2.initial_design") && Catch::Contains("\"sobol\""));
+  // random stays the default, and its states are unchanged (no initial_design key)
+  CHECK_FALSE(Nsga2(two_objectives(12, 3), v).state()["options"].contains("initial_design"));
+}
+
 TEST_CASE("ask never hands out the same genome twice and degrades when the space is exhausted", "[search][nsga2]") {
   Nsga2Options o = two_objectives(6, 3);
   o.max_duplicate_attempts = 50;

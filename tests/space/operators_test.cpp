@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "nas4ml/core/error.hpp"
@@ -142,4 +143,33 @@ TEST_CASE("operator probabilities are validated", "[space][operators]") {
   o.insert_probability = 0.7;
   o.delete_probability = 0.7;
   CHECK_THROWS_AS(validate(o), ConfigError);
+}
+
+TEST_CASE("a Latin hypercube uses every layer count and every choice about equally often", "[space][operators]") {
+  const SearchSpace s = jets();
+  Rng rng = Rng::stream(11, 0, 0, "test.lhs");
+  const std::size_t n = 60;
+  const auto design = latin_hypercube(s, n, rng);
+  REQUIRE(design.size() == n);
+  std::map<int, int> layers;
+  std::map<std::int32_t, int> first_gene;  // a global gene every genome has
+  for (const auto& g : design) {
+    CHECK(check(s, g).empty());
+    ++layers[hidden_layers(s, g)];
+    ++first_gene[g[0]];
+  }
+  const int counts = s.max_hidden - s.min_hidden + 1;
+  REQUIRE(static_cast<int>(layers.size()) == counts);
+  for (const auto& [n_layers, k] : layers) {  // n / counts each, within one (strata rounding)
+    CHECK(k >= static_cast<int>(n) / counts - 1);
+    CHECK(k <= static_cast<int>(n) / counts + 1);
+  }
+  const auto k0 = static_cast<int>(s.global_sizes.at(0));
+  REQUIRE(static_cast<int>(first_gene.size()) == k0);
+  for (const auto& [choice, k] : first_gene) {
+    CHECK(k >= static_cast<int>(n) / k0 - 1);
+    CHECK(k <= static_cast<int>(n) / k0 + 1);
+  }
+  Rng again = Rng::stream(11, 0, 0, "test.lhs");
+  CHECK(latin_hypercube(s, n, again) == design);
 }

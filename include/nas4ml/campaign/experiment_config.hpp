@@ -77,6 +77,7 @@ struct SearchConfig {
   std::string algorithm = "nsga2";              ///< survival kind: "nsga2", "smsemoa", "nsga3" (search/survival.hpp)
   int population = 32;                          ///< candidates per generation
   int prescreen = 1;                            ///< surrogate pre-screening: best of k bred children (1 = off)
+  std::string initial_design = "random";        ///< first population: random | lhs (Latin hypercube)
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
 };

@@ -24,6 +24,7 @@ struct MooRunOptions {
   Truncation truncation = Truncation::iterative_crowding;
   std::string algorithm = "nsga2"; ///< survival kind (survival.hpp)
   std::size_t prescreen = 1;       ///< Nsga2Options::prescreen (1 = off)
+  std::string initial_design = "random";  ///< Nsga2Options::initial_design
   bool archive = false;            ///< keep every evaluated point for archive_hypervolume
   std::size_t offspring = 0;       ///< children per tell, in [1, population]; 0: the population
                                    ///< (1 = steady state, as in SMS-EMOA's paper)

@@ -46,6 +46,9 @@ struct Nsga2Options {
   /// Surrogate pre-screening (surrogate.hpp): each child asked for is the best of this many bred
   /// candidates by a k-NN model of the archive of evaluated genomes; 1 = off. In [1, 100].
   std::size_t prescreen = 1;
+  /// The first population: "random" (uniform genomes) or "lhs" (Variation::design, a Latin
+  /// hypercube; falls back to random genomes for an encoding without one).
+  std::string initial_design = "random";
 };
 
 /// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
@@ -108,9 +111,9 @@ class Nsga2 {
 
   /// The whole state as JSON (format "nas4ml.nsga2.v2"; restore() also reads v1, which had no
   /// survival kind and means "nsga2"). With `include_seen` false the hashes of the genomes handed
-  /// out so far are left out (only their count is kept): a caller that stores every evaluated
-  /// genome elsewhere (the campaign store) saves O(evaluations) bytes per generation and gives
-  /// them back to restore().
+  /// out so far are left out (only their count is kept, and the few handed out but never told):
+  /// a caller that stores every evaluated genome elsewhere (the campaign store) saves
+  /// O(evaluations) bytes per generation and gives them back to restore().
   Json state(bool include_seen = true) const;
   /// Rebuilds an optimizer from state(); `variation` must have the saved fingerprint. A state saved
   /// without its seen hashes needs them in `seen` (every genome handed out or told, in any order);
@@ -131,6 +134,7 @@ class Nsga2 {
   Rng rng_;
   std::vector<Individual> population_;
   std::unordered_set<std::uint64_t> seen_;
+  std::unordered_set<std::uint64_t> untold_;  // in seen_, handed out by ask() but not told yet
   Archive archive_;  // feasible evaluations, kept only when prescreen > 1
   std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
   std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;

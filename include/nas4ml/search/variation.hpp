@@ -19,6 +19,9 @@ struct Variation {
   std::string fingerprint;
   /// A uniformly random valid genome (initial population, fallback when children are duplicates).
   std::function<Genome(Rng&)> random;
+  /// Optional: n valid genomes that cover the space evenly (a Latin hypercube: every gene's range
+  /// split into n strata, each stratum used once), for an initial population; empty = none.
+  std::function<std::vector<Genome>(std::size_t, Rng&)> design;
   /// Recombines two parents into two children (may return copies when crossover is skipped).
   std::function<std::pair<Genome, Genome>(const Genome&, const Genome&, Rng&)> crossover;
   /// Mutates a genome in place.

@@ -25,6 +25,11 @@ void validate(const OperatorOptions& options);
 
 /// A uniformly random depth in [min_hidden, max_hidden] and uniformly random genes, canonical.
 Genes random_genome(const SearchSpace& space, Rng& rng);
+/// `n` genomes that cover the space like a Latin hypercube (McKay, Beckman & Conover 1979): the
+/// number of hidden layers and every gene's choices are each split into n equal strata, and each
+/// stratum is used by exactly one genome (a gene with k choices: each choice about n / k times).
+/// Canonical, possibly with duplicates when the space is small.
+std::vector<Genes> latin_hypercube(const SearchSpace& space, std::size_t n, Rng& rng);
 
 /// Mutates in place: each gene with probability gene_rate (half steps +-1 reflecting at the ends,
 /// half resamples another choice), then maybe a layer insertion or deletion within the depth range.

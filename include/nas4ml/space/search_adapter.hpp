@@ -21,6 +21,11 @@ inline search::Variation make_variation(const SearchSpace& space, const Operator
                               options.crossover_probability, options.gene_rate, options.step_probability,
                               options.insert_probability, options.delete_probability);
   v.random = [s](Rng& rng) { return search::Genome{random_genome(*s, rng), {}}; };
+  v.design = [s](std::size_t n, Rng& rng) {
+    std::vector<search::Genome> out;
+    for (auto& g : latin_hypercube(*s, n, rng)) out.push_back(search::Genome{std::move(g), {}});
+    return out;
+  };
   v.crossover = [s, options](const search::Genome& a, const search::Genome& b, Rng& rng) {
     auto [x, y] = crossover(*s, a.choices, b.choices, rng, options);
     return std::pair<search::Genome, search::Genome>{search::Genome{std::move(x), {}}, search::Genome{std::move(y), {}}};
