@@ -26,6 +26,21 @@ struct Renderer {
     return nullptr;
   }
 
+  // Whether the tag at [open, close + 2) stands alone on its line (only blanks around it); then
+  // [line_start, line_end) is that line, its newline included, which the output omits.
+  static bool standalone(std::string_view text, std::size_t open, std::size_t close, std::size_t& line_start,
+                         std::size_t& line_end) {
+    std::size_t b = open;
+    while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t')) --b;
+    if (b > 0 && text[b - 1] != '\n') return false;
+    std::size_t e = close + 2;
+    while (e < text.size() && (text[e] == ' ' || text[e] == '\t')) ++e;
+    if (e < text.size() && text[e] != '\n') return false;
+    line_start = b;
+    line_end = e < text.size() ? e + 1 : e;
+    return true;
+  }
+
   static bool truthy(const Json* v) {
     if (v == nullptr || v->is_null()) return false;
     if (v->is_boolean()) return v->get<bool>();
@@ -46,6 +61,11 @@ struct Renderer {
       const std::string_view tag = text.substr(open + 2, close - open - 2);
       if ((tag.starts_with('#') || tag.starts_with('^')) && tag.substr(1) == key) ++depth;
       if (tag.starts_with('/') && tag.substr(1) == key && --depth == 0) {
+        std::size_t line_start = 0, line_end = 0;
+        if (standalone(text, open, close, line_start, line_end)) {
+          body_end = line_start;
+          return line_end;
+        }
         body_end = open;
         return close + 2;
       }
@@ -77,6 +97,11 @@ struct Renderer {
         continue;
       }
       const std::string key(tag.substr(1));
+      std::size_t line_start = 0, line_end = 0;
+      if (standalone(text, open, close, line_start, line_end)) {
+        out.resize(out.size() - (open - line_start));
+        pos = line_end;
+      }
       std::size_t body_end = 0;
       const std::size_t after = section_end(text, pos, key, body_end);
       const std::string_view body = text.substr(pos, body_end - pos);
