@@ -135,6 +135,9 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   for (std::size_t k = 0; k < model.layers.size(); ++k) {
     check_literal_format(model.layers[k].weight_format, k, "weight_format");
     check_literal_format(model.layers[k].bias_format, k, "bias_format");
+    if (model.layers[k].n_in > 65535 || model.layers[k].n_out > 65535)  // indices are unsigned short
+      throw ConfigError({}, fmt::format("$.layers[{}]", k), "the HLS writer indexes neurons with 16 bits",
+                        "at most 65535 inputs and outputs", fmt::format("{} x {}", model.layers[k].n_in, model.layers[k].n_out));
     kept.push_back(kept_weights(model.layers[k]));
     layers.push_back(layer_context(model, k, kept.back()));
   }

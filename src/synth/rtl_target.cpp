@@ -50,7 +50,7 @@ class RtlTarget final : public Target {
             {"hardware.use_dsp", lo.dsp_products ? "true" : "false", "products as DSP multiplies (else CSD shift-adds)"},
             {"hardware.sharing", lo.sharing == netlist::Sharing::cse ? "cse" : "none",
              "shared two-term subexpressions between a layer's neurons"},
-            {"levels_per_stage", std::to_string(lo.levels_per_stage), "adder levels per pipeline stage; 0 = from the clock"},
+            {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
             {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "yosys wall-clock limit"},
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }

@@ -8,6 +8,7 @@
 
 #include "firmware/random_model.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/firmware/template_engine.hpp"
 #include "support/read_text.hpp"
@@ -127,4 +128,29 @@ TEST_CASE("the HLS writer refuses a project name that is not a C identifier", "[
   firmware::HlsOptions o;
   o.project = "my-top";
   CHECK_THROWS_AS(firmware::write_hls_project(small_model(), o), ConfigError);
+}
+
+TEST_CASE("the hls4ml configuration holds every layer's precisions, reuse factor and strategy", "[firmware][hls4ml]") {
+  firmware::Hls4mlConfigOptions o;
+  o.part = "xcku115-flvb2104-2-e";
+  o.clock_ns = 4.0;
+  const Json c = firmware::hls4ml_config(small_model(), o);
+  CHECK(c["Part"] == "xcku115-flvb2104-2-e");
+  CHECK(c["ClockPeriod"] == 4.0);
+  CHECK(c["IOType"] == "io_parallel");
+  const Json& layers = c["HLSConfig"]["LayerName"];
+  CHECK(layers["input_1"]["Precision"]["result"] == "ap_fixed<6,3>");
+  const Json& d0 = layers["dense_0"];
+  CHECK(d0["Precision"]["weight"] == "ap_fixed<4,1>");
+  CHECK(d0["Precision"]["bias"] == "ap_fixed<6,3>");
+  CHECK(d0["Precision"]["result"] == "ap_ufixed<6,3,AP_RND,AP_SAT>");
+  CHECK(d0["Precision"]["accum"] == "ap_fixed<12,6>");
+  CHECK(d0["ReuseFactor"] == 2);
+  CHECK(d0["Strategy"] == "Latency");
+  CHECK(layers["dense_0_relu"]["Precision"]["result"] == "ap_ufixed<6,3,AP_RND,AP_SAT>");
+  CHECK(layers["dense_1"]["Strategy"] == "Resource");
+  CHECK_FALSE(layers.contains("dense_1_relu"));  // linear output layer
+  CHECK(c["HLSConfig"]["Model"]["ReuseFactor"] == 2);
+  CHECK(c["HLSConfig"]["Model"]["Strategy"] == "Resource");
+  CHECK(layers.size() == 4);
 }
