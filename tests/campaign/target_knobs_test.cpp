@@ -71,7 +71,7 @@ TEST_CASE("the resource strategy alone is refused for the rtl target too", "[cam
              Catch::Contains("$.hidden.strategy") && Catch::Contains("[\"latency\", \"resource\"]"));
 }
 
-TEST_CASE("the hls target searches reuse; the shipped rtl space validates", "[campaign][target]") {
+TEST_CASE("the hls target searches reuse, and the shipped rtl space validates", "[campaign][target]") {
   Fixture f;
   CHECK(f.error_of("spaces/jet_mlp_hls.json", R"({"device": "xcvu9p", "target": "hls"})") == "no error");
   CHECK(f.error_of("spaces/jet_mlp.json", R"({"device": "xcvu9p"})") == "no error");
