@@ -176,9 +176,14 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     const auto ports = firmware::port_layout(*rtl_design.netlist);
     const auto vectors = firmware::make_test_vectors(w.model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
     firmware::write_testbench_files(c.dir / "tb", ports, flow.top, vectors);
-    const synth::WrittenDesign hls_design = hls->write(w.model, c.dir / "hls");
-    firmware::save_hls_testbench_data(vectors, c.dir / "hls");
-    save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
+    std::optional<synth::WrittenDesign> hls_design;
+    try {  // a model the HLS writer cannot express (e.g. a > 53-bit weight format) still gets its rtl/
+      hls_design = hls->write(w.model, c.dir / "hls");
+      firmware::save_hls_testbench_data(vectors, c.dir / "hls");
+      save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
+    } catch (const ConfigError& e) {
+      c.problem = std::string("HLS project: ") + e.what();
+    }
     save_json_file(c.dir / "manifest.json", manifest);
     if (w.synthesize) {
       SynthesisRecord r;
@@ -208,9 +213,9 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
         w.simulation = "Simulation failed: " + std::string(e.what());
       }
     }
-    if (options.csim) {
+    if (options.csim && hls_design) {
       try {
-        const synth::Verification v = hls->verify(hls_design, vectors, c.dir / "csim");
+        const synth::Verification v = hls->verify(*hls_design, vectors, c.dir / "csim");
         c.csim_ok = v.ok;
         w.simulation += "\n\nHLS project: " + v.summary;
         if (!v.ok) c.problem = "C simulation does not match the golden model";
