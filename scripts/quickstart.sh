@@ -2,11 +2,15 @@
 # The README's `make quickstart`: runs the main job on its embedded default, the campaign
 # experiments/quickstart.json (Fashion-MNIST from Debian, pooled to 7x7; a small search with real
 # yosys synthesis of a few winners), into runs/quickstart. Running it again continues or re-emits
-# that campaign (`nas4ml resume`) instead of starting over.
+# that campaign (`nas4ml resume`) instead of starting over. Then the winners are emitted again with
+# their Verilog simulated (Verilator) and their HLS projects C-simulated (g++ with Xilinx's ap_types
+# headers, docs/firmware.md), each bit-exact against the golden model (see their report.md).
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
 if [ -f runs/quickstart/campaign.sqlite ]; then
-  exec "$build/nas4ml" resume runs/quickstart
+  "$build/nas4ml" resume runs/quickstart
+else
+  "$build/nas4ml" run experiments/quickstart.json --out runs/quickstart
 fi
-exec "$build/nas4ml" run experiments/quickstart.json --out runs/quickstart
+exec "$build/nas4ml" emit runs/quickstart --simulate --csim

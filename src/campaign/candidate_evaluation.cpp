@@ -15,6 +15,7 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/nn/trainer.hpp"
+#include "nas4ml/synth/rtl_target.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -168,7 +169,11 @@ SynthesisRecord synthesize_candidate(const EvaluationContext& c, const Synthesis
   r.backend = "yosys";
   try {
     const auto model = nn::quantized_model_from_json(JsonView(job.model, c.paths.store().string(), "$.model"));
-    r.result = synth::to_json(synth::synthesize_model(model, c.device, c.paths.synth_dir(job.genome_hash), c.flow));
+    // Through the rtl target: written once (synth_dir/rtl/), lowered once, synthesized.
+    const auto target = synth::make_target("rtl", synth::target_settings(c.flow));
+    const std::filesystem::path dir = c.paths.synth_dir(job.genome_hash);
+    const synth::WrittenDesign design = target->write(model, dir / "rtl");
+    r.result = synth::to_json(target->synthesize(model, design, c.device, dir));
   } catch (const InternalError&) {
     throw;
   } catch (const Error& e) {

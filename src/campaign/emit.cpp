@@ -12,11 +12,12 @@
 #include <spdlog/spdlog.h>
 
 #include "nas4ml/campaign/synthesis_budget.hpp"
+#include "nas4ml/firmware/hls4ml_config.hpp"
+#include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/firmware/testbench.hpp"
-#include "nas4ml/firmware/verilog_writer.hpp"
-#include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
-#include "nas4ml/synth/simulator.hpp"
+#include "nas4ml/synth/rtl_target.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -64,7 +65,9 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
-  s += "\nFiles: model.q.json (the model), rtl/ (Verilog), tb/ (test vectors and benches), manifest.json.\n";
+  s += "\nFiles: model.q.json (the model), rtl/ (Verilog), tb/ (test vectors and benches), hls/ (the HLS C++ project "
+       "with build_prj.tcl for Vitis HLS and its C-simulation data), hls4ml_config.json (the same design as an hls4ml "
+       "configuration), manifest.json.\n";
   return s;
 }
 
@@ -151,6 +154,15 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     work.push_back(std::move(w));
   }
 
+  // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
+  const auto rtl = synth::make_target("rtl", synth::target_settings(flow));
+  synth::TargetSettings hls_settings = synth::target_settings(flow);
+  hls_settings.part = device.part;
+  const auto hls = synth::make_target("hls", hls_settings);
+  firmware::Hls4mlConfigOptions hls4ml_options;
+  hls4ml_options.part = device.part.empty() ? hls4ml_options.part : device.part;
+  hls4ml_options.clock_ns = flow.lowering.clock_ns;
+
   // ... then write, synthesize and simulate the candidates in parallel (each tool run is one
   // single-threaded process; the calling thread's TBB arena decides how many run at once), ...
   tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
@@ -158,21 +170,27 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);
     nn::save_quantized_model(w.model, c.dir / "model.q.json");
-    const auto net = netlist::lower(w.model, flow.lowering);
-    firmware::VerilogOptions vo;
-    vo.top = flow.top;
-    const std::string verilog = firmware::write_verilog(net, vo);
-    write_text(c.dir / "rtl" / (flow.top + ".v"), verilog);
-    const auto ports = firmware::port_layout(net);
+    // One lowering per design: the rtl target's written design carries its netlist to synthesis
+    // and simulation.
+    const synth::WrittenDesign rtl_design = rtl->write(w.model, c.dir / "rtl");
+    const auto ports = firmware::port_layout(*rtl_design.netlist);
     const auto vectors = firmware::make_test_vectors(w.model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
     firmware::write_testbench_files(c.dir / "tb", ports, flow.top, vectors);
+    std::optional<synth::WrittenDesign> hls_design;
+    try {  // a model the HLS writer cannot express (e.g. a > 53-bit weight format) still gets its rtl/
+      hls_design = hls->write(w.model, c.dir / "hls");
+      firmware::save_hls_testbench_data(vectors, c.dir / "hls");
+      save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
+    } catch (const ConfigError& e) {
+      c.problem = std::string("HLS project: ") + e.what();
+    }
     save_json_file(c.dir / "manifest.json", manifest);
     if (w.synthesize) {
       SynthesisRecord r;
       r.genome_hash = c.id;
       r.generation = generation;
       try {
-        const auto result = synth::synthesize_model(w.model, device, c.dir / "synth", flow);
+        const auto result = rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
         w.synthesis = synth::to_json(result);
         r.result = w.synthesis;
         c.synthesized = true;
@@ -185,18 +203,25 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     }
     if (options.simulate) {
       try {
-        const auto report = synth::simulate_design(verilog, flow.top, ports, vectors, c.dir / "sim");
+        const synth::Verification v = rtl->verify(rtl_design, vectors, c.dir / "sim");
         c.simulated = true;
-        c.simulation_ok = report.ok();
-        w.simulation = fmt::format("{} simulation of {} test samples: {} checked, {} mismatches, latency {} cycles "
-                                   "(netlist: {}): {}.",
-                                   report.simulator, report.counts.samples, report.counts.checked,
-                                   report.counts.mismatches, report.counts.latency, report.expected_latency,
-                                   report.ok() ? "bit-exact" : "MISMATCH");
-        if (!report.ok()) c.problem = "simulation does not match the golden model";
+        c.simulation_ok = v.ok;
+        w.simulation = v.summary;
+        if (!v.ok) c.problem = "simulation does not match the golden model";
       } catch (const Error& e) {
         c.problem = std::string("simulation: ") + e.what();
         w.simulation = "Simulation failed: " + std::string(e.what());
+      }
+    }
+    if (options.csim && hls_design) {
+      try {
+        const synth::Verification v = hls->verify(*hls_design, vectors, c.dir / "csim");
+        c.csim_ok = v.ok;
+        w.simulation += "\n\nHLS project: " + v.summary;
+        if (!v.ok) c.problem = "C simulation does not match the golden model";
+      } catch (const Error& e) {
+        c.problem = std::string("C simulation: ") + e.what();
+        w.simulation += "\n\nHLS C simulation failed: " + std::string(e.what());
       }
     }
     write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation));

@@ -16,10 +16,12 @@
 #include "nas4ml/data/dataset_spec.hpp"
 #include "nas4ml/search/survival.hpp"
 #include "nas4ml/netlist/netlist.hpp"
-#include "nas4ml/space/genome_encoding.hpp"
-#include "nas4ml/space/search_space.hpp"
+#include "nas4ml/campaign/target_knobs.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/space/genome_encoding.hpp"
+#include "nas4ml/space/search_space.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -32,7 +34,7 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
                                            "synthesis", "seed",        "threads",     "baselines"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
-const std::vector<std::string> kHardwareKeys = {"device", "estimator", "clock_ns", "use_dsp", "sharing"};
+const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen", "initial_design"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
@@ -244,7 +246,8 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   if (!is_safe_name(c.hardware.device))  // it becomes a file name under estimators/
     device_view.fail("bad device name", "1-64 characters of A-Z, a-z, 0-9, _, - and . without \"..\"",
                      quoted_for_message(c.hardware.device));
-  c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, c.hardware.estimator);
+  c.hardware.target = h.get_choice("target", synth::target_names(), c.hardware.target);
+  c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, synth::make_target(c.hardware.target)->estimator_flavor());
   c.hardware.clock_ns = h.get_number("clock_ns", netlist::kMinClockNs, netlist::kMaxClockNs, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
   c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);
@@ -532,6 +535,8 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
   parse_objectives(root, c);
   parse_constraints(root, c);
   parse_hardware(root, c, options);
+  check_target_knobs(*synth::make_target(c.hardware.target), space::load_search_space(c.search_space_path),
+                     c.source_file.string());
   parse_search(root, c);
   parse_training(root, c);
   parse_synthesis(root, c);
@@ -564,6 +569,7 @@ Json to_json(const ExperimentConfig& c) {
                    {"clock_ns", c.hardware.clock_ns},
                    {"use_dsp", c.hardware.use_dsp}};
   if (c.hardware.sharing != "none") j["hardware"]["sharing"] = c.hardware.sharing;
+  if (c.hardware.target != "rtl") j["hardware"]["target"] = c.hardware.target;  // absent = rtl: older hashes hold
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;
   if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;

@@ -172,6 +172,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       std::vector<std::string> ids;
       int synthesize = 0;
       bool simulate = false;
+      bool csim = false;
       int samples = 0;  // 0: the experiment's synthesis.simulate_samples
     };
     auto args = std::make_shared<Args>();
@@ -181,6 +182,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--synthesize", args->synthesize, "Synthesize this many of them with yosys (default 0)")
         ->check(CLI::Range(0, 1000000));
     cmd->add_flag("--simulate", args->simulate, "Simulate each with Verilator against the golden model");
+    cmd->add_flag("--csim", args->csim, "C-simulate each HLS project (g++, Xilinx ap_types) against the golden model");
     cmd->add_option("--samples", args->samples,
                     "Test-split samples in the test vectors (default: the experiment's synthesis.simulate_samples)")
         ->check(CLI::Range(1, 1000000));
@@ -197,6 +199,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;
+      eo.csim = args->csim;
       eo.simulate_samples = args->samples > 0 ? args->samples : cfg.synthesis.simulate_samples;
       const auto device = campaign::campaign_device(store);
       for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))

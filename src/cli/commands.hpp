@@ -17,6 +17,8 @@ void add_space_command(CLI::App& app, CommandTable& table);
 void add_synth_command(CLI::App& app, CommandTable& table);
 /// `nas4ml sim model.q.json --data dataset.json`: bit-exact simulation (src/cli/sim_command.cpp).
 void add_sim_command(CLI::App& app, CommandTable& table);
+/// `nas4ml targets` and `nas4ml csim model.q.json --data dataset.json` (src/cli/target_command.cpp).
+void add_target_commands(CLI::App& app, CommandTable& table);
 /// `nas4ml calibrate results... --device D`: fits the rtl estimator (src/cli/calibrate_command.cpp).
 void add_calibrate_command(CLI::App& app, CommandTable& table);
 /// `nas4ml estimate model.q.json --device D --flavor rtl|hls`: analytic estimate (src/cli/estimate_command.cpp).

@@ -89,6 +89,7 @@ int run(int argc, char** argv) {
   cli::add_estimate_command(app, table);
   cli::add_synth_command(app, table);
   cli::add_sim_command(app, table);
+  cli::add_target_commands(app, table);
   cli::add_calibrate_command(app, table);
 
   refuse_negative_unsigned(app);

@@ -15,6 +15,7 @@
 #include "nas4ml/firmware/verilog_writer.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/synth/rtl_target.hpp"
 #include "nas4ml/synth/synth_flow.hpp"
 #include "nas4ml/synth/yosys_backend.hpp"
 
@@ -66,7 +67,9 @@ int run_synth(const SynthArgs& a) {
   flow.yosys.timeout_seconds = a.timeout;
   flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(a.memory_gb * (1ull << 30));
   flow.yosys.cache_dir = a.cache;
-  const synth::SynthesisResult r = synth::synthesize_model(model, device, a.out, flow);
+  const auto target = synth::make_target("rtl", synth::target_settings(flow));
+  const synth::WrittenDesign design = target->write(model, std::filesystem::path(a.out) / "rtl");
+  const synth::SynthesisResult r = target->synthesize(model, design, device, a.out);
 
   if (a.json) {
     std::cout << synth::to_json(r).dump(2) << '\n';

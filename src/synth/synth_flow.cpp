@@ -39,22 +39,27 @@ Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceMod
               {"valid_pipe", {{"ff", vp.ff}, {"srl", vp.srl}}}};
 }
 
-SynthesisResult synthesize_model(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
-                                 const std::filesystem::path& out_dir, const FlowOptions& options) {
+SynthesisResult synthesize_lowered(const nn::QuantizedModel& model, const netlist::Netlist& net, const std::string& verilog,
+                                   const estimate::DeviceModel& device, const std::filesystem::path& out_dir,
+                                   const FlowOptions& options) {
   if (options.yosys.use_dsp != options.lowering.dsp_products)
     throw ConfigError({}, "dsp", "the DSP option must be the same for the netlist and for yosys",
                       options.lowering.dsp_products ? "use_dsp on" : "use_dsp off",
                       options.yosys.use_dsp ? "on" : "off");
-  const netlist::Netlist net = netlist::lower(model, options.lowering);
-  firmware::VerilogOptions vo;
-  vo.top = options.top;
-  const std::string verilog = firmware::write_verilog(net, vo);
   SynthesisResult r = synthesize_with_yosys(verilog, options.top, out_dir, options.yosys);
   r.estimate = raw_rtl_estimate(model, device, options.lowering);
   NAS4ML_ASSERT(r.estimate.at("latency_cycles").get<int>() == net.latency_cycles,
                 "the estimator and the writer lower the model alike");
   save_json_file(out_dir / "result.json", to_json(r));
   return r;
+}
+
+SynthesisResult synthesize_model(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
+                                 const std::filesystem::path& out_dir, const FlowOptions& options) {
+  const netlist::Netlist net = netlist::lower(model, options.lowering);
+  firmware::VerilogOptions vo;
+  vo.top = options.top;
+  return synthesize_lowered(model, net, firmware::write_verilog(net, vo), device, out_dir, options);
 }
 
 }  // namespace nas4ml::synth

@@ -77,6 +77,11 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
     CHECK(std::filesystem::exists(dir / "tb" / "inputs.hex"));
     CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
     CHECK(std::filesystem::exists(dir / "manifest.json"));
+    // The hls target's project and the hls4ml configuration beside the Verilog.
+    CHECK(std::filesystem::exists(dir / "hls" / "build_prj.tcl"));
+    CHECK(std::filesystem::exists(dir / "hls" / "firmware" / "nas4ml_top.cpp"));
+    CHECK(std::filesystem::exists(dir / "hls" / "tb_data" / "tb_input_raw.dat"));
+    CHECK(Json::parse(read_text(dir / "hls4ml_config.json"))["HLSConfig"]["LayerName"].contains("dense_0"));
     CHECK_THAT(read_text(dir / "report.md"), Catch::Contains("# Candidate " + m["id"].get<std::string>()));
   }
   const std::string html = read_text(paths.report());
@@ -94,6 +99,15 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
   const auto report = run_cli({"report", run.string()});
   CHECK(report.exit_code == 0);
   CHECK_THAT(report.out, Catch::Contains("report.html"));
+
+  // `emit --csim` C-simulates a winner's HLS project against the golden model.
+  const std::string id = s.front[0]["id"].get<std::string>();
+  const auto emit = run_cli({"emit", run.string(), "--id", id, "--csim", "--samples", "200"});
+  INFO(emit.err);
+  CHECK(emit.exit_code == 0);
+  CHECK_THAT(read_text(paths.firmware_dir(id) / "report.md"),
+             Catch::Contains("HLS project: C simulation") && Catch::Contains("test samples") &&
+                 Catch::Contains("0 mismatches: bit-exact"));
 }
 
 TEST_CASE("the front is identical with 1 and 2 threads", "[e2e][campaign][determinism]") {

@@ -1,7 +1,10 @@
 #pragma once
 /// \file Emitting Pareto winners as firmware: runs/NAME/firmware/<id>/ holds
 ///   model.q.json         the QuantizedModel (the single source of truth)
-///   rtl/<top>.v          the Verilog of its netlist
+///   rtl/<top>.v          the Verilog of its netlist (the `rtl` target, synth/target.hpp)
+///   hls/                 the HLS C++ project of the `hls` target (firmware/hls_writer.hpp) with
+///                        its C-simulation data tb_data/
+///   hls4ml_config.json   the same design as an hls4ml configuration (firmware/hls4ml_config.hpp)
 ///   tb/                  test vectors (inputs.hex, expected.hex from the golden model), the
 ///                        self-checking Verilog bench and the Verilator harness
 ///   synth/               yosys run and result.json (when synthesized)
@@ -27,6 +30,7 @@ struct EmitOptions {
                                   ///< first ones of `ids` when given
   bool simulate = false;          ///< simulate each member's Verilog against the golden model (Verilator)
   int simulate_samples = 1000;    ///< test-split samples in the test vectors and the simulation
+  bool csim = false;              ///< C-simulate each member's HLS project (g++ and Xilinx's ap_types headers)
 };
 
 /// One emitted candidate.
@@ -36,6 +40,7 @@ struct EmittedCandidate {
   bool synthesized = false;
   bool simulated = false;
   bool simulation_ok = false;
+  bool csim_ok = false;           ///< C simulation ran and was bit-exact
   std::string problem;            ///< a failed synthesis or simulation, for the report
 };
 

@@ -65,7 +65,8 @@ struct Constraint {
 /// Target device and how candidates are costed.
 struct HardwareConfig {
   std::string device;                      ///< part name, e.g. "xcvu9p": estimators/<vendor>/<device>.json
-  std::string estimator = "rtl";           ///< estimator flavor: rtl or hls
+  std::string target = "rtl";              ///< implementation target (synth/target.hpp): rtl or hls
+  std::string estimator = "rtl";           ///< estimator flavor: rtl or hls (default: the target's)
   double clock_ns = 5.0;                   ///< target clock period in ns (200 MHz)
   bool use_dsp = false;                    ///< products as DSP multiplies instead of CSD shift-adds in LUTs
   std::string sharing = "none";            ///< rtl lowering: "none" or "cse" (shared subexpressions)

@@ -38,8 +38,13 @@ ValidPipeCost valid_pipe_cost(int latency_cycles);
 Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
                       const netlist::LoweringOptions& lowering);
 
-/// Lowers, writes and synthesizes `model` in `out_dir`; the result carries raw_rtl_estimate()
-/// and is saved as out_dir/result.json.
+/// Synthesizes `model` already lowered to `net` and written as `verilog` (one lowering per
+/// design) in `out_dir`; the result carries raw_rtl_estimate() and is saved as out_dir/result.json.
+SynthesisResult synthesize_lowered(const nn::QuantizedModel& model, const netlist::Netlist& net, const std::string& verilog,
+                                   const estimate::DeviceModel& device, const std::filesystem::path& out_dir,
+                                   const FlowOptions& options);
+
+/// Lowers, writes and synthesizes `model` in `out_dir` (synthesize_lowered()).
 SynthesisResult synthesize_model(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
                                  const std::filesystem::path& out_dir, const FlowOptions& options);
 

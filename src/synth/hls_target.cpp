@@ -1,0 +1,83 @@
+#include "nas4ml/synth/hls_target.hpp"
+
+#include <fmt/format.h>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/firmware/hls_writer.hpp"
+#include "nas4ml/synth/hls_csim.hpp"
+
+namespace nas4ml::synth {
+namespace fs = std::filesystem;
+
+namespace {
+
+class HlsTarget final : public Target {
+ public:
+  explicit HlsTarget(const TargetSettings& s) : settings_(s) {
+    hls_.project = s.top;
+    hls_.part = s.part.empty() ? default_hls_part : s.part;
+    hls_.clock_ns = s.lowering.clock_ns;
+    csim_.timeout_seconds = s.tool.timeout_seconds;
+  }
+
+  std::string name() const override { return "hls"; }
+  std::string description() const override {
+    return "hls4ml-style Vitis HLS C++ project (ap_fixed); g++ C simulation here; per-layer reuse factor and strategy";
+  }
+  std::vector<TargetOption> options() const override {
+    return {{"hardware.clock_ns", fmt::format("{}", hls_.clock_ns), "create_clock -period in build_prj.tcl, ns"},
+            {"hardware.device", hls_.part, "set_part in build_prj.tcl (the device file's part)"},
+            {"layer.reuse_factor", "search space", "PIPELINE II of a latency layer; products per multiplier"},
+            {"layer.strategy", "search space", "latency (unrolled) or resource (reuse loop at II = 1)"},
+            {"ap_types", default_ap_types_dir().string(), "ap_fixed.h for C simulation ($NAS4ML_AP_TYPES)"}};
+  }
+  bool has_reuse() const override { return true; }
+  std::string estimator_flavor() const override { return "hls"; }
+
+  WrittenDesign write(const nn::QuantizedModel& model, const fs::path& dir) const override {
+    const firmware::HlsProject p = firmware::write_hls_project(model, hls_);
+    firmware::save_hls_project(p, dir);
+    WrittenDesign d;
+    d.dir = dir;
+    for (const auto& [path, text] : p.files) d.files.push_back(path);
+    return d;
+  }
+
+  SynthesisResult synthesize(const nn::QuantizedModel&, const WrittenDesign& design, const estimate::DeviceModel&,
+                             const fs::path&) const override {
+    throw ToolError(design.dir.string(), "build_prj.tcl", "nas4ml does not run Vitis HLS synthesis yet",
+                    "`vitis_hls -f build_prj.tcl` run by you in this folder", "no synthesis for the hls target");
+  }
+
+  Verification verify(const WrittenDesign& design, const firmware::TestVectors& vectors,
+                      const fs::path& work_dir) const override {
+    // The emitted project keeps its test data; compiler output goes to work_dir only.
+    firmware::save_hls_testbench_data(vectors, design.dir);
+    fs::create_directories(work_dir);
+    fs::copy(design.dir, work_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    const CsimReport r = run_hls_csim(work_dir, hls_.project, csim_);
+    Verification v;
+    v.tool = "g++ C simulation";
+    v.ok = r.ok();
+    v.summary = fmt::format("C simulation (g++, Xilinx ap_types) of {} test samples: {} outputs checked, {} "
+                            "mismatches: {}.",
+                            r.samples, r.checked, r.mismatches, r.ok() ? "bit-exact" : "MISMATCH");
+    v.details = Json{{"samples", r.samples},
+                     {"checked", r.checked},
+                     {"mismatches", r.mismatches},
+                     {"compile_seconds", r.compile_seconds},
+                     {"run_seconds", r.run_seconds}};
+    return v;
+  }
+
+ private:
+  TargetSettings settings_;
+  firmware::HlsOptions hls_;
+  CsimOptions csim_;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> make_hls_target(const TargetSettings& settings) { return std::make_unique<HlsTarget>(settings); }
+
+}  // namespace nas4ml::synth

@@ -1,0 +1,77 @@
+// The Target seam: registered kinds, unknown names, the rtl target writing exactly today's
+// Verilog, the hls target's project and its C-simulation check.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "firmware/random_model.hpp"
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/firmware/verilog_writer.hpp"
+#include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/synth/hls_csim.hpp"
+#include "nas4ml/synth/target.hpp"
+#include "support/read_text.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace nas4ml;
+
+TEST_CASE("targets are registered by name", "[synth][target]") {
+  CHECK(synth::target_names() == std::vector<std::string>{"rtl", "hls"});
+  for (const auto& name : synth::target_names()) {
+    const auto t = synth::make_target(name);
+    CHECK(t->name() == name);
+    CHECK(t->estimator_flavor() == name);
+    CHECK_FALSE(t->description().empty());
+    CHECK_FALSE(t->options().empty());
+  }
+  CHECK_FALSE(synth::make_target("rtl")->has_reuse());
+  CHECK(synth::make_target("hls")->has_reuse());
+  CHECK_THROWS_WITH(synth::make_target("vivado", {}, "$.hardware.target"),
+                    Catch::Contains("$.hardware.target") && Catch::Contains("\"rtl\", \"hls\"") &&
+                        Catch::Contains("\"vivado\""));
+}
+
+TEST_CASE("the rtl target writes the netlist's Verilog unchanged, lowering once", "[synth][target]") {
+  test::RandomModelSpec spec;
+  spec.sizes = {6, 5, 3};
+  const auto model = test::random_model(spec);
+  synth::TargetSettings s;
+  s.lowering.clock_ns = 3.0;
+  test::TempDir tmp;
+  const auto design = synth::make_target("rtl", s)->write(model, tmp.path());
+  const auto net = netlist::lower(model, s.lowering);
+  firmware::VerilogOptions vo;
+  const std::string expected = firmware::write_verilog(net, vo);
+  REQUIRE(design.netlist.has_value());
+  CHECK(design.netlist->latency_cycles == net.latency_cycles);
+  CHECK(design.verilog == expected);
+  CHECK(design.files == std::vector<std::string>{"nas4ml_top.v"});
+  CHECK(test::read_text(tmp.path() / "nas4ml_top.v") == expected);
+}
+
+TEST_CASE("the hls target writes a project and checks it by C simulation", "[synth][target][csim]") {
+  test::RandomModelSpec spec;
+  spec.sizes = {6, 5, 3};
+  auto model = test::random_model(spec);
+  model.layers[0].reuse_factor = 2;
+  test::TempDir tmp;
+  synth::TargetSettings s;
+  s.part = "xcku115-flvb2104-2-e";
+  s.lowering.clock_ns = 4.0;
+  const auto target = synth::make_target("hls", s);
+  const auto design = target->write(model, tmp.path() / "hls");
+  CHECK(std::find(design.files.begin(), design.files.end(), "build_prj.tcl") != design.files.end());
+  const std::string tcl = test::read_text(tmp.path() / "hls" / "build_prj.tcl");
+  CHECK(tcl.find("set_part xcku115-flvb2104-2-e") != std::string::npos);
+  CHECK(tcl.find("create_clock -period 4 ") != std::string::npos);
+  CHECK_THROWS_AS(target->synthesize(model, design, {}, tmp.path() / "synth"), ToolError);
+  if (!std::filesystem::exists(synth::default_ap_types_dir() / "ap_fixed.h"))
+    FAIL("Xilinx's ap_types headers are missing: expected ap_fixed.h in " << synth::default_ap_types_dir());
+  const auto vectors = firmware::make_test_vectors(model, test::random_inputs(model, 200, 3));
+  const auto v = target->verify(design, vectors, tmp.path() / "csim");
+  CHECK(v.ok);
+  CHECK(v.details["samples"] == 200);
+  CHECK(v.details["mismatches"] == 0);
+  CHECK(std::filesystem::exists(tmp.path() / "hls" / "tb_data" / "tb_input_raw.dat"));
+  CHECK_FALSE(std::filesystem::exists(tmp.path() / "hls" / "csim.exe"));  // compiled in the work folder only
+}
