@@ -46,6 +46,7 @@ PYBIND11_MODULE(_nas4ml, m) {
       PyErr_SetString(PyExc_OSError, e.what());
     }
   });
+  nas4ml::setup_logging(nas4ml::LogOptions{});  // log lines to stderr, as the command line does
   m.attr("__version__") = std::string(nas4ml::version());
   m.attr("git_hash") = std::string(nas4ml::git_hash());
   m.def(

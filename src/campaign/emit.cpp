@@ -14,6 +14,8 @@
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/firmware/verilog_writer.hpp"
+#include "nas4ml/interop/onnx_wire.hpp"
+#include "nas4ml/interop/qonnx_export.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/simulator.hpp"
@@ -64,7 +66,7 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
-  s += "\nFiles: model.q.json (the model), rtl/ (Verilog), tb/ (test vectors and benches), manifest.json.\n";
+  s += "\nFiles: model.q.json (the model), model.onnx (the same as QONNX, docs/interop.md), rtl/ (Verilog), tb/ (test vectors and benches), manifest.json.\n";
   return s;
 }
 
@@ -158,6 +160,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);
     nn::save_quantized_model(w.model, c.dir / "model.q.json");
+    interop::save_onnx(interop::export_qonnx(w.model).model, c.dir / "model.onnx");  // QONNX (docs/interop.md)
     const auto net = netlist::lower(w.model, flow.lowering);
     firmware::VerilogOptions vo;
     vo.top = flow.top;

@@ -35,7 +35,7 @@ int run_export(const ExportArgs& a) {
   for (const auto& w : e.warnings) spdlog::warn("{}", w);
   std::cout << fmt::format("wrote {}: QONNX graph of {} ({} layers), {} nodes of which {} Quant, {} tensors\n", a.qonnx,
                            model.name, model.layers.size(), e.model.graph.nodes.size(), quants,
-                           interop::to_string(e.float_type));
+                           e.float_type == interop::OnnxType::float32 ? "float32" : "float64");
   return 0;
 }
 

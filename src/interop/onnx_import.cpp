@@ -95,7 +95,7 @@ class Importer {
   void check_operators() const {
     std::vector<std::string> bad;
     for (const auto& n : g_.nodes) {
-      if (is_quant(n) || (n.domain.empty() || n.domain == "ai.onnx") && kSupported.count(n.op_type)) continue;
+      if (is_quant(n) || ((n.domain.empty() || n.domain == "ai.onnx") && kSupported.count(n.op_type))) continue;
       const std::string name = n.domain.empty() ? n.op_type : n.domain + "." + n.op_type;
       if (std::find(bad.begin(), bad.end(), name) == bad.end()) bad.push_back(name);
     }
@@ -428,7 +428,9 @@ class Importer {
     else if (opt_.input_format) m.input_format = *opt_.input_format;
     else {
       const auto& d = need_data("inputs");
-      m.input_format = rule_format(d.train.x.size() ? static_cast<double>(d.train.x.cwiseAbs().maxCoeff()) : 1.0, 16);
+      double peak = 0;
+      for (Eigen::Index k = 0; k < d.train.x.size(); ++k) peak = std::max(peak, std::abs(static_cast<double>(d.train.x.data()[k])));
+      m.input_format = rule_format(peak, 16);
       out_.notes.push_back("input format by the rule: " + m.input_format.to_string());
     }
     std::vector<double> peaks;

@@ -5,6 +5,7 @@ import math
 import os
 import signal
 
+import onnx
 import pandas
 import pytest
 
@@ -32,7 +33,7 @@ def assert_frame_equals_json(frame, rows):
 def test_run_front_evaluations_model(tmp_path):
     out = tmp_path / "run"
     seen = []
-    s = nas4ml.run(EXPERIMENT, out=out, progress=seen.append, emit=False)
+    s = nas4ml.run(EXPERIMENT, out=out, progress=seen.append)
     assert s["finished"] and s["generations"] == 2 and s["evaluations"] == 8
     assert [p["generation"] for p in seen] == [0, 1] and seen[-1]["evaluations"] == 8
     c = nas4ml.Campaign(out)
@@ -45,6 +46,11 @@ def test_run_front_evaluations_model(tmp_path):
     d = nas4ml.load_dataset(os.path.join(FIXTURES, "magic_small.json"))
     acc = model.evaluate(d["X_val"], d["y_val"], preprocessed=True)["accuracy"]
     assert acc == pytest.approx(first["accuracy"], abs=1e-12)
+    # Every emitted winner has its QONNX graph, equal to what export-model writes.
+    winner = out / "firmware" / first["id"] / "model.onnx"
+    onnx.checker.check_model(onnx.load(str(winner)))
+    cli("export-model", out / "firmware" / first["id"] / "model.q.json", "--qonnx", tmp_path / "again.onnx")
+    assert winner.read_bytes() == (tmp_path / "again.onnx").read_bytes()
     with pytest.raises(nas4ml.ConfigError):
         c.model("zzzz")
     with pytest.raises(nas4ml.ConfigError):
