@@ -8,6 +8,8 @@ function(nas4ml_module name)
   add_library(nas4ml::${name} ALIAS nas4ml_${name})
   target_include_directories(nas4ml_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(nas4ml_${name} PUBLIC ${ARG_DEPS} PRIVATE nas4ml_settings)
+  # Position-independent, so the Python extension (python/) can link the same libraries.
+  set_target_properties(nas4ml_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()
 
 # nas4ml_module_tests(<module> [DEPS <targets...>])

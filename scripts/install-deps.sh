@@ -15,6 +15,8 @@ PACKAGES=(
   libsqlite3-dev zlib1g-dev libssl-dev
   # tests (chromium: the report's rendering test; python3-pandas: docs/store.md's example)
   catch2 chromium python3-pandas
+  # the Python module and its tests (docs/python.md, docs/interop.md: python3-onnx checks QONNX files)
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-onnx
   # fuzzing the parsers (scripts/fuzz.sh, docs/reliability.md)
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   # synthesis and simulation

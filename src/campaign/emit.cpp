@@ -15,6 +15,8 @@
 #include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/firmware/testbench.hpp"
+#include "nas4ml/interop/onnx_wire.hpp"
+#include "nas4ml/interop/qonnx_export.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 #include "nas4ml/synth/target.hpp"
@@ -65,7 +67,7 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
-  s += "\nFiles: model.q.json (the model), rtl/ (Verilog), tb/ (test vectors and benches), hls/ (the HLS C++ project "
+  s += "\nFiles: model.q.json (the model), model.onnx (the same as QONNX, docs/interop.md), rtl/ (Verilog), tb/ (test vectors and benches), hls/ (the HLS C++ project "
        "with build_prj.tcl for Vitis HLS and its C-simulation data), hls4ml_config.json (the same design as an hls4ml "
        "configuration), manifest.json.\n";
   return s;
@@ -170,6 +172,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);
     nn::save_quantized_model(w.model, c.dir / "model.q.json");
+    interop::save_onnx(interop::export_qonnx(w.model).model, c.dir / "model.onnx");  // QONNX (docs/interop.md)
     // One lowering per design: the rtl target's written design carries its netlist to synthesis
     // and simulation.
     const synth::WrittenDesign rtl_design = rtl->write(w.model, c.dir / "rtl");

@@ -29,4 +29,6 @@ void add_train_command(CLI::App& app, CommandTable& table);
 void add_campaign_commands(CLI::App& app, CommandTable& table);
 /// `nas4ml show|export|compare`: query finished or running campaigns (src/cli/inspect_command.cpp).
 void add_inspect_commands(CLI::App& app, CommandTable& table);
+/// `nas4ml export-model|import`: models in and out as ONNX/QONNX (src/cli/interop_command.cpp).
+void add_interop_commands(CLI::App& app, CommandTable& table);
 }  // namespace nas4ml::cli

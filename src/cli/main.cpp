@@ -91,6 +91,7 @@ int run(int argc, char** argv) {
   cli::add_sim_command(app, table);
   cli::add_target_commands(app, table);
   cli::add_calibrate_command(app, table);
+  cli::add_interop_commands(app, table);
 
   refuse_negative_unsigned(app);
 
