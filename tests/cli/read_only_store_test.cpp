@@ -83,7 +83,7 @@ void check_read_only(const fs::path& run, const fs::path& writable, bool as_nobo
     INFO(writing[0] << " stderr: " << got.err);
     CHECK(got.exit_code == 2);
     const std::regex one_line("^error: [^\n]*" + why + "[^\n]*\n$");
-    CHECK(std::regex_search(got.err, one_line));
+    CHECK(std::regex_search(got.err, one_line));  // nothing but the error line
   }
   CHECK(snapshot(run) == before);  // nothing written, nothing corrupted
 }
