@@ -70,7 +70,7 @@ TEST_CASE("a generation of 100,000 candidates is refused before it starts instea
   CHECK(mean > 16 * 1024);
   CHECK(mean == campaign::mean_record_bytes(space, 16));  // a fixed sample: the same answer every time
   CHECK_THROWS_WITH(campaign::check_population_fits_budget(space, 100000, 16, "e.json"),
-                    Catch::Contains("e.json: search.population: a generation would not fit the campaign memory budget: "
+                    Catch::Contains("e.json:search.population: a generation would not fit the campaign memory budget: "
                                     "100000 candidates") &&
                         Catch::Contains("(NAS4ML_CAMPAIGN_MEMORY_MB)") && Catch::Contains("got 100000"));
   CHECK_NOTHROW(campaign::check_population_fits_budget(space, 200, 16, "e.json"));
