@@ -60,7 +60,7 @@ std::string reason_for(const Shape& s, std::uint64_t bytes) {
 
 std::uint64_t candidate_memory_budget() { return mib_from_env("NAS4ML_CANDIDATE_MEMORY_MB", 2048); }
 
-std::uint64_t campaign_memory_budget() { return mib_from_env("NAS4ML_CAMPAIGN_MEMORY_MB", 8192); }
+std::uint64_t campaign_memory_budget() { return mib_from_env("NAS4ML_CAMPAIGN_MEMORY_MB", 4096); }
 
 std::uint64_t record_memory_bytes(const nn::ModelSpec& spec, int inputs) {
   std::uint64_t weights = 0, biases = 0;

@@ -89,5 +89,5 @@ TEST_CASE("the campaign memory budget is read from NAS4ML_CAMPAIGN_MEMORY_MB and
   ::setenv("NAS4ML_CAMPAIGN_MEMORY_MB", "lots", 1);
   CHECK_THROWS_WITH(campaign::campaign_memory_budget(), Catch::Contains("NAS4ML_CAMPAIGN_MEMORY_MB: bad environment variable"));
   ::unsetenv("NAS4ML_CAMPAIGN_MEMORY_MB");
-  CHECK(campaign::campaign_memory_budget() == (std::uint64_t{8192} << 20));
+  CHECK(campaign::campaign_memory_budget() == (std::uint64_t{4096} << 20));
 }

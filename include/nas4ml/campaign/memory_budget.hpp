@@ -37,7 +37,7 @@ std::string over_budget_reason(const nn::ModelSpec& spec, int inputs, std::size_
 /// units, smallest batch, most sparsity) is over the budget or the netlist limit.
 void check_space_fits_budget(const space::SearchSpace& space, int inputs, std::size_t rows);
 
-/// Bytes one generation's records may hold: $NAS4ML_CAMPAIGN_MEMORY_MB MiB, default 8192 MiB.
+/// Bytes one generation's records may hold: $NAS4ML_CAMPAIGN_MEMORY_MB MiB, default 4096 MiB.
 std::uint64_t campaign_memory_budget();
 
 /// The record estimate above for a candidate `spec` with `inputs` features.
