@@ -6,7 +6,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test fuzz quickstart bench clean help
+.PHONY: all deps configure build test test-sanitize fuzz quickstart bench clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make build       - configure and build into $(BUILD_DIR)/"
 	@echo "make bench       - build and list the benchmark programs (see benchmarks/README.md)"
 	@echo "make deps        - install the Debian packages (scripts/install-deps.sh)"
+	@echo "make test-sanitize - the test suite under ASan+UBSan (build-asan/), the parallel tests under TSan (build-tsan/)"
 	@echo "make fuzz        - fuzz every parser with libFuzzer + ASan/UBSan, FUZZ_SECONDS each (default 10)"
 
 deps:
@@ -31,6 +32,26 @@ build: configure
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1500
 	@FUZZ_SEED=1 scripts/fuzz.sh 5
+
+# The suite under sanitizers (docs/reliability.md): not part of `make test` (it builds the project
+# twice more and runs several times slower). ASAN_TESTS / TSAN_TESTS are ctest -R regular
+# expressions choosing the tests (default: all under ASan+UBSan, the parallel ones under TSan).
+ASAN_TESTS ?= .
+TSAN_TESTS ?= ^(search|campaign|e2e):
+TSAN_TARGETS ?= nas4ml search_tests campaign_tests e2e_tests
+SAN_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+  -DNAS4ML_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+test-sanitize: deps
+	@cmake -S . -B build-asan $(SAN_CMAKE) -DNAS4ML_SANITIZE=address,undefined > build-asan.configure.log 2>&1 \
+	  || { cat build-asan.configure.log; exit 1; }
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 6000 -R '$(ASAN_TESTS)'
+	@cmake -S . -B build-tsan $(SAN_CMAKE) -DNAS4ML_SANITIZE=thread > build-tsan.configure.log 2>&1 \
+	  || { cat build-tsan.configure.log; exit 1; }
+	@cmake --build build-tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	@cd build-tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/sanitize/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) --timeout 6000 -R '$(TSAN_TESTS)'
 
 FUZZ_SECONDS ?= 10
 fuzz: deps

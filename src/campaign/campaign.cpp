@@ -68,6 +68,8 @@ class Runner {
     check_space_fits_budget(ctx_->space, static_cast<int>(ctx_->data.n_features()),
                             ctx_->data.train.rows());  // not a campaign of failures
     for (const auto& b : cfg_.baselines) check_baseline_fits(b, ctx_->data);  // before anything is stored
+    check_population_fits_budget(ctx_->space, cfg_.search.population, static_cast<int>(ctx_->data.n_features()),
+                                 cfg_.source_file);  // a generation's records fit in memory
     threads_ = resolve_threads(options_.threads.value_or(-1), cfg_);
     ExecutorOptions eo;
     eo.threads = threads_;

@@ -4,12 +4,16 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <future>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/core/error.hpp"
@@ -43,6 +47,35 @@ std::vector<Record> run_all(const std::vector<Job>& jobs, int threads, Fn&& fn) 
   return out;
 }
 
+/// A line every $NAS4ML_PROGRESS_SECONDS (default 30) while a large generation is evaluated, so
+/// a long generation is not silent until it is stored.
+class ProgressLog {
+ public:
+  ProgressLog(std::size_t total, int generation) : total_(total), generation_(generation) {
+    const char* v = std::getenv("NAS4ML_PROGRESS_SECONDS");
+    interval_ = (v != nullptr && *v != '\0') ? std::max(0.0, std::atof(v)) : 30.0;
+  }
+  /// Called once per finished job, from any thread.
+  void done_one() {
+    const std::size_t done = ++done_;
+    const double t = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::lock_guard lock(mutex_);
+    if (t - last_ < interval_ || done == total_) return;
+    last_ = t;
+    spdlog::info("generation {}: {}/{} candidates evaluated in {:.0f} s", generation_, done, total_, t);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::size_t total_;
+  int generation_;
+  double interval_ = 30.0;
+  std::atomic<std::size_t> done_{0};
+  std::mutex mutex_;
+  double last_ = 0.0;
+  Clock::time_point start_ = Clock::now();
+};
+
 class LocalExecutor final : public Executor {
  public:
   LocalExecutor(const EvaluationContext& context, const ExecutorOptions& options)
@@ -61,8 +94,12 @@ class LocalExecutor final : public Executor {
   }
 
   std::vector<EvaluationRecord> evaluate(const std::vector<CandidateJob>& jobs) override {
-    return run_all<CandidateJob, EvaluationRecord>(jobs, options_.threads,
-                                                   [this](const CandidateJob& j) { return evaluate_candidate(context_, j); });
+    ProgressLog progress(jobs.size(), jobs.empty() ? 0 : jobs.front().generation);
+    return run_all<CandidateJob, EvaluationRecord>(jobs, options_.threads, [this, &progress](const CandidateJob& j) {
+      EvaluationRecord r = evaluate_candidate(context_, j);
+      progress.done_one();
+      return r;
+    });
   }
 
   void submit_synthesis(std::vector<SynthesisJob> jobs) override {

@@ -150,12 +150,13 @@ std::string access_problem(const std::filesystem::path& path) {
   return {};
 }
 
-sqlite3* open_handle(const std::filesystem::path& path, int flags) {
+/// Opens `name` (a path, or a URI with SQLITE_OPEN_URI); errors name `path` (default: `name`).
+sqlite3* open_handle(const std::string& name, int flags, const std::filesystem::path& path = {}) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(name.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    throw ConfigError(path.string(), "", "cannot open campaign store", "a readable SQLite file", why);
+    throw ConfigError(path.empty() ? name : path.string(), "", "cannot open campaign store", "a readable SQLite file", why);
   }
   sqlite3_busy_timeout(db, 10000);
   return db;
@@ -198,6 +199,43 @@ EvaluationRecord read_evaluation(const Statement& s, const std::filesystem::path
   return r;
 }
 
+/// ConfigError unless `path` starts with the SQLite header.
+void check_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof header);
+  if (in.gcount() < 16 || std::string(header, 15) != "SQLite format 3")
+    throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
+                      "a file that is not SQLite");
+}
+
+/// ConfigError unless `db` is a nas4ml store of this schema version.
+void check_identity(sqlite3* db, const std::filesystem::path& path) {
+  int app = 0, version = 0;
+  try {
+    app = pragma_int(db, path, "PRAGMA application_id");
+    version = pragma_int(db, path, "PRAGMA user_version");
+  } catch (const ConfigError&) {
+    throw ConfigError(path.string(), "", "corrupt campaign store", "a readable SQLite file", "unreadable header");
+  }
+  if (app != kApplicationId)
+    throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
+                      fmt::format("application id {:#x}", app));
+  if (version != kSchemaVersion)
+    throw ConfigError(path.string(), "", "campaign store of another schema version",
+                      std::to_string(kSchemaVersion), std::to_string(version));
+}
+
+/// `path` for an SQLite URI: absolute, with the characters a URI reserves escaped as %XX.
+std::string uri_path(const std::filesystem::path& path) {
+  std::string out;
+  for (const unsigned char c : std::filesystem::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#' || c == ' ' || c < 0x20 || c >= 0x7f) out += fmt::format("%{:02X}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
 constexpr const char* kEvaluationColumns =
     "generation, idx, genome_hash, genome, model_spec, model, metrics, estimates, objectives, "
     "violation, status, failure_reason, train_seconds, estimate_seconds, seed";
@@ -209,7 +247,7 @@ Store Store::create(const std::filesystem::path& path, const Json& experiment,
   if (std::filesystem::exists(path))
     throw ConfigError(path.string(), "", "campaign store already exists", "a new path (use `nas4ml resume`)",
                       "an existing file");
-  sqlite3* db = open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* db = open_handle(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   Store store(path, db);
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
   exec(db, path, "BEGIN", "creating the schema");
@@ -228,6 +266,24 @@ Store Store::create(const std::filesystem::path& path, const Json& experiment,
   return store;
 }
 
+Store Store::open_read_only(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || access_problem(path).empty()) return open(path);
+  if (::access(path.c_str(), R_OK) != 0)
+    throw ConfigError(path.string(), "", "cannot open campaign store: permission denied (not readable)",
+                      "read access to the store", "permission denied");
+  // A store nobody can write: read it without SQLite's shared-memory file. Without a write-ahead
+  // log beside it, every committed generation is in the file itself (immutable: no locks taken);
+  // with one, SQLite reads the log too (read-only WAL, SQLite >= 3.22).
+  check_header(path);
+  const bool has_wal = std::filesystem::exists(path.string() + "-wal", ec);
+  const std::string uri = "file:" + uri_path(path) + (has_wal ? "?mode=ro" : "?mode=ro&immutable=1");
+  sqlite3* db = open_handle(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, path);
+  Store store(path, db);
+  check_identity(db, path);
+  return store;
+}
+
 Store Store::open(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -237,30 +293,10 @@ Store Store::open(const std::filesystem::path& path) {
   if (const std::string why = access_problem(path); !why.empty())
     throw ConfigError(path.string(), "", "cannot open campaign store: " + why,
                       "read and write access to the store and its folder (SQLite writes its journal beside it)", why);
-  // Check the header before SQLite touches the file: a foreign file must stay untouched.
-  {
-    std::ifstream in(path, std::ios::binary);
-    char header[16] = {};
-    in.read(header, sizeof header);
-    if (in.gcount() < 16 || std::string(header, 15) != "SQLite format 3")
-      throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
-                        "a file that is not SQLite");
-  }
-  sqlite3* db = open_handle(path, SQLITE_OPEN_READWRITE);
+  check_header(path);  // before SQLite touches the file: a foreign file must stay untouched
+  sqlite3* db = open_handle(path.string(), SQLITE_OPEN_READWRITE);
   Store store(path, db);
-  int app = 0, version = 0;
-  try {
-    app = pragma_int(db, path, "PRAGMA application_id");
-    version = pragma_int(db, path, "PRAGMA user_version");
-  } catch (const ConfigError&) {
-    throw ConfigError(path.string(), "", "corrupt campaign store", "a readable SQLite file", "unreadable header");
-  }
-  if (app != kApplicationId)
-    throw ConfigError(path.string(), "", "not a campaign store", "an SQLite file written by nas4ml",
-                      fmt::format("application id {:#x}", app));
-  if (version != kSchemaVersion)
-    throw ConfigError(path.string(), "", "campaign store of another schema version",
-                      std::to_string(kSchemaVersion), std::to_string(version));
+  check_identity(db, path);
   exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "setting the journal mode");
   exec(db, path, kFlatView, "creating the evaluations_flat view");
   exec(db, path, kBaselines, "creating the baselines table");

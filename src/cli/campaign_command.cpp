@@ -148,7 +148,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     auto* csv = cmd->add_flag("--csv", args->csv, "Comma-separated values");
     cmd->add_flag("--json", args->json, "JSON array of objects")->excludes(csv);
     table.add(cmd, [args] {
-      const auto store = campaign::Store::open(campaign::RunPaths(args->run).store());
+      const auto store = campaign::Store::open_read_only(campaign::RunPaths(args->run).store());
       const auto t = campaign::front_table(store);
       if (args->json) std::cout << t.json.dump(2) << '\n';
       else std::cout << campaign::format_table(t, args->csv);

@@ -25,7 +25,7 @@ void add_inspect_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("id", args->id, "Candidate id from `nas4ml front` or `nas4ml export` (or a unique prefix)")->required();
     table.add(cmd, [args] {
       const campaign::RunPaths paths(args->run);
-      const auto store = campaign::Store::open(paths.store());
+      const auto store = campaign::Store::open_read_only(paths.store());
       std::cout << campaign::describe_candidate(store, paths, args->id);
       return 0;
     });
@@ -41,7 +41,7 @@ void add_inspect_commands(CLI::App& app, CommandTable& table) {
     auto* csv = cmd->add_flag("--csv", args->csv, "Comma-separated values with a header line (the default)");
     cmd->add_flag("--json", args->json, "JSON array of objects")->excludes(csv);
     table.add(cmd, [args] {
-      const auto store = campaign::Store::open(campaign::RunPaths(args->run).store());
+      const auto store = campaign::Store::open_read_only(campaign::RunPaths(args->run).store());
       const auto t = campaign::export_table(store);
       if (args->json) std::cout << campaign::to_json(t).dump(2) << '\n';
       else std::cout << campaign::to_csv(t);

@@ -30,7 +30,10 @@ DeviceModel load_device_model(const fs::path& path) {
   if (!fs::is_regular_file(path, ec))
     throw ConfigError(path.string(), "", "device file not found", "a JSON device model (estimators/<vendor>/<part>.json)",
                       "no such file");
-  const Json doc = load_json_file(path);
+  return parse_device_model(load_json_file(path), path);
+}
+
+DeviceModel parse_device_model(const Json& doc, const fs::path& path) {
   const JsonView v(doc, path.string());
   v.require_object("a device model");
   v.check_keys({"name", "vendor", "family", "part", "source", "resources", "dsp", "default_clock_ns", "calibration"});

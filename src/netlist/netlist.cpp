@@ -47,9 +47,12 @@ std::string node_name(const Netlist& netlist, NodeId n) {
   }
   if (node.kind == NodeKind::constant) return join({"c_", std::to_string(n)});
   const std::string layer = std::to_string(node.layer);
-  if (node.layer >= 0 && node.kind == NodeKind::reg && node.neuron >= 0) {
+  // A pipeline register keeps its source's neuron index, which may belong to an earlier (wider)
+  // layer: only an index inside this layer's outputs can name one of them.
+  if (node.layer >= 0 && static_cast<std::size_t>(node.layer) < netlist.layers.size() &&
+      node.kind == NodeKind::reg && node.neuron >= 0) {
     const auto& l = netlist.layers[static_cast<std::size_t>(node.layer)];
-    if (l.outputs[static_cast<std::size_t>(node.neuron)] == n)
+    if (static_cast<std::size_t>(node.neuron) < l.outputs.size() && l.outputs[static_cast<std::size_t>(node.neuron)] == n)
       return join({"l", layer, "_out_", std::to_string(node.neuron)});
   }
   return join({"l", layer, "_", to_string(node.kind), "_", std::to_string(n)});

@@ -93,7 +93,7 @@ SynthesisResult parse_yosys_stat(const std::string& json_text, const std::string
   Json j;
   try {
     j = Json::parse(json_text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // a syntax error, or a number beyond a double (1e400)
     throw ToolError(file, {}, std::string("unreadable yosys stat output: ") + e.what());
   }
   const Json* totals = nullptr;

@@ -53,3 +53,41 @@ TEST_CASE("a search space whose every candidate would fail is refused before the
                     Catch::Contains("every candidate of this search space would fail"));
   CHECK_NOTHROW(campaign::check_space_fits_budget(space::load_search_space(test::source_path("search_spaces/physics_binary.json")), 10, 10000));
 }
+
+TEST_CASE("a generation of 100,000 candidates is refused before it starts instead of holding ~16 GB of records",
+          "[campaign][memory][hardening]") {
+  // The estimate's premise: one JSON value (a weight, a mask bit) is 16 bytes.
+  STATIC_REQUIRE(sizeof(Json) == 16);
+  // The jet classifier 16-64-32-32-5: 4,256 weights and 133 biases, about 151 KiB while its
+  // generation is pending (the size measured per candidate of a population of 100,000).
+  CHECK(campaign::record_memory_bytes(mlp(0, 0, 0), 16) == 16 * 1024 + 16 * 0);
+  nn::ModelSpec jet = mlp(0, 0, 5);
+  for (int u : {64, 32, 32}) jet.layers.insert(jet.layers.end() - 1, mlp(1, u, 0).layers.front());
+  CHECK(campaign::record_memory_bytes(jet, 16) == 4256 * 32 + 133 * 16 + 16 * 1024);
+
+  const auto space = space::load_search_space(test::source_path("search_spaces/jet_mlp.json"));
+  const std::uint64_t mean = campaign::mean_record_bytes(space, 16);
+  CHECK(mean > 16 * 1024);
+  CHECK(mean == campaign::mean_record_bytes(space, 16));  // a fixed sample: the same answer every time
+  CHECK_THROWS_WITH(campaign::check_population_fits_budget(space, 100000, 16, "e.json"),
+                    Catch::Contains("e.json:search.population: a generation would not fit the campaign memory budget: "
+                                    "100000 candidates") &&
+                        Catch::Contains("(NAS4ML_CAMPAIGN_MEMORY_MB)") && Catch::Contains("got 100000"));
+  CHECK_NOTHROW(campaign::check_population_fits_budget(space, 200, 16, "e.json"));
+}
+
+TEST_CASE("the campaign memory budget is read from NAS4ML_CAMPAIGN_MEMORY_MB and bounds the population",
+          "[campaign][memory][hardening]") {
+  const auto space = space::load_search_space(test::source_path("search_spaces/jet_mlp.json"));
+  const std::uint64_t mean = campaign::mean_record_bytes(space, 16);
+  const int fits = static_cast<int>((std::uint64_t{1} << 20) / mean);  // candidates within 1 MiB
+  REQUIRE(fits >= 1);
+  ::setenv("NAS4ML_CAMPAIGN_MEMORY_MB", "1", 1);
+  CHECK(campaign::campaign_memory_budget() == (std::uint64_t{1} << 20));
+  CHECK_NOTHROW(campaign::check_population_fits_budget(space, fits, 16, "e.json"));
+  CHECK_THROWS_AS(campaign::check_population_fits_budget(space, fits + 1, 16, "e.json"), ConfigError);
+  ::setenv("NAS4ML_CAMPAIGN_MEMORY_MB", "lots", 1);
+  CHECK_THROWS_WITH(campaign::campaign_memory_budget(), Catch::Contains("NAS4ML_CAMPAIGN_MEMORY_MB: bad environment variable"));
+  ::unsetenv("NAS4ML_CAMPAIGN_MEMORY_MB");
+  CHECK(campaign::campaign_memory_budget() == (std::uint64_t{4096} << 20));
+}

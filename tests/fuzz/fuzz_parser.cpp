@@ -1,5 +1,6 @@
 // libFuzzer target for one parser, chosen at compile time with -DNAS4ML_FUZZ_<NAME> (json, csv,
-// arff, npy, idx, gzip). Built and run by scripts/fuzz.sh (docs/reliability.md). A user error
+// arff, npy, idx, gzip, and the field readers behind the JSON layer: model_spec, quantized_model,
+// search_space, device, synthesis_result, yosys_stat). Built and run by scripts/fuzz.sh (docs/reliability.md). A user error
 // (nas4ml::Error other than InternalError) is the expected outcome of a bad input; anything else
 // (a crash, a sanitizer report, an InternalError, another exception, a hang) is a finding, and
 // so is a parse that succeeds with a result breaking the reader's contract (check_* below).
@@ -9,14 +10,24 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/core/rng.hpp"
 #include "nas4ml/data/arff_reader.hpp"
 #include "nas4ml/data/csv_reader.hpp"
 #include "nas4ml/data/gzip_file.hpp"
 #include "nas4ml/data/idx_reader.hpp"
 #include "nas4ml/data/npy_reader.hpp"
+#include "nas4ml/estimate/device_model.hpp"
+#include "nas4ml/nn/golden_inference.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/space/operators.hpp"
+#include "nas4ml/space/search_space.hpp"
+#include "nas4ml/synth/synthesis_result.hpp"
+#include "nas4ml/synth/yosys_backend.hpp"
 
 namespace {
 
@@ -42,6 +53,44 @@ void check_table(const nas4ml::data::RawTable& t) {
     require(label >= 0 && static_cast<std::size_t>(label) < t.label_names.size(), "label indexes label_names");
 }
 
+/// `check` must not refuse (a user error here is a broken promise, not a bad input).
+template <class Fn>
+void must_accept(Fn check, const char* what) {
+  try {
+    check();
+  } catch (const nas4ml::Error& e) {
+    std::fprintf(stderr, "refused: %s\n", e.what());
+    require(false, what);
+  }
+}
+
+/// What every reader of a JSON file promises: what it accepted, written back with its own writer,
+/// is accepted again and written back identically (the saved form loses nothing). `read` takes
+/// a document and a file name; `write` returns the document.
+template <class Read, class Write>
+void check_round_trip(const nas4ml::Json& document, Read read, Write write) {
+  const nas4ml::Json once = write(read(document, "fuzz.json"));
+  nas4ml::Json again;
+  try {
+    again = write(read(nas4ml::parse_json_text(once.dump(), "again.json"), "again.json"));
+  } catch (const nas4ml::Error& e) {
+    std::fprintf(stderr, "refused its own output: %s\n", e.what());
+    require(false, "the reader accepts what its writer wrote");
+  }
+  require(again == once, "written, read and written again: the same document");
+}
+
+/// Every resource count is the sum the cell histogram gives (synthesis_result.hpp).
+void check_counts(const nas4ml::synth::SynthesisResult& r) {
+  const auto& c = r.resources;
+  require(c == nas4ml::synth::resources_from_cells(r.cells), "resources follow the cell histogram");
+  std::int64_t luts = 0;
+  for (const std::int64_t n : c.lut_by_size) luts += n;
+  require(luts == c.lut, "lut = sum of LUT1..LUT6");
+  for (const std::int64_t n : {c.lut, c.ff, c.carry, c.dsp, c.bram18, c.srl, c.muxf7, c.muxf8, c.inv})
+    require(n >= 0, "counts are non-negative");
+}
+
 void parse(std::string_view in) {
   using namespace nas4ml;
 #if defined(NAS4ML_FUZZ_JSON)
@@ -61,6 +110,52 @@ void parse(std::string_view in) {
 #elif defined(NAS4ML_FUZZ_GZIP)
   constexpr std::uint64_t kCap = std::uint64_t{64} << 20;
   require(data::gunzip(in, "fuzz.gz", kCap).size() <= kCap, "inflated size within the cap");
+#elif defined(NAS4ML_FUZZ_MODEL_SPEC)
+  const Json doc = parse_json_text(std::string(in), "fuzz.json");
+  check_round_trip(
+      doc, [](const Json& d, const char* f) { return nn::parse_model_spec(JsonView(d, f)); },
+      [](const nn::ModelSpec& m) { return nn::to_json(m); });
+  const nn::ModelSpec spec = nn::parse_model_spec(JsonView(doc, "fuzz.json"));
+  must_accept([&] { nn::validate_model_spec(spec); }, "a parsed spec passes the checks of a spec built in code");
+#elif defined(NAS4ML_FUZZ_QUANTIZED_MODEL)
+  const Json doc = parse_json_text(std::string(in), "fuzz.json");
+  check_round_trip(
+      doc, [](const Json& d, const char* f) { return nn::quantized_model_from_json(JsonView(d, f)); },
+      [](const nn::QuantizedModel& m) { return nn::to_json(m); });
+  // An accepted model is computable by the golden model, on the most extreme inputs too.
+  const nn::QuantizedModel m = nn::quantized_model_from_json(JsonView(doc, "fuzz.json"));
+  for (const bool high : {false, true}) {
+    const std::vector<std::int64_t> x(static_cast<std::size_t>(m.n_inputs),
+                                      high ? m.input_format.max_raw() : m.input_format.min_raw());
+    require(nn::golden_forward(m, x).size() == static_cast<std::size_t>(m.n_outputs()), "one output per class");
+  }
+#elif defined(NAS4ML_FUZZ_SEARCH_SPACE)
+  const Json doc = parse_json_text(std::string(in), "fuzz.json");
+  check_round_trip(
+      doc, [](const Json& d, const char* f) { return space::parse_search_space(JsonView(d, f)); },
+      [](const space::SearchSpace& s) { return space::to_json(s); });
+  // A random genome of an accepted space is a valid genome that decodes to a valid model spec.
+  const space::SearchSpace s = space::parse_search_space(JsonView(doc, "fuzz.json"));
+  require(s.size() >= 1.0, "a space holds at least one candidate");
+  Rng rng(1);
+  const space::Genes genes = space::random_genome(s, rng);
+  require(space::check(s, genes).empty(), "a random genome is valid");
+  must_accept([&] { nn::validate_model_spec(space::decode(s, genes, "fuzz")); }, "a random genome decodes to a valid spec");
+#elif defined(NAS4ML_FUZZ_DEVICE)
+  const Json doc = parse_json_text(std::string(in), "fuzz.json");
+  check_round_trip(
+      doc, [](const Json& d, const char* f) { return estimate::parse_device_model(d, f); },
+      [](const estimate::DeviceModel& d) { return estimate::to_json(d); });
+#elif defined(NAS4ML_FUZZ_SYNTHESIS_RESULT)
+  const Json doc = parse_json_text(std::string(in), "fuzz.json");
+  check_round_trip(
+      doc, [](const Json& d, const char* f) { return synth::synthesis_result_from_json(d, f); },
+      [](const synth::SynthesisResult& r) { return synth::to_json(r); });
+#elif defined(NAS4ML_FUZZ_YOSYS_STAT)
+  // The two outputs of one yosys run: `stat -json` and the `ltp` report, joined by a line "--".
+  const auto [stat, ltp] = halves(in);
+  check_counts(synth::parse_yosys_stat(std::string(stat), "stat.json"));
+  require(synth::parse_ltp_depth(std::string(ltp), "ltp.txt") >= 0, "logic depth >= 0");
 #else
 #error "define one NAS4ML_FUZZ_<NAME>"
 #endif

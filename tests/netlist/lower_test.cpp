@@ -193,3 +193,18 @@ TEST_CASE("node names are unique and Verilog-safe", "[netlist][names]") {
   CHECK(node_name(n, n.inputs[0]) == "x_0");
   CHECK(node_name(n, n.outputs[1]) == "l1_out_1");
 }
+
+TEST_CASE("a pipeline register carrying a neuron index of a wider earlier layer is named without reading past "
+          "the layer's outputs (found by AddressSanitizer)", "[netlist][names][hardening]") {
+  Netlist n;
+  n.layers.resize(2);
+  n.layers[1].outputs = {no_node, no_node};  // the later layer has 2 neurons
+  Node reg;
+  reg.kind = NodeKind::reg;
+  reg.layer = 1;
+  reg.neuron = 5;  // neuron 5 of the earlier layer, delayed in layer 1
+  n.nodes.push_back(reg);
+  CHECK(node_name(n, 0) == "l1_reg_0");
+  n.nodes[0].layer = 7;  // a layer index beyond the netlist's layers
+  CHECK(node_name(n, 0) == "l7_reg_0");
+}

@@ -211,6 +211,11 @@ TEST_CASE("stat -json parsing", "[synth][yosys][parse]") {
     CHECK_THROWS_WITH(parse_yosys_stat(R"({"design": {"num_cells_by_type": {"LUT2": -1}}})", "s.json"),
                       Catch::Contains("bad cell count"));
   }
+  SECTION("a number beyond a double is unreadable output, not a crash (found by the yosys_stat fuzz target)") {
+    CHECK_THROWS_AS(parse_yosys_stat("1e400", "s.json"), ToolError);
+    CHECK_THROWS_WITH(parse_yosys_stat(R"({"design": {"num_cells_by_type": {"LUT2": 1e400}}})", "s.json"),
+                      Catch::Contains("s.json") && Catch::Contains("unreadable"));
+  }
 }
 
 TEST_CASE("ltp output parsing", "[synth][yosys][parse]") {

@@ -9,7 +9,14 @@
 ///   batch x units x 12 bytes     activations, their gradients and pre-activations, float32
 ///   rows x inputs x 4 bytes      the quantized copy of the training features
 ///   kept weights x 1 KiB          the netlist built for the estimate
+///
+/// A generation also holds every candidate's evaluation record until the generation is stored in
+/// one transaction (exact resume needs a generation stored whole or not at all). A record carries
+/// the trained model as JSON: each weight and its mask bit are JSON values of 16 bytes each, so
+///   weights x 32 + biases x 16 + 16 KiB (spec, metrics, estimates, genome)
+/// and population x the mean record of the search space must fit the campaign budget.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "nas4ml/nn/model_spec.hpp"
@@ -29,5 +36,20 @@ std::string over_budget_reason(const nn::ModelSpec& spec, int inputs, std::size_
 /// ConfigError naming the search space when even its smallest candidate (fewest layers, fewest
 /// units, smallest batch, most sparsity) is over the budget or the netlist limit.
 void check_space_fits_budget(const space::SearchSpace& space, int inputs, std::size_t rows);
+
+/// Bytes one generation's records may hold: $NAS4ML_CAMPAIGN_MEMORY_MB MiB, default 4096 MiB.
+std::uint64_t campaign_memory_budget();
+
+/// The record estimate above for a candidate `spec` with `inputs` features.
+std::uint64_t record_memory_bytes(const nn::ModelSpec& spec, int inputs);
+
+/// The mean record estimate over `samples` random candidates of `space` (a fixed seed: the same
+/// answer on every run).
+std::uint64_t mean_record_bytes(const space::SearchSpace& space, int inputs, int samples = 64);
+
+/// ConfigError naming `experiment` and `search.population` when `population` records of the
+/// space's mean size exceed the campaign budget (checked before the first generation).
+void check_population_fits_budget(const space::SearchSpace& space, int population, int inputs,
+                                  const std::filesystem::path& experiment);
 
 }  // namespace nas4ml::campaign

@@ -56,6 +56,10 @@ class Store {
   /// Opens an existing store. A missing file, a file that is not SQLite, a SQLite file that is not a
   /// nas4ml store, or a store of another schema version is a ConfigError naming the path.
   static Store open(const std::filesystem::path& path);
+  /// Opens an existing store for reading only (front, show, export): like open() when the store
+  /// is writable; a store on a read-only file system or without write permission is read without
+  /// writing anything beside it. Writing through the handle then fails with a ConfigError.
+  static Store open_read_only(const std::filesystem::path& path);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

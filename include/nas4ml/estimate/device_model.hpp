@@ -45,6 +45,10 @@ struct DeviceModel {
 /// an unknown key or a value out of range is a ConfigError naming the file and the JSON path.
 DeviceModel load_device_model(const std::filesystem::path& path);
 
+/// Checks a parsed device file (the same checks as load_device_model); `path` names it in
+/// messages and becomes DeviceModel::file.
+DeviceModel parse_device_model(const Json& document, const std::filesystem::path& path);
+
 /// The device file `<dir>/<vendor>/<name>.json` for any vendor folder; ConfigError listing the
 /// available devices when there is none.
 DeviceModel find_device(std::string_view name, const std::filesystem::path& estimators_dir);
