@@ -133,3 +133,27 @@ def test_bad_files(trained, tmp_path):
     text = tmp_path / "text.onnx"
     text.write_text("this is not protobuf\n")
     check_error(text, "not a valid ONNX file")
+
+
+def test_imported_model_is_a_campaign_baseline(trained, tmp_path):
+    """An imported network saved as a QuantizedModel is named as an experiment's baseline: measured
+    once, stored, and marked in `nas4ml front`."""
+    from conftest import FIXTURES
+
+    onnx_path, saved = tmp_path / "float.onnx", tmp_path / "imported.q.json"
+    float_network(trained[0], onnx_path)
+    cli("import", onnx_path, "--data", MAGIC, "--save", saved)
+    experiment = json.load(open("%s/tiny_experiment.json" % FIXTURES))
+    for key in ("dataset", "search_space"):
+        experiment[key] = "%s/%s" % (FIXTURES, experiment[key])
+    experiment["baselines"] = [{"name": "imported", "model": str(saved)}]
+    path = tmp_path / "experiment.json"
+    json.dump(experiment, open(path, "w"))
+    out = tmp_path / "run"
+    nas4ml.run(str(path), out=str(out), emit=False)
+    front = json.loads(cli("front", out, "--json").stdout)
+    rows = [r for r in front if r["gen"] == "baseline"]
+    assert [r["id"] for r in rows] == ["imported"]
+    # measured as it is: its accuracy is the golden model's on the campaign's validation split
+    assert 0.5 < rows[0]["accuracy"] <= 1.0
+    assert "baseline imported: " in cli("front", out).stdout
