@@ -13,4 +13,12 @@ if [ -f runs/quickstart/campaign.sqlite ]; then
 else
   "$build/nas4ml" run experiments/quickstart.json --out runs/quickstart
 fi
-exec "$build/nas4ml" emit runs/quickstart --simulate --csim
+# C simulation needs Xilinx's open-source ap_types headers (github.com/Xilinx/HLS_arbitrary_Precision_Types):
+# $NAS4ML_AP_TYPES, else the folder the build was configured with.
+ap_types=${NAS4ML_AP_TYPES:-$(sed -n 's/^NAS4ML_AP_TYPES_DIR:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null)}
+if [ -n "$ap_types" ] && [ -f "$ap_types/ap_fixed.h" ]; then
+  exec "$build/nas4ml" emit runs/quickstart --simulate --csim
+fi
+echo "quickstart: no ap_types headers (ap_fixed.h) in '${ap_types:-<unset>}': the HLS projects are written but not" \
+  "C-simulated; set NAS4ML_AP_TYPES to Xilinx's HLS_arbitrary_Precision_Types/include to C-simulate them (docs/firmware.md)" >&2
+exec "$build/nas4ml" emit runs/quickstart --simulate
