@@ -14,6 +14,7 @@
 #include "nas4ml/campaign/candidate_evaluation.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/executor.hpp"
+#include "nas4ml/campaign/hypervolume_bounds.hpp"
 #include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/extend_campaign.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
@@ -105,7 +106,8 @@ class Runner {
       const std::vector<std::uint64_t> seen = evaluated_hashes(*last);
       nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
                                            space::make_variation(ctx_->space), &seen));
-      if (state.contains("hv_bounds") && !state["hv_bounds"].is_null()) hv_bounds_ = state["hv_bounds"];
+      if (const auto b = read_hypervolume_bounds(state, cfg_.objectives.size(), paths_.store().string()))
+        hv_bounds_ = to_json(*b);
     } catch (const Json::exception& e) {
       throw ConfigError(paths_.store().string(), fmt::format("optimizer state of generation {}", *last),
                         "corrupt optimizer state in the campaign store", "the state nas4ml wrote", e.what());
@@ -266,13 +268,7 @@ class Runner {
     std::vector<search::Point> pts;
     for (const auto& r : records)
       if (r.status == "ok") pts.push_back(minimized(r.objectives));
-    if (pts.empty()) return;
-    search::Point lo = search::ideal_point(pts), hi = lo;
-    for (const auto& p : pts)
-      for (std::size_t k = 0; k < p.size(); ++k) hi[k] = std::max(hi[k], p[k]);
-    for (std::size_t k = 0; k < lo.size(); ++k)
-      if (hi[k] - lo[k] < 1e-12) hi[k] = lo[k] + 1.0;
-    hv_bounds_ = {{"lo", lo}, {"hi", hi}};
+    if (const auto b = bounds_of(pts)) hv_bounds_ = to_json(*b);
   }
 
   Json front_json() const {

@@ -12,6 +12,7 @@
 #include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/float_reference.hpp"
 #include "nas4ml/campaign/emit.hpp"
+#include "nas4ml/campaign/hypervolume_bounds.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 
@@ -23,9 +24,10 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
   const auto last = store.last_generation();
   if (!last) return {};
   const Json state = store.optimizer_state(*last);
-  if (!state.contains("hv_bounds") || !state["hv_bounds"].is_object()) return {};
-  const auto lo = state["hv_bounds"]["lo"].get<std::vector<double>>();
-  const auto hi = state["hv_bounds"]["hi"].get<std::vector<double>>();
+  const auto bounds = read_hypervolume_bounds(state, setup.objectives.size(), store.path().string());
+  if (!bounds) return {};
+  const auto& lo = bounds->lo;
+  const auto& hi = bounds->hi;
   std::string ranges;
   for (std::size_t k = 0; k < setup.objectives.size() && k < lo.size(); ++k) {
     const auto& o = setup.objectives[k];

@@ -262,6 +262,66 @@ TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign]
   CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
 }
 
+namespace {
+/// Replaces the saved optimizer state of `generation` in the store of run folder `run`.
+void overwrite_state(const std::filesystem::path& run, int generation, const std::string& text) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(campaign::RunPaths(run).store().c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "UPDATE optimizer_states SET state = ? WHERE generation = ?", -1, &st, nullptr) == SQLITE_OK);
+  sqlite3_bind_text(st, 1, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 2, generation);
+  REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+}  // namespace
+
+TEST_CASE("resume and report refuse a corrupt optimizer state in one line and change nothing", "[e2e][campaign][cli][bad_input]") {
+  test::TempDir tmp;
+  campaign::RunOptions o = quiet_options(1, false);
+  o.stop_after_generation = 1;
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "good", o);
+  const Json state = campaign::Store::open(campaign::RunPaths(tmp.path() / "good").store()).optimizer_state(1);
+  REQUIRE(state.contains("hv_bounds"));
+  auto edited = [&](auto change) {
+    Json s = state;
+    change(s);
+    return s.dump();
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"not JSON", "{\"nsga2\": "},
+      {"no optimizer", "{}"},
+      {"rng of 3 words", edited([](Json& s) { s["nsga2"]["rng"].erase(0); })},
+      {"population member without a genome", edited([](Json& s) { s["nsga2"]["population"][0].erase("genome"); })},
+      {"objectives of the wrong count", edited([](Json& s) { s["nsga2"]["population"][0]["objectives"].push_back(1.0); })},
+      {"seen count unlike the store", edited([](Json& s) { s["nsga2"]["seen_count"] = 5; })},
+      {"hypervolume bounds as a string", edited([](Json& s) { s["hv_bounds"] = "x"; })},
+      {"hypervolume bounds of one objective", edited([](Json& s) { s["hv_bounds"]["hi"] = Json::array({1.0}); })},
+      {"hypervolume bound not a number", edited([](Json& s) { s["hv_bounds"]["lo"][0] = Json::array(); })},
+  };
+  for (const auto& [what, text] : cases) {
+    INFO(what);
+    const auto run = tmp.path() / "bad";
+    std::filesystem::remove_all(run);
+    std::filesystem::copy(tmp.path() / "good", run, std::filesystem::copy_options::recursive);
+    overwrite_state(run, 1, text);
+    const auto before = evaluation_fingerprints(run);
+    // The report reads only the hypervolume bounds of the state; resume reads all of it.
+    const bool report_reads_it = what == "not JSON" || what.rfind("hypervolume", 0) == 0;
+    for (const char* command : {"resume", "report"}) {
+      INFO(command);
+      if (std::string(command) == "report" && !report_reads_it) continue;
+      const auto r = run_cli({command, run.string()});
+      CHECK(r.exit_code == 2);
+      CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains("campaign.sqlite"));
+      CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
+    }
+    CHECK(evaluation_fingerprints(run) == before);
+    CHECK(campaign::Store::open(campaign::RunPaths(run).store()).last_generation() == 1);
+  }
+}
+
 TEST_CASE("run refuses a folder that already holds a campaign", "[e2e][campaign][cli]") {
   test::TempDir tmp;
   campaign::RunOptions o = quiet_options(1, false);
