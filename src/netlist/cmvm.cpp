@@ -125,6 +125,10 @@ class Solver {
       if (n > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(n - 1)));
     }
     if (dc >= 0) g_.depth_limit = deepest + dc;
+    words_ = (std::size_t(rows) + 63) / 64;
+    rows_of_.assign(std::size_t(cols) * words_, 0);
+    for (int r = 0; r < rows; ++r)
+      for (const CmvmTerm& t : g_.rows[std::size_t(r)]) row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
     for (auto& row : g_.rows)
       for (std::size_t i = 0; i < row.size(); ++i)
         for (std::size_t j = 0; j < i; ++j) increment(row[i], row[j]);
@@ -141,7 +145,10 @@ class Solver {
         continue;
       }
       matches.clear();
-      for (std::size_t r = 0; r < g_.rows.size(); ++r) find_matches(static_cast<int>(r), top.key, matches);
+      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
+      for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
+        for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
+          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
       if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
       // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
       // the number that can, the pattern waits behind any that now occurs more often.
@@ -252,6 +259,7 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
+    rows_of_.resize(rows_of_.size() + words_, 0);
     for (std::size_t k = 0; k < matches.size();) {
       const int r = matches[k].row;
       std::size_t e = k;
@@ -292,6 +300,7 @@ class Solver {
     }
     flush_increments();
     row.insert(row.end(), fresh_.begin(), fresh_.end());
+    row_mask(signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
   }
 
   CmvmGraph g_;
@@ -308,6 +317,10 @@ class Solver {
   std::vector<std::uint8_t> used_, removed_;
   std::vector<CmvmTerm> fresh_;
   std::vector<std::uint64_t> pending_;  // keys of the pair updates not yet applied
+  // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
+  std::size_t words_ = 0;
+  std::vector<std::uint64_t> rows_of_;
+  std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
 };
 
 }  // namespace
