@@ -89,7 +89,8 @@ struct Workspace {
 
 class Solver {
  public:
-  Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc)
+  Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
+         DelayScope scope)
       : counts_(workspace().counts), heap_(workspace().queue) {
     counts_.clear();
     heap_.clear();
@@ -104,6 +105,7 @@ class Solver {
     positives_.assign(std::size_t(rows), 0);
     constant_.assign(std::size_t(rows), 0);
     g_.zero_term.assign(std::size_t(rows), 0);
+    row_limit_.assign(std::size_t(rows), -1);
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
@@ -122,9 +124,12 @@ class Solver {
       g_.zero_term[std::size_t(r)] = !row.empty() && positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)];
       const std::uint64_t n = row.size() + constant_[std::size_t(r)] + g_.zero_term[std::size_t(r)];
       kraft_[std::size_t(r)] = n;
-      if (n > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(n - 1)));
+      const int own = n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0;
+      deepest = std::max(deepest, own);
+      row_limit_[std::size_t(r)] = own + dc;
     }
     if (dc >= 0) g_.depth_limit = deepest + dc;
+    if (scope == DelayScope::layer) std::fill(row_limit_.begin(), row_limit_.end(), g_.depth_limit);
     words_ = (std::size_t(rows) + 63) / 64;
     rows_of_.assign(std::size_t(cols) * words_, 0);
     for (int r = 0; r < rows; ++r)
@@ -236,7 +241,8 @@ class Solver {
         // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
         const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
         const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
-        if (g_.depth_limit >= 0 && kraft + more > (std::uint64_t{1} << g_.depth_limit)) return;
+        const int limit = row_limit_[std::size_t(r)];
+        if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
         kraft += more;
         positives = pos;
         zero = zero || pos == 0;
@@ -307,6 +313,7 @@ class Solver {
   std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
   std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
+  std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
   static Workspace& workspace() {
     thread_local Workspace w;
     return w;
@@ -326,8 +333,8 @@ class Solver {
 }  // namespace
 
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
-                               std::span<const std::uint8_t> extra_terms, int dc) {
-  return Solver(m, rows, cols, extra_terms, dc).run();
+                               std::span<const std::uint8_t> extra_terms, int dc, DelayScope scope) {
+  return Solver(m, rows, cols, extra_terms, dc, scope).run();
 }
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {

@@ -53,11 +53,19 @@ struct CmvmGraph {
   int depth_limit = -1;                      ///< the depth every row's sum fits in (-1: none)
 };
 
+/// What the delay limit dc is added to: the layer's minimum depth D (every row may reach
+/// D + dc: the quantity that sets the layer's latency, the lowering's reading), or each row's own
+/// minimum ceil(log2(its terms)) (row r may reach only that + dc: stricter, the per-output
+/// reading of the CMVM literature, offered for comparisons with it).
+enum class DelayScope { layer, row };
+
 /// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
+/// `depth_limit` of the result is the layer's D + dc in both scopes.
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
-                               std::span<const std::uint8_t> extra_terms, int dc);
+                               std::span<const std::uint8_t> extra_terms, int dc,
+                               DelayScope scope = DelayScope::layer);
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
