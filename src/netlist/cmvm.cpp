@@ -91,9 +91,9 @@ class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
          DelayScope scope)
-      : counts_(workspace().counts), heap_(workspace().queue) {
+      : counts_(workspace().counts), queue_(workspace().queue) {
     counts_.clear();
-    heap_.clear();
+    queue_.clear();
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
@@ -142,8 +142,8 @@ class Solver {
 
   CmvmGraph run() {
     std::vector<Match> matches;
-    while (!heap_.empty()) {
-      const Candidate top = heap_.pop();
+    while (!queue_.empty()) {
+      const Candidate top = queue_.pop();
       const std::int32_t now = count(top.key);
       if (!top.exact && now != top.count) {
         if (now < top.count && now >= 2) push(top.key, now);
@@ -158,7 +158,7 @@ class Solver {
       // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
       // the number that can, the pattern waits behind any that now occurs more often.
       const auto real = static_cast<std::int32_t>(matches.size());
-      if (!heap_.empty() && real < heap_.top_count() && (real < now || top.exact)) {
+      if (!queue_.empty() && real < queue_.top_count() && (real < now || top.exact)) {
         push(top.key, real, true);
         continue;
       }
@@ -210,7 +210,7 @@ class Solver {
   void push(std::uint64_t key, std::int32_t n, bool exact = false) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    heap_.push({key, n, exact}, depth);
+    queue_.push({key, n, exact}, depth);
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -319,7 +319,7 @@ class Solver {
     return w;
   }
   detail::FlatMap<std::int32_t>& counts_;
-  BucketQueue& heap_;
+  BucketQueue& queue_;
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint8_t> used_, removed_;
   std::vector<CmvmTerm> fresh_;

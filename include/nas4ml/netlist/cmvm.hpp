@@ -9,10 +9,10 @@
 /// Chandrakasan, IEEE TCAD 15(2), 1996; H_cmvm: Aksoy, Costa, Flores, Monteiro, "Optimization
 /// algorithms for the multiplierless realization of linear transforms", ACM TODAES 17(1), 2012;
 /// and the same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
-/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the narrower
-/// result), build it once as a new signal, and substitute it in every row where it occurs,
+/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the one queued
+/// last), build it once as a new signal, and substitute it in every row where it occurs,
 /// until no pattern occurs twice. Counts are kept incrementally (a substitution updates only
-/// the pairs of the terms it removes and adds), with a lazy max-heap; a pattern whose pairs
+/// the pairs of the terms it removes and adds), with a lazy bucket queue; a pattern whose pairs
 /// overlap (x + (x << d) at shifts 0, d, 2d) is re-queued with the number of occurrences that
 /// can really be built before it is chosen.
 ///
