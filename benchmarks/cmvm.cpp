@@ -5,7 +5,9 @@
 // of the layer and the median lowering time, for `"sharing": "none"` (every weight's CSD terms in
 // per-neuron trees) and `"sharing": "cse"`, beside the published da4ml and H_cmvm figures
 // (benchmarks/README.md). Every lowered netlist is simulated on random and extreme inputs and
-// compared with the integer product (exit 1 on a mismatch).
+// compared with the integer product (exit 1 on a mismatch). The row "cse dc=0/row" is the search
+// alone (netlist::share_subexpressions, adders = netlist::cmvm_adders) with dc = 0 read per output:
+// each output within its own ceil(log2 terms), the literature's reading of a minimum depth.
 //   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
 #include <algorithm>
 #include <chrono>
@@ -17,6 +19,7 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 
@@ -103,11 +106,12 @@ int main(int argc, char** argv) {
                               {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1}};
   std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
               static_cast<unsigned long long>(seed));
-  std::printf("%4s  %-10s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
+  std::printf("%4s  %-12s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
   for (int n : sizes) {
     Rng rng = Rng::stream(seed, 0, static_cast<std::uint64_t>(n), "bench.cmvm");
     Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
     std::vector<Row> rows(std::size(settings));
+    Row per_row;
     for (int t = 0; t < matrices; ++t) {
       const auto model = random_matrix_model(n, rng);
       for (std::size_t s = 0; s < std::size(settings); ++s) {
@@ -128,12 +132,24 @@ int main(int argc, char** argv) {
           return 1;
         }
       }
+      std::vector<std::int64_t> w;
+      const auto& l = model.layers[0];
+      for (int o = 0; o < l.n_out; ++o)
+        for (int i = 0; i < l.n_in; ++i) w.push_back(l.weight(o, i));
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto g = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, 0, netlist::DelayScope::row);
+      per_row.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      per_row.adders += static_cast<double>(netlist::cmvm_adders(g));
+      int depth = 0;
+      for (int o = 0; o < l.n_out; ++o) depth = std::max(depth, netlist::cmvm_row_depth(g, o));
+      per_row.depth += depth;
     }
-    for (std::size_t s = 0; s < std::size(settings); ++s) {
+    rows.push_back(per_row);
+    for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      std::printf("%4d  %-10s %10.1f %8.2f %12.3f\n", n, settings[s].name, rows[s].adders / matrices,
-                  rows[s].depth / matrices, ms[ms.size() / 2]);
+      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : "cse dc=0/row",
+                  rows[s].adders / matrices, rows[s].depth / matrices, ms[ms.size() / 2]);
     }
   }
   return 0;

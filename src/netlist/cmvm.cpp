@@ -27,46 +27,85 @@ bool pattern_of(const CmvmTerm& x, const CmvmTerm& y, std::uint64_t& key) {
   return true;
 }
 
-/// A candidate in the max-heap: more rows first, then shallower, then smaller magnitude, then key.
+/// A queued candidate: a pattern key with the count it had when queued (`exact`: the number of
+/// non-overlapping occurrences found when it was last chosen).
 struct Candidate {
-  std::int32_t count;
-  std::int32_t depth;
-  double magnitude;
   std::uint64_t key;
-  bool exact = false;  // count is the number of non-overlapping occurrences found at a pop
-  friend bool operator<(const Candidate& x, const Candidate& y) {
-    if (x.count != y.count) return x.count < y.count;
-    if (x.depth != y.depth) return x.depth > y.depth;
-    if (x.magnitude != y.magnitude) return x.magnitude > y.magnitude;
-    return x.key > y.key;
+  std::int32_t count;
+  bool exact;
+};
+
+/// The candidates by priority: more rows first, then shallower; within one (count, depth) bucket
+/// the last queued first. A bucket queue: queuing and taking cost O(1), where a binary heap paid a
+/// cache miss per level on the thousands of entries a layer queues. Entries are lazy: one whose
+/// count changed since is dropped or re-queued when taken.
+class BucketQueue {
+ public:
+  static constexpr int depths = 16;  // deeper patterns share the last depth bucket
+  void clear() {
+    for (std::uint32_t i : touched_) buckets_[i].clear();
+    touched_.clear();
+    top_ = -1;
   }
+  void push(const Candidate& c, int depth) {
+    const auto i = static_cast<std::size_t>(c.count) * depths + std::size_t(depths - 1 - std::min(depth, depths - 1));
+    if (i >= buckets_.size()) buckets_.resize(i + 1 + buckets_.size() / 2);
+    if (buckets_[i].empty()) touched_.push_back(static_cast<std::uint32_t>(i));
+    buckets_[i].push_back(c);
+    top_ = std::max(top_, static_cast<std::ptrdiff_t>(i));
+  }
+  bool empty() {
+    settle();
+    return top_ < 0;
+  }
+  /// The best candidate's count (0 when empty).
+  std::int32_t top_count() {
+    settle();
+    return top_ < 0 ? 0 : buckets_[std::size_t(top_)].back().count;
+  }
+  Candidate pop() {
+    settle();
+    auto& b = buckets_[std::size_t(top_)];
+    const Candidate c = b.back();
+    b.pop_back();
+    return c;
+  }
+
+ private:
+  void settle() {
+    while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
+  }
+  std::vector<std::vector<Candidate>> buckets_;
+  std::vector<std::uint32_t> touched_;
+  std::ptrdiff_t top_ = -1;
 };
 
 /// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
 /// per candidate would otherwise pay for fresh pages each time.
 struct Workspace {
   detail::FlatMap<std::int32_t> counts{1024};
-  std::vector<Candidate> heap;  // a max-heap (std::push_heap / pop_heap)
+  BucketQueue queue;
 };
 
 class Solver {
  public:
-  Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc)
-      : counts_(workspace().counts), heap_(workspace().heap) {
+  Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
+         DelayScope scope)
+      : counts_(workspace().counts), queue_(workspace().queue) {
     counts_.clear();
-    heap_.clear();
+    queue_.clear();
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
     NAS4ML_ASSERT(cols < (1 << 22), "cmvm: too many columns");
     g_.n_inputs = cols;
     g_.depth.assign(std::size_t(cols), 0);
-    magnitude_.assign(std::size_t(cols), 1.0);
     g_.rows.resize(std::size_t(rows));
     kraft_.assign(std::size_t(rows), 0);
     positives_.assign(std::size_t(rows), 0);
     constant_.assign(std::size_t(rows), 0);
     g_.zero_term.assign(std::size_t(rows), 0);
+    row_limit_.assign(std::size_t(rows), -1);
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
@@ -85,32 +124,41 @@ class Solver {
       g_.zero_term[std::size_t(r)] = !row.empty() && positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)];
       const std::uint64_t n = row.size() + constant_[std::size_t(r)] + g_.zero_term[std::size_t(r)];
       kraft_[std::size_t(r)] = n;
-      if (n > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(n - 1)));
+      const int own = n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0;
+      deepest = std::max(deepest, own);
+      row_limit_[std::size_t(r)] = own + dc;
     }
     if (dc >= 0) g_.depth_limit = deepest + dc;
+    if (scope == DelayScope::layer) std::fill(row_limit_.begin(), row_limit_.end(), g_.depth_limit);
+    words_ = (std::size_t(rows) + 63) / 64;
+    rows_of_.assign(std::size_t(cols) * words_, 0);
+    for (int r = 0; r < rows; ++r)
+      for (const CmvmTerm& t : g_.rows[std::size_t(r)]) row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
     for (auto& row : g_.rows)
       for (std::size_t i = 0; i < row.size(); ++i)
         for (std::size_t j = 0; j < i; ++j) increment(row[i], row[j]);
+    flush_increments();
   }
 
   CmvmGraph run() {
     std::vector<Match> matches;
-    while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end());
-      const Candidate top = heap_.back();
-      heap_.pop_back();
+    while (!queue_.empty()) {
+      const Candidate top = queue_.pop();
       const std::int32_t now = count(top.key);
       if (!top.exact && now != top.count) {
         if (now < top.count && now >= 2) push(top.key, now);
         continue;
       }
       matches.clear();
-      for (std::size_t r = 0; r < g_.rows.size(); ++r) find_matches(static_cast<int>(r), top.key, matches);
+      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
+      for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
+        for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
+          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
       if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
       // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
       // the number that can, the pattern waits behind any that now occurs more often.
       const auto real = static_cast<std::int32_t>(matches.size());
-      if (!heap_.empty() && real < heap_.front().count && (real < now || top.exact)) {
+      if (!queue_.empty() && real < queue_.top_count() && (real < now || top.exact)) {
         push(top.key, real, true);
         continue;
       }
@@ -129,26 +177,40 @@ class Solver {
     const auto* c = counts_.find(key);
     return c ? *c : 0;
   }
+  /// Pair updates are batched: the keys of a batch are computed first and each slot is
+  /// prefetched a few updates ahead, so the table's cache misses overlap instead of queuing.
   void increment(const CmvmTerm& x, const CmvmTerm& y) {
     std::uint64_t key;
-    if (!pattern_of(x, y, key)) return;
-    auto [c, inserted] = counts_.emplace(key, 0);
-    const std::int32_t now = ++c;
-    if (now >= 2) push(key, now);
+    if (pattern_of(x, y, key)) pending_.push_back(key);
   }
-  void decrement(const CmvmTerm& x, const CmvmTerm& y) {
-    std::uint64_t key;
-    if (!pattern_of(x, y, key)) return;
-    auto [c, inserted] = counts_.emplace(key, 0);
-    NAS4ML_ASSERT(!inserted && c > 0, "cmvm: pattern count below zero");
-    --c;
+  void decrement(const CmvmTerm& x, const CmvmTerm& y) { increment(x, y); }
+  static constexpr std::size_t ahead = 16;  // slots prefetched ahead of the update
+  void flush_increments() {
+    for (std::size_t i = 0; i < std::min(ahead, pending_.size()); ++i) counts_.prefetch(pending_[i]);
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (i + ahead < pending_.size()) counts_.prefetch(pending_[i + ahead]);
+      const std::uint64_t key = pending_[i];
+      auto [c, inserted] = counts_.emplace(key, 0);
+      const std::int32_t now = ++c;
+      if (now >= 2) push(key, now);
+    }
+    pending_.clear();
+  }
+  void flush_decrements() {
+    for (std::size_t i = 0; i < std::min(ahead, pending_.size()); ++i) counts_.prefetch(pending_[i]);
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (i + ahead < pending_.size()) counts_.prefetch(pending_[i + ahead]);
+      const std::uint64_t key = pending_[i];
+      auto [c, inserted] = counts_.emplace(key, 0);
+      NAS4ML_ASSERT(!inserted && c > 0, "cmvm: pattern count below zero");
+      --c;
+    }
+    pending_.clear();
   }
   void push(std::uint64_t key, std::int32_t n, bool exact = false) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
-    const int d = static_cast<int>((key >> 1) & 0xFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    heap_.push_back({n, depth, magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d), key, exact});
-    std::push_heap(heap_.begin(), heap_.end());
+    queue_.push({key, n, exact}, depth);
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -179,7 +241,8 @@ class Solver {
         // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
         const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
         const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
-        if (g_.depth_limit >= 0 && kraft + more > (std::uint64_t{1} << g_.depth_limit)) return;
+        const int limit = row_limit_[std::size_t(r)];
+        if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
         kraft += more;
         positives = pos;
         zero = zero || pos == 0;
@@ -202,7 +265,7 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
-    magnitude_.push_back(magnitude_[std::size_t(a)] + std::ldexp(magnitude_[std::size_t(b)], d));
+    rows_of_.resize(rows_of_.size() + words_, 0);
     for (std::size_t k = 0; k < matches.size();) {
       const int r = matches[k].row;
       std::size_t e = k;
@@ -230,6 +293,7 @@ class Solver {
       for (std::uint32_t u = 0; u < row.size(); ++u)
         if (u != x && !(removed_[u] && u < x)) decrement(row[x], row[u]);
     }
+    flush_decrements();
     fresh_.clear();
     for (const Match& m : ms) fresh_.push_back({signal, row[m.i].shift, row[m.i].negative});
     std::size_t n = 0;
@@ -240,30 +304,37 @@ class Solver {
       for (std::size_t u = 0; u < n; ++u) increment(fresh_[k], row[u]);
       for (std::size_t l = 0; l < k; ++l) increment(fresh_[k], fresh_[l]);
     }
+    flush_increments();
     row.insert(row.end(), fresh_.begin(), fresh_.end());
+    row_mask(signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
   }
 
   CmvmGraph g_;
-  std::vector<double> magnitude_;     // sum of |coefficients| (in units of an input): width order
   std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
   std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
+  std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
   static Workspace& workspace() {
     thread_local Workspace w;
     return w;
   }
   detail::FlatMap<std::int32_t>& counts_;
-  std::vector<Candidate>& heap_;
+  BucketQueue& queue_;
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint8_t> used_, removed_;
   std::vector<CmvmTerm> fresh_;
+  std::vector<std::uint64_t> pending_;  // keys of the pair updates not yet applied
+  // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
+  std::size_t words_ = 0;
+  std::vector<std::uint64_t> rows_of_;
+  std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
 };
 
 }  // namespace
 
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
-                               std::span<const std::uint8_t> extra_terms, int dc) {
-  return Solver(m, rows, cols, extra_terms, dc).run();
+                               std::span<const std::uint8_t> extra_terms, int dc, DelayScope scope) {
+  return Solver(m, rows, cols, extra_terms, dc, scope).run();
 }
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {

@@ -79,6 +79,31 @@ TEST_CASE("shared subexpressions compute exactly the matrix, within the depth li
           CHECK(cmvm_row_depth(g, r, extra[std::size_t(r)]) <= g.depth_limit);
         }
       }
+      if (dc >= 0) {
+        // Per-row scope: row r within its own ceil(log2 terms) + dc, the product still exact.
+        const CmvmGraph h = share_subexpressions(m, rows, cols, extra, dc, DelayScope::row);
+        const auto fh = signal_forms(h);
+        for (int r = 0; r < rows; ++r) {
+          std::int64_t terms = extra[std::size_t(r)];
+          bool positive = extra[std::size_t(r)] != 0;  // else an all-negative row gets a 0 term
+          for (int c = 0; c < cols; ++c) {
+            terms += csd_weight(m[std::size_t(r * cols + c)]);
+            for (std::int64_t v = m[std::size_t(r * cols + c)]; v != 0; v >>= 1)
+              if (v & 1) {
+                positive = positive || (v & 3) == 1;
+                v += (v & 3) == 3 ? 1 : -1;
+              }
+          }
+          if (!positive && terms > 0) ++terms;
+          const int own = terms > 1 ? static_cast<int>(std::bit_width(std::uint64_t(terms - 1))) : 0;
+          CHECK(cmvm_row_depth(h, r, extra[std::size_t(r)]) <= own + dc);
+          std::vector<std::int64_t> sum(std::size_t(cols), 0);
+          for (const CmvmTerm& t : h.rows[std::size_t(r)])
+            for (int i = 0; i < cols; ++i)
+              sum[std::size_t(i)] += (t.negative ? -1 : 1) * (fh[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+          REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
+        }
+      }
       // Sharing never costs adders beyond the plain trees (a rare 0 - (...) row aside).
       std::int64_t zeros = 0;
       for (auto z : g.zero_term) zeros += z;

@@ -9,10 +9,10 @@
 /// Chandrakasan, IEEE TCAD 15(2), 1996; H_cmvm: Aksoy, Costa, Flores, Monteiro, "Optimization
 /// algorithms for the multiplierless realization of linear transforms", ACM TODAES 17(1), 2012;
 /// and the same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
-/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the narrower
-/// result), build it once as a new signal, and substitute it in every row where it occurs,
+/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the one queued
+/// last), build it once as a new signal, and substitute it in every row where it occurs,
 /// until no pattern occurs twice. Counts are kept incrementally (a substitution updates only
-/// the pairs of the terms it removes and adds), with a lazy max-heap; a pattern whose pairs
+/// the pairs of the terms it removes and adds), with a lazy bucket queue; a pattern whose pairs
 /// overlap (x + (x << d) at shifts 0, d, 2d) is re-queued with the number of occurrences that
 /// can really be built before it is chosen.
 ///
@@ -53,11 +53,19 @@ struct CmvmGraph {
   int depth_limit = -1;                      ///< the depth every row's sum fits in (-1: none)
 };
 
+/// What the delay limit dc is added to: the layer's minimum depth D (every row may reach
+/// D + dc: the quantity that sets the layer's latency, the lowering's reading), or each row's own
+/// minimum ceil(log2(its terms)) (row r may reach only that + dc: stricter, the per-output
+/// reading of the CMVM literature, offered for comparisons with it).
+enum class DelayScope { layer, row };
+
 /// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
+/// `depth_limit` of the result is the layer's D + dc in both scopes.
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
-                               std::span<const std::uint8_t> extra_terms, int dc);
+                               std::span<const std::uint8_t> extra_terms, int dc,
+                               DelayScope scope = DelayScope::layer);
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
