@@ -9,6 +9,7 @@
 #include "nas4ml/firmware/rtl_package.hpp"
 #include "nas4ml/synth/package_simulation.hpp"
 #include "nas4ml/synth/simulator.hpp"
+#include "nas4ml/synth/vendor_flow.hpp"
 
 namespace nas4ml::synth {
 namespace fs = std::filesystem;
@@ -40,7 +41,11 @@ namespace {
 
 class RtlTarget final : public Target {
  public:
-  explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)) {
+  explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)), backend_(s.rtl_backend), limits_(s.tool) {
+    if (backend_ != "yosys" && backend_ != "vivado")
+      throw ConfigError({}, "synthesis.backend", "unknown rtl synthesis backend", "\"yosys\" or \"vivado\"",
+                        "\"" + backend_ + "\"");
+    if (backend_ == "vivado") limits_.program.clear();  // the program named in settings is yosys'
     package_.core = flow_.top;
     package_.top = flow_.top + "_axis";
     package_.clock_ns = s.lowering.clock_ns;
@@ -59,7 +64,8 @@ class RtlTarget final : public Target {
             {"hardware.sharing", lo.sharing == netlist::Sharing::cse ? "cse" : "none",
              "shared two-term subexpressions between a layer's neurons"},
             {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
-            {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "yosys wall-clock limit"},
+            {"synthesis.backend", backend_, "yosys (the core, synth_xilinx) or vivado (the firmware package, out of context)"},
+            {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "synthesis tool wall-clock limit"},
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }
   bool has_reuse() const override { return false; }
@@ -88,6 +94,12 @@ class RtlTarget final : public Target {
   SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
                              const estimate::DeviceModel& device, const fs::path& out_dir) const override {
     NAS4ML_ASSERT(design.netlist.has_value(), "an rtl design carries its netlist");
+    if (backend_ == "vivado") {
+      SynthesisResult r = run_vivado(design.dir, package_.top, limits_);
+      fs::create_directories(out_dir);
+      save_json_file(out_dir / "result.json", to_json(r));
+      return r;
+    }
     return synthesize_lowered(model, *design.netlist, design.verilog, device, out_dir, flow_);
   }
 
@@ -127,6 +139,8 @@ class RtlTarget final : public Target {
 
  private:
   FlowOptions flow_;
+  std::string backend_;
+  ToolLimits limits_;
   firmware::RtlPackageOptions package_;
 };
 

@@ -49,6 +49,8 @@ struct TargetSettings {
   std::string top = "nas4ml_top";     ///< top module / function name
   std::string part;                   ///< full FPGA part (device file's "part"); empty: xcvu9p's
   ToolLimits tool;                    ///< the synthesis tool's limits
+  std::string rtl_backend = "yosys";  ///< rtl: "yosys" (the netlist's core) or "vivado" (the firmware
+                                      ///< package, vendor_flow.hpp); the hls target always runs Vitis HLS
 };
 
 /// The files a target wrote for one model, and what its later steps reuse.
