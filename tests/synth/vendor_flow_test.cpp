@@ -137,7 +137,8 @@ TEST_CASE("the hls target runs a fake vitis_hls and reads its csynth.xml", "[syn
               "test \"$1 $2\" = \"-f build_prj.tcl\" || exit 9\nmkdir -p " + report_dir + "\ncat '" +
                   fixture("nas4ml_top_csynth.xml").string() + "' > " + report_dir + "/nas4ml_top_csynth.xml");
     ScopedPath path(bin, false);
-    const auto r = hls->synthesize(model, design, estimate::DeviceModel{}, tmp.path() / "out");
+    const auto device = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
+    const auto r = hls->synthesize(model, design, device, tmp.path() / "out");
     CHECK(r.backend == "vitis_hls");
     CHECK(r.tool_version == "Vitis HLS 2023.2");
     CHECK(r.resources.lut == 5310);
@@ -146,6 +147,8 @@ TEST_CASE("the hls target runs a fake vitis_hls and reads its csynth.xml", "[syn
     const auto saved = synth::load_synthesis_result(tmp.path() / "out" / "result.json");
     CHECK(saved.resources == r.resources);
     CHECK(saved.timing == r.timing);
+    CHECK(saved.estimate["estimator"] == "hls");
+    CHECK(saved.estimate["lut"].get<double>() > 0);
   }
   SECTION("a tool that hangs is ended at the time-out") {
     fake_tool(bin, "vitis_hls", "exec sleep 60");
@@ -179,7 +182,8 @@ TEST_CASE("the hls target runs a fake vitis_hls and reads its csynth.xml", "[syn
     fake_tool(bin, "vivado_hls", "mkdir -p " + report_dir + "\ncat '" + fixture("nas4ml_top_csynth.xml").string() + "' > " +
                                      report_dir + "/csynth.xml");
     ScopedPath path(bin, false);
-    CHECK(hls->synthesize(model, design, {}, tmp.path() / "out").resources.ff == 1874);
+    const auto device = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
+    CHECK(hls->synthesize(model, design, device, tmp.path() / "out").resources.ff == 1874);
   }
   SECTION("no tool at all") {
     fs::create_directories(bin);
