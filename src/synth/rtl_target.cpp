@@ -43,7 +43,7 @@ class RtlTarget final : public Target {
  public:
   explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)), backend_(s.rtl_backend), limits_(s.tool) {
     if (backend_ != "yosys" && backend_ != "vivado")
-      throw ConfigError({}, "synthesis.backend", "unknown rtl synthesis backend", "\"yosys\" or \"vivado\"",
+      throw ConfigError({}, "--backend", "unknown rtl synthesis backend", "\"yosys\" or \"vivado\"",
                         "\"" + backend_ + "\"");
     if (backend_ == "vivado") limits_.program.clear();  // the program named in settings is yosys'
     package_.core = flow_.top;
@@ -64,7 +64,8 @@ class RtlTarget final : public Target {
             {"hardware.sharing", lo.sharing == netlist::Sharing::cse ? "cse" : "none",
              "shared two-term subexpressions between a layer's neurons"},
             {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
-            {"synthesis.backend", backend_, "yosys (the core, synth_xilinx) or vivado (the firmware package, out of context)"},
+            {"--backend", backend_, "(synth) yosys (the core, synth_xilinx) or vivado (the firmware package, out of "
+                                    "context); an experiment's synthesis runs yosys"},
             {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "synthesis tool wall-clock limit"},
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }

@@ -235,5 +235,5 @@ TEST_CASE("the rtl target runs a fake vivado on its firmware package", "[synth][
                       bad.rtl_backend = "quartus";
                       synth::make_target("rtl", bad);
                     }()),
-                    Catch::Contains("synthesis.backend") && Catch::Contains("\"quartus\""));
+                    Catch::Contains("--backend") && Catch::Contains("\"quartus\""));
 }
