@@ -11,6 +11,7 @@
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/synth/package_simulation.hpp"
 #include "nas4ml/synth/process.hpp"
+#include "nas4ml/synth/yosys_backend.hpp"
 #include "support/read_text.hpp"
 #include "support/temp_dir.hpp"
 
@@ -133,4 +134,24 @@ TEST_CASE("the stream bench catches a top level that breaks the handshake, the r
     CHECK(r.counts.mismatches == 1);
     CHECK_FALSE(r.ok());
   }
+}
+
+TEST_CASE("the firmware package's top level synthesizes with yosys: registers, FIFO, no latch", "[synth][package][yosys]") {
+  if (!synth::find_program("yosys")) FAIL("yosys is not installed: run scripts/install-deps.sh");
+  test::RandomModelSpec spec;
+  spec.sizes = {4, 3, 3};
+  spec.seed = 35;
+  const Built b = build(spec, 2, 1);
+  test::TempDir tmp;
+  const auto core = synth::synthesize_with_yosys(b.core, "nas4ml_top", tmp.path() / "core", {});
+  const auto top = synth::synthesize_with_yosys(b.core + "\n" + b.top, b.options.top, tmp.path() / "top", {});
+  for (const auto& [cell, n] : top.cells) {
+    INFO(cell);
+    CHECK(cell.find("LATCH") == std::string::npos);
+    CHECK(cell.find("LDCE") == std::string::npos);
+  }
+  // At least the input register (12 bits + valid), the output register (3 x 10 bits + valid) and
+  // the class register (2 bits) beyond the core's flip-flops.
+  CHECK(top.resources.ff >= core.resources.ff + 13 + 31 + 2);
+  CHECK(top.resources.lut > core.resources.lut);
 }
