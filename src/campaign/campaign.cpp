@@ -425,6 +425,7 @@ class Runner {
     eo.synthesize_top_n = cfg_.synthesis.enabled ? cfg_.synthesis.final_top_n : 0;
     eo.simulate = cfg_.synthesis.enabled && cfg_.synthesis.simulate;
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
+    eo.csim = cfg_.synthesis.csim;  // C simulation needs no synthesis tool
     const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);

@@ -67,7 +67,10 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
-  s += "\nFiles: model.q.json (the model), model.onnx (the same as QONNX, docs/interop.md), rtl/ (Verilog), tb/ (test vectors and benches), hls/ (the HLS C++ project "
+  s += "\nNot run here: Vivado (rtl/build_vivado.tcl) and Vitis HLS (hls/build_prj.tcl); their reports are the "
+       "ones to trust for LUT, FF, DSP and the clock.\n";
+  s += "\nFiles: model.q.json (the model), model.onnx (the same as QONNX, docs/interop.md), rtl/ (the Verilog core, the "
+       "firmware top level, constraints.xdc, build_vivado.tcl and a README with the port map), tb/ (test vectors and benches), hls/ (the HLS C++ project "
        "with build_prj.tcl for Vitis HLS and its C-simulation data), hls4ml_config.json (the same design as an hls4ml "
        "configuration), manifest.json.\n";
   return s;
@@ -157,10 +160,10 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   }
 
   // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
-  const auto rtl = synth::make_target("rtl", synth::target_settings(flow));
-  synth::TargetSettings hls_settings = synth::target_settings(flow);
-  hls_settings.part = device.part;
-  const auto hls = synth::make_target("hls", hls_settings);
+  synth::TargetSettings settings = synth::target_settings(flow);
+  settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
+  const auto rtl = synth::make_target("rtl", settings);
+  const auto hls = synth::make_target("hls", settings);
   firmware::Hls4mlConfigOptions hls4ml_options;
   hls4ml_options.part = device.part.empty() ? hls4ml_options.part : device.part;
   hls4ml_options.clock_ns = flow.lowering.clock_ns;

@@ -40,7 +40,7 @@ const std::vector<std::string> kSearchKeys = {"algorithm", "population", "genera
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
-                                                 "final_top_n", "simulate",    "simulate_samples"};
+                                                 "final_top_n", "simulate",    "simulate_samples", "csim"};
 
 constexpr int kSchemaVersion = 1;
 constexpr int kMaxThreads = 1024;
@@ -325,6 +325,7 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   r.final_top_n = static_cast<int>(s.get_int("final_top_n", 0, 100000, r.final_top_n));
   r.simulate = s.get_bool("simulate", r.simulate);
   r.simulate_samples = static_cast<int>(s.get_int("simulate_samples", 1, 10000000, r.simulate_samples));
+  r.csim = s.get_bool("csim", r.csim);
   if (r.top_n > c.search.population)
     s.at("top_n").fail("more than a front can hold",
                        fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
@@ -591,6 +592,7 @@ Json to_json(const ExperimentConfig& c) {
                     {"final_top_n", s.final_top_n},
                     {"simulate", s.simulate},
                     {"simulate_samples", s.simulate_samples}};
+  if (s.csim) j["synthesis"]["csim"] = true;  // absent = false: older hashes hold
   j["seed"] = c.seed;
   j["threads"] = c.threads;
   if (!c.baselines.empty()) {  // absent when none, so experiments without baselines keep their hash

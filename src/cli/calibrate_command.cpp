@@ -1,5 +1,5 @@
-// `nas4ml calibrate <result.json...> --device xcvu9p [--write]`: fits the rtl estimator's
-// per-resource scale against synthesized results (docs/synthesis.md "Calibration") and prints
+// `nas4ml calibrate <result.json...> --device xcvu9p [--write]`: fits an estimator flavor's
+// per-resource scale against synthesized results (rtl from yosys, hls from Vitis HLS csynth) (docs/synthesis.md "Calibration") and prints
 // the median and 90th-percentile relative error before and after.
 #include <filesystem>
 #include <iostream>
@@ -34,15 +34,22 @@ int run_calibrate(const CalibrateArgs& a) {
   // Estimated and measured totals per resource, one entry per result file.
   std::vector<double> e_lut, m_lut, e_ff, m_ff;
   std::size_t exact_srl = 0, exact_dsp = 0, exact_bram = 0, n = 0;
+  std::string flavor;  // of the first result; every other one must match
   for (const auto& file : a.results) {
     const synth::SynthesisResult r = synth::load_synthesis_result(file);
     if (r.estimate.is_null())
       throw ConfigError(file, "$.estimate", "the result has no estimate to calibrate against",
                         "a result written by `nas4ml synth`", "none");
     const JsonView e(r.estimate, file, "$.estimate");
-    if (e.get_string("estimator") != "rtl" || e.get_bool("calibrated"))
-      e.fail("only uncalibrated rtl estimates can be fitted", "estimator rtl, calibrated false",
-             e.get_string("estimator") + (e.get_bool("calibrated") ? ", calibrated" : ""));
+    const std::string est = e.get_string("estimator");
+    if (flavor.empty()) flavor = est;
+    if ((est != "rtl" && est != "hls") || est != flavor || e.get_bool("calibrated"))
+      e.fail("only uncalibrated estimates of one flavor can be fitted",
+             "estimator " + (flavor == "hls" ? std::string("hls") : std::string("rtl")) + ", calibrated false",
+             est + (e.get_bool("calibrated") ? ", calibrated" : ""));
+    if (est == "rtl" && r.backend != "yosys")
+      throw ConfigError(file, "$.backend", "the rtl estimator is calibrated against yosys only (Vivado maps carries "
+                        "and LUTs differently)", "yosys", r.backend);
     e_lut.push_back(e.get_number("lut", 0, 1e12));
     m_lut.push_back(static_cast<double>(r.resources.lut));
     e_ff.push_back(e.get_number("ff", 0, 1e12));
@@ -59,16 +66,16 @@ int run_calibrate(const CalibrateArgs& a) {
   const synth::ResourceFit ff = synth::calibrate_resource("ff", e_ff, m_ff, held);
 
   if (a.write) {
-    // Only the calibration section of the rtl flavor changes; the rest of the file is kept as is.
+    // Only the calibration section of this flavor changes; the rest of the file is kept as is.
     Json doc = load_json_file(device.file);
-    doc["calibration"]["rtl"]["lut"] = {{"scale", lut.scale}, {"offset", 0.0}};
-    doc["calibration"]["rtl"]["ff"] = {{"scale", ff.scale}, {"offset", 0.0}};
+    doc["calibration"][flavor]["lut"] = {{"scale", lut.scale}, {"offset", 0.0}};
+    doc["calibration"][flavor]["ff"] = {{"scale", ff.scale}, {"offset", 0.0}};
     save_json_file(device.file, doc);
     estimate::load_device_model(device.file);  // the file must still load
   }
   if (a.json) {
     auto stats = [](const synth::ErrorStats& s) { return Json{{"n", s.n}, {"median", s.median}, {"p90", s.p90}, {"max", s.max}}; };
-    Json j = {{"device", device.name}, {"designs", n}, {"written", a.write}, {"resources", Json::object()}};
+    Json j = {{"device", device.name}, {"flavor", flavor}, {"designs", n}, {"written", a.write}, {"resources", Json::object()}};
     for (const auto* f : {&lut, &ff})
       j["resources"][f->resource] = {{"scale", f->scale}, {"offset", 0.0},
                                      {"fit_before", stats(f->before)}, {"fit_after", stats(f->after)},
@@ -77,7 +84,7 @@ int run_calibrate(const CalibrateArgs& a) {
     std::cout << j.dump(2) << '\n';
     return 0;
   }
-  std::cout << fmt::format("rtl estimator vs synthesis, {} designs, device {}{}\n", n, device.name,
+  std::cout << fmt::format("{} estimator vs synthesis, {} designs, device {}{}\n", flavor, n, device.name,
                            a.holdout ? " (fit on every first, checked on every second file)" : "");
   std::cout << fmt::format("{:<5} {:>8}  {:>22}  {:>22}\n", "", "scale", "|error| median / p90", "after");
   auto line = [](const char* label, const synth::ResourceFit& f, const synth::ErrorStats& before,
@@ -93,7 +100,7 @@ int run_calibrate(const CalibrateArgs& a) {
   }
   std::cout << fmt::format("exact counts: SRL {}/{}, DSP {}/{}, BRAM18 {}/{} (not scaled)\n", exact_srl, n, exact_dsp,
                            n, exact_bram, n);
-  std::cout << (a.write ? fmt::format("wrote calibration.rtl.lut/ff to {}\n", device.file.string())
+  std::cout << (a.write ? fmt::format("wrote calibration.{}.lut/ff to {}\n", flavor, device.file.string())
                         : "not written (pass --write to update the device file)\n");
   return 0;
 }
@@ -104,14 +111,15 @@ void add_calibrate_command(CLI::App& app, CommandTable& table) {
   auto args = std::make_shared<CalibrateArgs>();
   CLI::App* sub = app.add_subcommand(
       "calibrate",
-      "Fit the rtl estimator against synthesis results (result.json files written by `nas4ml synth`): one\n"
+      "Fit an estimator against synthesis results (result.json files written by `nas4ml synth`: the rtl\n"
+      "estimator against yosys, the hls estimator against Vitis HLS csynth, one flavor per call): one\n"
       "least-squares scale per resource (LUT, FF) on relative errors, no offset. Prints the median and\n"
       "90th-percentile |error| before and after; --write stores the scales in the device file.");
   sub->add_option("results", args->results, "result.json files from `nas4ml synth`")->required()->check(CLI::ExistingFile);
   sub->add_option("--device", args->device, "Device whose calibration section is fitted (estimators/<vendor>/<device>.json)")
       ->required();
   sub->add_option("--estimators", args->estimators, "Folder of device models (default: the source tree's estimators/)");
-  sub->add_flag("--write", args->write, "Write the fitted scales into the device file's calibration.rtl section");
+  sub->add_flag("--write", args->write, "Write the fitted scales into the device file's calibration.<flavor> section");
   sub->add_flag("--holdout", args->holdout,
                 "Fit on every first result file and report the error on every second one as well (held back)");
   sub->add_flag("--json", args->json, "Print the fit as JSON");

@@ -45,10 +45,34 @@ std::string pct(double est, std::int64_t measured) {
   return fmt::format("{:+.1f}%", 100.0 * (est - static_cast<double>(measured)) / static_cast<double>(measured));
 }
 
+// The vendor backends (synth/vendor_flow.hpp): measured counts, the estimate when the result has
+// one (hls) and what the tool says about timing.
+int print_vendor_result(const nn::QuantizedModel& model, const synth::SynthesisResult& r, const std::string& out) {
+  const auto& m = r.resources;
+  std::cout << fmt::format("model {}: {} ({}), {:.1f} s\n", model.name, r.tool_version, r.backend, r.wall_seconds);
+  std::cout << fmt::format("{:<10} {:>12} {:>14} {:>8}\n", "resource", r.backend, r.estimate.is_object() ? "hls estimate" : "", "");
+  auto row = [&](const char* label, std::int64_t measured, const char* key) {
+    if (!r.estimate.is_object()) {
+      std::cout << fmt::format("{:<10} {:>12}\n", label, measured);
+      return;
+    }
+    const double est = r.estimate.at(key).get<double>();
+    std::cout << fmt::format("{:<10} {:>12} {:>14.0f} {:>8}\n", label, measured, est, pct(est, measured));
+  };
+  row("LUT", m.lut, "lut");
+  row("FF", m.ff, "ff");
+  row("SRL", m.srl, "srl");
+  row("CARRY", m.carry, "carry");
+  row("DSP", m.dsp, "dsp");
+  row("BRAM18", m.bram18, "bram18");
+  for (const auto& [key, value] : r.timing.items()) std::cout << fmt::format("{:<22} {}\n", key, value.dump());
+  std::cout << fmt::format("results, design, reports and log in {}\n", out);
+  return 0;
+}
+
 int run_synth(const SynthArgs& a) {
-  if (a.backend != "yosys")
-    throw ConfigError({}, "--backend", "unknown synthesis backend", "yosys (Vivado/Vitis are not on this machine)",
-                      a.backend);
+  if (a.backend != "yosys" && a.backend != "vivado" && a.backend != "vitis_hls")
+    throw ConfigError({}, "--backend", "unknown synthesis backend", "yosys, vivado or vitis_hls", "\"" + a.backend + "\"");
   if (a.timeout <= 0) throw ConfigError({}, "--timeout", "time limit must be positive", "> 0 s", fmt::format("{}", a.timeout));
   if (a.memory_gb <= 0) throw ConfigError({}, "--memory-gb", "memory limit must be positive", "> 0 GB", fmt::format("{}", a.memory_gb));
   const nn::QuantizedModel model = nn::load_quantized_model(a.model);
@@ -67,7 +91,20 @@ int run_synth(const SynthArgs& a) {
   flow.yosys.timeout_seconds = a.timeout;
   flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(a.memory_gb * (1ull << 30));
   flow.yosys.cache_dir = a.cache;
-  const auto target = synth::make_target("rtl", synth::target_settings(flow));
+  synth::TargetSettings settings = synth::target_settings(flow);
+  settings.part = device.part;
+  if (a.backend != "yosys") {  // a vendor tool on the user's PATH (vendor_flow.hpp)
+    settings.rtl_backend = a.backend == "vivado" ? "vivado" : "yosys";
+    const auto target = synth::make_target(a.backend == "vivado" ? "rtl" : "hls", settings);
+    const synth::WrittenDesign design = target->write(model, std::filesystem::path(a.out) / (a.backend == "vivado" ? "rtl" : "hls"));
+    const synth::SynthesisResult r = target->synthesize(model, design, device, a.out);
+    if (a.json) {
+      std::cout << synth::to_json(r).dump(2) << '\n';
+      return 0;
+    }
+    return print_vendor_result(model, r, a.out);
+  }
+  const auto target = synth::make_target("rtl", settings);
   const synth::WrittenDesign design = target->write(model, std::filesystem::path(a.out) / "rtl");
   const synth::SynthesisResult r = target->synthesize(model, design, device, a.out);
 
@@ -111,7 +148,11 @@ void add_synth_command(CLI::App& app, CommandTable& table) {
       "UltraScale+ (synth_xilinx -family xcup -flatten -noiopad) and compare the counts with the rtl\n"
       "estimate. Writes design.v, synth.ys, yosys.log, stat.json and result.json into --out.");
   sub->add_option("model", args->model, "Trained model file (model.q.json, docs/model.md)")->required()->check(CLI::ExistingFile);
-  sub->add_option("--backend", args->backend, "Synthesis backend; only yosys is available here")->capture_default_str();
+  sub->add_option("--backend", args->backend,
+                  "Synthesis backend: yosys (the Verilog core), vivado (the rtl firmware package, out of context: "
+                  "reports/utilization.rpt and timing_summary.rpt) or vitis_hls (the HLS project's csynth.xml); the "
+                  "vendor tools must be on PATH (docs/synthesis.md)")
+      ->capture_default_str();
   sub->add_option("--out", args->out, "Output folder for the design, script, log and result.json (created)")->required();
   sub->add_flag("--json", args->json, "Print the whole result as JSON instead of a table");
   sub->add_flag("--dsp", args->dsp,

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/estimate/estimator.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/synth/hls_csim.hpp"
+#include "nas4ml/synth/vendor_flow.hpp"
 
 namespace nas4ml::synth {
 namespace fs = std::filesystem;
@@ -22,7 +24,8 @@ class HlsTarget final : public Target {
 
   std::string name() const override { return "hls"; }
   std::string description() const override {
-    return "hls4ml-style Vitis HLS C++ project (ap_fixed); g++ C simulation here; per-layer reuse factor and strategy";
+    return "hls4ml-style Vitis HLS C++ project (ap_fixed); g++ C simulation here; Vitis HLS csynth when on PATH; "
+           "per-layer reuse factor and strategy";
   }
   std::vector<TargetOption> options() const override {
     return {{"hardware.clock_ns", fmt::format("{}", hls_.clock_ns), "create_clock -period in build_prj.tcl, ns"},
@@ -43,10 +46,25 @@ class HlsTarget final : public Target {
     return d;
   }
 
-  SynthesisResult synthesize(const nn::QuantizedModel&, const WrittenDesign& design, const estimate::DeviceModel&,
-                             const fs::path&) const override {
-    throw ToolError(design.dir.string(), "build_prj.tcl", "nas4ml does not run Vitis HLS synthesis yet",
-                    "`vitis_hls -f build_prj.tcl` run by you in this folder", "no synthesis for the hls target");
+  // Vitis HLS C synthesis (vendor_flow.hpp) in the written project, with the hls estimator's
+  // uncalibrated numbers beside it (what `nas4ml calibrate` fits); also saved as out_dir/result.json.
+  SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
+                             const estimate::DeviceModel& device, const fs::path& out_dir) const override {
+    ToolLimits limits = settings_.tool;
+    limits.program.clear();  // the program named in settings is the rtl target's
+    SynthesisResult r = run_vitis_hls(design.dir, hls_.project, limits);
+    estimate::DeviceModel raw = device;
+    raw.calibration.clear();  // identity: calibration is fitted against these raw numbers
+    estimate::EstimateOptions eo;
+    eo.clock_ns = hls_.clock_ns;
+    const estimate::Estimate e = estimate::make_estimator("hls")->estimate(model, raw, eo);
+    r.estimate = Json{{"estimator", "hls"},   {"calibrated", false}, {"device", device.name},
+                      {"clock_ns", e.clock_ns}, {"lut", e.lut},        {"ff", e.ff},
+                      {"srl", e.srl},           {"carry", e.carry},    {"dsp", e.dsp},
+                      {"bram18", e.bram18},     {"latency_cycles", e.latency_cycles}, {"ii", e.ii}};
+    fs::create_directories(out_dir);
+    save_json_file(out_dir / "result.json", to_json(r));
+    return r;
   }
 
   Verification verify(const WrittenDesign& design, const firmware::TestVectors& vectors,

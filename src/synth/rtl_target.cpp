@@ -6,7 +6,10 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/firmware/verilog_writer.hpp"
+#include "nas4ml/firmware/rtl_package.hpp"
+#include "nas4ml/synth/package_simulation.hpp"
 #include "nas4ml/synth/simulator.hpp"
+#include "nas4ml/synth/vendor_flow.hpp"
 
 namespace nas4ml::synth {
 namespace fs = std::filesystem;
@@ -38,11 +41,21 @@ namespace {
 
 class RtlTarget final : public Target {
  public:
-  explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)) {}
+  explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)), backend_(s.rtl_backend), limits_(s.tool) {
+    if (backend_ != "yosys" && backend_ != "vivado")
+      throw ConfigError({}, "--backend", "unknown rtl synthesis backend", "\"yosys\" or \"vivado\"",
+                        "\"" + backend_ + "\"");
+    if (backend_ == "vivado") limits_.program.clear();  // the program named in settings is yosys'
+    package_.core = flow_.top;
+    package_.top = flow_.top + "_axis";
+    package_.clock_ns = s.lowering.clock_ns;
+    if (!s.part.empty()) package_.part = s.part;
+  }
 
   std::string name() const override { return "rtl"; }
   std::string description() const override {
-    return "netlist -> Verilog -> yosys synth_xilinx; Verilator check; fully parallel (II = 1, no reuse factor)";
+    return "netlist -> Verilog core + firmware top level (reset, AXI4-Stream handshakes) -> yosys synth_xilinx; "
+           "Verilator check; fully parallel (II = 1, no reuse factor)";
   }
   std::vector<TargetOption> options() const override {
     const auto& lo = flow_.lowering;
@@ -51,7 +64,9 @@ class RtlTarget final : public Target {
             {"hardware.sharing", lo.sharing == netlist::Sharing::cse ? "cse" : "none",
              "shared two-term subexpressions between a layer's neurons"},
             {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
-            {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "yosys wall-clock limit"},
+            {"--backend", backend_, "(synth) yosys (the core, synth_xilinx) or vivado (the firmware package, out of "
+                                    "context); an experiment's synthesis runs yosys"},
+            {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "synthesis tool wall-clock limit"},
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }
   bool has_reuse() const override { return false; }
@@ -70,30 +85,54 @@ class RtlTarget final : public Target {
     out << d.verilog;
     if (!out) throw ConfigError((dir / file).string(), "", "cannot write file", "a writable folder", "write failed");
     d.files.push_back(file);
+    // The firmware package around the core: top level, XDC, Vivado script, README.
+    d.package = firmware::rtl_package_layout(firmware::port_layout(*d.netlist), package_);
+    d.package_top = firmware::rtl_package_top(model, *d.package, package_);
+    for (auto& f : firmware::write_rtl_package(dir, model, *d.package, package_, file)) d.files.push_back(std::move(f));
     return d;
   }
 
   SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
                              const estimate::DeviceModel& device, const fs::path& out_dir) const override {
     NAS4ML_ASSERT(design.netlist.has_value(), "an rtl design carries its netlist");
+    if (backend_ == "vivado") {
+      SynthesisResult r = run_vivado(design.dir, package_.top, limits_);
+      fs::create_directories(out_dir);
+      save_json_file(out_dir / "result.json", to_json(r));
+      return r;
+    }
     return synthesize_lowered(model, *design.netlist, design.verilog, device, out_dir, flow_);
   }
 
+  // The check runs the firmware package's top level, which holds the core: bit-exact outputs
+  // (and classes), the latency at the ports = the netlist's + 2, reset and back-pressure.
   Verification verify(const WrittenDesign& design, const firmware::TestVectors& vectors,
                       const fs::path& work_dir) const override {
-    NAS4ML_ASSERT(design.netlist.has_value(), "an rtl design carries its netlist");
-    const SimulationReport r =
-        simulate_design(design.verilog, flow_.top, firmware::port_layout(*design.netlist), vectors, work_dir);
+    NAS4ML_ASSERT(design.netlist.has_value() && design.package.has_value(), "an rtl design carries its netlist and package");
+    const PackageSimulationReport r =
+        simulate_rtl_package(design.verilog, design.package_top, *design.package, package_.top, vectors, work_dir);
+    const auto& c = r.counts;
     Verification v;
-    v.tool = r.simulator;
+    v.tool = "verilator";
     v.ok = r.ok();
-    v.summary = fmt::format("{} simulation of {} test samples: {} checked, {} mismatches, latency {} cycles "
-                            "(netlist: {}): {}.",
-                            r.simulator, r.counts.samples, r.counts.checked, r.counts.mismatches, r.counts.latency,
-                            r.expected_latency, r.ok() ? "bit-exact" : "MISMATCH");
-    v.details = Json{{"samples", r.counts.samples},       {"checked", r.counts.checked},
-                     {"mismatches", r.counts.mismatches}, {"latency_cycles", r.counts.latency},
-                     {"netlist_latency_cycles", r.expected_latency}};
+    v.summary = fmt::format(
+        "{} simulation of the firmware top level {} (rtl/{}.v around the core) on {} test samples with random "
+        "valid/ready, stretches of m_axis_tready low and a reset in the middle of the stream: {} delivered, {} "
+        "dropped by the reset, {} mismatches, {} class mismatches, latency {} cycles at the ports (netlist {} + 2), "
+        "{} refused samples while the output flowed, {} handshake violations: {}.",
+        r.tool_version.empty() ? "Verilator" : r.tool_version, package_.top, package_.top, c.samples, c.checked,
+        c.dropped, c.mismatches, c.class_mismatches, c.latency, design.package->core.latency_cycles, c.stalls,
+        c.protocol_errors, r.ok() ? "bit-exact" : "MISMATCH");
+    v.details = Json{{"samples", c.samples},
+                     {"checked", c.checked},
+                     {"dropped_by_reset", c.dropped},
+                     {"mismatches", c.mismatches},
+                     {"class_mismatches", c.class_mismatches},
+                     {"latency_cycles", c.latency},
+                     {"expected_latency_cycles", r.expected_latency},
+                     {"netlist_latency_cycles", design.package->core.latency_cycles},
+                     {"stalls", c.stalls},
+                     {"protocol_errors", c.protocol_errors}};
     return v;
   }
 
@@ -101,6 +140,9 @@ class RtlTarget final : public Target {
 
  private:
   FlowOptions flow_;
+  std::string backend_;
+  ToolLimits limits_;
+  firmware::RtlPackageOptions package_;
 };
 
 }  // namespace

@@ -96,3 +96,21 @@ TEST_CASE("the target defaults the estimator flavor and enters the experiment's 
   CHECK(rtl.hardware.estimator == "rtl");
   CHECK_FALSE(campaign::to_json(rtl)["hardware"].contains("target"));
 }
+
+TEST_CASE("synthesis.csim asks the run to C-simulate its winners and enters the JSON only when true",
+          "[campaign][target]") {
+  Fixture f;
+  Json j = Json::parse(R"({"dataset": "data/jets.json", "search_space": "spaces/jet_mlp.json",
+    "objectives": ["accuracy", "lut"], "hardware": {"device": "xcvu9p"},
+    "search": {"population": 8, "generations": 2}, "synthesis": {"csim": true}})");
+  const auto c = campaign::load_experiment(f.tmp.write("csim.json", j.dump()));
+  CHECK(c.synthesis.csim);
+  CHECK(campaign::to_json(c)["synthesis"]["csim"] == true);
+  j["synthesis"] = Json::object();
+  const auto plain = campaign::load_experiment(f.tmp.write("plain.json", j.dump()));
+  CHECK_FALSE(plain.synthesis.csim);
+  CHECK_FALSE(campaign::to_json(plain)["synthesis"].contains("csim"));
+  j["synthesis"] = {{"csim", "yes"}};
+  CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("bad.json", j.dump())),
+                    Catch::Contains("$.synthesis.csim") && Catch::Contains("\"yes\""));
+}

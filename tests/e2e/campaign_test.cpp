@@ -74,6 +74,11 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
     INFO(dir);
     CHECK(std::filesystem::exists(dir / "model.q.json"));
     CHECK(std::filesystem::exists(dir / "rtl" / "nas4ml_top.v"));
+    // The firmware package around the core.
+    CHECK_THAT(read_text(dir / "rtl" / "nas4ml_top_axis.v"), Catch::Contains("nas4ml_top u_core"));
+    CHECK_THAT(read_text(dir / "rtl" / "constraints.xdc"), Catch::Contains("create_clock -period 5 -name clk"));
+    CHECK_THAT(read_text(dir / "rtl" / "build_vivado.tcl"), Catch::Contains("synth_design -top $top"));
+    CHECK_THAT(read_text(dir / "rtl" / "README.md"), Catch::Contains("| `s_axis_tdata` | in |"));
     CHECK(std::filesystem::exists(dir / "tb" / "inputs.hex"));
     CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
     CHECK(std::filesystem::exists(dir / "manifest.json"));
@@ -219,6 +224,8 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
     const auto report = read_text(campaign::RunPaths(run).firmware_dir(m["id"].get<std::string>()) / "report.md");
     if (report.find("bit-exact") != std::string::npos) ++simulated;
     CHECK(report.find("MISMATCH") == std::string::npos);
+    CHECK_THAT(report, Catch::Contains("firmware top level nas4ml_top_axis") && Catch::Contains("0 mismatches, 0 class mismatches") &&
+                           Catch::Contains("0 handshake violations"));
   }
   CHECK(simulated == static_cast<int>(s.front.size()));
 

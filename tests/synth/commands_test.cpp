@@ -6,6 +6,7 @@
 #include "firmware/random_model.hpp"
 #include "nas4ml/core/json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/synthesis_result.hpp"
 #include "support/run_cli.hpp"
 #include "support/shared_data.hpp"
@@ -61,9 +62,14 @@ TEST_CASE("nas4ml synth synthesizes a small network and attaches the rtl estimat
     CHECK(parsed.at("cache_hit") == false);
   }
   {  // bad options are one clear error
-    const auto b = test::run_cli({"synth", model_path.string(), "--backend", "vivado", "--out", out.string()});
+    const auto b = test::run_cli({"synth", model_path.string(), "--backend", "quartus", "--out", out.string()});
     CHECK(b.exit_code == 2);
     CHECK(b.err.find("unknown synthesis backend") != std::string::npos);
+    if (!synth::find_program("vivado")) {  // a vendor backend whose tool is absent says where to get it
+      const auto v = test::run_cli({"synth", model_path.string(), "--backend", "vivado", "--out", (dir.path() / "v").string()});
+      CHECK(v.exit_code == 2);
+      CHECK(v.err.find("put vivado on PATH") != std::string::npos);
+    }
     const auto y = test::run_cli({"synth", model_path.string(), "--out", out.string(), "--yosys", "/nonexistent/yosys"});
     CHECK(y.exit_code == 2);
     CHECK(y.err.find("scripts/install-deps.sh") != std::string::npos);

@@ -45,7 +45,12 @@ TEST_CASE("the rtl target writes the netlist's Verilog unchanged, lowering once"
   REQUIRE(design.netlist.has_value());
   CHECK(design.netlist->latency_cycles == net.latency_cycles);
   CHECK(design.verilog == expected);
-  CHECK(design.files == std::vector<std::string>{"nas4ml_top.v"});
+  CHECK(design.files == std::vector<std::string>{"nas4ml_top.v", "nas4ml_top_axis.v", "constraints.xdc",
+                                                 "build_vivado.tcl", "README.md"});
+  REQUIRE(design.package.has_value());
+  CHECK(design.package->latency_cycles == net.latency_cycles + 2);
+  CHECK(design.package_top == test::read_text(tmp.path() / "nas4ml_top_axis.v"));
+  CHECK_THAT(test::read_text(tmp.path() / "constraints.xdc"), Catch::Contains("create_clock -period 3 -name clk"));
   CHECK(test::read_text(tmp.path() / "nas4ml_top.v") == expected);
 }
 

@@ -103,6 +103,7 @@ struct SynthesisSchedule {
   int final_top_n = 5;             ///< front members synthesized at the end (0: none)
   bool simulate = true;            ///< simulate emitted firmware against the golden model
   int simulate_samples = 1000;     ///< test-split samples in each simulation
+  bool csim = false;               ///< C-simulate each emitted winner's HLS project (g++, ap_types headers)
 };
 
 /// A reference design the experiment compares the search with (e.g. the hls4ml jet network): a

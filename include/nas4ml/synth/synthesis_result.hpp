@@ -30,7 +30,7 @@ struct ResourceCounts {
 
 /// One synthesis run and where it came from.
 struct SynthesisResult {
-  std::string backend = "yosys";  ///< which backend produced it
+  std::string backend = "yosys";  ///< which backend produced it: "yosys", "vitis_hls", "vivado"
   std::string tool_version;       ///< the tool's own version line, e.g. "Yosys 0.23 (git sha1 ...)"
   std::string top;                ///< top module name
   std::string family = "xcup";    ///< synth_xilinx -family
@@ -45,6 +45,8 @@ struct SynthesisResult {
   bool cache_hit = false;         ///< true when this result was read from the cache, not run now
   Json estimate;                  ///< optional: an estimator's uncalibrated numbers for the same design
                                   ///< ({"estimator": "rtl", "lut": .., "ff": .., ...}); null when absent
+  Json timing;                    ///< vendor tools only (vendor_reports.hpp): latency, II, clock, WNS, Fmax;
+                                  ///< null for yosys
 };
 
 /// The JSON form (docs/synthesis.md "result.json").

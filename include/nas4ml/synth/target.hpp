@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nas4ml/estimate/device_model.hpp"
+#include "nas4ml/firmware/rtl_package.hpp"
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/netlist.hpp"
@@ -48,6 +49,8 @@ struct TargetSettings {
   std::string top = "nas4ml_top";     ///< top module / function name
   std::string part;                   ///< full FPGA part (device file's "part"); empty: xcvu9p's
   ToolLimits tool;                    ///< the synthesis tool's limits
+  std::string rtl_backend = "yosys";  ///< rtl: "yosys" (the netlist's core) or "vivado" (the firmware
+                                      ///< package, vendor_flow.hpp); the hls target always runs Vitis HLS
 };
 
 /// The files a target wrote for one model, and what its later steps reuse.
@@ -55,7 +58,9 @@ struct WrittenDesign {
   std::filesystem::path dir;                ///< the folder written
   std::vector<std::string> files;           ///< paths relative to dir
   std::optional<netlist::Netlist> netlist;  ///< rtl: the one lowering of this design
-  std::string verilog;                      ///< rtl: the Verilog text
+  std::string verilog;                      ///< rtl: the Verilog text of the core
+  std::string package_top;                  ///< rtl: the firmware package's top level (firmware/rtl_package.hpp)
+  std::optional<firmware::RtlPackageLayout> package;  ///< rtl: its ports and latency
 };
 
 /// The outcome of checking a written design against the golden integer model.
