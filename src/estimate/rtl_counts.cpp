@@ -1,6 +1,7 @@
 #include "nas4ml/estimate/rtl_counts.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "nas4ml/netlist/csd.hpp"
@@ -42,17 +43,21 @@ double cast_luts(const Netlist& n, const Node& c, bool relu_follows) {
 }
 
 /// LUTs of an activation ROM (netlist/lookup.hpp): each live output bit it generates is a
-/// function of the address's signal bits.
+/// function of the signal address bits it depends on.
 double lookup_luts(const Netlist& n, const Node& rom, const std::uint8_t* live) {
   const Node& src = n.nodes[static_cast<std::size_t>(rom.a.node)];
-  int address = 0;
-  for (int j = 0; j < src.width; ++j) address += n.literals[src.first_bit + static_cast<std::uint32_t>(j)] >= 2;
-  int outputs = 0;
-  for (int j = 0; j < rom.width; ++j) {
+  std::uint64_t address = 0;
+  for (int j = 0; j < src.width; ++j)
+    if (n.literals[src.first_bit + static_cast<std::uint32_t>(j)] >= 2) address |= std::uint64_t{1} << j;
+  const netlist::LookupContents c =
+      netlist::lookup_contents(static_cast<nn::Activation>(rom.value), rom.format, src.lo, src.hi);
+  double luts = 0.0;
+  for (int j = 0; j < rom.width && j < static_cast<int>(c.depends.size()); ++j) {
     const std::uint32_t g = rom.first_bit + static_cast<std::uint32_t>(j);
-    outputs += n.literals[g] == 2 + 2 * g && live[g];
+    if (n.literals[g] == 2 + 2 * g && live[g])
+      luts += netlist::rom_bit_luts(std::popcount(c.depends[static_cast<std::size_t>(j)] & address));
   }
-  return outputs * netlist::rom_bit_luts(address);
+  return luts;
 }
 
 /// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/lookup.hpp"
@@ -85,6 +86,19 @@ TEST_CASE("a ROM's constant output bits are constants of the netlist", "[netlist
   CHECK(c.lo == 0);
   CHECK(c.hi == 32);
   CHECK(c.values[128 + 32] == 22);
+  // A leaky ReLU's output bit j reads the input's bit j, bit j + 3 and the sign: one LUT each.
+  const LookupContents leaky = lookup_contents(nn::Activation::leaky_relu, parse_fixed_format("ap_fixed<8,3>"), -128, 127);
+  REQUIRE(leaky.depends.size() == 8);
+  for (std::size_t j = 0; j + 1 < leaky.depends.size(); ++j) {
+    INFO("bit " << j);
+    CHECK(std::popcount(leaky.depends[j]) <= 3);
+    CHECK((leaky.depends[j] >> j & 1) == 1);
+    CHECK((leaky.depends[j] >> 7 & 1) == 1);
+  }
+  CHECK(rom_luts(leaky, 0xFF) == 8.0);
+  // tanh's bits depend on most of the address: more than one LUT per bit.
+  const LookupContents t = lookup_contents(nn::Activation::tanh, parse_fixed_format("ap_fixed<8,3>"), -128, 127);
+  CHECK(rom_luts(t, 0xFF) > 12.0);
 }
 
 TEST_CASE("a ROM over more than 2^12 input values is refused with the layer named", "[netlist][lookup][errors]") {

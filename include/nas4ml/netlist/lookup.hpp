@@ -22,10 +22,20 @@ struct LookupContents {
   std::int64_t lo = 0, hi = 0;       ///< output range
   std::uint64_t ones = 0;            ///< bits set in every output (of the signed word, width bits)
   std::uint64_t zeros = 0;           ///< bits clear in every output
+  /// depends[j]: the address bits (of the input's signed word, signed_width(in_lo, in_hi) bits)
+  /// output bit j changes with, somewhere in the range: flipping address bit i of some input in
+  /// [in_lo, in_hi] to another input in the range changes output bit j. A leaky ReLU's bit j
+  /// reads 3 address bits; a table's bits read most of them.
+  std::vector<std::uint64_t> depends;
 };
 
 /// The ROM of activation `a` in `format` for inputs [in_lo, in_hi] (in_hi - in_lo < kMaxLookupEntries).
 LookupContents lookup_contents(nn::Activation a, const FixedFormat& format, std::int64_t in_lo, std::int64_t in_hi);
+
+/// LUT6 count of a ROM: the sum over its output bits that are not constant of
+/// rom_bit_luts(number of signal address bits the bit depends on). `signal_address` marks the
+/// address bits that are signals (not constants).
+double rom_luts(const LookupContents& rom, std::uint64_t signal_address);
 
 /// LUT6 count of one output bit of a ROM whose address has `address_bits` signal bits, as
 /// Xilinx 7-series maps it: one LUT up to 6 bits, 2 and 4 LUTs with the slice's F7/F8 muxes at
