@@ -153,13 +153,16 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   // its integer function: tabulated over the result format's raw range when that has at most
   // 2^16 values, else called per value.
   act_tables_.resize(spec.layers.size());
+  act_grad_tables_.resize(spec.layers.size());
   for (std::size_t k = 0; k < spec.layers.size(); ++k) {
     const auto& l = spec.layers[k];
     if (!qat_ || builtin(l.activation) || l.result_format.width > 16) continue;
     const ActivationKind& kind = activation_kind(l.activation);
-    for (std::int64_t r = l.result_format.min_raw(); r <= l.result_format.max_raw(); ++r)
+    for (std::int64_t r = l.result_format.min_raw(); r <= l.result_format.max_raw(); ++r) {
       act_tables_[k].push_back(static_cast<float>(static_cast<double>(kind.apply_raw(r, l.result_format)) *
                                                   l.result_format.lsb()));
+      act_grad_tables_[k].push_back(static_cast<float>(kind.derivative(static_cast<double>(r) * l.result_format.lsb())));
+    }
   }
   params_.assign(off, 0.0f);
   grads_.assign(off, 0.0f);
@@ -288,12 +291,16 @@ void Mlp::activation_backward(int k, int batch, float pull_scale) {
   const auto vlo = static_cast<float>(l.result_format.min_value()), vhi = static_cast<float>(l.result_format.max_value());
   const int n_out = sizes_[k + 1];
   const Eigen::Index ld = pre_[k + 1].rows();
+  const std::vector<float>& slope = act_grad_tables_[static_cast<std::size_t>(k)];
+  const auto lo = static_cast<float>(l.result_format.min_raw());
   for (int j = 0; j < batch; ++j) {
     float* v = pre_[k + 1].data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(ld);
     const float* g = grad_scratch_.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(ld);
     for (int o = 0; o < n_out; ++o) {
       const float q = fq(v[o]);
-      const float through = g[o] * static_cast<float>(kind.derivative(q));
+      const float d = !slope.empty() ? slope[static_cast<std::size_t>(q * fq.scale - lo)]
+                                     : static_cast<float>(kind.derivative(q));
+      const float through = g[o] * d;
       v[o] = qat_ ? through * fq.gate(v[o]) + (v[o] - std::clamp(v[o], vlo, vhi)) * pull_scale : through;
     }
   }

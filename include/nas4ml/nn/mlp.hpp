@@ -104,7 +104,8 @@ class Mlp {
   std::vector<Eigen::MatrixXf> pre_, act_;
   Eigen::MatrixXf probs_;
   Eigen::MatrixXf grad_scratch_;  // W^T * delta of a layer whose activation needs its own pass
-  std::vector<std::vector<float>> act_tables_;  // per layer: activation value by raw integer (QAT)  // (softmax - onehot) / batch, a padded panel
+  std::vector<std::vector<float>> act_tables_;  // per layer: activation value by raw integer (QAT)
+  std::vector<std::vector<float>> act_grad_tables_;  // ... and its derivative  // (softmax - onehot) / batch, a padded panel
   std::vector<float> gw_panel_, gb_panel_;
   std::vector<float> lse_, colsum_;  // per-sample log-sum-exp and sum of the softmax
   // Exact evaluation (double), allocated on first use.
