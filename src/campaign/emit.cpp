@@ -175,7 +175,11 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);
     nn::save_quantized_model(w.model, c.dir / "model.q.json");
-    interop::save_onnx(interop::export_qonnx(w.model).model, c.dir / "model.onnx");  // QONNX (docs/interop.md)
+    try {  // QONNX (docs/interop.md); a layer it cannot express (a ROM activation) is noted, not fatal
+      interop::save_onnx(interop::export_qonnx(w.model).model, c.dir / "model.onnx");
+    } catch (const ConfigError& e) {
+      c.problem = std::string("QONNX export: ") + e.what();
+    }
     // One lowering per design: the rtl target's written design carries its netlist to synthesis
     // and simulation.
     const synth::WrittenDesign rtl_design = rtl->write(w.model, c.dir / "rtl");
@@ -188,7 +192,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       firmware::save_hls_testbench_data(vectors, c.dir / "hls");
       save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
     } catch (const ConfigError& e) {
-      c.problem = std::string("HLS project: ") + e.what();
+      c.problem += (c.problem.empty() ? "" : "; ") + std::string("HLS project: ") + e.what();
     }
     save_json_file(c.dir / "manifest.json", manifest);
     if (w.synthesize) {

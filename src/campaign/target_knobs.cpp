@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -23,9 +24,21 @@ void check_layer(const synth::Target& t, const space::LayerChoices& c, const std
   }
 }
 
+// The hls estimator and writer cost and emit relu and linear layers only (nn/activation.hpp).
+void check_activations(const synth::Target& t, const space::SearchSpace& space, const std::string& experiment) {
+  if (t.estimator_flavor() != "hls") return;
+  for (nn::Activation a : space.hidden.activation)
+    if (!nn::activation_kind(a).hls_supported())
+      throw ConfigError(space.file, "$.hidden.activation",
+                        fmt::format("the {} target (hardware.target in {}) emits relu and linear layers only", t.name(),
+                                    experiment),
+                        "\"relu\" or \"linear\", or the rtl target", "\"" + nn::to_string(a) + "\"");
+}
+
 }  // namespace
 
 void check_target_knobs(const synth::Target& target, const space::SearchSpace& space, const std::string& experiment) {
+  check_activations(target, space, experiment);
   if (target.has_reuse()) return;
   check_layer(target, space.hidden, "hidden", space.file, experiment);
   check_layer(target, space.output, "output", space.file, experiment);

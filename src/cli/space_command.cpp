@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/space/operators.hpp"
 #include "nas4ml/space/search_space.hpp"
@@ -24,7 +25,7 @@ struct SpaceArgs {
 
 Json layer_json(const nn::LayerSpec& l) {
   return Json{{"units", l.units},
-              {"activation", l.activation == nn::Activation::relu ? "relu" : "linear"},
+              {"activation", nn::to_string(l.activation)},
               {"sparsity", l.sparsity},
               {"weight_format", l.weight_format.to_string()},
               {"bias_format", l.bias_format.to_string()},

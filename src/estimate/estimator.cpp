@@ -6,6 +6,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/estimate/complexity.hpp"
 #include "nas4ml/estimate/hls_model.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/estimate/rtl_counts.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
@@ -98,6 +99,10 @@ class HlsEstimator final : public Estimator {
       le.index = static_cast<int>(k);
       le.n_in = l.n_in;
       le.n_out = l.n_out;
+      if (l.activation != nn::Activation::relu && l.activation != nn::Activation::linear)
+        throw ConfigError("", "layers[" + std::to_string(k) + "].activation",
+                          "the hls estimator costs relu and linear layers only (as the HLS writer emits them)",
+                          "\"relu\" or \"linear\" (use the rtl target)", "\"" + nn::to_string(l.activation) + "\"");
       if (l.reuse_factor < 1)
         throw ConfigError("", "layers[" + std::to_string(k) + "].reuse_factor", "reuse factor must be >= 1", ">= 1",
                           std::to_string(l.reuse_factor));

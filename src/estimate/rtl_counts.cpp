@@ -1,9 +1,11 @@
 #include "nas4ml/estimate/rtl_counts.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "nas4ml/netlist/csd.hpp"
+#include "nas4ml/netlist/lookup.hpp"
 #include "nas4ml/netlist/lower.hpp"
 
 namespace nas4ml::estimate {
@@ -38,6 +40,24 @@ double cast_luts(const Netlist& n, const Node& c, bool relu_follows) {
   if (relu_follows) return std::max(0, out_bits - 1) + compare;
   if (low && high) return out_bits + compare;
   return 1 + compare;
+}
+
+/// LUTs of an activation ROM (netlist/lookup.hpp): each live output bit it generates is a
+/// function of the signal address bits it depends on.
+double lookup_luts(const Netlist& n, const Node& rom, const std::uint8_t* live) {
+  const Node& src = n.nodes[static_cast<std::size_t>(rom.a.node)];
+  std::uint64_t address = 0;
+  for (int j = 0; j < src.width; ++j)
+    if (n.literals[src.first_bit + static_cast<std::uint32_t>(j)] >= 2) address |= std::uint64_t{1} << j;
+  const netlist::LookupContents c =
+      netlist::lookup_contents(static_cast<nn::Activation>(rom.value), rom.format, src.lo, src.hi);
+  double luts = 0.0;
+  for (int j = 0; j < rom.width && j < static_cast<int>(c.depends.size()); ++j) {
+    const std::uint32_t g = rom.first_bit + static_cast<std::uint32_t>(j);
+    if (n.literals[g] == 2 + 2 * g && live[g])
+      luts += netlist::rom_bit_luts(std::popcount(c.depends[static_cast<std::size_t>(j)] & address));
+  }
+  return luts;
 }
 
 /// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may
@@ -123,6 +143,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         if (node.may_overflow && node.format.overflow == Overflow::saturate) clamps.push_back(static_cast<NodeId>(id));
         break;
       case NodeKind::relu: read_by_relu[static_cast<std::size_t>(node.a.node)] = 1; break;
+      case NodeKind::lookup: le.lut += lookup_luts(n, node, live); break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
         const int wc = netlist::signed_width(node.value, node.value);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/firmware/template_engine.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 
@@ -64,7 +65,7 @@ Json layer_context(const nn::QuantizedModel& model, std::size_t k, const KeptWei
   return Json{{"index", k},
               {"n_in", l.n_in},
               {"n_out", l.n_out},
-              {"activation", l.activation == nn::Activation::relu ? "relu" : "linear"},
+              {"activation", nn::to_string(l.activation)},
               {"relu", l.activation == nn::Activation::relu},
               {"weight_type", l.weight_format.to_string()},
               {"bias_type", l.bias_format.to_string()},
@@ -138,6 +139,9 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
     if (model.layers[k].n_in > 65535 || model.layers[k].n_out > 65535)  // indices are unsigned short
       throw ConfigError({}, fmt::format("$.layers[{}]", k), "the HLS writer indexes neurons with 16 bits",
                         "at most 65535 inputs and outputs", fmt::format("{} x {}", model.layers[k].n_in, model.layers[k].n_out));
+    if (!nn::activation_kind(model.layers[k].activation).hls_supported())
+      throw ConfigError({}, fmt::format("$.layers[{}].activation", k), "the HLS writer emits relu and linear layers only",
+                        "\"relu\" or \"linear\" (use the rtl target)", "\"" + nn::to_string(model.layers[k].activation) + "\"");
     kept.push_back(kept_weights(model.layers[k]));
     layers.push_back(layer_context(model, k, kept.back()));
   }

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/lookup.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::firmware {
 namespace nl = nas4ml::netlist;
@@ -144,6 +146,8 @@ class ModuleWriter {
         std::string s = is_port ? "" : fmt::format("  reg  [{}:0] {};\n", w - 1, n);
         return s + fmt::format("  always @(posedge clk) {} <= {};\n", n, operand(nd.a, w));
       }
+      case nl::NodeKind::lookup:
+        return lookup(id, is_port);
       case nl::NodeKind::input:
         throw InternalError("an input node inside a layer's node range");
     }
@@ -176,6 +180,27 @@ class ModuleWriter {
     std::string s = "{";
     for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? ", " : "") + parts[i];
     return s + "}";
+  }
+
+  /// An activation ROM (netlist/lookup.hpp) as a `case` over every value of its input's range,
+  /// the address written as the input word's bit pattern; other patterns cannot occur (default 0).
+  std::string lookup(nl::NodeId id, bool is_port) const {
+    const nl::Node& nd = node(id);
+    const nl::Node& a = node(nd.a.node);
+    const std::string& n = name(id);
+    const int w = nd.width;
+    const nl::LookupContents rom = nl::lookup_contents(static_cast<nn::Activation>(nd.value), nd.format, a.lo, a.hi);
+    std::string s = fmt::format("  // {} ROM of {} entries (input {}, result {})\n", nn::to_string(static_cast<nn::Activation>(nd.value)),
+                                rom.values.size(), name(nd.a.node), nd.format.to_string());
+    s += fmt::format("  reg [{}:0] {}_rom;\n  always @* begin\n    case ({})\n", w - 1, n, name(nd.a.node));
+    for (std::size_t i = 0; i < rom.values.size(); ++i)
+      s += fmt::format("      {}: {}_rom = {};\n", literal(a.lo + static_cast<std::int64_t>(i), a.width), n,
+                       literal(rom.values[i], w));
+    s += fmt::format("      default: {}_rom = {};\n    endcase\n  end\n", n, literal(0, w));
+    std::string value = with_constant_bits(id, n + "_rom");
+    if (value.empty()) value = n + "_rom";
+    if (is_port) return s + fmt::format("  assign {} = {};\n", n, value);
+    return s + fmt::format("  wire [{}:0] {} = {};\n", w - 1, n, value);
   }
 
   std::string cast(nl::NodeId id) const {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/core/version.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
@@ -172,6 +173,10 @@ int exact_significand_bits(const nn::QuantizedModel& m) {
 
 QonnxExport export_qonnx(const nn::QuantizedModel& m, QonnxFloat float_type) {
   nn::check_golden_computable(m);
+  for (std::size_t k = 0; k < m.layers.size(); ++k)
+    if (m.layers[k].activation != nn::Activation::relu && m.layers[k].activation != nn::Activation::linear)
+      throw ConfigError({}, fmt::format("$.layers[{}].activation", k), "the QONNX export writes relu and linear layers only",
+                        "\"relu\" or \"linear\"", "\"" + nn::to_string(m.layers[k].activation) + "\"");
   QonnxExport out;
   const int need = exact_significand_bits(m);
   if (float_type == QonnxFloat::automatic) float_type = need <= 24 ? QonnxFloat::float32 : QonnxFloat::float64;

@@ -104,6 +104,7 @@ class LivenessPass {
         need(x.a.node) |= ~std::uint64_t{0} << std::max(0, -x.a.shift);  // -shift < 62 (lowering)
         break;
       case NodeKind::multiply: mark_range(x.a, 0, top); break;
+      case NodeKind::lookup: need(x.a.node) |= ~std::uint64_t{0}; break;  // a ROM reads its whole address
       default: break;  // inputs and constants read nothing
     }
   }

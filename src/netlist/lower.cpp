@@ -23,6 +23,8 @@
 #include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/csd.hpp"
+#include "nas4ml/netlist/lookup.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::netlist {
 
@@ -876,6 +878,41 @@ class Builder {
     return id;
   }
 
+  /// The activation ROM of a layer's cast `src` (lookup.hpp): bits constant over its range are
+  /// constants, the others its own.
+  NodeId lookup(NodeId src, nn::Activation act, const FixedFormat& format, int neuron) {
+    const Node& s = node(src);
+    if (s.hi - s.lo >= kMaxLookupEntries)
+      throw ConfigError({}, fmt::format("$.layers[{}].activation", layer_index_),
+                        fmt::format("the netlist implements {} as a lookup ROM over at most {} input values",
+                                    nn::to_string(act), kMaxLookupEntries),
+                        "a result format of at most 12 bits", fmt::format("{} values", s.hi - s.lo + 1));
+    const LookupContents rom = lookup_contents(act, format, s.lo, s.hi);
+    if (rom.lo == rom.hi) return constant(rom.lo);
+    Node n;
+    n.kind = NodeKind::lookup;
+    n.a = {src, 0};
+    n.value = static_cast<std::int64_t>(act);
+    n.format = format;
+    n.layer = layer_index_;
+    n.level = s.level;
+    n.stage = s.stage;
+    n.neuron = neuron;
+    n.lo = rom.lo;
+    n.hi = rom.hi;
+    n.width = signed_width(rom.lo, rom.hi);
+    const NodeId id = append(n);
+    for (int j = 0; j < n.width; ++j) {
+      if ((rom.ones >> j) & 1) push_constant_bit(true);
+      else if ((rom.zeros >> j) & 1) push_constant_bit(false);
+      else push_own_bit();
+    }
+    finish_bits();
+    for (int j = 0; j < node(src).width; ++j)
+      if (const Literal in = literal_of(node(src), j); in >= 2) use(in);
+    return id;
+  }
+
   Term make_term(NodeId id, int shift, bool negative) const {
     NAS4ML_ASSERT(shift >= 0 && shift < (1 << 15), "term shift out of range");
     const int width = node(id).width + shift;
@@ -1222,8 +1259,7 @@ class Builder {
       const std::span<Term> t = terms_of(static_cast<std::size_t>(o));
       NodeId out;
       if (t.empty()) {
-        out = constant(cast_raw(0, f_acc, layer.result_format));
-        if (layer.activation == nn::Activation::relu) out = constant(std::max<std::int64_t>(0, node(out).value));
+        out = constant(nn::apply_activation(layer.activation, cast_raw(0, f_acc, layer.result_format), layer.result_format));
       } else {
         NAS4ML_ASSERT(!t[0].negative(), "adder tree root is negative");
         if (node(t[0].node()).kind == NodeKind::constant) {
@@ -1231,11 +1267,11 @@ class Builder {
           FixedFormat trunc = layer.result_format;
           trunc.rounding = Rounding::truncate;
           std::int64_t v = cast_raw(node(t[0].node()).value << t[0].shift(), f_acc, trunc);
-          if (layer.activation == nn::Activation::relu) v = std::max<std::int64_t>(0, v);
-          out = constant(v);
+          out = constant(nn::apply_activation(layer.activation, v, layer.result_format));
         } else {
           out = cast(t[0], drop, layer.result_format, o);
           if (layer.activation == nn::Activation::relu) out = relu(out, o);
+          else if (layer.activation != nn::Activation::linear) out = lookup(out, layer.activation, layer.result_format, o);
           out = reg(out);
           // Shallow trees are carried to the layer's output stage (pass-through registers).
           while (node(out).kind != NodeKind::constant && node(out).stage < output_stage) out = reg(out);

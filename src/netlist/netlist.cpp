@@ -18,6 +18,7 @@ std::string to_string(NodeKind kind) {
     case NodeKind::cast: return "cast";
     case NodeKind::relu: return "relu";
     case NodeKind::reg: return "reg";
+    case NodeKind::lookup: return "lookup";
   }
   return "unknown";
 }

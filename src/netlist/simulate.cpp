@@ -5,6 +5,7 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/fixed_point.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::netlist {
 
@@ -31,6 +32,9 @@ std::vector<std::int64_t> simulate_nodes(const Netlist& netlist, std::span<const
       case NodeKind::cast: r = apply_overflow(val(n.a), n.format); break;
       case NodeKind::relu: r = std::max<std::int64_t>(0, val(n.a)); break;
       case NodeKind::reg: r = val(n.a); break;
+      case NodeKind::lookup:
+        r = nn::apply_activation(static_cast<nn::Activation>(n.value), val(n.a), n.format);
+        break;
     }
     if (r < n.lo || r > n.hi)
       throw InternalError("netlist node " + node_name(netlist, static_cast<NodeId>(i)) + " has value " +

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::nn {
 
@@ -85,9 +86,7 @@ void layer_forward(const QuantizedModel& model, std::size_t k, const std::int64_
     for (int i = 0; i < l.n_in; ++i) sum += in[i] * w[i];
     const std::int64_t acc = sum * (std::int64_t{1} << product_shift) +
                              l.biases[static_cast<std::size_t>(o)] * (std::int64_t{1} << bias_shift);
-    std::int64_t r = cast_raw(acc, f_acc, l.result_format);
-    if (l.activation == Activation::relu && r < 0) r = 0;
-    out[o] = r;
+    out[o] = apply_activation(l.activation, cast_raw(acc, f_acc, l.result_format), l.result_format);
   }
 }
 }  // namespace

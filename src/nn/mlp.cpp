@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "result_cast.hpp"
 #include "small_gemm.hpp"
@@ -120,6 +121,14 @@ struct StoreBackward {
     detail::store(pre + at, cast.gradient(detail::load(pre + at), g));
   }
 };
+// ... and, for a layer with a registered activation other than relu/linear, the plain product
+// W^T * delta (the activation's derivative and the cast's gradient follow in a separate pass).
+struct StoreGradient {
+  float* out;
+  void operator()(std::size_t at, const detail::Packet& g) const { detail::store(out + at, g); }
+};
+
+bool builtin(Activation a) { return a == Activation::relu || a == Activation::linear; }
 }  // namespace
 
 Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
@@ -139,6 +148,21 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
     fq_w_.emplace_back(l.weight_format, qat_);
     fq_b_.emplace_back(l.bias_format, qat_);
     fq_r_.emplace_back(l.result_format, qat_);
+  }
+  // Quantization-aware training evaluates a registered activation (not relu/linear) through
+  // its integer function: tabulated over the result format's raw range when that has at most
+  // 2^16 values, else called per value.
+  act_tables_.resize(spec.layers.size());
+  act_grad_tables_.resize(spec.layers.size());
+  for (std::size_t k = 0; k < spec.layers.size(); ++k) {
+    const auto& l = spec.layers[k];
+    if (!qat_ || builtin(l.activation) || l.result_format.width > 16) continue;
+    const ActivationKind& kind = activation_kind(l.activation);
+    for (std::int64_t r = l.result_format.min_raw(); r <= l.result_format.max_raw(); ++r) {
+      act_tables_[k].push_back(static_cast<float>(static_cast<double>(kind.apply_raw(r, l.result_format)) *
+                                                  l.result_format.lsb()));
+      act_grad_tables_[k].push_back(static_cast<float>(kind.derivative(static_cast<double>(r) * l.result_format.lsb())));
+    }
   }
   params_.assign(off, 0.0f);
   grads_.assign(off, 0.0f);
@@ -170,6 +194,7 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   gw_panel_.assign(widest_grad, 0.0f);
   gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
   probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
+  grad_scratch_.setZero(gb_panel_.size() > 0 ? static_cast<Eigen::Index>(gb_panel_.size()) : 1, max_batch);
   lse_.assign(static_cast<std::size_t>(max_batch), 0.0f);
   colsum_.assign(static_cast<std::size_t>(max_batch), 0.0f);
 }
@@ -180,7 +205,7 @@ void Mlp::initialize(Rng& rng) {
     const int n_in = sizes_[k], n_out = sizes_[k + 1];
     const auto nw = static_cast<std::size_t>(n_in) * n_out;
     float* w = params_.data() + w_off_[k];
-    if (spec_.layers[k].activation == Activation::relu) {
+    if (activation_kind(spec_.layers[k].activation).relu_like()) {
       const double sd = std::sqrt(2.0 / n_in);
       for (std::size_t i = 0; i < nw; ++i) w[i] = static_cast<float>(sd * rng.normal());
     } else {
@@ -228,6 +253,56 @@ void Mlp::forward_float(int batch) {
                                                     StoreForward<std::decay_t<decltype(cast)>>{cast, pre_[k + 1].data(),
                                                                                               act_[k + 1].data()});
                              });
+    if (!builtin(spec_.layers[k].activation)) apply_activation_pass(k, batch);
+  }
+}
+
+void Mlp::apply_activation_pass(int k, int batch) {
+  const auto& l = spec_.layers[static_cast<std::size_t>(k)];
+  const ActivationKind& kind = activation_kind(l.activation);
+  const int n_out = sizes_[k + 1];
+  const Eigen::Index ld = act_[k + 1].rows();
+  const std::vector<float>& table = act_tables_[static_cast<std::size_t>(k)];
+  const FakeQuant<float>& fq = fq_r_[static_cast<std::size_t>(k)];
+  const auto lo = static_cast<float>(l.result_format.min_raw());
+  for (int j = 0; j < batch; ++j) {
+    float* a = act_[k + 1].data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(ld);
+    for (int o = 0; o < n_out; ++o) {
+      if (!qat_) {
+        a[o] = static_cast<float>(kind.apply_real(a[o]));
+      } else {
+        const float raw = a[o] * fq.scale;  // exact: a value of the format's grid
+        a[o] = !table.empty() ? table[static_cast<std::size_t>(raw - lo)]
+                              : static_cast<float>(static_cast<double>(kind.apply_raw(static_cast<std::int64_t>(raw),
+                                                                                      l.result_format)) *
+                                                   l.result_format.lsb());
+      }
+    }
+  }
+}
+
+void Mlp::activation_backward(int k, int batch, float pull_scale) {
+  // Layer k's delta from the gradient g of its outputs (in grad_scratch_): g * f'(q) through
+  // the activation at the quantized pre-activation q, then the cast's gate and range-keeping
+  // pull (as ResultCast::gradient, elementwise).
+  const auto& l = spec_.layers[static_cast<std::size_t>(k)];
+  const ActivationKind& kind = activation_kind(l.activation);
+  const FakeQuant<float>& fq = fq_r_[static_cast<std::size_t>(k)];
+  const auto vlo = static_cast<float>(l.result_format.min_value()), vhi = static_cast<float>(l.result_format.max_value());
+  const int n_out = sizes_[k + 1];
+  const Eigen::Index ld = pre_[k + 1].rows();
+  const std::vector<float>& slope = act_grad_tables_[static_cast<std::size_t>(k)];
+  const auto lo = static_cast<float>(l.result_format.min_raw());
+  for (int j = 0; j < batch; ++j) {
+    float* v = pre_[k + 1].data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(ld);
+    const float* g = grad_scratch_.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(ld);
+    for (int o = 0; o < n_out; ++o) {
+      const float q = fq(v[o]);
+      const float d = !slope.empty() ? slope[static_cast<std::size_t>(q * fq.scale - lo)]
+                                     : static_cast<float>(kind.derivative(q));
+      const float through = g[o] * d;
+      v[o] = qat_ ? through * fq.gate(v[o]) + (v[o] - std::clamp(v[o], vlo, vhi)) * pull_scale : through;
+    }
   }
 }
 
@@ -240,6 +315,7 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   // Softmax cross-entropy on the output layer's (quantized) logits, then back through the output
   // cast (its gate and range-keeping pull). Every layer's delta overwrites the pre-activations it
   // is computed from.
+  NAS4ML_ASSERT(builtin(spec_.layers[L - 1].activation), "the output layer's activation is relu or linear");
   const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
                                             probs_.data(), lse_.data(), colsum_.data());
   detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
@@ -269,7 +345,12 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
     if (l1f > 0.0f)
       MapAf(grads_.data() + wo, nw) += l1f * CMapAf(params_.data() + wo, nw).sign() * CMapAf(mask_.data() + wo, nw);
     MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
-    if (k > 0) {
+    if (k > 0 && !builtin(spec_.layers[k - 1].activation)) {
+      NAS4ML_ASSERT(pre_[k].rows() <= grad_scratch_.rows(), "gradient scratch too small");
+      detail::gemm_panel_x(detail::padded_rows(n_in), n_out, panels_.data() + wt_off_[k], dk,
+                           static_cast<std::size_t>(rows), batch, nullptr, StoreGradient{grad_scratch_.data()});
+      activation_backward(k - 1, batch, pull_scale);
+    } else if (k > 0) {
       detail::with_result_cast(qat_, fq_r_[k - 1].saturate, spec_.layers[k - 1].activation == Activation::relu,
                                fq_r_[k - 1], pull_scale, [&](const auto& cast) {
                                  detail::gemm_panel_x(detail::padded_rows(n_in), n_out, panels_.data() + wt_off_[k], dk,
@@ -331,11 +412,14 @@ void Mlp::forward_exact(const double* x, std::size_t rows, double* logits) {
       else
         z.noalias() = w * CMapMd(act_d_[k].data(), n_in, batch);
       const double* b = qparams_d_.data() + b_off_[k];
-      const bool relu = spec_.layers[k].activation == Activation::relu;
+      const Activation act = spec_.layers[k].activation;
+      const FixedFormat& rf = spec_.layers[k].result_format;
       for (int j = 0; j < batch; ++j)
         for (int o = 0; o < n_out; ++o) {
           const double q = fr[k](z(o, j) + b[o]);
-          z(o, j) = relu ? std::max(q, 0.0) : q;
+          z(o, j) = act == Activation::linear ? q
+                    : act == Activation::relu ? std::max(q, 0.0)
+                                              : static_cast<double>(apply_activation(act, static_cast<std::int64_t>(fr[k].raw(z(o, j) + b[o])), rf)) * fr[k].lsb;
         }
     }
     MapMd out(act_d_[L].data(), c, batch);

@@ -28,7 +28,7 @@ FixedFormat trainable_format(const JsonView& v) {
 // Reads the per-layer fields present in `v` over `layer` (used for "defaults" and for each layer).
 void read_layer_fields(const JsonView& v, LayerSpec& layer) {
   if (v.has("activation"))
-    layer.activation = v.get_choice("activation", {"relu", "linear"}) == "relu" ? Activation::relu : Activation::linear;
+    layer.activation = parse_activation(v.get_choice("activation", activation_names()), "", "");
   if (v.has("sparsity")) {
     const double s = v.get_number("sparsity", 0.0, 1.0);
     if (s >= 1.0) v.at("sparsity").fail("value out of range", "a fraction in [0, 1)", describe_json(v.at("sparsity").json()));
@@ -93,7 +93,7 @@ ModelSpec parse_model_spec(const JsonView& v) {
       layer.units = lv.has("units") ? static_cast<int>(lv.get_int("units", 1, 1 << 20)) : 0;
       if (layer.activation != Activation::linear)
         lv.at("activation").fail("the output layer must be linear (softmax lives in the loss)", "\"linear\"",
-                                 "\"relu\"");
+                                 "\"" + to_string(layer.activation) + "\"");
     } else {
       layer.units = static_cast<int>(lv.get_int("units", 1, 1 << 20));
     }

@@ -6,7 +6,6 @@
 
 namespace nas4ml::nn {
 
-std::string to_string(Activation activation) { return activation == Activation::relu ? "relu" : "linear"; }
 std::string to_string(Strategy strategy) { return strategy == Strategy::latency ? "latency" : "resource"; }
 
 namespace {
@@ -122,7 +121,7 @@ QuantizedModel quantized_model_from_json(const JsonView& v) {
       lv.at("n_in").fail("layer sizes do not chain", fmt::format("{} (the previous layer's outputs)", n_in),
                          std::to_string(l.n_in));
     l.n_out = static_cast<int>(lv.get_int("n_out", 1, 1 << 20));
-    l.activation = lv.get_choice("activation", {"relu", "linear"}) == "relu" ? Activation::relu : Activation::linear;
+    l.activation = parse_activation(lv.get_choice("activation", activation_names()), "", "");
     l.weight_format = lv.at("weight_format").as_fixed_format();
     l.bias_format = lv.at("bias_format").as_fixed_format();
     l.result_format = lv.at("result_format").as_fixed_format();

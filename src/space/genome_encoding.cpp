@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::space {
 namespace {
@@ -56,7 +57,7 @@ bool close(const double& a, const double& b) { return std::abs(a - b) <= 1e-9 * 
 std::string num(double v) { return fmt::format("{}", v); }
 std::string text(const std::string& s) { return s; }
 std::string yes_no(const bool& b) { return b ? "true" : "false"; }
-std::string act(const nn::Activation& a) { return a == nn::Activation::relu ? "relu" : "linear"; }
+std::string act(const nn::Activation& a) { return nn::to_string(a); }
 std::string strat(const nn::Strategy& s) { return s == nn::Strategy::latency ? "latency" : "resource"; }
 std::string fmt_of(const FixedFormat& f) { return f.to_string(); }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/core/rng.hpp"
 
@@ -26,7 +27,7 @@ const std::vector<std::string> kTrainingKeys{"optimizer", "learning_rate", "mome
 
 std::string rounding_name(Rounding r) { return r == Rounding::truncate ? "truncate" : "round_half_up"; }
 std::string overflow_name(Overflow o) { return o == Overflow::wrap ? "wrap" : "saturate"; }
-std::string activation_name(nn::Activation a) { return a == nn::Activation::relu ? "relu" : "linear"; }
+std::string activation_name(nn::Activation a) { return nn::to_string(a); }
 std::string strategy_name(nn::Strategy s) { return s == nn::Strategy::latency ? "latency" : "resource"; }
 
 template <class T>
@@ -168,8 +169,8 @@ LayerChoices layer_choices(const JsonView& v, bool output, const LayerChoices& f
   if (!output) {
     if (!v.has("units")) v.at("units");  // throws "missing required key"
     c.units = int_choices(v, "units", 1, 4096, {});
-    const auto act = string_choices(v, "activation", {"relu", "linear"}, {"relu"});
-    for (const auto& a : act) c.activation.push_back(a == "relu" ? nn::Activation::relu : nn::Activation::linear);
+    const auto act = string_choices(v, "activation", nn::activation_names(), {"relu"});
+    for (const auto& a : act) c.activation.push_back(nn::parse_activation(a, "", "activation"));
   }
   c.sparsity = number_choices(v, "sparsity", 0.0, 1.0, true, fallback.sparsity);
   c.weight_format = format_choices(v, "weight_format", fallback.weight_format);
@@ -544,7 +545,9 @@ std::string summary(const nn::ModelSpec& m) {
   std::string s = m.n_inputs > 0 ? std::to_string(m.n_inputs) : std::string("?");
   s += fmt::format(" in{},{}", m.input_format.width, m.input_format.integer);
   for (const auto& l : m.layers) {
-    s += fmt::format(" > {}{}", l.units, l.activation == nn::Activation::relu ? "r" : "");
+    s += fmt::format(" > {}{}", l.units, l.activation == nn::Activation::relu     ? "r"
+                                         : l.activation == nn::Activation::linear ? ""
+                                                                                  : ":" + nn::to_string(l.activation));
     s += fmt::format(" w{},{}", l.weight_format.width, l.weight_format.integer);
     s += fmt::format(" o{},{}", l.result_format.width, l.result_format.integer);
     if (l.sparsity > 0) s += fmt::format(" s{:.2f}", l.sparsity);

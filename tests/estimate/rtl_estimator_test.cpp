@@ -171,3 +171,23 @@ TEST_CASE("unknown estimator names and bad clocks are clear errors", "[estimate]
   o.clock_ns = -2;
   CHECK_THROWS_AS(make_estimator("rtl")->estimate(two_by_two(), device(), o), ConfigError);
 }
+
+TEST_CASE("ROM activations cost LUTs in the rtl estimate; the hls estimate refuses them", "[estimate][activation]") {
+  Rng rng(41);
+  auto m = test::random_model(rng, {8, 6, 3}, FixedFormat{8, 3}, FixedFormat{6, 1}, FixedFormat{8, 3}, FixedFormat{8, 3}, 0.2);
+  EstimateOptions o;
+  o.levels_per_stage = 2;
+  const double relu_luts = make_estimator("rtl")->estimate(m, device(), o).lut;
+  m.layers[0].activation = nn::Activation::linear;
+  const double linear_luts = make_estimator("rtl")->estimate(m, device(), o).lut;
+  m.layers[0].activation = nn::Activation::tanh;
+  const double tanh_luts = make_estimator("rtl")->estimate(m, device(), o).lut;
+  m.layers[0].activation = nn::Activation::leaky_relu;
+  const double leaky_luts = make_estimator("rtl")->estimate(m, device(), o).lut;
+  // Six tanh ROMs of (up to) 8 address bits cost far more than ReLU's free reset; a leaky ReLU's
+  // 2:1 selections about one LUT per output bit.
+  CHECK(tanh_luts > relu_luts + 6 * 10);
+  CHECK(leaky_luts > linear_luts);
+  CHECK(leaky_luts < linear_luts + 6 * 9);
+  CHECK_THROWS_WITH(make_estimator("hls")->estimate(m, device(), o), Catch::Contains("layers[0].activation"));
+}

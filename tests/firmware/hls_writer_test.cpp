@@ -154,3 +154,20 @@ TEST_CASE("the hls4ml configuration holds every layer's precisions, reuse factor
   CHECK(c["HLSConfig"]["Model"]["Strategy"] == "Resource");
   CHECK(layers.size() == 4);
 }
+
+TEST_CASE("the HLS writer refuses a ROM activation with the layer named", "[firmware][hls][activation]") {
+  test::RandomModelSpec spec;
+  spec.sizes = {4, 3, 2};
+  nn::QuantizedModel m = test::random_model(spec);
+  m.layers[0].activation = nn::Activation::tanh;
+  try {
+    firmware::write_hls_project(m);
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("$.layers[0].activation") != std::string::npos);
+    CHECK(what.find("\"tanh\"") != std::string::npos);
+  }
+  m.layers[0].activation = nn::Activation::relu;
+  CHECK_NOTHROW(firmware::write_hls_project(m));
+}

@@ -116,7 +116,7 @@ TEST_CASE("bad quantized model files are refused with the JSON path", "[nn][mode
     j["layers"][0]["weights"][0] = {0, 0, 3};
   }, "pruned weight is not zero");
   refused([](Json& j) { j["layers"][0]["bias_format"] = "ap_fixed<8>"; }, "$.layers[0].bias_format");
-  refused([](Json& j) { j["layers"][1]["activation"] = "tanh"; }, "$.layers[1].activation");
+  refused([](Json& j) { j["layers"][1]["activation"] = "swish"; }, "$.layers[1].activation");
   refused([](Json& j) { j["layers"][0]["wieghts"] = 1; }, "unknown key");
   refused([](Json& j) { j["layers"][0]["dc"] = -2; }, "$.layers[0].dc");
   refused([](Json& j) { j["class_names"] = {"only one"}; }, "$.class_names");

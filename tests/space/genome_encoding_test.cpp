@@ -5,7 +5,10 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/space/genome_encoding.hpp"
 #include "nas4ml/space/operators.hpp"
+#include "support/read_text.hpp"
 #include "support/run_cli.hpp"
+
+#include <set>
 
 using namespace nas4ml;
 using namespace nas4ml::space;
@@ -64,4 +67,22 @@ TEST_CASE("encode names the first gene a spec does not fit", "[space][encoding]"
   const nn::ModelSpec jet = nn::load_model_spec(test::source_path("experiments/models/jet_16_64_32_32_5.json"));
   e = encode(s, jet);
   CHECK_FALSE(e.gene.empty());
+}
+
+TEST_CASE("a space offering activations decodes to every one of them and encodes back", "[space][encoding][activation]") {
+  Json j = Json::parse(test::read_text(test::source_path("search_spaces/physics_binary.json")));
+  j["hidden"]["activation"] = {"relu", "leaky_relu", "hard_sigmoid", "hard_tanh", "tanh", "sigmoid"};
+  const SearchSpace s = parse_search_space(JsonView(j, "s.json"));
+  Rng rng(11);
+  std::set<nn::Activation> seen;
+  for (int i = 0; i < 300; ++i) {
+    const Genes g = random_genome(s, rng);
+    const nn::ModelSpec spec = decode(s, g, "x");
+    for (std::size_t k = 0; k + 1 < spec.layers.size(); ++k) seen.insert(spec.layers[k].activation);
+    CHECK(spec.layers.back().activation == nn::Activation::linear);
+    const Encoding e = encode(s, spec);
+    REQUIRE(e.gene.empty());
+    CHECK(e.genes == g);
+  }
+  CHECK(seen.size() == 6);
 }

@@ -12,7 +12,8 @@ namespace nas4ml::campaign {
 
 /// Throws a ConfigError naming the search space file, the field ("$.hidden.reuse_factor", ...),
 /// what the target accepts and what the space offers, unless `target` implements every knob
-/// `space` offers. `experiment` (the file choosing the target) is named in the message.
+/// `space` offers (reuse factors and strategies; with an hls-estimated target, activations other
+/// than relu and linear). `experiment` (the file choosing the target) is named in the message.
 void check_target_knobs(const synth::Target& target, const space::SearchSpace& space, const std::string& experiment);
 
 }  // namespace nas4ml::campaign

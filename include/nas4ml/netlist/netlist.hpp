@@ -50,7 +50,9 @@ enum class NodeKind : std::uint8_t {
   cast,      ///< overflow_mode(a.node shifted by a.shift) into `format`; a.shift < 0 drops low bits
              ///< (arithmetic right shift = truncation; AP_RND's half-LSB is already in the bias)
   relu,      ///< max(0, a.node); always read by a reg (becomes the flip-flops' synchronous reset)
-  reg        ///< pipeline register: a.node delayed by one clock cycle
+  reg,       ///< pipeline register: a.node delayed by one clock cycle
+  lookup     ///< ROM (lookup.hpp): activation nn::Activation(`value`) of a.node, a raw integer of
+             ///< `format` (the layer's result format); always read by a reg
 };
 
 /// One operand: the value of `node` multiplied by 2^shift (shift < 0 only for casts).
@@ -182,7 +184,7 @@ struct Netlist {
 /// registers of neuron o, `l<k>_<kind>_<id>` for the others, `c_<id>` for constants.
 std::string node_name(const Netlist& netlist, NodeId n);
 
-/// "input", "constant", "add", "sub", "multiply", "cast", "relu", "reg".
+/// "input", "constant", "add", "sub", "multiply", "cast", "relu", "reg", "lookup".
 std::string to_string(NodeKind kind);
 
 }  // namespace nas4ml::netlist

@@ -11,7 +11,8 @@
 ///    products nor the bias lose a bit, so the bias is never truncated (docs/model.md);
 ///  - the sum is exact (int64; a model whose accumulator would need more than 62 bits is refused);
 ///  - the sum is cast to result_format with its rounding (AP_TRN/AP_RND) and overflow
-///    (AP_WRAP/AP_SAT) modes via nas4ml::cast_raw, then ReLU (max(0, .)) when the layer has it.
+///    (AP_WRAP/AP_SAT) modes via nas4ml::cast_raw, then the layer's activation in the same format
+///    (nn/activation.hpp; ReLU is max(0, .)).
 #include <cstdint>
 #include <span>
 #include <vector>

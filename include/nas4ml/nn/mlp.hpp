@@ -1,5 +1,5 @@
 #pragma once
-/// \file The trainable network: a dense ReLU MLP with a softmax cross-entropy loss, its
+/// \file The trainable network: a dense MLP (ReLU or any registered activation, nn/activation.hpp) with a softmax cross-entropy loss, its
 /// fake-quantized forward pass (float32, for training), its backward pass with straight-through
 /// gradients, and an exact double-precision forward pass of the integer model (for evaluation).
 ///
@@ -81,6 +81,10 @@ class Mlp {
 
  private:
   void forward_float(int batch);
+  // A registered activation other than relu/linear: applied to layer k's outputs after the
+  // cast (forward) and differentiated into its delta (backward, from grad_scratch_).
+  void apply_activation_pass(int k, int batch);
+  void activation_backward(int k, int batch, float pull_scale);
 
   ModelSpec spec_;
   bool qat_;
@@ -98,7 +102,10 @@ class Mlp {
   // and outputs are pre_[k+1] and act_[k+1], padded panels; gw_panel_ and gb_panel_ receive a
   // layer's weight and bias gradients before the masks.
   std::vector<Eigen::MatrixXf> pre_, act_;
-  Eigen::MatrixXf probs_;  // (softmax - onehot) / batch, a padded panel
+  Eigen::MatrixXf probs_;
+  Eigen::MatrixXf grad_scratch_;  // W^T * delta of a layer whose activation needs its own pass
+  std::vector<std::vector<float>> act_tables_;  // per layer: activation value by raw integer (QAT)
+  std::vector<std::vector<float>> act_grad_tables_;  // ... and its derivative  // (softmax - onehot) / batch, a padded panel
   std::vector<float> gw_panel_, gb_panel_;
   std::vector<float> lse_, colsum_;  // per-sample log-sum-exp and sum of the softmax
   // Exact evaluation (double), allocated on first use.

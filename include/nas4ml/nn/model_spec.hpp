@@ -9,8 +9,9 @@
 
 namespace nas4ml::nn {
 
-/// Activation after a dense layer's cast. The last layer is linear (softmax lives only in the loss).
-enum class Activation { relu, linear };
+/// Activation after a dense layer's cast (nn/activation.hpp: the registered kinds and their
+/// arithmetic, docs/model.md "Activations"). The last layer is linear (softmax lives only in the loss).
+enum class Activation { relu, linear, leaky_relu, hard_sigmoid, hard_tanh, tanh, sigmoid };
 
 /// How hls4ml would implement a layer (read by the `hls` estimator and the HLS writer).
 enum class Strategy { latency, resource };

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
 
 namespace nas4ml::nn {
@@ -27,8 +28,6 @@ void save_quantized_model(const QuantizedModel& model, const std::filesystem::pa
 /// Reads a model saved by save_quantized_model().
 QuantizedModel load_quantized_model(const std::filesystem::path& path);
 
-/// "relu" / "linear".
-std::string to_string(Activation activation);
 /// "latency" / "resource".
 std::string to_string(Strategy strategy);
 
