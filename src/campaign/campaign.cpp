@@ -187,6 +187,7 @@ class Runner {
     o.survival = cfg_.search.algorithm;
     o.prescreen = static_cast<std::size_t>(cfg_.search.prescreen);
     o.initial_design = cfg_.search.initial_design;
+    o.parents = cfg_.search.parents;
     for (const auto& obj : cfg_.objectives)
       o.directions.push_back(obj.direction == Direction::maximize ? search::Direction::maximize
                                                                   : search::Direction::minimize);

@@ -36,7 +36,7 @@ const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
-                                              "prescreen", "initial_design"};
+                                              "prescreen", "initial_design", "parents"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
@@ -282,6 +282,7 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   r.population = static_cast<int>(s.get_int("population", 2, 100000, r.population));
   r.prescreen = static_cast<int>(s.get_int("prescreen", 1, 100, r.prescreen));
   r.initial_design = s.get_choice("initial_design", {"random", "lhs"}, r.initial_design);
+  r.parents = s.get_choice("parents", {"population", "archive"}, r.parents);
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -576,6 +577,7 @@ Json to_json(const ExperimentConfig& c) {
   if (c.search.max_evaluations) search["max_evaluations"] = *c.search.max_evaluations;
   if (c.search.prescreen != 1) search["prescreen"] = c.search.prescreen;  // absent = off: older hashes hold
   if (c.search.initial_design != "random") search["initial_design"] = c.search.initial_design;  // likewise
+  if (c.search.parents != "population") search["parents"] = c.search.parents;  // likewise
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},

@@ -39,6 +39,7 @@ int run_moo_bench(MooBenchArgs args) {
     j["offspring"] = lambda;
     j["prescreen"] = args.run.prescreen;
     j["initial_design"] = args.run.initial_design;
+    j["parents"] = args.run.parents;
     j["evaluations"] = r.evaluations;
     j["seconds"] = r.seconds;
     j["reference_point"] = r.reference;
@@ -126,6 +127,11 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--initial-design", args->run.initial_design,
                   "First population: random, or lhs (a Latin hypercube over every variable)")
       ->check(CLI::IsMember({"random", "lhs"}))
+      ->capture_default_str();
+  sub->add_option("--parents", args->run.parents,
+                  "Where tournaments draw parents: population, or archive (the population plus every "
+                  "non-dominated point evaluated so far)")
+      ->check(CLI::IsMember({"population", "archive"}))
       ->capture_default_str();
   sub->add_flag("--archive", args->archive,
                 "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "

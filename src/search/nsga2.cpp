@@ -58,6 +58,8 @@ void validate(const Nsga2Options& o) {
   check_size("prescreen", o.prescreen, 1, 100);
   if (o.initial_design != "random" && o.initial_design != "lhs")
     throw ConfigError("", "nsga2.initial_design", "invalid choice", "one of random, lhs", "\"" + o.initial_design + "\"");
+  if (o.parents != "population" && o.parents != "archive")
+    throw ConfigError("", "nsga2.parents", "invalid choice", "one of population, archive", "\"" + o.parents + "\"");
   (void)make_survival(o.survival, survival_settings(o));
 }
 
@@ -106,7 +108,8 @@ std::vector<double> Nsga2::minimized(const std::vector<double>& objectives) cons
 }
 
 std::size_t Nsga2::tournament() {
-  const std::size_t n = population_.size();
+  const std::vector<Individual>& mates = this->mates();
+  const std::size_t n = mates.size();
   if (n == 1) return 0;
   if (pool_.size() < 2) {
     pool_.resize(n);
@@ -117,8 +120,8 @@ std::size_t Nsga2::tournament() {
   pool_.pop_back();
   const std::size_t b = pool_.back();
   pool_.pop_back();
-  const Individual& x = population_[a];
-  const Individual& y = population_[b];
+  const Individual& x = mates[a];
+  const Individual& y = mates[b];
   if (x.rank != y.rank) return x.rank < y.rank ? a : b;
   if (x.crowding != y.crowding) return x.crowding > y.crowding ? a : b;
   return rng_.bernoulli(0.5) ? a : b;
@@ -144,7 +147,7 @@ bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
   for (std::size_t tries = 0; cands.size() < options_.prescreen && tries < options_.max_duplicate_attempts; ++tries) {
     const std::size_t p1 = tournament();
     const std::size_t p2 = tournament();
-    auto [c1, c2] = variation_.crossover(population_[p1].genome, population_[p2].genome, rng_);
+    auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
     for (Genome* c : {&c1, &c2}) {
       variation_.mutate(*c, rng_);
       variation_.repair(*c);
@@ -210,7 +213,7 @@ std::vector<Genome> Nsga2::ask(std::size_t n) {
     }
     const std::size_t p1 = tournament();
     const std::size_t p2 = tournament();
-    auto [c1, c2] = variation_.crossover(population_[p1].genome, population_[p2].genome, rng_);
+    auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
     variation_.mutate(c1, rng_);
     variation_.mutate(c2, rng_);
     for (Genome* c : {&c1, &c2}) {
@@ -254,10 +257,7 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];
     ind.violation = v;
-    if (options_.prescreen > 1 && v == 0.0) {
-      archive_.genomes.push_back(ind.genome);
-      archive_.points.push_back(minimized(ind.objectives));
-    }
+    if ((options_.prescreen > 1 || archive_parents()) && v == 0.0) add_to_archive(ind);
     pool.push_back(std::move(ind));
   }
 
@@ -282,6 +282,38 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
   ++generation_;
 }
 
+// Archives a feasible evaluation (and offers it to the elite with parents "archive").
+void Nsga2::add_to_archive(const Individual& ind) {
+  archive_.genomes.push_back(ind.genome);
+  archive_.points.push_back(minimized(ind.objectives));
+  if (archive_parents()) offer_elite(ind);
+}
+
+// Keeps the elite non-dominated: a point enters unless a member dominates or equals it, and
+// drops the members it dominates.
+void Nsga2::offer_elite(const Individual& ind) {
+  const Point p = minimized(ind.objectives);
+  for (const auto& e : elite_) {
+    const Point q = minimized(e.objectives);
+    if (dominates(q, p) || q == p) return;
+  }
+  elite_.erase(std::remove_if(elite_.begin(), elite_.end(),
+                              [&](const Individual& e) { return dominates(p, minimized(e.objectives)); }),
+               elite_.end());
+  elite_.push_back(ind);
+}
+
+// The elite of a restored optimizer, replayed from the archive in evaluation order.
+void Nsga2::restore_elite() {
+  for (std::size_t i = 0; i < archive_.genomes.size(); ++i) {
+    Individual ind;
+    ind.genome = archive_.genomes[i];
+    ind.hash = genome_hash(ind.genome);
+    ind.objectives = minimized(archive_.points[i]);  // negation is its own inverse
+    offer_elite(ind);
+  }
+}
+
 // Ranks and mating merits of the population, from the survival kind (for nsga2 the same ranks
 // as the pool's sort and the crowding of the survivors per front).
 void Nsga2::rebuild_ranks() {
@@ -296,6 +328,22 @@ void Nsga2::rebuild_ranks() {
   for (std::size_t i = 0; i < population_.size(); ++i) {
     population_[i].rank = s.rank[i];
     population_[i].crowding = s.merit[i];
+  }
+  if (!archive_parents()) return;
+  // The mating pool: the population and the elite members survival dropped, scored together.
+  mating_ = population_;
+  std::unordered_set<std::uint64_t> members;
+  for (const auto& ind : population_) members.insert(ind.hash);
+  for (const auto& e : elite_)
+    if (!members.count(e.hash)) {
+      mating_.push_back(e);
+      mins.push_back(minimized(e.objectives));
+      viol.push_back(0.0);
+    }
+  const SurvivalScores all = survival_->score(mins, viol);
+  for (std::size_t i = 0; i < mating_.size(); ++i) {
+    mating_[i].rank = all.rank[i];
+    mating_[i].crowding = all.merit[i];
   }
 }
 
@@ -321,6 +369,7 @@ Json Nsga2::state(bool include_seen) const {
   opt["reference_divisions"] = options_.reference_divisions;
   opt["prescreen"] = options_.prescreen;
   if (options_.initial_design != "random") opt["initial_design"] = options_.initial_design;
+  if (options_.parents != "population") opt["parents"] = options_.parents;
   j["options"] = opt;
   j["variation"] = variation_.fingerprint;
   j["generation"] = generation_;
@@ -402,7 +451,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
   const JsonView o = view.at("options");
   if (format == kFormat)
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation", "survival",
-                  "reference_divisions", "prescreen", "initial_design"});
+                  "reference_divisions", "prescreen", "initial_design", "parents"});
   else
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
   Nsga2Options opt;
@@ -418,6 +467,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
     opt.reference_divisions = static_cast<std::size_t>(o.get_int("reference_divisions", 0, 1000));
     opt.prescreen = static_cast<std::size_t>(o.get_int("prescreen", 1, 100));
     opt.initial_design = o.get_choice("initial_design", {"random", "lhs"}, "random");
+    opt.parents = o.get_choice("parents", {"population", "archive"}, "population");
   }
   const std::string fp = view.get_string("variation");
   if (fp != variation.fingerprint)
@@ -455,10 +505,6 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
     ind.violation = read_number_or_string(e.at("violation"));
     out.population_.push_back(std::move(ind));
   }
-  const JsonView tp = view.at("tournament_pool");
-  tp.require_array("an array of population indices");
-  for (std::size_t i = 0; i < tp.size(); ++i)
-    out.pool_.push_back(static_cast<std::size_t>(tp.at(i).as_int(0, static_cast<std::int64_t>(pop.size()) - 1)));
   restore_seen(view, seen, out.seen_, out.untold_);
   if (format == kFormat) {
     const JsonView arch = view.at("archive");
@@ -470,11 +516,19 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
       const JsonView obj = e.at("objectives");
       obj.require_array("an array of objective values");
       Point p;
+      if (obj.size() != opt.directions.size())
+        obj.fail("wrong number of objectives", std::to_string(opt.directions.size()), std::to_string(obj.size()));
       for (std::size_t k = 0; k < obj.size(); ++k) p.push_back(read_number_or_string(obj.at(k)));
       out.archive_.points.push_back(std::move(p));
     }
   }
+  if (out.archive_parents()) out.restore_elite();
   out.rebuild_ranks();
+  const JsonView tp = view.at("tournament_pool");
+  tp.require_array("an array of mating-pool indices");
+  const auto mates = static_cast<std::int64_t>(out.mates().size());
+  for (std::size_t i = 0; i < tp.size(); ++i)
+    out.pool_.push_back(static_cast<std::size_t>(tp.at(i).as_int(0, mates - 1)));
   return out;
 }
 

@@ -630,6 +630,13 @@ TEST_CASE("search.algorithm selects a registered survival kind, and an unknown o
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.initial_design: ") && Catch::Contains("got \"grid\""));
   j["search"].erase("initial_design");
   CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("initial_design"));  // random: hash unchanged
+  j["search"]["parents"] = "archive";
+  CHECK(load_experiment(f.write(j)).search.parents == "archive");
+  CHECK(to_json(load_experiment(f.write(j)))["search"]["parents"] == "archive");
+  j["search"]["parents"] = "elite";
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.parents: ") && Catch::Contains("got \"elite\""));
+  j["search"].erase("parents");
+  CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("parents"));  // population: hash unchanged
   j["search"]["algorithm"] = "nsga4";
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.algorithm: ") && Catch::Contains("nsga2, smsemoa, nsga3") &&
                                 Catch::Contains("got \"nsga4\""));

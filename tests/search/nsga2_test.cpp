@@ -126,6 +126,51 @@ TEST_CASE("state saved mid-run and restored finishes like the uninterrupted run"
   CHECK_THROWS_WITH(Nsga2::restore(JsonView(broken, "state.json"), v), Catch::Contains("$.rng"));
 }
 
+TEST_CASE("parents from the archive: every non-dominated feasible evaluation joins the mating pool", "[search][nsga2][archive]") {
+  auto o = two_objectives(2, 3);
+  o.parents = "archive";
+  Nsga2 opt(o, tiny_discrete(3, 4));
+  auto g = [](int a, int b, int c) { return Genome{{a, b, c}, {}}; };
+  // Three mutually non-dominated points, one dominated, one failed: survival keeps two of the three.
+  opt.tell({g(0, 0, 1), g(0, 0, 2), g(0, 0, 3), g(0, 0, 0), g(1, 1, 1)},
+           {{1, 4}, {2, 3}, {3, 2}, {5, 5}, {0, 0}}, {0, 0, 0, 0, std::numeric_limits<double>::infinity()});
+  REQUIRE(opt.population().size() == 2);
+  std::set<std::vector<double>> pool;
+  for (const auto& m : opt.mates()) pool.insert(m.objectives);
+  CHECK(pool == std::set<std::vector<double>>{{1, 4}, {2, 3}, {3, 2}});
+  for (const auto& m : opt.mates()) CHECK(m.rank == 0);
+  // A point dominating them all empties the elite but itself.
+  opt.tell({g(2, 2, 2)}, {{0.5, 1}}, {0});
+  CHECK(opt.mates().size() == opt.population().size());
+  std::vector<std::vector<double>> best;
+  for (const auto& m : opt.mates())
+    if (m.rank == 0) best.push_back(m.objectives);
+  CHECK(best == std::vector<std::vector<double>>{{0.5, 1}});
+
+  o.parents = "elite";
+  CHECK_THROWS_WITH(Nsga2(o, tiny_discrete(3, 4)), Catch::Contains("nsga2.parents") && Catch::Contains("got \"elite\""));
+}
+
+TEST_CASE("parents from the archive: a restored optimizer continues exactly", "[search][nsga2][archive]") {
+  const Problem p = make_problem("zdt1");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  auto o = two_objectives(12, 9);
+  o.parents = "archive";
+  Nsga2 whole(o, v), part(o, v), plain(two_objectives(12, 9), v);
+  run_generations(whole, p, 20);
+  run_generations(plain, p, 20);
+  run_generations(part, p, 8);
+  CHECK(whole.mates().size() > whole.population().size());  // survival dropped non-dominated points
+  CHECK(genomes_of(whole) != genomes_of(plain));             // and they changed the search
+  const Json saved = Json::parse(part.state().dump());
+  CHECK(saved["options"]["parents"] == "archive");
+  Nsga2 resumed = Nsga2::restore(JsonView(saved, "state.json"), v);
+  run_generations(resumed, p, 12);
+  CHECK(genomes_of(resumed) == genomes_of(whole));
+  CHECK(resumed.state() == whole.state());
+  CHECK_FALSE(plain.state()["options"].contains("parents"));  // older states and hashes hold
+}
+
 TEST_CASE("a state saved without its seen hashes restores from the evaluated genomes", "[search][nsga2]") {
   const Problem p = make_problem("zdt1");
   const Variation v = make_real_variation(p.lower, p.upper);

@@ -79,6 +79,7 @@ struct SearchConfig {
   int population = 32;                          ///< candidates per generation
   int prescreen = 1;                            ///< surrogate pre-screening: best of k bred children (1 = off)
   std::string initial_design = "random";        ///< first population: random | lhs (Latin hypercube)
+  std::string parents = "population";           ///< tournament parents: population | archive (+ elite)
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
 };

@@ -25,6 +25,7 @@ struct MooRunOptions {
   std::string algorithm = "nsga2"; ///< survival kind (survival.hpp)
   std::size_t prescreen = 1;       ///< Nsga2Options::prescreen (1 = off)
   std::string initial_design = "random";  ///< Nsga2Options::initial_design
+  std::string parents = "population";     ///< Nsga2Options::parents
   bool archive = false;            ///< keep every evaluated point for archive_hypervolume
   std::size_t offspring = 0;       ///< children per tell, in [1, population]; 0: the population
                                    ///< (1 = steady state, as in SMS-EMOA's paper)

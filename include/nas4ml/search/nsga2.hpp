@@ -49,6 +49,10 @@ struct Nsga2Options {
   /// The first population: "random" (uniform genomes) or "lhs" (Variation::design, a Latin
   /// hypercube; falls back to random genomes for an encoding without one).
   std::string initial_design = "random";
+  /// Where tournaments draw parents: "population" (NSGA-II: the current population) or "archive"
+  /// (the population plus every feasible non-dominated genome evaluated so far that survival
+  /// dropped, ranked together by the survival kind's merit). Off by default (docs/search.md).
+  std::string parents = "population";
 };
 
 /// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
@@ -97,6 +101,9 @@ class Nsga2 {
 
   /// The current population (at most population_size members), in a deterministic order.
   const std::vector<Individual>& population() const noexcept { return population_; }
+  /// Where tournaments draw parents: population(), or with parents "archive" the population plus
+  /// the non-dominated feasible evaluations survival dropped, ranked together.
+  const std::vector<Individual>& mates() const noexcept { return archive_parents() ? mating_ : population_; }
   /// Indices into population() of the feasible members of the first front.
   std::vector<std::size_t> front() const;
   /// Number of tell() calls so far.
@@ -127,6 +134,10 @@ class Nsga2 {
   bool accept(Genome& child, std::vector<Genome>& out);
   bool ask_prescreened(std::vector<Genome>& out);
   std::vector<double> minimized(const std::vector<double>& objectives) const;
+  bool archive_parents() const noexcept { return options_.parents == "archive"; }
+  void add_to_archive(const Individual& ind);
+  void offer_elite(const Individual& ind);
+  void restore_elite();
 
   Nsga2Options options_;
   Variation variation_;
@@ -135,7 +146,9 @@ class Nsga2 {
   std::vector<Individual> population_;
   std::unordered_set<std::uint64_t> seen_;
   std::unordered_set<std::uint64_t> untold_;  // in seen_, handed out by ask() but not told yet
-  Archive archive_;  // feasible evaluations, kept only when prescreen > 1
+  Archive archive_;  // feasible evaluations, kept only when prescreen > 1 or parents "archive"
+  std::vector<Individual> elite_;    // parents "archive": the non-dominated feasible evaluations
+  std::vector<Individual> mating_;   // parents "archive": population + elite not in it, ranked
   std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
   std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;
 };
