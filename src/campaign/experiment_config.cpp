@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/evp.h>
 
 #include "nas4ml/core/safe_name.hpp"
@@ -587,6 +588,9 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
   if (root.has("seed")) c.seed = parse_seed(root.at("seed"));
   if (root.has("threads")) c.threads = parse_threads(root.at("threads"));
   parse_baselines(root, c, base);
+  if (!c.task.is_classification() && !c.baselines.empty())
+    root.at("baselines").fail("baselines are supported for classification experiments only",
+                              "no \"baselines\" with a " + c.task.kind + " task", "a list of " + std::to_string(c.baselines.size()));
   return c;
 }
 

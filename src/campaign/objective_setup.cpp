@@ -51,6 +51,11 @@ ObjectiveSetup objective_setup(const Json& experiment, const std::string& source
     }
   if (experiment.contains("training") && experiment["training"].is_object())
     s.metrics_split = experiment["training"].value("metrics_split", "validation");
+  if (experiment.contains("task") && !experiment["task"].is_null()) {
+    const nn::TaskSpec task = nn::parse_task_spec(JsonView(experiment["task"], source, "$.task"));
+    s.task = task.kind;
+    s.task_metrics = nn::make_task(task)->metric_names();
+  }
   return s;
 }
 

@@ -40,6 +40,12 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
 /// The physics of up to 6 front members, spread along the front, on the campaign's test split.
 /// Each also with its float reference (trained on first use, in parallel, then read from the cache).
 void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
+  if (const Json e = store.experiment(); e.contains("task") && !e["task"].is_null() &&
+                                         e["task"].value("kind", "classification") != "classification") {
+    d.physics_note = "No physics plots: they are drawn for classification only (the " +
+                     e["task"].value("kind", std::string()) + " metrics are in the front table)";
+    return;
+  }
   try {
     const data::LoadedDataset data = campaign_dataset(store);
     std::vector<EvaluationRecord> members;

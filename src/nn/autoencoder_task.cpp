@@ -8,6 +8,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/anomaly_score.hpp"

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "nas4ml/core/error.hpp"
 #include "task_kinds.hpp"
