@@ -87,7 +87,8 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
     c.failed = rec.status != "ok";
     c.on_front = on_front.count(rec.genome_hash) > 0;
     if (!c.failed) {
-      c.accuracy = rec.metrics["validation"].value("accuracy", 0.0);
+      const Json& acc = rec.metrics["validation"]["accuracy"];  // null for regression and autoencoders
+      c.accuracy = acc.is_number() ? acc.get<double>() : std::nan("");
       c.lut = rec.estimates.value("lut", 0.0);
       c.latency_ns = rec.estimates.value("latency_ns", 0.0);
       c.feasible = rec.violation == 0.0;
