@@ -2,7 +2,7 @@
 """The PyTorch peer of benchmarks/tasks_vs_pytorch.sh: a float32 network of the same shape as
 nas4ml's model spec, trained on the very same prepared rows (written by task_bench), with Adam,
 a cosine learning rate per step, the same batch size, epochs and early stopping on the validation
-loss (patience), then measured with the same metric definitions:
+loss (patience), PyTorch's default initialization or nas4ml's (--init nas4ml), then measured with the same metric definitions:
 
 - regression: Huber (delta 1) or MSE loss in standardized units; resolution = population std of
   the relative error in raw units (y = y' / scale + offset, given on the command line), bias =
@@ -64,6 +64,8 @@ def main():
     p.add_argument("--offset", type=float, default=0.0)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--init", choices=["pytorch", "nas4ml"], default="pytorch",
+                   help="nas4ml: He-normal hidden, Glorot-uniform output weights and zero biases, as nas4ml initializes")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)
@@ -85,6 +87,14 @@ def main():
         last = h
     layers.append(torch.nn.Linear(last, n_out))
     net = torch.nn.Sequential(*layers)
+    if a.init == "nas4ml":
+        for mod in net:
+            if isinstance(mod, torch.nn.Linear):
+                torch.nn.init.zeros_(mod.bias)
+                if mod is layers[-1]:
+                    torch.nn.init.xavier_uniform_(mod.weight)
+                else:
+                    torch.nn.init.kaiming_normal_(mod.weight, nonlinearity="relu")
     loss_fn = torch.nn.HuberLoss(delta=1.0) if (a.task == "regression" and a.loss == "huber") else torch.nn.MSELoss()
     opt = torch.optim.Adam(net.parameters(), lr=a.lr, eps=1e-7)
     steps = a.epochs * math.ceil(len(xtr) / a.batch)

@@ -22,9 +22,12 @@ run() {  # name experiment model task hidden epochs
     set -- "$@" $(cat "$TMP/$1/units.txt")
     units="--offset $7 --scale $8"
   fi
-  for seed in $SEEDS; do
-    printf 'pytorch '
-    /usr/bin/python3 benchmarks/pytorch_task.py --dir "$TMP/$1" --task "$4" --hidden "$5" --epochs "$6" $units --seed "$seed"
+  for init in pytorch nas4ml; do
+    for seed in $SEEDS; do
+      printf 'pytorch (%s init) ' "$init"
+      /usr/bin/python3 benchmarks/pytorch_task.py --dir "$TMP/$1" --task "$4" --hidden "$5" --epochs "$6" $units \
+        --init "$init" --seed "$seed"
+    done
   done
 }
 run higgs_mass higgs_mass.json higgs_mass_21_32_16_1.json regression 32,16 30
