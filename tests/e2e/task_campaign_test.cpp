@@ -54,6 +54,13 @@ TEST_CASE("a regression campaign optimizes resolution and prints the regression 
   const auto csv = run_cli({"front", run.string(), "--csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK_THAT(csv.out, Catch::StartsWith("id,gen,resolution,lut,abs_bias,mse,mae,bias,ff,"));
+  // The same front with 2 threads.
+  campaign::RunOptions two = options();
+  two.threads = 2;
+  two.emit = false;
+  const auto s2 = campaign::run_campaign(source_path("tests/e2e/fixtures/tiny_regression_experiment.json"),
+                                         tmp.path() / "reg2", two);
+  CHECK(s2.front == s.front);
 }
 
 TEST_CASE("an autoencoder campaign optimizes TPR at fixed FPR of the firmware's score", "[e2e][campaign][task]") {
