@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <span>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,14 +16,15 @@ namespace {
 struct Registration {
   std::string kind;
   std::function<std::unique_ptr<Task>(const TaskSpec&)> make;
+  std::span<const detail::MetricName> metrics;  // the metrics the kind adds, with directions
 };
 
 // The registry: one line per task kind.
 const std::vector<Registration>& registry() {
   static const std::vector<Registration> r = {
-      {"classification", detail::make_classification_task},
-      {"regression", detail::make_regression_task},
-      {"autoencoder", detail::make_autoencoder_task},
+      {"classification", detail::make_classification_task, {}},
+      {"regression", detail::make_regression_task, detail::regression_metrics},
+      {"autoencoder", detail::make_autoencoder_task, detail::autoencoder_metrics},
   };
   return r;
 }
@@ -110,18 +112,17 @@ Json to_json(const TaskSpec& s) {
 const std::vector<std::string>& task_metric_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
-    for (const auto& m : detail::regression_metrics) n.emplace_back(m.name);
-    for (const auto& m : detail::autoencoder_metrics) n.emplace_back(m.name);
+    for (const auto& r : registry())
+      for (const auto& m : r.metrics) n.emplace_back(m.name);
     return n;
   }();
   return names;
 }
 
 bool task_metric_maximized(const std::string& name) {
-  for (const auto& m : detail::regression_metrics)
-    if (name == m.name) return m.maximize;
-  for (const auto& m : detail::autoencoder_metrics)
-    if (name == m.name) return m.maximize;
+  for (const auto& r : registry())
+    for (const auto& m : r.metrics)
+      if (name == m.name) return m.maximize;
   return false;
 }
 
