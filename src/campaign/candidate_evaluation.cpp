@@ -27,14 +27,14 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 void check_fit(const EvaluationContext& c) {
   const auto& space = c.space;
   const int features = static_cast<int>(c.data.n_features());
-  const int classes = static_cast<int>(c.data.n_classes());
+  const int classes = c.task->output_units(c.data);
   if (!space.accepts_inputs(features))
     throw ConfigError(c.config.search_space_path.string(), "$.inputs", "search space does not fit the data set",
                       fmt::format("inputs accepting {} features (data set {})", features, c.data.name),
                       space.inputs ? std::to_string(space.inputs) : fmt::format("{}..{}", space.inputs_min, space.inputs_max));
   if (space.outputs != classes)
     throw ConfigError(c.config.search_space_path.string(), "$.outputs", "search space does not fit the data set",
-                      fmt::format("{} outputs (classes of {})", classes, c.data.name), std::to_string(space.outputs));
+                      fmt::format("{} outputs ({} task on {})", classes, c.task->kind(), c.data.name), std::to_string(space.outputs));
 }
 
 /// The candidate's decoded spec with the experiment's epoch cap applied.
@@ -79,6 +79,8 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   data::LoadOverrides overrides;  // the experiment's dataset_source replaces the spec's file
   if (!config.dataset_source.empty()) overrides.source = config.dataset_source_path;
   c.data = data::load_dataset(config.dataset_path, overrides);
+  c.task = nn::make_task(config.task);
+  c.task->prepare(c.data, config.source_file.string());
   c.space = space::load_search_space(config.search_space_path);
   check_fit(c);
   c.device = estimate::load_device_model(config.hardware.device_file);
@@ -123,6 +125,7 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     to.spec_source = c.space.file;
     to.evaluate_train = false;
     to.timeout_seconds = c.config.training.timeout_seconds;
+    to.task = c.task.get();
     const auto t0 = Clock::now();
     nn::TrainResult trained = nn::train_model(spec, c.data, to);
     rec.train_seconds = seconds_since(t0);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::campaign {
 
@@ -22,6 +23,10 @@ MetricValues candidate_metrics(const nn::Metrics& q, const estimate::Estimate& e
   m["bops"] = e.bops;
   m["ebops"] = e.ebops;
   m["max_utilization"] = std::max({e.lut_pct, e.ff_pct, e.dsp_pct, e.bram18_pct}) / 100.0;
+  for (const auto& name : nn::task_metric_names()) {  // NaN unless the task reports it
+    const auto it = q.task.find(name);
+    m[name] = it == q.task.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  }
   return m;
 }
 

@@ -26,6 +26,8 @@ std::string quality_line(const Json& q) {
 
 /// Quantized vs float-reference test accuracy (the reference trained on first use, then cached).
 std::string float_reference_line(const EvaluationRecord& e, const Store& store, const RunPaths& paths) {
+  if (const Json x = store.experiment(); x.contains("task") && !x["task"].is_null())
+    return "float reference: computed for classification only\n";
   try {
     const FloatReference r = float_reference(e, campaign_dataset(store), paths);
     if (!r.ok) return "float reference: training failed: " + r.failure + "\n";

@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/evp.h>
 
 #include "nas4ml/core/safe_name.hpp"
@@ -31,7 +32,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "name",        "description", "dataset", "dataset_source",
                                            "search_space",
                                            "objectives", "constraints", "hardware",    "search",  "training",
-                                           "synthesis", "seed",        "threads",     "baselines"};
+                                           "synthesis", "seed",        "threads",     "baselines",
+                                           "task"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
@@ -216,8 +218,8 @@ void parse_constraints(const JsonView& root, ExperimentConfig& c) {
       if (k.value <= 0.0) bound.fail("value out of range", "a fraction in (0, 1]", describe_json(bound.json()));
     } else {
       k.op = ops[0] == "max" ? ConstraintOp::max : ConstraintOp::min;
-      const bool fraction = metric == "accuracy" || metric == "auc";
-      k.value = fraction ? bound.as_number(0.0, 1.0) : bound.as_number(0.0, 1e18);
+      const bool fraction = metric == "accuracy" || metric == "auc" || metric.starts_with("tpr_at_fpr");
+      k.value = fraction ? bound.as_number(0.0, 1.0) : bound.as_number(metric == "bias" ? -1e18 : 0.0, 1e18);
     }
     for (const auto& other : c.constraints)
       if (other.metric == k.metric && other.op == k.op)
@@ -365,10 +367,32 @@ void check_referenced_files(const JsonView& root, const ExperimentConfig& c) {
     features = spec.feature_columns.size();
   else if (spec.format == data::DataFormat::csv && !spec.header && !spec.column_names.empty())
     features = spec.column_names.size() - 1;
+  if (!c.task.is_classification()) {  // a task's outputs are targets or reconstructed inputs
+    if (c.task.kind == "regression") {
+      if (features) features = *features > c.task.targets.size() ? *features - c.task.targets.size() : 0;
+      classes = c.task.targets.size();
+    } else {
+      classes = features;
+    }
+  }
   check_fit(c, sp, features, classes, "as its spec states");
 }
 
 std::string format_number(double v) { return fmt::format("{}", v); }
+
+/// Rejects objectives and constraints naming a metric the experiment's task does not report.
+void check_task_metrics(const JsonView& root, const ExperimentConfig& c) {
+  auto check = [&](const std::string& metric, const char* list, std::size_t i) {
+    if (metric_fits_task(metric, c.task)) return;
+    std::vector<std::string> fit;
+    for (const auto& m : metric_names())
+      if (metric_fits_task(m, c.task)) fit.push_back(m);
+    root.at(list).at(i).fail("metric not reported by a " + c.task.kind + " task", fmt::format("one of {}", fmt::join(fit, ", ")),
+                             in_quotes(metric));
+  };
+  for (std::size_t i = 0; i < c.objectives.size(); ++i) check(c.objectives[i].metric, "objectives", i);
+  for (std::size_t i = 0; i < c.constraints.size(); ++i) check(c.constraints[i].metric, "constraints", i);
+}
 
 }  // namespace
 
@@ -386,15 +410,32 @@ std::string_view to_string(ConstraintOp op) noexcept {
 }
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"accuracy", "auc",       "lut", "ff",  "dsp",   "bram",
-                                                 "latency_ns", "latency_cycles", "ii",  "bops", "ebops",
-                                                 "max_utilization"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = {"accuracy",       "auc", "lut",  "ff",   "dsp", "bram", "latency_ns",
+                                  "latency_cycles", "ii",  "bops", "ebops", "max_utilization"};
+    for (const auto& m : nn::task_metric_names()) n.push_back(m);
+    return n;
+  }();
   return names;
+}
+
+bool metric_fits_task(const std::string& metric, const nn::TaskSpec& task) {
+  if (task.is_classification()) {
+    const auto& t = nn::task_metric_names();
+    return std::find(t.begin(), t.end(), metric) == t.end();
+  }
+  if (metric == "accuracy") return false;
+  if (metric == "auc") return task.kind == "autoencoder";
+  const auto names = nn::make_task(task)->metric_names();
+  const auto& t = nn::task_metric_names();
+  return std::find(t.begin(), t.end(), metric) == t.end() || std::find(names.begin(), names.end(), metric) != names.end();
 }
 
 Direction natural_direction(std::string_view metric) {
   NAS4ML_ASSERT(contains(metric_names(), metric), "natural_direction of an unknown metric");
-  return metric == "accuracy" || metric == "auc" ? Direction::maximize : Direction::minimize;
+  return metric == "accuracy" || metric == "auc" || nn::task_metric_maximized(std::string(metric))
+             ? Direction::maximize
+             : Direction::minimize;
 }
 
 const std::vector<std::string>& device_resource_names() {
@@ -405,9 +446,11 @@ const std::vector<std::string>& device_resource_names() {
 DataCheck check_data(const ExperimentConfig& config) {
   data::LoadOverrides overrides;
   if (!config.dataset_source.empty()) overrides.source = config.dataset_source_path;
-  const data::LoadedDataset d = data::load_dataset(config.dataset_path, overrides);
+  data::LoadedDataset d = data::load_dataset(config.dataset_path, overrides);
   const space::SearchSpace sp = space::load_search_space(config.search_space_path);
-  check_fit(config, sp, d.n_features(), d.n_classes(), "as read from the data");
+  const auto task = nn::make_task(config.task);
+  task->prepare(d, config.source_file.string());
+  check_fit(config, sp, d.n_features(), static_cast<std::size_t>(task->output_units(d)), "as read from the data");
   DataCheck r;
   r.features = d.n_features();
   r.classes = d.n_classes();
@@ -532,10 +575,12 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
     c.dataset_source_path = resolve_file(root, "dataset_source", base, "data");
     c.dataset_source = root.get_string("dataset_source");
   }
+  if (root.has("task")) c.task = nn::parse_task_spec(root.at("task"));
   check_referenced_files(root, c);
 
   parse_objectives(root, c);
   parse_constraints(root, c);
+  check_task_metrics(root, c);
   parse_hardware(root, c, options);
   check_target_knobs(*synth::make_target(c.hardware.target), space::load_search_space(c.search_space_path),
                      c.source_file.string());
@@ -545,6 +590,9 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
   if (root.has("seed")) c.seed = parse_seed(root.at("seed"));
   if (root.has("threads")) c.threads = parse_threads(root.at("threads"));
   parse_baselines(root, c, base);
+  if (!c.task.is_classification() && !c.baselines.empty())
+    root.at("baselines").fail("baselines are supported for classification experiments only",
+                              "no \"baselines\" with a " + c.task.kind + " task", "a list of " + std::to_string(c.baselines.size()));
   return c;
 }
 
@@ -597,6 +645,7 @@ Json to_json(const ExperimentConfig& c) {
   if (s.csim) j["synthesis"]["csim"] = true;  // absent = false: older hashes hold
   j["seed"] = c.seed;
   j["threads"] = c.threads;
+  if (!c.task.is_classification()) j["task"] = nn::to_json(c.task);  // absent = classification: older hashes hold
   if (!c.baselines.empty()) {  // absent when none, so experiments without baselines keep their hash
     j["baselines"] = Json::array();
     for (const auto& b : c.baselines) {

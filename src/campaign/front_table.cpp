@@ -48,9 +48,13 @@ std::vector<std::string> front_columns(const ObjectiveSetup& s) {
   };
   for (const auto& o : s.objectives) add(o.metric);
   for (const auto& c : s.constraints) add(c.metric);
+  for (const auto& c : s.task_metrics) add(c);
   const std::string other = other_split(s.metrics_split);
-  for (const auto& c : {std::string("accuracy"), std::string("auc"), other + "_accuracy", other + "_auc",
-                        std::string("lut"), std::string("ff"), std::string("dsp"), std::string("bram"),
+  if (s.task == "classification")
+    for (const auto& c : {std::string("accuracy"), std::string("auc"), other + "_accuracy", other + "_auc"}) add(c);
+  else if (s.task == "autoencoder")
+    for (const auto& c : {std::string("auc"), other + "_auc"}) add(c);
+  for (const auto& c : {std::string("lut"), std::string("ff"), std::string("dsp"), std::string("bram"),
                         std::string("latency_ns"), std::string("ii"), std::string("bops"), std::string("ebops"),
                         std::string("synth_lut"), std::string("synth_ff")})
     add(c);
@@ -60,7 +64,9 @@ std::vector<std::string> front_columns(const ObjectiveSetup& s) {
 FrontTable front_table(const Store& store) {
   const ObjectiveSetup setup = objective_setup(store.experiment(), store.path().string());
   FrontTable t;
-  t.header = "objectives: " + describe(setup) + "; accuracy and auc on the " + setup.metrics_split + " split";
+  t.header = "objectives: " + describe(setup) + "; " +
+             (setup.task == "classification" ? std::string("accuracy and auc") : setup.task + " metrics") + " on the " +
+             setup.metrics_split + " split";
   for (const auto& line : baseline_summaries(store, setup)) t.header += "\n" + line;
   t.columns = front_columns(setup);
   t.json = nlohmann::ordered_json::array();

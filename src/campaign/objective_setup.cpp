@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -50,6 +51,11 @@ ObjectiveSetup objective_setup(const Json& experiment, const std::string& source
     }
   if (experiment.contains("training") && experiment["training"].is_object())
     s.metrics_split = experiment["training"].value("metrics_split", "validation");
+  if (experiment.contains("task") && !experiment["task"].is_null()) {
+    const nn::TaskSpec task = nn::parse_task_spec(JsonView(experiment["task"], source, "$.task"));
+    s.task = task.kind;
+    s.task_metrics = nn::make_task(task)->metric_names();
+  }
   return s;
 }
 
@@ -91,6 +97,7 @@ MetricValues stored_metric_values(const EvaluationRecord& r, const std::string& 
   m["ebops"] = number(e, "ebops");
   const Json pct = e.is_object() && e.contains("utilization_pct") ? e["utilization_pct"] : Json();
   m["max_utilization"] = std::max({number(pct, "lut"), number(pct, "ff"), number(pct, "dsp"), number(pct, "bram18")}) / 100.0;
+  for (const auto& name : nn::task_metric_names()) m[name] = number(quality, name.c_str());
   return m;
 }
 
@@ -100,6 +107,10 @@ std::string format_metric(const std::string& metric, double v) {
       metric.ends_with("_auc"))
     return fmt::format("{:.4f}", v);
   if (metric == "latency_ns") return fmt::format("{:.1f}", v);
+  if (metric.starts_with("tpr_at_fpr")) return fmt::format("{:.4f}", v);
+  if (nn::task_metric_names().end() !=
+      std::find(nn::task_metric_names().begin(), nn::task_metric_names().end(), metric))
+    return fmt::format("{:.4g}", v);
   return fmt::format("{:.0f}", v);
 }
 

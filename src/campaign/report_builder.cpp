@@ -42,6 +42,12 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
 /// The physics of up to 6 front members, spread along the front, on the campaign's test split.
 /// Each also with its float reference (trained on first use, in parallel, then read from the cache).
 void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
+  if (const Json e = store.experiment(); e.contains("task") && !e["task"].is_null() &&
+                                         e["task"].value("kind", "classification") != "classification") {
+    d.physics_note = "No physics plots: they are drawn for classification only (the " +
+                     e["task"].value("kind", std::string()) + " metrics are in the front table)";
+    return;
+  }
   try {
     const data::LoadedDataset data = campaign_dataset(store);
     std::vector<EvaluationRecord> members;
@@ -83,7 +89,8 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
     c.failed = rec.status != "ok";
     c.on_front = on_front.count(rec.genome_hash) > 0;
     if (!c.failed) {
-      c.accuracy = rec.metrics["validation"].value("accuracy", 0.0);
+      const Json& acc = rec.metrics["validation"]["accuracy"];  // null for regression and autoencoders
+      c.accuracy = acc.is_number() ? acc.get<double>() : std::nan("");
       c.lut = rec.estimates.value("lut", 0.0);
       c.latency_ns = rec.estimates.value("latency_ns", 0.0);
       c.feasible = rec.violation == 0.0;

@@ -31,6 +31,7 @@ Json Metrics::to_json() const {
   j["class_accuracy"] = ca;
   j["class_auc"] = cu;
   j["background_rejection_at_50"] = number_or_null(background_rejection);
+  for (const auto& [name, v] : task) j[name] = number_or_null(v);
   return j;
 }
 

@@ -311,13 +311,39 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   input_ = x;
   forward_float(batch);
   const int L = n_layers(), c = n_outputs();
-  const float pull_scale = 1.0f / static_cast<float>(batch);
   // Softmax cross-entropy on the output layer's (quantized) logits, then back through the output
   // cast (its gate and range-keeping pull). Every layer's delta overwrites the pre-activations it
   // is computed from.
   NAS4ML_ASSERT(builtin(spec_.layers[L - 1].activation), "the output layer's activation is relu or linear");
   const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
                                             probs_.data(), lse_.data(), colsum_.data());
+  backward(x, batch, l1);
+  return loss;
+}
+
+double Mlp::train_step(const float* x, const Task& task, const float* target, int batch, double l1) {
+  NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
+  input_ = x;
+  forward_float(batch);
+  const int L = n_layers();
+  const auto ld = static_cast<std::size_t>(act_[L].rows());
+  std::fill_n(probs_.data(), ld * static_cast<std::size_t>(batch), 0.0f);
+  const double loss = task.loss_gradient(act_[L].data(), ld, n_outputs(), batch, target, probs_.data());
+  backward(x, batch, l1);
+  return loss;
+}
+
+const float* Mlp::forward(const float* x, int batch, std::size_t& ld) {
+  NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
+  input_ = x;
+  forward_float(batch);
+  ld = static_cast<std::size_t>(act_[n_layers()].rows());
+  return act_[n_layers()].data();
+}
+
+void Mlp::backward(const float* x, int batch, double l1) {
+  const int L = n_layers();
+  const float pull_scale = 1.0f / static_cast<float>(batch);
   detail::with_result_cast(qat_, fq_r_[L - 1].saturate, spec_.layers[L - 1].activation == Activation::relu,
                            fq_r_[L - 1], pull_scale, [&](const auto& cast) {
                              float* v = pre_[L].data();
@@ -359,7 +385,6 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
                                });
     }
   }
-  return loss;
 }
 
 void Mlp::evaluate_float(const float* x, const std::int32_t* y, int batch, double& loss_sum, std::size_t& correct) {

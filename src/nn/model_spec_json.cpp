@@ -175,4 +175,19 @@ ModelSpec resolve_model_spec(ModelSpec spec, int n_features, int n_classes, cons
   return spec;
 }
 
+ModelSpec resolve_task_model_spec(ModelSpec spec, int n_features, int n_outputs, const std::string& source) {
+  if (spec.layers.empty()) throw ConfigError(source, "$.layers", "no layers", "at least the output layer", "none");
+  if (spec.n_inputs == 0) spec.n_inputs = n_features;
+  if (spec.n_inputs != n_features)
+    throw ConfigError(source, "$.inputs", "differs from the data set's feature count", std::to_string(n_features),
+                      std::to_string(spec.n_inputs));
+  auto& out = spec.layers.back();
+  if (out.units == 0) out.units = n_outputs;
+  if (out.units != n_outputs)
+    throw ConfigError(source, fmt::format("$.layers[{}].units", spec.layers.size() - 1),
+                      "output units differ from the task's output count", std::to_string(n_outputs),
+                      std::to_string(out.units));
+  return spec;
+}
+
 }  // namespace nas4ml::nn

@@ -89,6 +89,8 @@ Json to_json(const QuantizedModel& model) {
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);
+  if (model.anomaly_score)
+    j["anomaly_score"] = {{"error", model.anomaly_score->error}, {"format", model.anomaly_score->format.to_string()}};
   j["training"] = model.training.is_null() ? Json::object() : model.training;
   return j;
 }
@@ -96,7 +98,7 @@ Json to_json(const QuantizedModel& model) {
 QuantizedModel quantized_model_from_json(const JsonView& v) {
   v.require_object("a quantized model object");
   v.check_keys({"format", "version", "name", "n_inputs", "n_outputs", "input_format", "feature_names",
-                "class_names", "preprocessing", "layers", "training"});
+                "class_names", "preprocessing", "layers", "anomaly_score", "training"});
   const std::string tag = v.get_string("format");
   if (tag != quantized_model_format_tag)
     v.at("format").fail("not a nas4ml quantized model", fmt::format("\"{}\"", quantized_model_format_tag),
@@ -172,6 +174,18 @@ QuantizedModel quantized_model_from_json(const JsonView& v) {
     p.check_keys({"offset", "scale"});
     if (p.has("offset") && p.at("offset").size() > 0) m.input_offset = number_list(p.at("offset"), static_cast<std::size_t>(m.n_inputs));
     if (p.has("scale") && p.at("scale").size() > 0) m.input_scale = number_list(p.at("scale"), static_cast<std::size_t>(m.n_inputs));
+  }
+  if (v.has("anomaly_score")) {
+    const JsonView a = v.at("anomaly_score");
+    a.require_object("an object with error and format");
+    a.check_keys({"error", "format"});
+    AnomalyScore score;
+    score.error = a.get_choice("error", {"squared", "absolute"});
+    score.format = a.at("format").as_fixed_format();
+    if (score.format.is_signed) a.at("format").fail("the anomaly score is unsigned", "ap_ufixed<W,I,...>", score.format.to_string());
+    if (m.n_outputs() != m.n_inputs)
+      a.fail("an anomaly score needs as many outputs as inputs", std::to_string(m.n_inputs), std::to_string(m.n_outputs()));
+    m.anomaly_score = score;
   }
   if (v.has("training")) m.training = v.at("training").json();
   return m;

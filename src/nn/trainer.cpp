@@ -57,6 +57,37 @@ Metrics exact_metrics(Mlp& mlp, const QuantizedModel& model, const data::Split& 
   return compute_metrics(logits, split.y, n_classes, n_classes == 2 ? signal_class : 1);
 }
 
+// Exact metrics of a non-classification task: exact outputs (as above) and the quantized inputs.
+Metrics exact_task_metrics(const Task& task, Mlp& mlp, const QuantizedModel& model, const data::Split& split) {
+  if (split.rows() == 0) return Metrics{};
+  const auto x = exact_features(split.x, model.input_format);
+  std::vector<double> outputs(split.rows() * static_cast<std::size_t>(model.n_outputs()));
+  if (mlp.exact_in_double()) {
+    mlp.forward_exact(x.data(), split.rows(), outputs.data());
+  } else {
+    const auto raw = golden_forward_batch(model, quantize_inputs(model, split.x));
+    const auto& f = model.layers.back().result_format;
+    for (std::size_t i = 0; i < raw.size(); ++i) outputs[i] = to_real(raw[i], f);
+  }
+  return task.metrics(model, outputs, x, split);
+}
+
+// The rows of `s` a task fits its loss on.
+data::Split rows_trained_on(const Task& task, const data::Split& s) {
+  std::vector<Eigen::Index> keep;
+  for (std::size_t r = 0; r < s.rows(); ++r)
+    if (task.trains_on(s.y[r])) keep.push_back(static_cast<Eigen::Index>(r));
+  data::Split out;
+  out.x.resize(static_cast<Eigen::Index>(keep.size()), s.x.cols());
+  if (s.target.size() > 0) out.target.resize(static_cast<Eigen::Index>(keep.size()), s.target.cols());
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    out.x.row(static_cast<Eigen::Index>(k)) = s.x.row(keep[k]);
+    if (s.target.size() > 0) out.target.row(static_cast<Eigen::Index>(k)) = s.target.row(keep[k]);
+    out.y.push_back(s.y[static_cast<std::size_t>(keep[k])]);
+  }
+  return out;
+}
+
 void check_split(const data::Split& s, const char* name, std::size_t n_features, std::size_t n_classes,
                  const std::string& source) {
   if (s.rows() > 0 && static_cast<std::size_t>(s.x.cols()) != n_features)
@@ -87,8 +118,13 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   const std::string& source = options.spec_source;
   const auto n_features = data.n_features() ? data.n_features() : static_cast<std::size_t>(data.train.x.cols());
   const std::size_t n_classes = data.n_classes();
-  const ModelSpec spec =
-      resolve_model_spec(input_spec, static_cast<int>(n_features), static_cast<int>(n_classes), source);
+  const Task* task = options.task && !options.task->kind().empty() && options.task->kind() != "classification"
+                         ? options.task
+                         : nullptr;
+  const ModelSpec spec = task ? resolve_task_model_spec(input_spec, static_cast<int>(n_features),
+                                                        task->output_units(data), source)
+                              : resolve_model_spec(input_spec, static_cast<int>(n_features),
+                                                   static_cast<int>(n_classes), source);
   validate_model_spec(spec, source);
   const std::string data_source = data.spec_file.empty() ? data.name : data.spec_file;
   if (data.train.rows() == 0) throw DataError(data_source, "train", "the training split is empty", "at least one row", "0 rows");
@@ -98,7 +134,14 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
 
   const TrainingSpec& ts = spec.training;
   const int epochs = options.epochs > 0 ? options.epochs : ts.epochs;
-  const std::size_t n_train = data.train.rows();
+  // The rows the loss is fitted and monitored on (an autoencoder's background only).
+  const data::Split fit_train_rows = task ? rows_trained_on(*task, data.train) : data::Split{};
+  const data::Split fit_val_rows = task ? rows_trained_on(*task, data.validation) : data::Split{};
+  const data::Split& fit_train = task ? fit_train_rows : data.train;
+  const data::Split& fit_val = task ? fit_val_rows : data.validation;
+  if (fit_train.rows() == 0)
+    throw DataError(data_source, "train", "no training row the task trains on", "at least one row", "0 rows");
+  const std::size_t n_train = fit_train.rows();
   const int batch = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(ts.batch_size), n_train));
   const bool qat = ts.quantization_aware;
   const auto n_in = static_cast<std::size_t>(spec.n_inputs);
@@ -110,10 +153,10 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   Optimizer optimizer(ts.optimizer, ts.momentum, mlp.params().size());
 
   // Inputs as the training forward sees them: on the input format's grid when training QAT.
-  const std::vector<float> train_x = qat ? quantized_features(data.train.x, spec.input_format)
-                                         : std::vector<float>(data.train.x.data(), data.train.x.data() + data.train.x.size());
-  const std::vector<float> val_x = qat ? quantized_features(data.validation.x, spec.input_format)
-                                       : std::vector<float>(data.validation.x.data(), data.validation.x.data() + data.validation.x.size());
+  const std::vector<float> train_x = qat ? quantized_features(fit_train.x, spec.input_format)
+                                         : std::vector<float>(fit_train.x.data(), fit_train.x.data() + fit_train.x.size());
+  const std::vector<float> val_x = qat ? quantized_features(fit_val.x, spec.input_format)
+                                       : std::vector<float>(fit_val.x.data(), fit_val.x.data() + fit_val.x.size());
 
   std::vector<PruningSchedule> schedules;
   for (const auto& l : spec.layers) schedules.emplace_back(epochs, ts.prune_rounds, l.sparsity);
@@ -163,6 +206,24 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   std::iota(order.begin(), order.end(), 0u);
   std::vector<float> xb(static_cast<std::size_t>(batch) * n_in);
   std::vector<std::int32_t> yb(static_cast<std::size_t>(batch));
+  const auto n_out = static_cast<std::size_t>(spec.layers.back().units);
+  std::vector<float> tb(task ? static_cast<std::size_t>(batch) * n_out : 0), scratch;
+  // A task's targets of row r, for the training forward (the quantized input for autoencoders).
+  auto target_row = [&](const data::Split& split, const std::vector<float>& xq, std::size_t r) {
+    return task->reconstructs_inputs() ? xq.data() + r * n_in : split.target.data() + r * n_out;
+  };
+  // A task's summed loss over a split (float32 forward), for validation and early stopping.
+  auto task_loss = [&](const data::Split& split, const std::vector<float>& xq) {
+    double sum = 0.0;
+    for (std::size_t start = 0; start < split.rows(); start += static_cast<std::size_t>(batch)) {
+      const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), split.rows() - start));
+      std::size_t ld = 0;
+      const float* out = mlp.forward(xq.data() + start * n_in, b, ld);
+      scratch.assign(ld * static_cast<std::size_t>(b), 0.0f);
+      sum += task->loss_gradient(out, ld, static_cast<int>(n_out), b, target_row(split, xq, start), scratch.data());
+    }
+    return sum;
+  };
   const long steps_per_epoch = static_cast<long>((n_train + static_cast<std::size_t>(batch) - 1) / static_cast<std::size_t>(batch));
   const long total_steps = steps_per_epoch * epochs;
   long step = 0;
@@ -182,9 +243,13 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
         const std::uint32_t r = order[start + static_cast<std::size_t>(j)];
         std::memcpy(xb.data() + static_cast<std::size_t>(j) * n_in, train_x.data() + static_cast<std::size_t>(r) * n_in,
                     n_in * sizeof(float));
-        yb[static_cast<std::size_t>(j)] = data.train.y[r];
+        yb[static_cast<std::size_t>(j)] = fit_train.y[r];
+        if (task)
+          std::memcpy(tb.data() + static_cast<std::size_t>(j) * n_out, target_row(fit_train, train_x, r),
+                      n_out * sizeof(float));
       }
-      const double loss = mlp.train_step(xb.data(), yb.data(), b, ts.l1);
+      const double loss = task ? mlp.train_step(xb.data(), *task, tb.data(), b, ts.l1)
+                               : mlp.train_step(xb.data(), yb.data(), b, ts.l1);
       if (!std::isfinite(loss)) {
         result.ok = false;
         result.failure = fmt::format("diverged: the training loss became {} at epoch {}, step {}",
@@ -203,17 +268,20 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     // Validation pass (float32 fake-quantized forward) for monitoring and early stopping.
     double val_loss = 0.0;
     std::size_t val_correct = 0;
-    const std::size_t n_val = data.validation.rows();
-    for (std::size_t start = 0; start < n_val; start += static_cast<std::size_t>(batch)) {
-      const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), n_val - start));
-      mlp.evaluate_float(val_x.data() + start * n_in, data.validation.y.data() + start, b, val_loss, val_correct);
-    }
+    const std::size_t n_val = fit_val.rows();
+    if (task)
+      val_loss = task_loss(fit_val, val_x);
+    else
+      for (std::size_t start = 0; start < n_val; start += static_cast<std::size_t>(batch)) {
+        const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), n_val - start));
+        mlp.evaluate_float(val_x.data() + start * n_in, data.validation.y.data() + start, b, val_loss, val_correct);
+      }
     EpochReport rep;
     rep.epoch = epoch + 1;
     rep.epochs = epochs;
     rep.train_loss = loss_sum / static_cast<double>(n_train);
     rep.val_loss = n_val ? val_loss / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
-    rep.val_accuracy = n_val ? static_cast<double>(val_correct) / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
+    rep.val_accuracy = n_val && !task ? static_cast<double>(val_correct) / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
     rep.sparsity = current_sparsity();
     rep.learning_rate = lr;
     rep.samples_per_second = static_cast<double>(n_train) / seconds_since(t_epoch);
@@ -268,7 +336,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       return result;
     }
 
-  if (options.float_metrics) {  // the float32 forward pass of the final weights (plain float unless QAT)
+  if (options.float_metrics && !task) {  // the float32 forward pass of the final weights (plain float unless QAT)
     auto accuracy = [&](const data::Split& split) {
       const std::vector<float> x = qat ? quantized_features(split.x, spec.input_format)
                                        : std::vector<float>(split.x.data(), split.x.data() + split.x.size());
@@ -291,9 +359,16 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   model.input_offset = data.preprocessing.offset;
   model.input_scale = data.preprocessing.scale;
   const int c = static_cast<int>(n_classes);
-  if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c, options.signal_class);
-  result.validation = exact_metrics(mlp, model, data.validation, c, options.signal_class);
-  result.test = exact_metrics(mlp, model, data.test, c, options.signal_class);
+  if (task) {
+    task->finish_model(model, data);
+    if (options.evaluate_train) result.train = exact_task_metrics(*task, mlp, model, data.train);
+    result.validation = exact_task_metrics(*task, mlp, model, data.validation);
+    result.test = exact_task_metrics(*task, mlp, model, data.test);
+  } else {
+    if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c, options.signal_class);
+    result.validation = exact_metrics(mlp, model, data.validation, c, options.signal_class);
+    result.test = exact_metrics(mlp, model, data.test, c, options.signal_class);
+  }
 
   Json t;
   t["seed"] = options.seed;
@@ -313,7 +388,12 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   t["structured_pruning"] = ts.structured_pruning;
   t["quantization_aware"] = qat;
   t["sparsity"] = current_sparsity();
-  if (n_classes == 2) t["signal_class"] = data.class_names.at(static_cast<std::size_t>(options.signal_class));
+  if (task) t["task"] = task->kind();
+  if (task && !data.target_names.empty())  // outputs in raw units: y = y' / scale + offset
+    t["targets"] = {{"names", data.target_names},
+                    {"offset", data.target_preprocessing.offset},
+                    {"scale", data.target_preprocessing.scale}};
+  if (n_classes == 2 && !task) t["signal_class"] = data.class_names.at(static_cast<std::size_t>(options.signal_class));
   Json d;
   d["name"] = data.name;
   d["spec_file"] = data.spec_file;

@@ -299,7 +299,8 @@ TEST_CASE("bad experiments get one exact message each", "[campaign][experiment_c
     j["objectives"][1]["metric"] = "power_watts";
     CHECK(f.error_of(j) == F + ":$.objectives[1].metric: unknown objective metric, expected one of accuracy, auc, "
                                "lut, ff, dsp, bram, latency_ns, latency_cycles, ii, bops, ebops, max_utilization, "
-                               "got \"power_watts\"");
+                               "mse, mae, resolution, bias, abs_bias, tpr_at_fpr_1e-2, tpr_at_fpr_1e-3, "
+                               "tpr_at_fpr_1e-4, got \"power_watts\"");
   }
   SECTION("duplicated objective") {
     j["objectives"].push_back(Json::parse(R"({"metric": "accuracy", "direction": "maximize"})"));

@@ -35,7 +35,8 @@ namespace nas4ml::campaign {
 struct EvaluationContext {
   ExperimentConfig config;
   RunPaths paths{"."};
-  data::LoadedDataset data;
+  data::LoadedDataset data;                    ///< as the task's prepare() reshaped it
+  std::shared_ptr<const nn::Task> task;        ///< the experiment's task (nn/task.hpp)
   space::SearchSpace space;
   estimate::DeviceModel device;  ///< as the device file states it (calibration: the file's)
   std::shared_ptr<const estimate::Estimator> estimator;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::campaign {
 
@@ -29,7 +30,8 @@ std::string_view to_string(Direction direction) noexcept;
 
 /// Every metric a candidate evaluation reports and an objective or constraint may name:
 /// accuracy, auc, lut, ff, dsp, bram, latency_ns, latency_cycles, ii, bops, ebops,
-/// max_utilization (units and meaning in docs/config.md).
+/// max_utilization, then the task metrics (nn::task_metric_names(): mse, resolution,
+/// tpr_at_fpr_1e-3, ...; units and meaning in docs/config.md).
 const std::vector<std::string>& metric_names();
 
 /// The direction that makes sense for `metric`: maximize for accuracy and auc, minimize for
@@ -135,6 +137,7 @@ struct ExperimentConfig {
   std::uint64_t seed = 1;                  ///< campaign seed of every Rng::stream
   int threads = 0;                         ///< evaluation threads; 0 = all cores
   std::vector<Baseline> baselines;         ///< reference designs (optional)
+  nn::TaskSpec task;                       ///< what the networks learn (default classification)
 
   // Where things are (resolved at load time, not part of to_json or the hash).
   std::filesystem::path source_file;       ///< the experiment file
@@ -174,6 +177,10 @@ struct DataCheck {
   std::size_t classes = 0;
   std::size_t train_rows = 0, validation_rows = 0, test_rows = 0;
 };
+
+/// The metrics an experiment of task `task` may name (metric_names() without the metrics other
+/// tasks report).
+bool metric_fits_task(const std::string& metric, const nn::TaskSpec& task);
 
 /// Loads the experiment's data set for real (readers, split, preprocessing; `dataset_source`
 /// applied) and checks that its feature and class counts fit the search space. load_experiment()

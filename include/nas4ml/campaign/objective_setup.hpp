@@ -20,6 +20,8 @@ struct ObjectiveSetup {
   std::vector<Objective> objectives;
   std::vector<Constraint> constraints;
   std::string metrics_split = "validation";  ///< split of accuracy and auc
+  std::string task = "classification";       ///< the experiment's task kind (nn/task.hpp)
+  std::vector<std::string> task_metrics;     ///< the metrics that task adds (shown by front/show)
 };
 
 /// Reads the canonical experiment JSON a store holds (Store::experiment()). Throws ConfigError

@@ -15,6 +15,9 @@ using FeatureMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen
 struct Split {
   FeatureMatrix x;
   std::vector<std::int32_t> y;
+  /// Numeric targets of a regression or autoencoder task (rows x targets, set by the task's
+  /// prepare step; empty for classification).
+  FeatureMatrix target = {};
   std::size_t rows() const noexcept { return y.size(); }
 };
 
@@ -43,6 +46,10 @@ struct LoadedDataset {
   Preprocessing preprocessing;
   std::vector<SourceFile> sources;
   std::uint64_t split_seed = 0;
+  /// Regression tasks: the feature columns moved out as targets (Split::target) and their
+  /// preprocessing, so predictions can be read in the columns' raw units.
+  std::vector<std::string> target_names;
+  Preprocessing target_preprocessing;
   std::size_t rows_dropped = 0;            ///< rows removed by an explicit drop option (NaN/inf)
 
   std::size_t n_features() const noexcept { return feature_names.size(); }

@@ -4,6 +4,8 @@
 /// like scikit-learn's roc_auc_score(multi_class="ovr", average="macro")) and the trigger-style
 /// background rejection 1/FPR at a fixed signal efficiency.
 #include <cstdint>
+#include <map>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -20,6 +22,9 @@ struct Metrics {
   std::vector<double> class_auc;       ///< one-vs-rest ROC AUC per class (NaN if a class is absent)
   double auc = 0.0;                    ///< binary: AUC of the signal class; more classes: mean of class_auc
   double background_rejection = 0.0;   ///< binary only: 1/FPR at 50% signal efficiency (inf if FPR = 0); NaN otherwise
+  /// Metrics a non-classification task adds (nn/task.hpp: mse, resolution, tpr_at_fpr_1e-3, ...);
+  /// empty for classification, whose JSON is then exactly what it always was.
+  std::map<std::string, double> task;
 
   /// As JSON; NaN becomes null and infinity the string "inf".
   Json to_json() const;

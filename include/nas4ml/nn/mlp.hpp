@@ -19,6 +19,7 @@
 #include "nas4ml/nn/fake_quant.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::nn {
 
@@ -62,6 +63,13 @@ class Mlp {
   /// (the gradient of 0.5 * mean over samples of the squared distance to the range). Returns the
   /// summed (not mean) cross-entropy.
   double train_step(const float* x, const std::int32_t* y, int batch, double l1);
+  /// The same with a task's loss (nn/task.hpp) instead of the softmax cross-entropy: `target`
+  /// holds batch rows of n_outputs floats. Returns the task's summed loss.
+  double train_step(const float* x, const Task& task, const float* target, int batch, double l1);
+
+  /// Float forward pass of `batch` samples; returns the outputs panel (n_outputs x batch,
+  /// column-major, leading dimension written to `ld`), valid until the next pass.
+  const float* forward(const float* x, int batch, std::size_t& ld);
 
   /// Float forward pass for monitoring: adds the summed loss and the number of correct argmax
   /// predictions of `batch` samples.
@@ -85,6 +93,8 @@ class Mlp {
   // cast (forward) and differentiated into its delta (backward, from grad_scratch_).
   void apply_activation_pass(int k, int batch);
   void activation_backward(int k, int batch, float pull_scale);
+  // Back from the output gradient in probs_ through every layer into grads().
+  void backward(const float* x, int batch, double l1);
 
   ModelSpec spec_;
   bool qat_;

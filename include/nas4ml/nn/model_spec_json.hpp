@@ -31,4 +31,8 @@ void validate_model_spec(const ModelSpec& spec, const std::string& source = "mod
 /// checks them against it otherwise (ConfigError naming `source`).
 ModelSpec resolve_model_spec(ModelSpec spec, int n_features, int n_classes, const std::string& source);
 
+/// The same for a non-classification task (nn/task.hpp) whose network has `n_outputs` outputs
+/// (regression targets, reconstructed inputs).
+ModelSpec resolve_task_model_spec(ModelSpec spec, int n_features, int n_outputs, const std::string& source);
+
 }  // namespace nas4ml::nn

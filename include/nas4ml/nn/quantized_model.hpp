@@ -10,11 +10,13 @@
 /// rounding/overflow modes, then applies ReLU if the layer has it. The class is the index of the
 /// largest output (the first one on ties).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "nas4ml/core/fixed_point.hpp"
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/nn/anomaly_score.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 
 namespace nas4ml::nn {
@@ -49,6 +51,9 @@ struct QuantizedModel {
   std::vector<std::string> class_names;        ///< one per output
   std::vector<double> input_offset;            ///< preprocessing: x' = (x - offset) * scale
   std::vector<double> input_scale;
+  /// Autoencoders: the anomaly score the firmware computes beside the reconstruction (absent for
+  /// every other task; the model's JSON then has no "anomaly_score").
+  std::optional<AnomalyScore> anomaly_score;
   Json training;                               ///< metadata: seed, epochs, data checksum, metrics, ...
 
   int n_outputs() const { return layers.empty() ? 0 : layers.back().n_out; }

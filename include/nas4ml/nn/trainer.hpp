@@ -13,6 +13,7 @@
 #include "nas4ml/nn/metrics.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::nn {
 
@@ -39,6 +40,8 @@ struct TrainOptions {
   int signal_class = 1;          ///< binary tasks: the class whose efficiency/rejection/AUC is reported
   bool float_metrics = false;    ///< also the float32 forward's accuracy (TrainResult::float_*_accuracy)
   double timeout_seconds = 0;    ///< > 0: fail with a "timeout" reason when an epoch ends after this much wall time
+  /// The task (nn/task.hpp) on a data set its prepare() has reshaped; null: classification.
+  const Task* task = nullptr;
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
 };
 
