@@ -294,7 +294,11 @@ class Runner {
     const auto evaluations = store_->count_evaluations();
     const auto failed = store_->count_evaluations(true);
     const Json front = store_->front(gen);
-    const std::string best = best_objectives(front, {cfg_.objectives, cfg_.constraints, cfg_.training.metrics_split});
+    ObjectiveSetup setup;
+    setup.objectives = cfg_.objectives;
+    setup.constraints = cfg_.constraints;
+    setup.metrics_split = cfg_.training.metrics_split;
+    const std::string best = best_objectives(front, setup);
     const double elapsed = seconds_since(session_start);
     double remaining = std::nan("");
     if (cfg_.search.generations) {

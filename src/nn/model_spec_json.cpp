@@ -158,24 +158,11 @@ void validate_model_spec(const ModelSpec& spec, const std::string& source) {
           fmt::format("{}", spec.layers[k].sparsity));
 }
 
-ModelSpec resolve_model_spec(ModelSpec spec, int n_features, int n_classes, const std::string& source) {
-  if (spec.layers.empty()) throw ConfigError(source, "$.layers", "no layers", "at least the output layer", "none");
-  if (spec.n_inputs == 0) spec.n_inputs = n_features;
-  if (spec.n_inputs != n_features)
-    throw ConfigError(source, "$.inputs", "differs from the data set's feature count", std::to_string(n_features),
-                      std::to_string(spec.n_inputs));
-  auto& out = spec.layers.back();
-  if (out.units == 0) out.units = n_classes;
-  if (out.units != n_classes)
-    throw ConfigError(source, fmt::format("$.layers[{}].units", spec.layers.size() - 1),
-                      "output units differ from the data set's class count", std::to_string(n_classes),
-                      std::to_string(out.units));
-  if (n_classes < 2)
-    throw ConfigError(source, "$.outputs", "a classifier needs at least 2 classes", ">= 2", std::to_string(n_classes));
-  return spec;
-}
+namespace {
 
-ModelSpec resolve_task_model_spec(ModelSpec spec, int n_features, int n_outputs, const std::string& source) {
+/// Fills in and checks the spec's input count and output units; `outputs_are` names where the
+/// output count comes from in the message ("the data set's class count").
+ModelSpec resolve_io(ModelSpec spec, int n_features, int n_outputs, const char* outputs_are, const std::string& source) {
   if (spec.layers.empty()) throw ConfigError(source, "$.layers", "no layers", "at least the output layer", "none");
   if (spec.n_inputs == 0) spec.n_inputs = n_features;
   if (spec.n_inputs != n_features)
@@ -185,9 +172,22 @@ ModelSpec resolve_task_model_spec(ModelSpec spec, int n_features, int n_outputs,
   if (out.units == 0) out.units = n_outputs;
   if (out.units != n_outputs)
     throw ConfigError(source, fmt::format("$.layers[{}].units", spec.layers.size() - 1),
-                      "output units differ from the task's output count", std::to_string(n_outputs),
+                      fmt::format("output units differ from {}", outputs_are), std::to_string(n_outputs),
                       std::to_string(out.units));
   return spec;
+}
+
+}  // namespace
+
+ModelSpec resolve_model_spec(ModelSpec spec, int n_features, int n_classes, const std::string& source) {
+  spec = resolve_io(std::move(spec), n_features, n_classes, "the data set's class count", source);
+  if (n_classes < 2)
+    throw ConfigError(source, "$.outputs", "a classifier needs at least 2 classes", ">= 2", std::to_string(n_classes));
+  return spec;
+}
+
+ModelSpec resolve_task_model_spec(ModelSpec spec, int n_features, int n_outputs, const std::string& source) {
+  return resolve_io(std::move(spec), n_features, n_outputs, "the task's output count", source);
 }
 
 }  // namespace nas4ml::nn

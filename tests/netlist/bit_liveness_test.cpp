@@ -59,6 +59,7 @@ std::vector<std::int64_t> evaluate_with_flips(const Netlist& n, const std::vecto
         break;
       case NodeKind::relu: r = std::max<std::int64_t>(0, v[static_cast<std::size_t>(x.a.node)]); break;
       case NodeKind::reg: r = v[static_cast<std::size_t>(x.a.node)]; break;
+      case NodeKind::lookup: FAIL("these networks have no lookup ROMs"); break;
     }
     r = wrap(r, x.width);
     for (int j = 0; j < x.width; ++j) {
