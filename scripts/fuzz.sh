@@ -22,7 +22,7 @@ FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 # each target links only the objects it uses): the core and data modules, and the files of the
 # other modules that hold the field readers and what they call.
 SOURCES=(src/core/*.cpp src/data/*.cpp
-         src/nn/{model_spec_json,quantized_model_json,golden_inference}.cpp
+         src/nn/{model_spec_json,quantized_model_json,golden_inference}.cpp src/nn/activation*.cpp
          src/search/genome.cpp src/space/{search_space,operators}.cpp src/estimate/device_model.cpp
          src/synth/{synthesis_result,yosys_backend,process,result_cache}.cpp)
 OBJS=()
