@@ -333,6 +333,18 @@ double Mlp::train_step(const float* x, const Task& task, const float* target, in
   return loss;
 }
 
+double Mlp::train_step(const float* x, int batch, double l1,
+                       const std::function<double(const float* out, std::size_t ld, float* grad)>& loss) {
+  NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
+  input_ = x;
+  forward_float(batch);
+  const auto ld = static_cast<std::size_t>(act_[n_layers()].rows());
+  std::fill_n(probs_.data(), ld * static_cast<std::size_t>(batch), 0.0f);
+  const double value = loss(act_[n_layers()].data(), ld, probs_.data());
+  backward(x, batch, l1);
+  return value;
+}
+
 const float* Mlp::forward(const float* x, int batch, std::size_t& ld) {
   NAS4ML_ASSERT(batch > 0 && batch <= max_batch_, "batch larger than the buffers");
   input_ = x;

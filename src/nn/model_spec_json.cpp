@@ -15,7 +15,8 @@ const std::vector<std::string> default_keys = {"activation", "sparsity", "weight
                                                "result_format", "reuse_factor", "strategy", "dc"};
 const std::vector<std::string> training_keys = {"optimizer", "learning_rate", "momentum", "batch_size",
                                                 "epochs", "schedule", "patience", "l1", "prune_rounds",
-                                                "structured_pruning", "quantization_aware"};
+                                                "structured_pruning", "quantization_aware",
+                                                "distillation_alpha", "distillation_temperature"};
 
 FixedFormat trainable_format(const JsonView& v) {
   const FixedFormat f = v.as_fixed_format();
@@ -58,6 +59,8 @@ TrainingSpec read_training(const JsonView& v) {
   t.prune_rounds = static_cast<int>(v.get_int("prune_rounds", 1, 100, t.prune_rounds));
   t.structured_pruning = v.get_bool("structured_pruning", t.structured_pruning);
   t.quantization_aware = v.get_bool("quantization_aware", t.quantization_aware);
+  t.distillation_alpha = v.get_number("distillation_alpha", 0.0, 1.0, t.distillation_alpha);
+  t.distillation_temperature = v.get_number("distillation_temperature", 0.01, 1000.0, t.distillation_temperature);
   return t;
 }
 }  // namespace
@@ -142,6 +145,10 @@ Json to_json(const ModelSpec& spec) {
                    {"patience", t.patience},     {"l1", t.l1},
                    {"prune_rounds", t.prune_rounds}, {"structured_pruning", t.structured_pruning},
                    {"quantization_aware", t.quantization_aware}};
+  if (t.distillation_alpha < 1.0) {  // written only when distilling: earlier specs keep their hashes
+    j["training"]["distillation_alpha"] = t.distillation_alpha;
+    j["training"]["distillation_temperature"] = t.distillation_temperature;
+  }
   return j;
 }
 

@@ -101,6 +101,39 @@ void check_split(const data::Split& s, const char* name, std::size_t n_features,
       throw DataError(source, name, "label outside the class list", fmt::format("0..{}", n_classes - 1),
                       std::to_string(y));
 }
+// The float32 forward's outputs on every row of `split` (rows x outputs, row-major).
+std::vector<float> float_logits(Mlp& mlp, const data::Split& split, bool qat, const FixedFormat& input_format, int batch) {
+  const std::vector<float> x = qat ? quantized_features(split.x, input_format)
+                                   : std::vector<float>(split.x.data(), split.x.data() + split.x.size());
+  const auto n_in = static_cast<std::size_t>(split.x.cols());
+  const auto n_out = static_cast<std::size_t>(mlp.n_outputs());
+  std::vector<float> out(split.rows() * n_out);
+  for (std::size_t start = 0; start < split.rows(); start += static_cast<std::size_t>(batch)) {
+    const int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch), split.rows() - start));
+    std::size_t ld = 0;
+    const float* o = mlp.forward(x.data() + start * n_in, b, ld);
+    for (int j = 0; j < b; ++j)
+      std::copy_n(o + static_cast<std::size_t>(j) * ld, n_out, out.data() + (start + static_cast<std::size_t>(j)) * n_out);
+  }
+  return out;
+}
+
+// A distilling spec needs a classification teacher of the data's shape.
+void check_teacher(const Teacher* teacher, const Task* task, const data::LoadedDataset& data, const std::string& source) {
+  if (task)
+    throw ConfigError(source, "training.distillation_alpha", "knowledge distillation trains classifiers only",
+                      "1 (no teacher) with a " + task->kind() + " task", "a value below 1");
+  if (!teacher)
+    throw ConfigError(source, "training.distillation_alpha", "distillation without a teacher",
+                      "1, or an experiment with a \"distillation\" teacher", "a value below 1");
+  if (teacher->n_classes != static_cast<int>(data.n_classes()))
+    throw ConfigError(teacher->source, "outputs", "teacher of the wrong shape",
+                      fmt::format("{} outputs (the data set's classes)", data.n_classes()),
+                      std::to_string(teacher->n_classes));
+  if (teacher->rows() != data.train.rows())
+    throw ConfigError(teacher->source, "logits", "teacher of another training split",
+                      fmt::format("{} training rows", data.train.rows()), std::to_string(teacher->rows()));
+}
 }  // namespace
 
 Metrics evaluate_model(const QuantizedModel& model, const data::Split& split, int signal_class) {
@@ -133,6 +166,8 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   check_split(data.test, "test", n_features, n_classes, data_source);
 
   const TrainingSpec& ts = spec.training;
+  const Teacher* teacher = distills(ts.distillation_alpha) ? options.teacher : nullptr;
+  if (distills(ts.distillation_alpha)) check_teacher(options.teacher, task, data, source);
   const int epochs = options.epochs > 0 ? options.epochs : ts.epochs;
   // The rows the loss is fitted and monitored on (an autoencoder's background only).
   const data::Split fit_train_rows = task ? rows_trained_on(*task, data.train) : data::Split{};
@@ -207,7 +242,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   std::vector<float> xb(static_cast<std::size_t>(batch) * n_in);
   std::vector<std::int32_t> yb(static_cast<std::size_t>(batch));
   const auto n_out = static_cast<std::size_t>(spec.layers.back().units);
-  std::vector<float> tb(task ? static_cast<std::size_t>(batch) * n_out : 0), scratch;
+  std::vector<float> tb(task || teacher ? static_cast<std::size_t>(batch) * n_out : 0), scratch;
   // A task's targets of row r, for the training forward (the quantized input for autoencoders).
   auto target_row = [&](const data::Split& split, const std::vector<float>& xq, std::size_t r) {
     return task->reconstructs_inputs() ? xq.data() + r * n_in : split.target.data() + r * n_out;
@@ -248,8 +283,19 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
           std::memcpy(tb.data() + static_cast<std::size_t>(j) * n_out, target_row(fit_train, train_x, r),
                       n_out * sizeof(float));
       }
-      const double loss = task ? mlp.train_step(xb.data(), *task, tb.data(), b, ts.l1)
-                               : mlp.train_step(xb.data(), yb.data(), b, ts.l1);
+      if (teacher)
+        for (int j = 0; j < b; ++j)
+          std::memcpy(tb.data() + static_cast<std::size_t>(j) * n_out,
+                      teacher->logits.data() + static_cast<std::size_t>(order[start + static_cast<std::size_t>(j)]) * n_out,
+                      n_out * sizeof(float));
+      const double loss = task      ? mlp.train_step(xb.data(), *task, tb.data(), b, ts.l1)
+                          : teacher ? mlp.train_step(xb.data(), b, ts.l1,
+                                                     [&](const float* out, std::size_t ld, float* grad) {
+                                                       return distillation_loss_gradient(
+                                                           out, ld, static_cast<int>(n_out), b, yb.data(), tb.data(),
+                                                           ts.distillation_alpha, ts.distillation_temperature, grad);
+                                                     })
+                                    : mlp.train_step(xb.data(), yb.data(), b, ts.l1);
       if (!std::isfinite(loss)) {
         result.ok = false;
         result.failure = fmt::format("diverged: the training loss became {} at epoch {}, step {}",
@@ -353,6 +399,8 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     result.float_test_accuracy = accuracy(data.test);
   }
 
+  if (options.keep_train_logits) result.float_train_logits = float_logits(mlp, data.train, qat, spec.input_format, batch);
+
   QuantizedModel model = mlp.to_quantized_model();
   model.feature_names = data.feature_names;
   model.class_names = data.class_names;
@@ -389,6 +437,11 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   t["quantization_aware"] = qat;
   t["sparsity"] = current_sparsity();
   if (task) t["task"] = task->kind();
+  if (teacher)
+    t["distillation"] = {{"teacher", teacher->source},
+                         {"alpha", ts.distillation_alpha},
+                         {"temperature", ts.distillation_temperature},
+                         {"teacher_test_accuracy", teacher->test_accuracy}};
   if (task && !data.target_names.empty())  // outputs in raw units: y = y' / scale + offset
     t["targets"] = {{"names", data.target_names},
                     {"offset", data.target_preprocessing.offset},

@@ -10,6 +10,7 @@
 /// used in place. The products run on register-tiled kernels (src/nn/small_gemm.hpp) over padded
 /// copies of the quantized weights, rebuilt by quantize_params().
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -66,6 +67,12 @@ class Mlp {
   /// The same with a task's loss (nn/task.hpp) instead of the softmax cross-entropy: `target`
   /// holds batch rows of n_outputs floats. Returns the task's summed loss.
   double train_step(const float* x, const Task& task, const float* target, int batch, double l1);
+  /// The same with any loss of the outputs (knowledge distillation, nn/distillation.hpp):
+  /// `loss(out, ld, grad)` adds the gradient of the mean loss w.r.t. the outputs panel `out`
+  /// (n_outputs x batch, leading dimension ld) to `grad` (same layout, zeroed) and returns the
+  /// summed loss, which train_step returns.
+  double train_step(const float* x, int batch, double l1,
+                    const std::function<double(const float* out, std::size_t ld, float* grad)>& loss);
 
   /// Float forward pass of `batch` samples; returns the outputs panel (n_outputs x batch,
   /// column-major, leading dimension written to `ld`), valid until the next pass.

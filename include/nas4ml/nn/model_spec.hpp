@@ -42,6 +42,9 @@ struct TrainingSpec {
   int prune_rounds = 1;             ///< iterative prune + fine-tune rounds
   bool structured_pruning = false;  ///< prune whole neurons instead of single weights
   bool quantization_aware = true;   ///< fake-quantized forward pass (off: float training)
+  /// Knowledge distillation (nn/distillation.hpp): weight of the label loss; 1 = no teacher.
+  double distillation_alpha = 1.0;
+  double distillation_temperature = 1.0;  ///< softening temperature T of the teacher term
 };
 
 /// A whole candidate. The last entry of `layers` is the output layer (units = classes, linear).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nas4ml/data/dataset.hpp"
+#include "nas4ml/nn/distillation.hpp"
 #include "nas4ml/nn/metrics.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
@@ -42,6 +43,10 @@ struct TrainOptions {
   double timeout_seconds = 0;    ///< > 0: fail with a "timeout" reason when an epoch ends after this much wall time
   /// The task (nn/task.hpp) on a data set its prepare() has reshaped; null: classification.
   const Task* task = nullptr;
+  /// Knowledge distillation (classification): the teacher's logits on data.train; used when the
+  /// spec's training.distillation_alpha < 1 (which then requires it).
+  const Teacher* teacher = nullptr;
+  bool keep_train_logits = false;  ///< fill TrainResult::float_train_logits (teachers are trained so)
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
 };
 
@@ -63,6 +68,9 @@ struct TrainResult {
   /// (pruned, unquantized when the spec trains without quantization_aware), else NaN.
   double float_validation_accuracy = std::numeric_limits<double>::quiet_NaN();
   double float_test_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// With TrainOptions::keep_train_logits: the float32 forward's logits of the final weights on
+  /// every row of data.train (rows x outputs, row-major).
+  std::vector<float> float_train_logits;
 };
 
 /// Trains `spec` on `data`. Model spec problems that only show with the data (input or class
