@@ -84,6 +84,7 @@ class Runner {
     if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
+    if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
     next_generation_ = 0;
@@ -93,6 +94,7 @@ class Runner {
     store_.emplace(std::move(store));
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
+    if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
     if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();

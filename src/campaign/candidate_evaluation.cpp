@@ -41,6 +41,10 @@ void check_fit(const EvaluationContext& c) {
 nn::ModelSpec decoded_spec(const EvaluationContext& c, const CandidateJob& job, const std::string& id) {
   nn::ModelSpec spec = space::decode(c.space, job.genome.choices, id);
   spec.training.epochs = std::min(spec.training.epochs, c.config.training.max_epochs);
+  if (c.config.distillation.enabled && !space::searches_distillation(c.space)) {  // else the genes decide
+    spec.training.distillation_alpha = c.config.distillation.alpha;
+    spec.training.distillation_temperature = c.config.distillation.temperature;
+  }
   return spec;
 }
 
@@ -81,6 +85,7 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   c.data = data::load_dataset(config.dataset_path, overrides);
   c.task = nn::make_task(config.task);
   c.task->prepare(c.data, config.source_file.string());
+  c.teacher = campaign_teacher(config, c.data, paths);
   c.space = space::load_search_space(config.search_space_path);
   check_fit(c);
   c.device = estimate::load_device_model(config.hardware.device_file);
@@ -126,6 +131,7 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     to.evaluate_train = false;
     to.timeout_seconds = c.config.training.timeout_seconds;
     to.task = c.task.get();
+    to.teacher = c.teacher.get();
     const auto t0 = Clock::now();
     nn::TrainResult trained = nn::train_model(spec, c.data, to);
     rec.train_seconds = seconds_since(t0);

@@ -33,7 +33,7 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
                                            "search_space",
                                            "objectives", "constraints", "hardware",    "search",  "training",
                                            "synthesis", "seed",        "threads",     "baselines",
-                                           "task"};
+                                           "task", "distillation"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
@@ -576,6 +576,7 @@ ExperimentConfig parse_experiment(const Json& document, const fs::path& file, co
     c.dataset_source = root.get_string("dataset_source");
   }
   if (root.has("task")) c.task = nn::parse_task_spec(root.at("task"));
+  if (root.has("distillation")) c.distillation = parse_distillation(root.at("distillation"), base);
   check_referenced_files(root, c);
 
   parse_objectives(root, c);
@@ -646,6 +647,7 @@ Json to_json(const ExperimentConfig& c) {
   j["seed"] = c.seed;
   j["threads"] = c.threads;
   if (!c.task.is_classification()) j["task"] = nn::to_json(c.task);  // absent = classification: older hashes hold
+  if (c.distillation.enabled) j["distillation"] = to_json(c.distillation);  // absent = none: older hashes hold
   if (!c.baselines.empty()) {  // absent when none, so experiments without baselines keep their hash
     j["baselines"] = Json::array();
     for (const auto& b : c.baselines) {

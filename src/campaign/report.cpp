@@ -120,6 +120,7 @@ std::string render_report_html(const ReportData& d) {
 
   h += objective_plots_html(d);
   h += physics_section_html(d.physics);
+  h += task_physics_html(d.task_physics);
   if (!d.physics_note.empty()) h += "<p class=\"note\">" + html_escape(d.physics_note) + "</p>\n";
   h += "<h2>Search progress and estimator</h2>\n<div class=\"plots\">\n";
   h += render_svg(hypervolume_plot(d));

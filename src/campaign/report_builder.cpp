@@ -15,6 +15,8 @@
 #include "nas4ml/campaign/hypervolume_bounds.hpp"
 #include "nas4ml/campaign/recalibration.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/nn/task.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -39,13 +41,29 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
           ranges + "; reference point 1.1 in every objective"};
 }
 
+/// The residual (regression) or ROC/rejection (autoencoder) plots of up to 6 front members, spread
+/// along the front, on the campaign's test split as the experiment's task prepares it.
+void add_task_physics(ReportData& d, const Store& store) {
+  try {
+    const ExperimentConfig cfg =
+        parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+    data::LoadedDataset data = campaign_dataset(store);
+    nn::make_task(cfg.task)->prepare(data, cfg.source_file.string());
+    for (const auto& id : spread_along_front(store.front(), 6))
+      if (auto rec = store.evaluation(id); rec && rec->status == "ok")
+        d.task_physics.push_back(task_physics(*rec, cfg.task.kind, data.test, store.path().string()));
+  } catch (const Error& e) {
+    d.task_physics.clear();
+    d.physics_note = std::string("No task plots (they are recomputed from the data set): ") + e.what();
+  }
+}
+
 /// The physics of up to 6 front members, spread along the front, on the campaign's test split.
 /// Each also with its float reference (trained on first use, in parallel, then read from the cache).
 void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
   if (const Json e = store.experiment(); e.contains("task") && !e["task"].is_null() &&
                                          e["task"].value("kind", "classification") != "classification") {
-    d.physics_note = "No physics plots: they are drawn for classification only (the " +
-                     e["task"].value("kind", std::string()) + " metrics are in the front table)";
+    add_task_physics(d, store);
     return;
   }
   try {

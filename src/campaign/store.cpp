@@ -328,6 +328,18 @@ void Store::set_manifest(const Json& manifest) {
   s.bind(1, manifest.dump()).step();
 }
 
+std::optional<std::string> Store::cached(const std::string& key) const {
+  Statement s(db_, path_, "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, "cache." + key);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void Store::set_cached(const std::string& key, const std::string& value) {
+  Statement s(db_, path_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  s.bind(1, "cache." + key).bind(2, value).step();
+}
+
 void Store::add_baseline(const std::string& name, const EvaluationRecord& r) {
   const Json record = {{"model_spec", r.model_spec}, {"model", r.model},         {"metrics", r.metrics},
                        {"estimates", r.estimates},   {"objectives", r.objectives}, {"violation", r.violation},

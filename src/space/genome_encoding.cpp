@@ -137,6 +137,11 @@ Encoding encode(const SearchSpace& s, const nn::ModelSpec& spec) {
     w.canonical();
   }
   w.gene<bool>(c.quantization_aware, t.quantization_aware, same<bool>, yes_no);
+  if (searches_distillation(s)) {
+    w.gene<double>(c.distillation_alpha, t.distillation_alpha, close, num);
+    if (nn::distills(t.distillation_alpha)) w.gene<double>(c.distillation_temperature, t.distillation_temperature, close, num);
+    else w.canonical();
+  }
   layer_genes(w, s.output, out, "output", false);
   for (int l = 0; l < n; ++l) layer_genes(w, s.hidden, spec.layers[static_cast<std::size_t>(l)], fmt::format("hidden[{}]", l), true);
   Encoding e = w.take();

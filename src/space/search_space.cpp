@@ -23,7 +23,8 @@ const std::vector<std::string> kOutputKeys{"sparsity",      "weight_format", "bi
                                            "result_format", "reuse_factor",  "strategy", "dc"};
 const std::vector<std::string> kTrainingKeys{"optimizer", "learning_rate", "momentum", "batch_size",
                                              "epochs",    "schedule",      "patience", "l1",
-                                             "prune_rounds", "structured_pruning", "quantization_aware"};
+                                             "prune_rounds", "structured_pruning", "quantization_aware",
+                                             "distillation_alpha", "distillation_temperature"};
 
 std::string rounding_name(Rounding r) { return r == Rounding::truncate ? "truncate" : "round_half_up"; }
 std::string overflow_name(Overflow o) { return o == Overflow::wrap ? "wrap" : "saturate"; }
@@ -233,6 +234,10 @@ void build_layout(SearchSpace& s) {
   add_gene(s.global_sizes, s.global_names, "training.prune_rounds", t.prune_rounds.size());
   add_gene(s.global_sizes, s.global_names, "training.structured_pruning", t.structured_pruning.size());
   add_gene(s.global_sizes, s.global_names, "training.quantization_aware", t.quantization_aware.size());
+  if (searches_distillation(s)) {  // no genes otherwise: earlier spaces keep their layout
+    add_gene(s.global_sizes, s.global_names, "training.distillation_alpha", t.distillation_alpha.size());
+    add_gene(s.global_sizes, s.global_names, "training.distillation_temperature", t.distillation_temperature.size());
+  }
   s.output_sizes.clear();
   s.output_names.clear();
   add_layer(s.output_sizes, s.output_names, "output", s.output, false);
@@ -394,6 +399,10 @@ SearchSpace parse_search_space(const JsonView& v) {
     t.prune_rounds = int_choices(tr, "prune_rounds", 1, 100, {td.prune_rounds});
     t.structured_pruning = bool_choices(tr, "structured_pruning", {td.structured_pruning});
     t.quantization_aware = bool_choices(tr, "quantization_aware", {td.quantization_aware});
+    if (tr.has("distillation_alpha") || tr.has("distillation_temperature")) {
+      t.distillation_alpha = number_choices(tr, "distillation_alpha", 0.0, 1.0, false, {0.5});
+      t.distillation_temperature = number_choices(tr, "distillation_temperature", 0.01, 1000.0, false, {4.0});
+    }
   } else {
     t.optimizer = {td.optimizer};
     t.learning_rate = {td.learning_rate};
@@ -440,6 +449,10 @@ Json to_json(const SearchSpace& s) {
   tr["prune_rounds"] = t.prune_rounds;
   tr["structured_pruning"] = t.structured_pruning;
   tr["quantization_aware"] = t.quantization_aware;
+  if (searches_distillation(s)) {
+    tr["distillation_alpha"] = t.distillation_alpha;
+    tr["distillation_temperature"] = t.distillation_temperature;
+  }
   j["training"] = tr;
   return j;
 }
@@ -511,6 +524,10 @@ void canonicalize(const SearchSpace& s, Genes& g) {
     g[index_of(s.global_names, "training.prune_rounds")] = 0;
     g[index_of(s.global_names, "training.structured_pruning")] = 0;
   }
+  // alpha 1 trains without the teacher: the temperature does not matter.
+  if (searches_distillation(s) &&
+      !nn::distills(s.training.distillation_alpha.at(static_cast<std::size_t>(g[index_of(s.global_names, "training.distillation_alpha")]))))
+    g[index_of(s.global_names, "training.distillation_temperature")] = 0;
 }
 
 nn::ModelSpec decode(const SearchSpace& s, const Genes& g, const std::string& name) {
@@ -533,6 +550,10 @@ nn::ModelSpec decode(const SearchSpace& s, const Genes& g, const std::string& na
   m.training.prune_rounds = t.prune_rounds.at(c.next());
   m.training.structured_pruning = t.structured_pruning.at(c.next());
   m.training.quantization_aware = t.quantization_aware.at(c.next());
+  if (searches_distillation(s)) {
+    m.training.distillation_alpha = t.distillation_alpha.at(c.next());
+    m.training.distillation_temperature = t.distillation_temperature.at(c.next());
+  }
   const nn::LayerSpec out = decode_layer(s.output, c, false, s.outputs);
   const int n = hidden_layers(s, g);
   for (int l = 0; l < n; ++l) m.layers.push_back(decode_layer(s.hidden, c, true, s.outputs));

@@ -37,6 +37,7 @@ struct EvaluationContext {
   RunPaths paths{"."};
   data::LoadedDataset data;                    ///< as the task's prepare() reshaped it
   std::shared_ptr<const nn::Task> task;        ///< the experiment's task (nn/task.hpp)
+  std::shared_ptr<const nn::Teacher> teacher;  ///< the distillation teacher (campaign/teacher.hpp), or null
   space::SearchSpace space;
   estimate::DeviceModel device;  ///< as the device file states it (calibration: the file's)
   std::shared_ptr<const estimate::Estimator> estimator;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nas4ml/campaign/teacher.hpp"
 #include "nas4ml/core/json.hpp"
 #include "nas4ml/nn/task.hpp"
 
@@ -138,6 +139,7 @@ struct ExperimentConfig {
   int threads = 0;                         ///< evaluation threads; 0 = all cores
   std::vector<Baseline> baselines;         ///< reference designs (optional)
   nn::TaskSpec task;                       ///< what the networks learn (default classification)
+  DistillationConfig distillation;         ///< knowledge distillation from a teacher (campaign/teacher.hpp)
 
   // Where things are (resolved at load time, not part of to_json or the hash).
   std::filesystem::path source_file;       ///< the experiment file

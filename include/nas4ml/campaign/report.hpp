@@ -7,6 +7,7 @@
 
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/campaign/member_physics.hpp"
+#include "nas4ml/campaign/task_physics.hpp"
 #include "nas4ml/core/json.hpp"
 
 namespace nas4ml::campaign {
@@ -47,6 +48,7 @@ struct ReportData {
   std::vector<std::string> baseline_lines;            ///< one per baseline: which front designs dominate it
   std::vector<MemberPhysics> physics;                 ///< front members (up to 6, spread along the front)
   std::string physics_note;                           ///< why there is no physics section, when there is none
+  std::vector<TaskPhysics> task_physics;              ///< regression/autoencoder front members (task_physics.hpp)
   Json experiment;
   Json manifest;
 };

@@ -71,6 +71,11 @@ class Store {
   Json manifest() const;
   /// Replaces the manifest (e.g. when the yosys version becomes known).
   void set_manifest(const Json& manifest);
+  /// A cached value of the meta table under `key` (the distillation teacher: "teacher"), or
+  /// nullopt when absent.
+  std::optional<std::string> cached(const std::string& key) const;
+  /// Stores (or replaces) a cached value of the meta table under `key`.
+  void set_cached(const std::string& key, const std::string& value);
 
   /// Replaces the experiment and its hash in one transaction (a campaign extended by
   /// `resume --generations +K` becomes the campaign configured with those generations).

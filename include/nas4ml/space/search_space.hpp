@@ -17,6 +17,7 @@
 
 #include "nas4ml/core/fixed_point.hpp"
 #include "nas4ml/core/json.hpp"
+#include "nas4ml/nn/distillation.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 
 namespace nas4ml::space {
@@ -61,6 +62,9 @@ struct TrainingChoices {
   std::vector<int> prune_rounds;
   std::vector<bool> structured_pruning;
   std::vector<bool> quantization_aware;
+  /// Knowledge distillation knobs (nn/distillation.hpp): empty = no gene (the experiment's values).
+  std::vector<double> distillation_alpha;
+  std::vector<double> distillation_temperature;
 };
 
 /// A parsed, validated search space.
@@ -122,6 +126,11 @@ std::string check(const SearchSpace& space, const Genes& genes);
 /// genomes that decode to the same candidate are then equal. `genes` must pass check() apart from
 /// canonical form.
 void canonicalize(const SearchSpace& space, Genes& genes);
+
+/// Whether the space searches the distillation knobs (alpha, temperature are genes).
+inline bool searches_distillation(const SearchSpace& space) noexcept {
+  return !space.training.distillation_alpha.empty();
+}
 
 /// The model a genome stands for. `name` becomes ModelSpec::name. n_inputs is `space.inputs`
 /// (0 when the space gives a range: the training engine takes it from the data set).
