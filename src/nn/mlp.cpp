@@ -144,6 +144,12 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
     off += round_up16(n_in * n_out);
     b_off_.push_back(off);
     off += round_up16(n_out);
+    bn_off_.push_back(off);
+    fold_off_.push_back(fold_cache_.size());
+    if (l.batch_norm) {
+      off += 4 * round_up16(n_out);  // gamma, beta, running mean, running variance
+      fold_cache_.resize(fold_cache_.size() + 3 * n_out);
+    }
     sizes_.push_back(l.units);
     fq_w_.emplace_back(l.weight_format, qat_);
     fq_b_.emplace_back(l.bias_format, qat_);
@@ -172,6 +178,12 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
     const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(w_off_[k]), nw, 1.0f);
     std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(b_off_[k]), sizes_[k + 1], 1.0f);
+    if (spec.layers[static_cast<std::size_t>(k)].batch_norm) {
+      for (std::size_t block = 0; block < 4; ++block)
+        std::fill_n(mask_.begin() + static_cast<std::ptrdiff_t>(bn_off_[k] + block * round_up16(sizes_[k + 1])),
+                    sizes_[k + 1], 1.0f);
+      if (folded_.empty()) folded_.assign(off, 0.0f);
+    }
   }
   // Kernel panels (small_gemm.hpp): each layer's W (padded n_out x n_in), bias (padded n_out)
   // and, past the first layer, W^T (padded n_in x n_out) for the backward product.
@@ -212,6 +224,11 @@ void Mlp::initialize(Rng& rng) {
       const double limit = std::sqrt(6.0 / (n_in + n_out));
       for (std::size_t i = 0; i < nw; ++i) w[i] = static_cast<float>(rng.uniform(-limit, limit));
     }
+    if (spec_.layers[static_cast<std::size_t>(k)].batch_norm) {  // gamma 1, beta 0, mean 0, variance 1
+      const BatchNormView bn = batch_norm_view(k);
+      std::fill_n(bn.gamma, n_out, 1.0f);
+      std::fill_n(bn.var, n_out, 1.0f);
+    }
   }
   quantize_params();
 }
@@ -221,16 +238,21 @@ void Mlp::quantize_params() {
     const int n_in = sizes_[k], n_out = sizes_[k + 1];
     const auto nw = static_cast<Eigen::Index>(n_in) * n_out;
     const std::size_t wo = w_off_[k], bo = b_off_[k];
+    const auto& ls = spec_.layers[static_cast<std::size_t>(k)];
+    // Batch normalization: fold it in, then treat the folded parameters as the weights below.
+    if (ls.batch_norm)
+      fold_batch_norm(params_.data() + wo, params_.data() + bo, batch_norm_view(k), n_out, n_in, folded_.data() + wo,
+                      folded_.data() + bo, batch_norm_fold(k));
+    float* src = ls.batch_norm ? folded_.data() : params_.data();
     if (qat_) {
-      // Keep the float master weights inside their format's range, so neither overflow mode
-      // ever folds or clamps a weight and the straight-through gradient of the weight casts is
-      // 1 wherever the mask is (the gradient is only masked).
-      const auto& ls = spec_.layers[static_cast<std::size_t>(k)];
-      clamp_to(ls.weight_format, params_.data() + wo, nw);
-      clamp_to(ls.bias_format, params_.data() + bo, n_out);
+      // Keep the float master weights (or the folded ones) inside their format's range, so
+      // neither overflow mode ever folds or clamps a weight and the straight-through gradient of
+      // the weight casts is 1 wherever the mask is (the gradient is only masked).
+      clamp_to(ls.weight_format, src + wo, nw);
+      clamp_to(ls.bias_format, src + bo, n_out);
     }
-    fake_quantize(fq_w_[k], params_.data() + wo, mask_.data() + wo, qparams_.data() + wo, nw);
-    fake_quantize(fq_b_[k], params_.data() + bo, mask_.data() + bo, qparams_.data() + bo, n_out);
+    fake_quantize(fq_w_[k], src + wo, mask_.data() + wo, qparams_.data() + wo, nw);
+    fake_quantize(fq_b_[k], src + bo, mask_.data() + bo, qparams_.data() + bo, n_out);
     // The kernels' panels: W with padded rows, W^T (past the first layer), the bias.
     const CMapMf w(qparams_.data() + wo, n_out, n_in);
     StridedMapMf(panels_.data() + wp_off_[k], n_out, n_in, Eigen::OuterStride<>(detail::padded_rows(n_out))) = w;
@@ -317,6 +339,7 @@ double Mlp::train_step(const float* x, const std::int32_t* y, int batch, double 
   NAS4ML_ASSERT(builtin(spec_.layers[L - 1].activation), "the output layer's activation is relu or linear");
   const double loss = softmax_cross_entropy(act_[L].data(), static_cast<std::size_t>(act_[L].rows()), c, batch, y,
                                             probs_.data(), lse_.data(), colsum_.data());
+  update_batch_norm(batch);
   backward(x, batch, l1);
   return loss;
 }
@@ -329,6 +352,7 @@ double Mlp::train_step(const float* x, const Task& task, const float* target, in
   const auto ld = static_cast<std::size_t>(act_[L].rows());
   std::fill_n(probs_.data(), ld * static_cast<std::size_t>(batch), 0.0f);
   const double loss = task.loss_gradient(act_[L].data(), ld, n_outputs(), batch, target, probs_.data());
+  update_batch_norm(batch);
   backward(x, batch, l1);
   return loss;
 }
@@ -380,9 +404,14 @@ void Mlp::backward(const float* x, int batch, double l1) {
       MapAf(grads_.data() + at, n_out) =
           CMapAf(gw_panel_.data() + static_cast<std::size_t>(i) * rows, n_out) * CMapAf(mask_.data() + at, n_out);
     }
+    MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
+    if (spec_.layers[static_cast<std::size_t>(k)].batch_norm) {  // from the folded parameters to W, b, gamma, beta
+      const std::size_t g = bn_off_[k], beta = g + round_up16(static_cast<std::size_t>(n_out));
+      batch_norm_backward(params_.data() + wo, batch_norm_fold(k), n_out, n_in, grads_.data() + wo,
+                          grads_.data() + bo, grads_.data() + g, grads_.data() + beta);
+    }
     if (l1f > 0.0f)
       MapAf(grads_.data() + wo, nw) += l1f * CMapAf(params_.data() + wo, nw).sign() * CMapAf(mask_.data() + wo, nw);
-    MapAf(grads_.data() + bo, n_out) = CMapAf(gb_panel_.data(), n_out) * CMapAf(mask_.data() + bo, n_out);
     if (k > 0 && !builtin(spec_.layers[k - 1].activation)) {
       NAS4ML_ASSERT(pre_[k].rows() <= grad_scratch_.rows(), "gradient scratch too small");
       detail::gemm_panel_x(detail::padded_rows(n_in), n_out, panels_.data() + wt_off_[k], dk,
@@ -433,9 +462,10 @@ void Mlp::forward_exact(const double* x, std::size_t rows, double* logits) {
     const FakeQuant<double> fw(spec_.layers[k].weight_format), fb(spec_.layers[k].bias_format);
     fr.emplace_back(spec_.layers[k].result_format);
     const auto nw = static_cast<std::size_t>(sizes_[k]) * sizes_[k + 1];
-    for (std::size_t i = w_off_[k]; i < w_off_[k] + nw; ++i) qparams_d_[i] = fw(params_[i]) * mask_[i];
+    const std::vector<float>& p = deployed(k);
+    for (std::size_t i = w_off_[k]; i < w_off_[k] + nw; ++i) qparams_d_[i] = fw(p[i]) * mask_[i];
     for (std::size_t i = b_off_[k]; i < b_off_[k] + static_cast<std::size_t>(sizes_[k + 1]); ++i)
-      qparams_d_[i] = fb(params_[i]) * mask_[i];
+      qparams_d_[i] = fb(p[i]) * mask_[i];
   }
   const int c = n_outputs();
   for (std::size_t start = 0; start < rows; start += static_cast<std::size_t>(max_batch_)) {
@@ -483,6 +513,7 @@ QuantizedModel Mlp::to_quantized_model() const {
     l.strategy = ls.strategy;
     l.dc = ls.dc;
     const auto nw = static_cast<std::size_t>(l.n_in) * l.n_out;
+    const std::vector<float>& p = deployed(k);
     l.weights.resize(nw);
     l.mask.resize(nw);
     for (int o = 0; o < l.n_out; ++o)
@@ -491,16 +522,40 @@ QuantizedModel Mlp::to_quantized_model() const {
         const std::size_t dst = static_cast<std::size_t>(o) * l.n_in + i;
         const bool kept = mask_[src] != 0.0f;
         l.mask[dst] = kept ? 1 : 0;
-        l.weights[dst] = kept ? quantize(params_[src], l.weight_format) : 0;
+        l.weights[dst] = kept ? quantize(p[src], l.weight_format) : 0;
       }
     l.biases.resize(static_cast<std::size_t>(l.n_out));
     for (int o = 0; o < l.n_out; ++o) {
       const std::size_t src = b_off_[k] + static_cast<std::size_t>(o);
-      l.biases[static_cast<std::size_t>(o)] = mask_[src] != 0.0f ? quantize(params_[src], l.bias_format) : 0;
+      l.biases[static_cast<std::size_t>(o)] = mask_[src] != 0.0f ? quantize(p[src], l.bias_format) : 0;
     }
     m.layers.push_back(std::move(l));
   }
   return m;
+}
+
+const std::vector<float>& Mlp::deployed(int k) const {
+  return spec_.layers[static_cast<std::size_t>(k)].batch_norm ? folded_ : params_;
+}
+
+BatchNormView Mlp::batch_norm_view(int k) {
+  const std::size_t block = round_up16(static_cast<std::size_t>(sizes_[k + 1]));
+  float* at = params_.data() + bn_off_[k];
+  return {at, at + block, at + 2 * block, at + 3 * block};
+}
+
+BatchNormFold Mlp::batch_norm_fold(int k) {
+  const auto n = static_cast<std::size_t>(sizes_[k + 1]);
+  float* at = fold_cache_.data() + fold_off_[k];
+  return {at, at + n, at + 2 * n};
+}
+
+void Mlp::update_batch_norm(int batch) {
+  if (bn_frozen_) return;
+  for (int k = 0; k < n_layers(); ++k)
+    if (spec_.layers[static_cast<std::size_t>(k)].batch_norm)
+      update_batch_norm_statistics(pre_[k + 1].data(), static_cast<std::size_t>(pre_[k + 1].rows()), batch,
+                                   batch_norm_fold(k).scale, batch_norm_view(k), sizes_[k + 1]);
 }
 
 }  // namespace nas4ml::nn

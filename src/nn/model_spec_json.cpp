@@ -10,9 +10,9 @@ namespace nas4ml::nn {
 
 namespace {
 const std::vector<std::string> layer_keys = {"units", "activation", "sparsity", "weight_format", "bias_format",
-                                             "result_format", "reuse_factor", "strategy", "dc"};
+                                             "result_format", "reuse_factor", "strategy", "dc", "batch_norm"};
 const std::vector<std::string> default_keys = {"activation", "sparsity", "weight_format", "bias_format",
-                                               "result_format", "reuse_factor", "strategy", "dc"};
+                                               "result_format", "reuse_factor", "strategy", "dc", "batch_norm"};
 const std::vector<std::string> training_keys = {"optimizer", "learning_rate", "momentum", "batch_size",
                                                 "epochs", "schedule", "patience", "l1", "prune_rounds",
                                                 "structured_pruning", "quantization_aware",
@@ -42,6 +42,7 @@ void read_layer_fields(const JsonView& v, LayerSpec& layer) {
   if (v.has("dc")) layer.dc = static_cast<int>(v.get_int("dc", -1, 64));
   if (v.has("strategy"))
     layer.strategy = v.get_choice("strategy", {"latency", "resource"}) == "latency" ? Strategy::latency : Strategy::resource;
+  if (v.has("batch_norm")) layer.batch_norm = v.get_bool("batch_norm", false);
 }
 
 TrainingSpec read_training(const JsonView& v) {
@@ -91,7 +92,10 @@ ModelSpec parse_model_spec(const JsonView& v) {
     layer.activation = last ? Activation::linear : (v.has("defaults") && v.at("defaults").has("activation")
                                                         ? defaults.activation
                                                         : Activation::relu);
+    if (last) layer.batch_norm = false;  // the output layer does not inherit it from the defaults
     read_layer_fields(lv, layer);
+    if (last && layer.batch_norm)
+      lv.at("batch_norm").fail("batch normalization follows hidden layers only", "false or no key", "true");
     if (last) {
       layer.units = lv.has("units") ? static_cast<int>(lv.get_int("units", 1, 1 << 20)) : 0;
       if (layer.activation != Activation::linear)
@@ -135,6 +139,7 @@ Json to_json(const ModelSpec& spec) {
     lj["reuse_factor"] = l.reuse_factor;
     lj["strategy"] = to_string(l.strategy);
     if (l.dc != -1) lj["dc"] = l.dc;
+    if (l.batch_norm) lj["batch_norm"] = true;
     layers.push_back(std::move(lj));
   }
   j["layers"] = std::move(layers);

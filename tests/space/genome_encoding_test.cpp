@@ -62,6 +62,12 @@ TEST_CASE("encode names the first gene a spec does not fit", "[space][encoding]"
   classes.layers.back().units = 3;
   CHECK(encode(s, classes).gene == "output.units");
 
+  nn::ModelSpec normalized = m;
+  normalized.layers[0].batch_norm = true;  // no search space offers batch normalization
+  e = encode(s, normalized);
+  CHECK(e.gene == "hidden[0].batch_norm");
+  CHECK(e.got == "true");
+
   // The hls4ml jet network (16 > 64 > 32 > 32 > 5): its truncating, wrapping formats and training
   // knobs are not among the jet space's choices.
   const nn::ModelSpec jet = nn::load_model_spec(test::source_path("experiments/models/jet_16_64_32_32_5.json"));

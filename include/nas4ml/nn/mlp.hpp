@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 
 #include "nas4ml/core/rng.hpp"
+#include "nas4ml/nn/batch_norm.hpp"
 #include "nas4ml/nn/fake_quant.hpp"
 #include "nas4ml/nn/model_spec.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
@@ -49,6 +50,12 @@ class Mlp {
   /// Where layer k's weights (n_out * n_in, column-major) and biases start in the flat arrays.
   std::size_t weight_offset(int k) const { return w_off_[static_cast<std::size_t>(k)]; }
   std::size_t bias_offset(int k) const { return b_off_[static_cast<std::size_t>(k)]; }
+  /// Where layer k's batch-norm parameters start in the flat arrays (layers with batch_norm only):
+  /// gamma, beta, running mean, running variance, 16-aligned blocks of n_out values. The running
+  /// statistics live in params() (mask 1, gradient 0) so snapshots of params() include them.
+  std::size_t batch_norm_offset(int k) const { return bn_off_[static_cast<std::size_t>(k)]; }
+  /// Whether train_step() updates the running statistics (default true; false for gradient checks).
+  void set_batch_norm_statistics_frozen(bool frozen) noexcept { bn_frozen_ = frozen; }
   /// Layer k's fake-quantized weights as used by the forward pass (valid after quantize_params()).
   std::span<const float> quantized_params() const noexcept { return qparams_; }
 
@@ -91,7 +98,8 @@ class Mlp {
   bool exact_in_double() const;
 
   /// The integer model: weights quantize(w) (0 where pruned), biases quantize(b), formats from the
-  /// spec; training metadata and preprocessing are left for the caller.
+  /// spec, batch normalization folded in (w, b are then the folded parameters, clamped into
+  /// their formats); training metadata and preprocessing are left for the caller.
   QuantizedModel to_quantized_model() const;
 
  private:
@@ -102,12 +110,21 @@ class Mlp {
   void activation_backward(int k, int batch, float pull_scale);
   // Back from the output gradient in probs_ through every layer into grads().
   void backward(const float* x, int batch, double l1);
+  // Batch normalization (nn/batch_norm.hpp): the parameters the deployed model uses for layer k
+  // (folded_ for a batch-norm layer, else params_), its fold, and the statistics update.
+  const std::vector<float>& deployed(int k) const;
+  BatchNormView batch_norm_view(int k);
+  BatchNormFold batch_norm_fold(int k);
+  void update_batch_norm(int batch);
 
   ModelSpec spec_;
   bool qat_;
   int max_batch_;
   std::vector<int> sizes_;  // n_inputs, units of each layer
   std::vector<std::size_t> w_off_, b_off_;
+  std::vector<std::size_t> bn_off_, fold_off_;  // per layer; only meaningful for batch-norm layers
+  std::vector<float> folded_, fold_cache_;       // folded W and b (params_ layout); s, 1/sd, shift
+  bool bn_frozen_ = false;
   std::vector<float> params_, grads_, mask_, qparams_;
   std::vector<FakeQuant<float>> fq_w_, fq_b_, fq_r_;
   const float* input_ = nullptr;                     // the batch being computed (n_inputs x batch)

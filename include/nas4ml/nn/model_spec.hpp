@@ -27,6 +27,7 @@ struct LayerSpec {
   int reuse_factor = 1;           ///< hls4ml reuse factor R (II = R)
   Strategy strategy = Strategy::latency;
   int dc = -1;                    ///< rtl sharing: extra adder levels allowed (-1 = no limit)
+  bool batch_norm = false;        ///< batch normalization, folded into this layer (nn/batch_norm.hpp)
 };
 
 /// Training knobs of one candidate.
