@@ -25,6 +25,7 @@
 #include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/search/nsga2.hpp"
 #include "nas4ml/search/pareto.hpp"
 #include "nas4ml/space/search_adapter.hpp"
@@ -431,6 +432,14 @@ class Runner {
     eo.simulate = cfg_.synthesis.enabled && cfg_.synthesis.simulate;
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
     eo.csim = cfg_.synthesis.csim;  // C simulation needs no synthesis tool
+    std::optional<data::LoadedDataset> raw;
+    if (cfg_.synthesis.fold_standardization) {  // the same splits in raw units
+      data::LoadOverrides overrides;
+      if (!cfg_.dataset_source.empty()) overrides.source = cfg_.dataset_source_path;
+      overrides.raw_features = true;
+      raw = data::load_dataset(cfg_.dataset_path, overrides);
+      eo.raw_data = &*raw;
+    }
     const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);

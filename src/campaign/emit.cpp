@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "nas4ml/campaign/raw_inputs.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
@@ -234,7 +235,19 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
         w.simulation += "\n\nHLS C simulation failed: " + std::string(e.what());
       }
     }
-    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation));
+    std::string raw_section;
+    if (options.raw_data != nullptr) {
+      try {  // firmware reading raw units; a model that cannot be folded is noted, not fatal
+        const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, flow.top, options.simulate_samples,
+                                  options.simulate};
+        const RawInputsResult r = emit_raw_inputs(w.model, *rtl, ro, c.dir / "raw_inputs");
+        raw_section = "\n" + r.section;
+        if (!r.problem.empty()) c.problem += (c.problem.empty() ? "" : "; ") + r.problem;
+      } catch (const ConfigError& e) {
+        c.problem += (c.problem.empty() ? "" : "; ") + std::string("raw-unit inputs: ") + e.what();
+      }
+    }
+    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation) + raw_section);
   });
 
   // ... and store the synthesis results in order, from this thread.

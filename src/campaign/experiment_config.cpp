@@ -42,7 +42,8 @@ const std::vector<std::string> kSearchKeys = {"algorithm", "population", "genera
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
-                                                 "final_top_n", "simulate",    "simulate_samples", "csim"};
+                                                 "final_top_n", "simulate",    "simulate_samples", "csim",
+                                                 "fold_standardization"};
 
 constexpr int kSchemaVersion = 1;
 constexpr int kMaxThreads = 1024;
@@ -329,6 +330,7 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   r.simulate = s.get_bool("simulate", r.simulate);
   r.simulate_samples = static_cast<int>(s.get_int("simulate_samples", 1, 10000000, r.simulate_samples));
   r.csim = s.get_bool("csim", r.csim);
+  r.fold_standardization = s.get_bool("fold_standardization", r.fold_standardization);
   if (r.top_n > c.search.population)
     s.at("top_n").fail("more than a front can hold",
                        fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
@@ -643,6 +645,7 @@ Json to_json(const ExperimentConfig& c) {
                     {"simulate", s.simulate},
                     {"simulate_samples", s.simulate_samples}};
   if (s.csim) j["synthesis"]["csim"] = true;  // absent = false: older hashes hold
+  if (s.fold_standardization) j["synthesis"]["fold_standardization"] = true;  // likewise
   j["seed"] = c.seed;
   j["threads"] = c.threads;
   if (!c.task.is_classification()) j["task"] = nn::to_json(c.task);  // absent = classification: older hashes hold
