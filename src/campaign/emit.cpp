@@ -163,6 +163,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
   synth::TargetSettings settings = synth::target_settings(flow);
   settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
+  if (options.synthesis_backend == "vivado") settings.rtl_backend = "vivado";
   const auto rtl = synth::make_target("rtl", settings);
   const auto hls = synth::make_target("hls", settings);
   firmware::Hls4mlConfigOptions hls4ml_options;
@@ -200,8 +201,13 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       SynthesisRecord r;
       r.genome_hash = c.id;
       r.generation = generation;
+      r.backend = options.synthesis_backend;
       try {
-        const auto result = rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
+        if (options.synthesis_backend == "vitis_hls" && !hls_design)
+          throw ToolError("hls", {}, "no HLS project to synthesize (see the HLS project problem)");
+        const auto result = options.synthesis_backend == "vitis_hls"
+                                ? hls->synthesize(w.model, *hls_design, device, c.dir / "synth")
+                                : rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
         w.synthesis = synth::to_json(result);
         r.result = w.synthesis;
         c.synthesized = true;
@@ -239,7 +245,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     if (options.raw_data != nullptr) {
       try {  // firmware reading raw units; a model that cannot be folded is noted, not fatal
         const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, flow.top, options.simulate_samples,
-                                  options.simulate};
+                                  options.simulate, &device, &*rtl_design.netlist};
         const RawInputsResult r = emit_raw_inputs(w.model, *rtl, ro, c.dir / "raw_inputs");
         raw_section = "\n" + r.section;
         if (!r.problem.empty()) c.problem += (c.problem.empty() ? "" : "; ") + r.problem;

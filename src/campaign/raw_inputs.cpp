@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/estimate/estimator.hpp"
+#include "nas4ml/estimate/rtl_counts.hpp"
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
@@ -30,6 +32,14 @@ double accuracy(const std::vector<std::int64_t>& outputs, int n_out, const std::
   for (std::size_t r = 0; r < y.size(); ++r)
     if (nn::golden_argmax(std::span(outputs).subspan(r * n_out, static_cast<std::size_t>(n_out))) == y[r]) ++right;
   return static_cast<double>(right) / static_cast<double>(y.size());
+}
+
+/// "| label | LUT | FF | latency |" of a netlist's rtl counts, calibrated for `device`.
+std::string estimate_row(const char* label, const netlist::Netlist& n, const estimate::DeviceModel& device) {
+  estimate::Estimate e;
+  e.layers = estimate::count_netlist(n, device.dsp_a_width, device.dsp_b_width);
+  estimate::finish_estimate(e, device);
+  return fmt::format("| {} | {:.0f} | {:.0f} | {:.0f} | {} |\n", label, e.lut, e.ff, e.dsp, n.latency_cycles);
 }
 
 std::string percent(double a) { return a < 0 ? "-" : fmt::format("{:.4f}", a); }
@@ -93,6 +103,10 @@ RawInputsResult emit_raw_inputs(const nn::QuantizedModel& model, const synth::Ta
       folded.input_format.to_string(), l0.weight_format.to_string(), l0.bias_format.to_string(),
       model.input_format.to_string(), model.layers[0].weight_format.to_string(), test.rows(),
       percent(res.unfolded_accuracy), percent(res.accuracy), identical, test.rows(), same_class, max_diff, sim);
+  if (o.device != nullptr && o.unfolded != nullptr)
+    res.section += "\nEstimated cost (rtl estimator, counts of both netlists):\n\n| model | LUT | FF | DSP | latency (cycles) |\n"
+                   "|---|---|---|---|---|\n" + estimate_row("unfolded", *o.unfolded, *o.device) +
+                   estimate_row("folded (raw inputs)", *design.netlist, *o.device);
   return res;
 }
 

@@ -214,6 +214,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;
       eo.csim = args->csim;
+      eo.synthesis_backend = cfg.synthesis.backend;
       eo.simulate_samples = args->samples > 0 ? args->samples : cfg.synthesis.simulate_samples;
       std::optional<data::LoadedDataset> raw;
       if (args->fold || raw_format) {

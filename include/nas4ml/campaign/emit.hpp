@@ -38,6 +38,8 @@ struct EmitOptions {
   /// package and test vectors, measured and (with `simulate`) simulated (campaign/raw_inputs.hpp).
   const data::LoadedDataset* raw_data = nullptr;
   std::optional<FixedFormat> raw_input_format;  ///< the folded models' input format; empty: derived
+  /// What synthesizes: "yosys" (the rtl core), "vivado" (the rtl package), "vitis_hls" (hls/).
+  std::string synthesis_backend = "yosys";
 };
 
 /// One emitted candidate.

@@ -9,6 +9,8 @@
 
 #include "nas4ml/core/fixed_point.hpp"
 #include "nas4ml/data/dataset.hpp"
+#include "nas4ml/estimate/device_model.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 #include "nas4ml/nn/quantized_model.hpp"
 #include "nas4ml/synth/target.hpp"
 
@@ -23,6 +25,8 @@ struct RawInputsOptions {
   std::string top = "nas4ml_top";
   int samples = 1000;                         ///< test-split samples in the test vectors
   bool simulate = false;                      ///< run the rtl target's check (Verilator stream bench)
+  const estimate::DeviceModel* device = nullptr;    ///< set: the report compares both netlists' rtl counts
+  const netlist::Netlist* unfolded = nullptr;       ///< the unfolded model's netlist (as emit lowered it)
 };
 
 /// The outcome, for report.md.
