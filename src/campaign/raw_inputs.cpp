@@ -56,6 +56,7 @@ RawInputsResult emit_raw_inputs(const nn::QuantizedModel& model, const synth::Ta
                       fmt::format("{} rows", test.rows()), fmt::format("{} rows", raw_test.rows()));
   const FixedFormat format = o.input_format ? *o.input_format : nn::raw_input_format(model, training_range(o.raw->train.x));
   const nn::QuantizedModel folded = nn::fold_standardization(model, format);
+  std::filesystem::create_directories(dir);
   nn::save_quantized_model(folded, dir / "model.q.json");
 
   // Both models on the whole test split: the unfolded one on standardized inputs, the folded on raw.
