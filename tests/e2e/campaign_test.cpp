@@ -265,7 +265,7 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
   CHECK_THAT(read_text(dir / "raw_inputs" / "rtl" / "README.md"), Catch::Contains("raw"));
   const auto bad = run_cli({"emit", run.string(), "--id", synthesized_id, "--raw-input-format", "ap_fixed<0,1>"});
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.err, Catch::StartsWith("error: --raw-input-format: expected ap_fixed<W,I>"));
+  CHECK_THAT(bad.err, Catch::StartsWith("error: --raw-input-format: bad fixed-point format, expected ap_fixed<W,I>"));
 }
 
 TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {
