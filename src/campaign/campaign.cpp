@@ -25,6 +25,7 @@
 #include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/search/nsga2.hpp"
 #include "nas4ml/search/pareto.hpp"
 #include "nas4ml/space/search_adapter.hpp"
@@ -81,7 +82,8 @@ class Runner {
   void start_new() {
     std::filesystem::create_directories(paths_.root());
     Json manifest = make_manifest(cfg_, ctx_->data, ctx_->space, threads_);
-    if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
+    if (cfg_.synthesis.enabled && cfg_.synthesis.backend == "yosys") manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
+    else if (cfg_.synthesis.enabled) manifest["synthesis_tool"] = synthesis_tool(cfg_, flow_);  // a vendor tool's path
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
@@ -93,7 +95,7 @@ class Runner {
     store_.emplace(std::move(store));
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
-    if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
+    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, flow_);  // tools checked as `run` does
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
@@ -413,7 +415,10 @@ class Runner {
 
   /// Refits the calibration from the rounds due before generation `gen` when they changed.
   void recalibrate(int gen) {
-    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl") return;
+    // The rtl estimator is refitted on yosys results only (Vivado and Vitis HLS count differently).
+    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl" ||
+        cfg_.synthesis.backend != "yosys")
+      return;
     const auto rounds = due_rounds(gen);
     if (rounds.size() == calibrated_rows_) return;
     calibrated_rows_ = rounds.size();
@@ -431,6 +436,15 @@ class Runner {
     eo.simulate = cfg_.synthesis.enabled && cfg_.synthesis.simulate;
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
     eo.csim = cfg_.synthesis.csim;  // C simulation needs no synthesis tool
+    eo.synthesis_backend = cfg_.synthesis.backend;
+    std::optional<data::LoadedDataset> raw;
+    if (cfg_.synthesis.fold_standardization) {  // the same splits in raw units
+      data::LoadOverrides overrides;
+      if (!cfg_.dataset_source.empty()) overrides.source = cfg_.dataset_source_path;
+      overrides.raw_features = true;
+      raw = data::load_dataset(cfg_.dataset_path, overrides);
+      eo.raw_data = &*raw;
+    }
     const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);

@@ -15,6 +15,7 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/nn/trainer.hpp"
+#include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 
 namespace nas4ml::campaign {
@@ -165,17 +166,40 @@ double expected_cost(const EvaluationContext& c, const CandidateJob& job) {
   return parameters * static_cast<double>(c.data.train.rows()) * std::max(1, spec.training.epochs);
 }
 
+std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::FlowOptions& flow,
+                                                const estimate::DeviceModel& device) {
+  synth::TargetSettings settings = synth::target_settings(flow);
+  settings.part = device.part;
+  const std::string& backend = config.synthesis.backend;
+  if (backend == "vitis_hls") return synth::make_target("hls", settings);
+  settings.rtl_backend = backend;
+  return synth::make_target("rtl", settings);
+}
+
+std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow) {
+  const std::string& backend = config.synthesis.backend;
+  if (backend == "yosys") return synth::yosys_version(flow.yosys.program);
+  const std::vector<std::string> programs =
+      backend == "vivado" ? std::vector<std::string>{"vivado"} : std::vector<std::string>{"vitis_hls", "vivado_hls"};
+  for (const auto& p : programs)
+    if (const auto path = synth::find_program(p)) return path->string();
+  throw ConfigError(config.source_file.string(), "synthesis.backend", "the synthesis tool is not on PATH",
+                    (backend == "vivado" ? "vivado" : "vitis_hls or vivado_hls") +
+                        std::string(" on PATH (AMD/Xilinx, not a Debian package), or synthesis.enabled false"),
+                    "\"" + backend + "\" and no " + programs.front() + " on PATH");
+}
+
 SynthesisRecord synthesize_candidate(const EvaluationContext& c, const SynthesisJob& job) {
   SynthesisRecord r;
   r.genome_hash = job.genome_hash;
   r.generation = job.generation;
-  r.backend = "yosys";
+  r.backend = c.config.synthesis.backend;
   try {
     const auto model = nn::quantized_model_from_json(JsonView(job.model, c.paths.store().string(), "$.model"));
-    // Through the rtl target: written once (synth_dir/rtl/), lowered once, synthesized.
-    const auto target = synth::make_target("rtl", synth::target_settings(c.flow));
+    // Through the backend's target: written once (synth_dir/rtl/ or hls/), lowered once, synthesized.
+    const auto target = synthesis_target(c.config, c.flow, c.device);
     const std::filesystem::path dir = c.paths.synth_dir(job.genome_hash);
-    const synth::WrittenDesign design = target->write(model, dir / "rtl");
+    const synth::WrittenDesign design = target->write(model, dir / target->name());
     r.result = synth::to_json(target->synthesize(model, design, c.device, dir));
   } catch (const InternalError&) {
     throw;

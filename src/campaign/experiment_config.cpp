@@ -42,7 +42,8 @@ const std::vector<std::string> kSearchKeys = {"algorithm", "population", "genera
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
-                                                 "final_top_n", "simulate",    "simulate_samples", "csim"};
+                                                 "final_top_n", "simulate",    "simulate_samples", "csim",
+                                                 "fold_standardization"};
 
 constexpr int kSchemaVersion = 1;
 constexpr int kMaxThreads = 1024;
@@ -318,7 +319,13 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   s.check_keys(kSynthesisKeys);
   auto& r = c.synthesis;
   r.enabled = s.get_bool("enabled", r.enabled);
-  r.backend = s.get_choice("backend", {"yosys"}, r.backend);
+  r.backend = s.get_choice("backend", {"yosys", "vivado", "vitis_hls"}, r.backend);
+  // Vivado implements the rtl target's firmware package, Vitis HLS the hls target's project.
+  if ((r.backend == "vivado" && c.hardware.target != "rtl") || (r.backend == "vitis_hls" && c.hardware.target != "hls"))
+    s.at("backend").fail("the backend does not implement this experiment's hardware.target",
+                         fmt::format("\"{}\" for target {}", c.hardware.target == "hls" ? "vitis_hls" : "yosys or vivado",
+                                     c.hardware.target),
+                         "\"" + r.backend + "\"");
   r.every_generations = static_cast<int>(s.get_int("every_generations", 1, 1000000, r.every_generations));
   r.top_n = static_cast<int>(s.get_int("top_n", 1, 100000, r.top_n));
   r.timeout_seconds = s.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);
@@ -329,6 +336,7 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   r.simulate = s.get_bool("simulate", r.simulate);
   r.simulate_samples = static_cast<int>(s.get_int("simulate_samples", 1, 10000000, r.simulate_samples));
   r.csim = s.get_bool("csim", r.csim);
+  r.fold_standardization = s.get_bool("fold_standardization", r.fold_standardization);
   if (r.top_n > c.search.population)
     s.at("top_n").fail("more than a front can hold",
                        fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
@@ -643,6 +651,7 @@ Json to_json(const ExperimentConfig& c) {
                     {"simulate", s.simulate},
                     {"simulate_samples", s.simulate_samples}};
   if (s.csim) j["synthesis"]["csim"] = true;  // absent = false: older hashes hold
+  if (s.fold_standardization) j["synthesis"]["fold_standardization"] = true;  // likewise
   j["seed"] = c.seed;
   j["threads"] = c.threads;
   if (!c.task.is_classification()) j["task"] = nn::to_json(c.task);  // absent = classification: older hashes hold

@@ -244,6 +244,28 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
   const std::string report = read_text(report_path);
   CHECK_THAT(report, Catch::Contains(", stored, front of generation "));
   CHECK(report.find(", this emit)") == std::string::npos);
+
+  // Firmware for data arriving in raw units: the standardization folded into the first layer,
+  // bit-exact in Verilator against its own golden model, its accuracy beside the unfolded one's.
+  const auto folded = run_cli({"emit", run.string(), "--id", synthesized_id, "--fold-standardization", "--simulate",
+                               "--samples", "200"});
+  INFO(folded.err);
+  REQUIRE(folded.exit_code == 0);
+  const auto dir = campaign::RunPaths(run).firmware_dir(synthesized_id);
+  const std::string with_raw = read_text(report_path);
+  const auto section = with_raw.find("## Raw-unit inputs");
+  REQUIRE(section != std::string::npos);
+  CHECK_THAT(with_raw.substr(section), Catch::Contains("| unfolded (standardized inputs) | 0.") &&
+                                          Catch::Contains("| folded (raw inputs) | 0.") &&
+                                          Catch::Contains("0 mismatches, 0 class mismatches") &&
+                                          Catch::Contains("0 handshake violations"));
+  const Json model = Json::parse(read_text(dir / "raw_inputs" / "model.q.json"));
+  CHECK(model["preprocessing"]["offset"][0] == 0.0);
+  CHECK(model["training"].contains("folded_standardization"));
+  CHECK_THAT(read_text(dir / "raw_inputs" / "rtl" / "README.md"), Catch::Contains("raw"));
+  const auto bad = run_cli({"emit", run.string(), "--id", synthesized_id, "--raw-input-format", "ap_fixed<0,1>"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::StartsWith("error: --raw-input-format: bad fixed-point format, expected ap_fixed<W,I>"));
 }
 
 TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {

@@ -107,6 +107,7 @@ struct SynthesisSchedule {
   bool simulate = true;            ///< simulate emitted firmware against the golden model
   int simulate_samples = 1000;     ///< test-split samples in each simulation
   bool csim = false;               ///< C-simulate each emitted winner's HLS project (g++, ap_types headers)
+  bool fold_standardization = false;  ///< also emit each winner reading raw units (campaign/raw_inputs.hpp)
 };
 
 /// A reference design the experiment compares the search with (e.g. the hls4ml jet network): a
