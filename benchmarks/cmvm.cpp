@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
     Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
     std::vector<Row> rows(std::size(settings));
     Row per_row;
+    const netlist::Factoring factorings[] = {netlist::Factoring::none, netlist::Factoring::columns,
+                                             netlist::Factoring::rows, netlist::Factoring::both};
+    const char* factoring_names[] = {"search alone", "cols+search", "rows+search", "both+search"};
+    std::vector<Row> factored(std::size(factorings));
     for (int t = 0; t < matrices; ++t) {
       const auto model = random_matrix_model(n, rng);
       for (std::size_t s = 0; s < std::size(settings); ++s) {
@@ -143,12 +147,26 @@ int main(int argc, char** argv) {
       int depth = 0;
       for (int o = 0; o < l.n_out; ++o) depth = std::max(depth, netlist::cmvm_row_depth(g, o));
       per_row.depth += depth;
+      double best_f = 1e18;
+      for (std::size_t f = 0; f < std::size(factorings); ++f) {  // dc = -1, the search alone
+        const auto t1 = std::chrono::steady_clock::now();
+        const auto gf = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, -1, netlist::DelayScope::layer, factorings[f]);
+        factored[f].ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+        factored[f].adders += static_cast<double>(netlist::cmvm_adders(gf));
+        if (std::getenv("CMVM_ZEROS")) for (auto z : gf.zero_term) factored[f].adders -= z;
+        int d = 0;
+        for (int o = 0; o < l.n_out; ++o) d = std::max(d, netlist::cmvm_row_depth(gf, o));
+        factored[f].depth += d;
+        best_f = std::min(best_f, double(netlist::cmvm_adders(gf)));
+      }
+      if (std::getenv("CMVM_BEST")) std::printf("best %g\n", best_f);
     }
     rows.push_back(per_row);
+    for (auto& f : factored) rows.push_back(f);
     for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : "cse dc=0/row",
+      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : s == std::size(settings) ? "cse dc=0/row" : factoring_names[s - std::size(settings) - 1],
                   rows[s].adders / matrices, rows[s].depth / matrices, ms[ms.size() / 2]);
     }
   }
