@@ -99,7 +99,7 @@ class Solver {
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
     NAS4ML_ASSERT(cols < (1 << 22), "cmvm: too many columns");
     g_.n_inputs = cols;
-    deeper_first_ = dc < 0;
+    deeper_first_ = dc < 0 && factoring != Factoring::none;
     g_.depth.assign(std::size_t(cols), 0);
     g_.rows.resize(std::size_t(rows));
     // Column factoring (dc = -1): the tree's z sums become the first ops, E replaces M.

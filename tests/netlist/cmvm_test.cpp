@@ -196,3 +196,63 @@ TEST_CASE("sharing names are parsed and bad ones are clear errors", "[netlist][c
   m.layers[0].dc = -2;
   CHECK_THROWS_WITH(lower(m, o), Catch::Contains("dc"));
 }
+
+TEST_CASE("factoring rows and columns keeps the product exact and saves adders without a depth limit",
+          "[netlist][cmvm][factoring]") {
+  Rng rng = Rng::stream(5, 0, 0, "netlist.cmvm.factoring");
+  const Factoring kinds[] = {Factoring::none, Factoring::columns, Factoring::rows, Factoring::both};
+  std::int64_t total[4] = {0, 0, 0, 0};
+  for (int trial = 0; trial < 30; ++trial) {
+    const bool square = trial < 20;  // 8 x 8, 8-bit: the CMVM benchmark's matrices
+    const int rows = square ? 8 : 1 + static_cast<int>(rng.below(10));
+    const int cols = square ? 8 : 1 + static_cast<int>(rng.below(10));
+    const int bits = square ? 8 : 2 + static_cast<int>(rng.below(8));
+    const auto m = random_matrix(rng, rows, cols, bits, square ? 0.0 : 0.4);
+    std::vector<std::uint8_t> extra(std::size_t(rows), 0);
+    for (auto& e : extra) e = square ? 0 : static_cast<std::uint8_t>(rng.below(2));
+    for (std::size_t k = 0; k < std::size(kinds); ++k) {
+      const CmvmGraph g = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, kinds[k]);
+      const auto f = signal_forms(g);
+      for (int r = 0; r < rows; ++r) {
+        std::vector<std::int64_t> sum(std::size_t(cols), 0);
+        bool positive = extra[std::size_t(r)] != 0;
+        for (const CmvmTerm& t : g.rows[std::size_t(r)]) {
+          positive = positive || !t.negative;
+          for (int i = 0; i < cols; ++i)
+            sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+        }
+        REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
+        CHECK(g.zero_term[std::size_t(r)] == (!g.rows[std::size_t(r)].empty() && !positive));
+      }
+      if (square) total[k] += cmvm_adders(g);
+      // Deterministic, and under a depth limit the factorings are off (the same graph as none).
+      const CmvmGraph again = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, kinds[k]);
+      CHECK(again.ops.size() == g.ops.size());
+      CHECK(cmvm_adders(again) == cmvm_adders(g));
+      const CmvmGraph limited = share_subexpressions(m, rows, cols, extra, 0, DelayScope::layer, kinds[k]);
+      const CmvmGraph plain = share_subexpressions(m, rows, cols, extra, 0);
+      CHECK(limited.ops.size() == plain.ops.size());
+      CHECK(limited.depth == plain.depth);
+    }
+  }
+  // On the benchmark's matrices each factoring saves adders over the pattern search alone.
+  CHECK(total[1] < total[0]);
+  CHECK(total[2] < total[0]);
+  CHECK(total[3] < total[0]);
+}
+
+TEST_CASE("a column close to another is built from it", "[netlist][cmvm][factoring]") {
+  // Column 1 = column 0 + (1, 0, 0, 0): the tree joins them (the one with fewer digits is the
+  // parent p, z_p = x_p + x_c: the first op) and the child's column becomes +-(1, 0, 0, 0).
+  const std::vector<std::int64_t> m = {93, 94, -77, -77, 109, 109, 45, 45};
+  const CmvmGraph g = share_subexpressions(m, 4, 2, {}, -1, DelayScope::layer, Factoring::columns);
+  REQUIRE_FALSE(g.ops.empty());
+  CHECK(g.ops[0].a + g.ops[0].b == 1);  // x0 and x1
+  CHECK(g.ops[0].shift == 0);
+  CHECK_FALSE(g.ops[0].subtract);
+  std::size_t terms = 0;
+  for (const auto& row : g.rows) terms += row.size();
+  CHECK(terms < 12);  // the digits of one column and the 1, shared
+  const CmvmGraph alone = share_subexpressions(m, 4, 2, {}, -1);
+  CHECK(cmvm_adders(g) <= cmvm_adders(alone));
+}

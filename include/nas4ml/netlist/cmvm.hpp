@@ -78,7 +78,7 @@ enum class Factoring : unsigned { none = 0, columns = 1, rows = 2, both = 3 };
 /// factoring above when dc = -1 (false: the pattern search alone, for comparisons).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
-                               DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::both);
+                               DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none);
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
