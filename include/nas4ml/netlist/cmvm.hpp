@@ -22,14 +22,15 @@
 /// inequality; pairing the two shallowest terms first reaches it), so a substitution is made
 /// in a row only while that sum stays within 2^(D + dc). dc = -1: no limit.
 ///
-/// Column factoring (dc = -1 only; the first stage of da4ml, after the graph-based matrix
-/// decompositions of the CMVM literature): the columns c_j of M are joined by a minimum spanning
-/// tree (Prim 1957) rooted at the zero column, where attaching c_j to c_p costs the CSD digits of
-/// c_j - s c_p (s = +-1, the cheaper) plus one adder, and attaching it to the root costs the digits
-/// of c_j. Then M x = E z with e_j = c_j - s_j c_parent(j) and z_j = x_j + sum over the children k
-/// of j of s_k z_k (one adder per tree edge that does not start at the root): similar columns
-/// pay their difference only. The z sums come first among the ops; the pattern search then
-/// works on E's digits. The tree's chains add adder depth, which dc = -1 allows.
+/// Factorings (opt-in, `Factoring`; dc = -1 only): before the search, the matrix can be factored
+/// through a spanning tree of its columns or rows (the first stage of da4ml; Prim, Bell Syst.
+/// Tech. J. 36(6), 1957), rooted at the zero vector, where hanging vector v_i below v_j costs the
+/// CSD digits of v_i - v_j or v_i + v_j (the cheaper) + 2 (the edge's adder, and a digit of
+/// margin) and hanging it below the root the digits of v_i. Columns: M x = E z with e_j = c_j -+
+/// c_parent(j) and z_j = x_j +- the z of j's children (one adder per edge, the first ops). Rows:
+/// y_i = f_i x +- y_parent(i), f_i = r_i -+ r_parent(i); after the search a row with children is
+/// summed into one term, which each child row takes as one term more. Fewer adders on random
+/// matrices, at about twice the depth and with wider intermediate values.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -68,14 +69,15 @@ struct CmvmGraph {
 /// reading of the CMVM literature, offered for comparisons with it).
 enum class DelayScope { layer, row };
 
-/// The factorings applied before the pattern search when dc = -1 (bit 1: columns, bit 2: rows).
+/// The factorings applied before the pattern search when dc = -1 (bit 1: columns, bit 2: rows);
+/// with any of them, ties between equally frequent patterns go to the deeper one.
 enum class Factoring : unsigned { none = 0, columns = 1, rows = 2, both = 3 };
 
 /// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
-/// `depth_limit` of the result is the layer's D + dc in both scopes. `factor_columns`: the column
-/// factoring above when dc = -1 (false: the pattern search alone, for comparisons).
+/// `depth_limit` of the result is the layer's D + dc in both scopes. `factoring`: the factorings
+/// above when dc = -1 (none, the lowering's choice: the pattern search alone).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
                                DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none);
