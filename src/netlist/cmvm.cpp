@@ -90,7 +90,7 @@ struct Workspace {
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
-         DelayScope scope, Factoring factoring)
+         DelayScope scope, Factoring factoring, int stage_levels)
       : counts_(workspace().counts), queue_(workspace().queue) {
     counts_.clear();
     queue_.clear();
@@ -121,6 +121,7 @@ class Solver {
     constant_.assign(std::size_t(rows), 0);
     g_.zero_term.assign(std::size_t(rows), 0);
     row_limit_.assign(std::size_t(rows), -1);
+    row_cap_.assign(std::size_t(rows), ~std::uint64_t{0});
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
@@ -144,8 +145,21 @@ class Solver {
       deepest = std::max(deepest, own);
       row_limit_[std::size_t(r)] = own + dc;
     }
+    // Stage-aware (a pipeline boundary inside the plain trees): a row may carry over the first
+    // boundary, after level K, no more values than its plain tree needs, ceil(S / 2^K) for its
+    // Kraft sum S before the search.
+    stage_aware_ = stage_levels > 0 && stage_levels < deepest;
+    if (stage_aware_) {
+      const std::uint64_t unit = std::uint64_t{1} << stage_levels;
+      for (int r = 0; r < rows; ++r)
+        row_cap_[std::size_t(r)] = std::max<std::uint64_t>((kraft_[std::size_t(r)] + unit - 1) / unit, 1) * unit;
+    }
     if (dc >= 0) g_.depth_limit = deepest + dc;
     if (scope == DelayScope::layer) std::fill(row_limit_.begin(), row_limit_.end(), g_.depth_limit);
+    // Pipelined (K > 0) without a depth limit: no more stages than the plain trees, i.e. the
+    // same latency in cycles (levels up to the end of the plain trees' last stage are free).
+    if (stage_levels > 0 && dc < 0 && stage_levels < 64)
+      std::fill(row_limit_.begin(), row_limit_.end(), (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels);
     words_ = (std::size_t(rows) + 63) / 64;
     rows_of_.assign(g_.depth.size() * words_, 0);
     for (int r = 0; r < rows; ++r)
@@ -373,7 +387,13 @@ class Solver {
   void push(std::uint64_t key, std::int32_t n, bool exact = false) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    // Ties: the shallower under a depth limit, the deeper without one (fewer adders, measured).
+    // Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
+    // where values cross a stage boundary); else the shallower under a depth limit, the deeper
+    // without one in the factorings' mode (fewer adders, measured).
+    if (stage_aware_) {
+      queue_.push({key, n, exact}, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
+      return;
+    }
     queue_.push({key, n, exact}, deeper_first_ ? BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1) : depth);
   }
 
@@ -407,6 +427,7 @@ class Solver {
         const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
         const int limit = row_limit_[std::size_t(r)];
         if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
+        if (kraft + more > row_cap_[std::size_t(r)]) return;
         kraft += more;
         positives = pos;
         zero = zero || pos == 0;
@@ -477,6 +498,8 @@ class Solver {
   std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
   std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
+  std::vector<std::uint64_t> row_cap_;    // per row: the Kraft sum bound of the stage-aware mode
+  bool stage_aware_ = false;              // a pipeline boundary inside the plain trees
   std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
   bool deeper_first_ = false;             // ties between candidates: the deeper first (dc = -1)
   Tree row_tree_;                         // row factoring's tree (empty: none)
@@ -501,8 +524,8 @@ class Solver {
 
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc, DelayScope scope,
-                               Factoring factoring) {
-  return Solver(m, rows, cols, extra_terms, dc, scope, factoring).run();
+                               Factoring factoring, int stage_levels) {
+  return Solver(m, rows, cols, extra_terms, dc, scope, factoring, stage_levels).run();
 }
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {

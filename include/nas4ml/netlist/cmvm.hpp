@@ -22,6 +22,14 @@
 /// inequality; pairing the two shallowest terms first reaches it), so a substitution is made
 /// in a row only while that sum stays within 2^(D + dc). dc = -1: no limit.
 ///
+/// Stage-aware mode (`stage_levels` K, the lowering's adder levels per pipeline stage, when the
+/// plain trees are deeper than K): values computed at levels <= K and read above K cross a
+/// register boundary, and on trained networks sharing made them more and wider (FF growth).
+/// There a substitution is made in a row only while its Kraft sum stays within 2^K ceil(S /
+/// 2^K), S its sum before the search (the row carries no more values over the first boundary
+/// than its plain tree), and ties between equally frequent patterns go to the smaller shift
+/// difference (operands of like magnitude, so narrower partial sums).
+///
 /// Factorings (opt-in, `Factoring`; dc = -1 only): before the search, the matrix can be factored
 /// through a spanning tree of its columns or rows (the first stage of da4ml; Prim, Bell Syst.
 /// Tech. J. 36(6), 1957), rooted at the zero vector, where hanging vector v_i below v_j costs the
@@ -77,10 +85,12 @@ enum class Factoring : unsigned { none = 0, columns = 1, rows = 2, both = 3 };
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
 /// `depth_limit` of the result is the layer's D + dc in both scopes. `factoring`: the factorings
-/// above when dc = -1 (none, the lowering's choice: the pattern search alone).
+/// above when dc = -1 (none, the lowering's choice: the pattern search alone). `stage_levels`:
+/// K of the stage-aware mode above (0: none).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
-                               DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none);
+                               DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none,
+                               int stage_levels = 0);
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).
