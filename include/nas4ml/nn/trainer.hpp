@@ -29,6 +29,8 @@ struct EpochReport {
   double samples_per_second = 0.0;  ///< training samples this epoch / epoch wall time (incl. validation)
 };
 
+struct TrainResult;
+
 /// Everything train_model() needs besides the spec and the data.
 struct TrainOptions {
   std::uint64_t seed = 1;        ///< with generation/index, selects the Rng streams
@@ -43,6 +45,14 @@ struct TrainOptions {
   /// The task (nn/task.hpp) on a data set its prepare() has reshaped; null: classification.
   const Task* task = nullptr;
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
+  /// Multi-fidelity check (campaign/early_stopping.hpp): after `check_epoch` completed epochs
+  /// (0 = never; ignored unless fewer than the planned epochs), a copy of the current weights
+  /// becomes a partial TrainResult (integer model, exact metrics) handed to `stop_check`. When it
+  /// returns true, training ends there and that partial result is returned with
+  /// `stopped_by_check`. The check reads a copy, so a run it lets continue is bit-identical to a
+  /// run without it.
+  int check_epoch = 0;
+  std::function<bool(const TrainResult&)> stop_check;
 };
 
 /// The outcome of training one candidate. A diverging run is ok = false with a reason, never an
@@ -55,6 +65,7 @@ struct TrainResult {
   int epochs_run = 0;
   int best_epoch = 0;            ///< epoch whose weights were kept (early stopping), 1-based
   bool early_stopped = false;
+  bool stopped_by_check = false;  ///< TrainOptions::stop_check ended training (a partial result)
   std::vector<EpochReport> history;
   double train_seconds = 0.0;    ///< wall time of the training loop (incl. pruning and validation)
   std::uint64_t samples_trained = 0;
