@@ -75,15 +75,38 @@ struct Scored {
   std::string problem;
 };
 
-Scored score(const EvaluationContext& c, const nn::TrainResult& trained, const estimate::DeviceModel& device) {
+Scored score(const EvaluationContext& c, const nn::QuantizedModel& model, const nn::Metrics& quality,
+             const estimate::DeviceModel& device) {
   Scored s;
-  s.estimate = c.estimator->estimate(trained.model, device, c.estimate_options);
-  const nn::Metrics& quality = c.config.training.metrics_split == "test" ? trained.test : trained.validation;
+  s.estimate = c.estimator->estimate(model, device, c.estimate_options);
   const MetricValues values = candidate_metrics(quality, s.estimate);
   s.objectives = objective_values(values, c.config.objectives);
   s.violation = constraint_violation(values, c.config.constraints, device);
   s.problem = check_objectives(s.objectives, s.violation, c.config.objectives.size());
   return s;
+}
+
+Scored score(const EvaluationContext& c, const nn::TrainResult& trained, const estimate::DeviceModel& device) {
+  return score(c, trained.model, c.config.training.metrics_split == "test" ? trained.test : trained.validation, device);
+}
+
+/// The multi-fidelity check of a partial model (early_stopping.hpp): the front member that
+/// dominates it with the margins, or nothing. The estimate comes first, with every training
+/// metric at its worst: when even that is dominated by no member, the exact metrics (a pass over
+/// the split) are not needed.
+std::optional<std::size_t> check_partial(const EvaluationContext& c, const EarlyStopRule& rule,
+                                         const nn::PartialModel& partial, const estimate::DeviceModel& device) {
+  const auto& objectives = c.config.objectives;
+  Scored hardware_only = score(c, partial.model, nn::Metrics{}, device);
+  for (std::size_t k = 0; k < objectives.size(); ++k)
+    if (is_training_metric(objectives[k].metric))
+      hardware_only.objectives[k] = objectives[k].direction == Direction::maximize
+                                        ? -std::numeric_limits<double>::infinity()
+                                        : std::numeric_limits<double>::infinity();
+  if (!dominating_member(rule, hardware_only.objectives)) return std::nullopt;
+  const Scored s = score(c, partial.model, partial.metrics(c.config.training.metrics_split == "test"), device);
+  if (!s.problem.empty()) return std::nullopt;  // nothing to judge: train to the end
+  return dominating_member(rule, s.objectives);
 }
 
 /// The largest final sparsity of the spec's layers (the pruning schedule's end is the same for all).
@@ -159,10 +182,8 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     if (!job.early_stop.is_null()) {
       rule = early_stop_rule_from_json(job.early_stop);
       to.check_epoch = check_epoch(rule->fraction, spec.training.epochs, spec.training.prune_rounds, max_sparsity(spec));
-      to.stop_check = [&](const nn::TrainResult& partial) {
-        const Scored s = score(c, partial, device);
-        if (!s.problem.empty()) return false;  // nothing to judge: train to the end
-        dominated_by = dominating_member(*rule, s.objectives);
+      to.stop_check = [&](const nn::PartialModel& partial) {
+        dominated_by = check_partial(c, *rule, partial, device);
         return dominated_by.has_value();
       };
     }

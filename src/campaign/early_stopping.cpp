@@ -46,7 +46,7 @@ std::optional<std::size_t> dominating_member(const EarlyStopRule& rule, const st
   if (objectives.size() != m) return std::nullopt;
   std::vector<double> optimistic(m);  // minimized, moved toward better by the margins
   for (std::size_t k = 0; k < m; ++k) {
-    if (!std::isfinite(objectives[k])) return std::nullopt;  // nothing to judge: let it train
+    if (std::isnan(objectives[k])) return std::nullopt;  // nothing to judge: let it train
     optimistic[k] = rule.signs[k] * objectives[k] - rule.margins[k];
   }
   for (std::size_t i = 0; i < rule.front.size(); ++i) {

@@ -201,24 +201,26 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     return n_weights ? static_cast<double>(zeros) / static_cast<double>(n_weights) : 0.0;
   };
 
-  // The integer model of `m`, its exact metrics and training metadata, into `r`.
-  auto finish = [&](Mlp& m, TrainResult& r) {
+  // The integer model of `m`, and its exact metrics on a split.
+  auto integer_model = [&](Mlp& m) {
     QuantizedModel model = m.to_quantized_model();
     model.feature_names = data.feature_names;
     model.class_names = data.class_names;
     model.input_offset = data.preprocessing.offset;
     model.input_scale = data.preprocessing.scale;
-    const int c = static_cast<int>(n_classes);
-    if (task) {
-      task->finish_model(model, data);
-      if (options.evaluate_train) r.train = exact_task_metrics(*task, m, model, data.train);
-      r.validation = exact_task_metrics(*task, m, model, data.validation);
-      r.test = exact_task_metrics(*task, m, model, data.test);
-    } else {
-      if (options.evaluate_train) r.train = exact_metrics(m, model, data.train, c, options.signal_class);
-      r.validation = exact_metrics(m, model, data.validation, c, options.signal_class);
-      r.test = exact_metrics(m, model, data.test, c, options.signal_class);
-    }
+    if (task) task->finish_model(model, data);
+    return model;
+  };
+  auto metrics_of = [&](Mlp& m, const QuantizedModel& model, const data::Split& split) {
+    return task ? exact_task_metrics(*task, m, model, split)
+                : exact_metrics(m, model, split, static_cast<int>(n_classes), options.signal_class);
+  };
+  // The integer model of `m`, its exact metrics and training metadata, into `r`.
+  auto finish = [&](Mlp& m, TrainResult& r) {
+    QuantizedModel model = integer_model(m);
+    if (options.evaluate_train) r.train = metrics_of(m, model, data.train);
+    r.validation = metrics_of(m, model, data.validation);
+    r.test = metrics_of(m, model, data.test);
 
     Json t;
     t["seed"] = options.seed;
@@ -369,15 +371,18 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     }
     // Multi-fidelity check on a copy of the current weights (TrainOptions::stop_check).
     if (options.stop_check && epoch + 1 == options.check_epoch && epoch + 1 < epochs) {
-      TrainResult partial = result;
-      partial.best_epoch = partial.epochs_run;
-      partial.train_seconds = seconds_since(t_start);
-      partial.samples_per_second =
-          partial.train_seconds > 0 ? static_cast<double>(partial.samples_trained) / partial.train_seconds : 0.0;
       Mlp snapshot = mlp;
-      finish(snapshot, partial);
-      if (options.stop_check(partial)) {
+      const QuantizedModel model = integer_model(snapshot);
+      const PartialModel view{model, epoch + 1,
+                              [&](bool test) { return metrics_of(snapshot, model, test ? data.test : data.validation); }};
+      if (options.stop_check(view)) {
+        TrainResult partial = result;
+        partial.best_epoch = partial.epochs_run;
+        partial.train_seconds = seconds_since(t_start);
+        partial.samples_per_second =
+            partial.train_seconds > 0 ? static_cast<double>(partial.samples_trained) / partial.train_seconds : 0.0;
         partial.stopped_by_check = true;
+        finish(snapshot, partial);
         partial.model.training["stopped_by_check"] = true;
         return partial;
       }

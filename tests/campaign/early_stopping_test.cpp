@@ -3,6 +3,9 @@
 // bit-identical to a run without it).
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "nas4ml/campaign/candidate_evaluation.hpp"
 #include "nas4ml/campaign/early_stopping.hpp"
 #include "nas4ml/core/rng.hpp"
@@ -55,6 +58,10 @@ TEST_CASE("a candidate stops only when dominated even with every objective moved
   CHECK_FALSE(dominating_member(r, {0.10, 50.0}));   // cheaper
   CHECK_FALSE(dominating_member(r, {0.80}));         // wrong size: no judgement
   CHECK_FALSE(dominating_member(r, {std::nan(""), 500.0}));
+  // An unmeasured training metric at its worst (-inf accuracy): only the hardware decides.
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(dominating_member(r, {-inf, 111.0}) == std::optional<std::size_t>(0));
+  CHECK_FALSE(dominating_member(r, {-inf, 105.0}));  // then no accuracy can make it dominated
   EarlyStopRule empty = r;
   empty.front.clear();
   empty.front_ids.clear();
@@ -101,30 +108,35 @@ TEST_CASE("the trainer's check sees a partial model; a run it lets continue is b
   REQUIRE(plain.ok);
   int calls = 0;
   int seen_epochs = 0;
+  double seen_accuracy = -1.0;
   o.check_epoch = 2;
-  o.stop_check = [&](const nn::TrainResult& partial) {
+  o.stop_check = [&](const nn::PartialModel& partial) {
     ++calls;
     seen_epochs = partial.epochs_run;
+    seen_accuracy = partial.metrics(false).accuracy;
+    CHECK(partial.model.layers.size() == spec.layers.size());
     return false;
   };
   const nn::TrainResult checked = nn::train_model(spec, ctx.data, o);
   CHECK(calls == 1);
   CHECK(seen_epochs == 2);
+  CHECK(seen_accuracy > 0.0);
   CHECK_FALSE(checked.stopped_by_check);
   CHECK(nn::to_json(checked.model)["layers"] == nn::to_json(plain.model)["layers"]);
   CHECK(checked.validation.accuracy == plain.validation.accuracy);
-  o.stop_check = [&](const nn::TrainResult&) { return true; };
+  o.stop_check = [&](const nn::PartialModel&) { return true; };
   const nn::TrainResult stopped = nn::train_model(spec, ctx.data, o);
   REQUIRE(stopped.ok);
   CHECK(stopped.stopped_by_check);
   CHECK(stopped.epochs_run == 2);
   CHECK(stopped.model.training["epochs_run"] == 2);
   CHECK(stopped.model.training["stopped_by_check"] == true);
-  CHECK(stopped.validation.accuracy >= 0.0);
+  CHECK(stopped.validation.accuracy == seen_accuracy);  // the metrics of the model the check saw
+  CHECK(stopped.test.samples > 0);
   // No check at or after the last epoch.
   o.check_epoch = 4;
   calls = 0;
-  o.stop_check = [&](const nn::TrainResult&) { return ++calls > 0; };
+  o.stop_check = [&](const nn::PartialModel&) { return ++calls > 0; };
   CHECK_FALSE(nn::train_model(spec, ctx.data, o).stopped_by_check);
   CHECK(calls == 0);
 }

@@ -54,7 +54,8 @@ EarlyStopRule make_early_stop_rule(const MultiFidelityConfig& config, const std:
 int check_epoch(double fraction, int epochs, int prune_rounds, double sparsity);
 
 /// The index of a front member that dominates `objectives` (as measured) moved toward better by
-/// the margins, or nothing (the candidate may still reach the front and keeps training).
+/// the margins, or nothing (the candidate may still reach the front and keeps training). An
+/// objective may be infinite (a bound on what is not measured yet); a NaN one is never dominated.
 std::optional<std::size_t> dominating_member(const EarlyStopRule& rule, const std::vector<double>& objectives);
 
 /// JSON form carried by a CandidateJob (exact round trip).
