@@ -6,7 +6,8 @@ line, synthesis off, one thread per campaign) with search.multi_fidelity absent 
 defaults ("on") and with a tighter setting ("tight": quality_slack 0.1, hardware_slack 0), runs
 the three at once for each seed, and reports per configuration (median [min, max] over seeds):
   - training work: sum over candidates of epochs run x (trainable parameters) x training rows,
-    as a fraction of "off" (deterministic), and the summed train_seconds (host-dependent);
+    as a fraction of "off" (deterministic), and the CPU time of the campaign process (user +
+    system, the three run side by side, so a loaded host slows them alike) as a fraction of "off";
   - candidates stopped early;
   - the hypervolume of every feasible finished candidate in the (accuracy, LUT) plane, points
     (1 - accuracy) / 0.5 and LUT / (10% of the device's LUTs, the experiment's constraint),
@@ -103,17 +104,21 @@ def main():
             if not (run / "campaign.sqlite").exists():
                 procs[c] = subprocess.Popen(["nice", a.nas4ml, "run", str(exp), "--out", str(run), "--threads", "1"],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for p in procs.values():
-            p.wait()
+        for c, p in procs.items():  # CPU time of each campaign process (user + system)
+            _, status, usage = os.wait4(p.pid, 0)
+            if status != 0:
+                raise SystemExit(f"error: {out / (c + str(seed))}: expected a finished campaign, got exit status {status}")
+            (out / f"{c}{seed}" / "cpu_seconds").write_text(f"{usage.ru_utime + usage.ru_stime}\n")
         for c in CONFIGS:
-            results[c].append(measure(out / f"{c}{seed}"))
+            run = out / f"{c}{seed}"
+            results[c].append(measure(run) + (float((run / "cpu_seconds").read_text()),))
     off_work = [r[0] for r in results["off"]]
     print(f"magic, population {a.pop} x {a.gens} generations, seeds {a.seeds}")
-    print("| configuration | training work / off | train seconds (sum) | stopped early | HV (accuracy, LUT) |")
+    print("| configuration | training work / off | process CPU / off | stopped early | HV (accuracy, LUT) |")
     print("|---|---|---|---|---|")
     for c, rs in results.items():
         print(f"| {c} | {summary([r[0] / w for r, w in zip(rs, off_work)], '{:.3f}')} | "
-              f"{summary([r[1] for r in rs], '{:.1f}')} | {summary([r[2] for r in rs], '{:.0f}')} | "
+              f"{summary([r[4] / o[4] for r, o in zip(rs, results['off'])], '{:.3f}')} | {summary([r[2] for r in rs], '{:.0f}')} | "
               f"{summary([r[3] for r in rs])} |")
 
 

@@ -695,7 +695,7 @@ TEST_CASE("search.multi_fidelity: defaults, bounds, absent = off with the hash u
   CHECK(to_json(c)["search"]["multi_fidelity"]["quality_slack"] == 0.5);
   CHECK(load_experiment(f.write(to_json(c), "again.json")).search.multi_fidelity->hardware_slack == 0.1);
   j["search"]["multi_fidelity"] = {{"fraction", 1.0}};
-  CHECK(f.error_of(j) == F + ":$.search.multi_fidelity.fraction: value out of range, expected a number in [0.05, 0.95], got 1");
+  CHECK(f.error_of(j) == F + ":$.search.multi_fidelity.fraction: value out of range, expected a number in [0.05, 0.95], got 1.0");
   j["search"]["multi_fidelity"] = {{"fractoin", 0.5}};
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.multi_fidelity") && Catch::Contains("fractoin"));
   j["search"]["multi_fidelity"] = true;
