@@ -396,6 +396,13 @@ TEST_CASE("multi-fidelity: stopped candidates are stored with partial metrics, n
         search::genome_from_json(JsonView(ind.at("genome"), "state", "$.genome"))));
     if (stopped.count(id)) CHECK(ind.at("violation") == "inf");
   }
+  // `front` lists none of them; the report counts them apart from failures.
+  const auto front_cli = run_cli({"front", (tmp.path() / "whole").string()});
+  REQUIRE(front_cli.exit_code == 0);
+  for (const auto& id : stopped) CHECK(front_cli.out.find(id) == std::string::npos);
+  REQUIRE(run_cli({"report", (tmp.path() / "whole").string()}).exit_code == 0);
+  CHECK_THAT(read_text(tmp.path() / "whole" / "report.html"),
+             Catch::Contains(fmt::format("(0 failed, {} stopped early)", stopped.size())));
   // Same evaluations with 2 threads, and after a stop and a resume.
   auto first = quiet_options(2, false);
   first.stop_after_generation = 1;
