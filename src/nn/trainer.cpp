@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -202,7 +203,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   };
 
   // The integer model of `m`, and its exact metrics on a split.
-  auto integer_model = [&](Mlp& m) {
+  auto integer_model = [&](const Mlp& m) {
     QuantizedModel model = m.to_quantized_model();
     model.feature_names = data.feature_names;
     model.class_names = data.class_names;
@@ -371,10 +372,11 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     }
     // Multi-fidelity check on a copy of the current weights (TrainOptions::stop_check).
     if (options.stop_check && epoch + 1 == options.check_epoch && epoch + 1 < epochs) {
-      Mlp snapshot = mlp;
-      const QuantizedModel model = integer_model(snapshot);
+      const QuantizedModel model = integer_model(mlp);
+      std::optional<Mlp> copy;  // the metric passes use an Mlp's buffers: a copy, made only when asked
+      auto snapshot = [&]() -> Mlp& { return copy ? *copy : copy.emplace(mlp); };
       const PartialModel view{model, epoch + 1,
-                              [&](bool test) { return metrics_of(snapshot, model, test ? data.test : data.validation); }};
+                              [&](bool test) { return metrics_of(snapshot(), model, test ? data.test : data.validation); }};
       if (options.stop_check(view)) {
         TrainResult partial = result;
         partial.best_epoch = partial.epochs_run;
@@ -382,7 +384,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
         partial.samples_per_second =
             partial.train_seconds > 0 ? static_cast<double>(partial.samples_trained) / partial.train_seconds : 0.0;
         partial.stopped_by_check = true;
-        finish(snapshot, partial);
+        finish(snapshot(), partial);
         partial.model.training["stopped_by_check"] = true;
         return partial;
       }
