@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nas4ml/campaign/candidate_evaluation.hpp"
+#include "nas4ml/campaign/early_stopping.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/campaign/hypervolume_bounds.hpp"
@@ -227,8 +228,9 @@ class Runner {
   void run_generation(int gen, const std::vector<search::Genome>& genomes) {
     std::vector<CandidateJob> jobs(genomes.size());
     const Json calibration = calibration_to_json(device_);  // the calibration in force for this generation
+    const Json early_stop = early_stop_rule();
     for (std::size_t i = 0; i < genomes.size(); ++i)
-      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration};
+      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration, early_stop};
     if (sigterm_at_ == gen) std::raise(SIGTERM);
     const std::vector<EvaluationRecord> records = executor_->evaluate(jobs);
 
@@ -252,6 +254,22 @@ class Runner {
     }
     store_->commit_generation(gen, records, state, front, hv);
     last_hv_ = hv;
+  }
+
+  /// The multi-fidelity rule of the next generation (early_stopping.hpp): the optimizer's feasible
+  /// front and the first generation's ranges; null when off or before there is a front.
+  Json early_stop_rule() const {
+    if (!cfg_.search.multi_fidelity || hv_bounds_.is_null() || !nsga_) return Json();
+    std::vector<std::string> ids;
+    std::vector<std::vector<double>> front;
+    for (std::size_t i : nsga_->front()) {
+      ids.push_back(search::hash_hex(nsga_->population()[i].hash));
+      front.push_back(nsga_->population()[i].objectives);
+    }
+    if (front.empty()) return Json();
+    return to_json(make_early_stop_rule(*cfg_.search.multi_fidelity, cfg_.objectives, ids, front,
+                                        hv_bounds_["lo"].get<std::vector<double>>(),
+                                        hv_bounds_["hi"].get<std::vector<double>>()));
   }
 
   /// Minimized form of an objective vector (maximized objectives negated).

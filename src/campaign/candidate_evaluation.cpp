@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/campaign/candidate_metrics.hpp"
+#include "nas4ml/campaign/early_stopping.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/memory_budget.hpp"
 #include "nas4ml/core/error.hpp"
@@ -65,6 +66,55 @@ EvaluationRecord failed(EvaluationRecord r, std::string reason) {
   r.objectives = Json();
   r.violation = std::numeric_limits<double>::infinity();
   return r;
+}
+
+/// A trained model's estimate, objectives and violation, or why they are unusable.
+struct Scored {
+  estimate::Estimate estimate;
+  std::vector<double> objectives;
+  double violation = 0.0;
+  std::string problem;
+};
+
+Scored score(const EvaluationContext& c, const nn::QuantizedModel& model, const nn::Metrics& quality,
+             const estimate::DeviceModel& device) {
+  Scored s;
+  s.estimate = c.estimator->estimate(model, device, c.estimate_options);
+  const MetricValues values = candidate_metrics(quality, s.estimate);
+  s.objectives = objective_values(values, c.config.objectives);
+  s.violation = constraint_violation(values, c.config.constraints, device);
+  s.problem = check_objectives(s.objectives, s.violation, c.config.objectives.size());
+  return s;
+}
+
+Scored score(const EvaluationContext& c, const nn::TrainResult& trained, const estimate::DeviceModel& device) {
+  return score(c, trained.model, c.config.training.metrics_split == "test" ? trained.test : trained.validation, device);
+}
+
+/// The multi-fidelity check of a partial model (early_stopping.hpp): the front member that
+/// dominates it with the margins, or nothing. The estimate comes first, with every training
+/// metric at its worst: when even that is dominated by no member, the exact metrics (a pass over
+/// the split) are not needed.
+std::optional<std::size_t> check_partial(const EvaluationContext& c, const EarlyStopRule& rule,
+                                         const nn::PartialModel& partial, const estimate::DeviceModel& device) {
+  const auto& objectives = c.config.objectives;
+  Scored hardware_only = score(c, partial.model, nn::Metrics{}, device);
+  for (std::size_t k = 0; k < objectives.size(); ++k)
+    if (is_training_metric(objectives[k].metric))
+      hardware_only.objectives[k] = objectives[k].direction == Direction::maximize
+                                        ? -std::numeric_limits<double>::infinity()
+                                        : std::numeric_limits<double>::infinity();
+  if (!dominating_member(rule, hardware_only.objectives)) return std::nullopt;
+  const Scored s = score(c, partial.model, partial.metrics(c.config.training.metrics_split == "test"), device);
+  if (!s.problem.empty()) return std::nullopt;  // nothing to judge: train to the end
+  return dominating_member(rule, s.objectives);
+}
+
+/// The largest final sparsity of the spec's layers (the pruning schedule's end is the same for all).
+double max_sparsity(const nn::ModelSpec& spec) {
+  double s = 0.0;
+  for (const auto& l : spec.layers) s = std::max(s, l.sparsity);
+  return s;
 }
 
 Json calibration_pair(const estimate::Calibration& c) { return Json::array({c.scale, c.offset}); }
@@ -127,6 +177,17 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     to.evaluate_train = false;
     to.timeout_seconds = c.config.training.timeout_seconds;
     to.task = c.task.get();
+    const estimate::DeviceModel device = with_calibration(c.device, job.calibration);
+    std::optional<std::size_t> dominated_by;  // the front member that stopped the candidate
+    std::optional<EarlyStopRule> rule;
+    if (!job.early_stop.is_null()) {
+      rule = early_stop_rule_from_json(job.early_stop);
+      to.check_epoch = check_epoch(rule->fraction, spec.training.epochs, spec.training.prune_rounds, max_sparsity(spec));
+      to.stop_check = [&](const nn::PartialModel& partial) {
+        dominated_by = check_partial(c, *rule, partial, device);
+        return dominated_by.has_value();
+      };
+    }
     const auto t0 = Clock::now();
     nn::TrainResult trained = nn::train_model(spec, c.data, to);
     rec.train_seconds = seconds_since(t0);
@@ -134,18 +195,22 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     rec.model = nn::to_json(trained.model);
     rec.metrics = {{"validation", trained.validation.to_json()}, {"test", trained.test.to_json()},
                    {"epochs_run", trained.epochs_run}, {"samples_per_second", trained.samples_per_second}};
-    const estimate::DeviceModel device = with_calibration(c.device, job.calibration);
     const auto t1 = Clock::now();
-    const estimate::Estimate est = c.estimator->estimate(trained.model, device, c.estimate_options);
+    const Scored scored = score(c, trained, device);
     rec.estimate_seconds = seconds_since(t1);
-    rec.estimates = estimate::to_json(est);
-    const nn::Metrics& quality = c.config.training.metrics_split == "test" ? trained.test : trained.validation;
-    const MetricValues values = candidate_metrics(quality, est);
-    const std::vector<double> objectives = objective_values(values, c.config.objectives);
-    rec.violation = constraint_violation(values, c.config.constraints, device);
-    if (auto problem = check_objectives(objectives, rec.violation, c.config.objectives.size()); !problem.empty())
-      return failed(std::move(rec), problem);
-    rec.objectives = objectives;
+    rec.estimates = estimate::to_json(scored.estimate);
+    rec.violation = scored.violation;
+    if (!scored.problem.empty()) return failed(std::move(rec), scored.problem);
+    rec.objectives = scored.objectives;
+    if (trained.stopped_by_check) {
+      rec.status = "stopped_early";
+      rec.metrics["epochs_planned"] = spec.training.epochs;
+      rec.failure_reason = fmt::format(
+          "stopped early after {} of {} epochs: dominated by front member {} even with every objective "
+          "moved by its margin {}",
+          trained.epochs_run, spec.training.epochs, rule->front_ids.at(*dominated_by), Json(rule->margins).dump());
+      return rec;
+    }
     rec.status = "ok";
     return rec;
   } catch (const InternalError&) {
@@ -228,8 +293,10 @@ estimate::DeviceModel with_calibration(estimate::DeviceModel device, const Json&
 }
 
 Json to_json(const CandidateJob& job) {
-  return {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
-          {"calibration", job.calibration}};
+  Json j = {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
+            {"calibration", job.calibration}};
+  if (!job.early_stop.is_null()) j["early_stop"] = job.early_stop;
+  return j;
 }
 
 CandidateJob candidate_job_from_json(const Json& j) {
@@ -238,6 +305,7 @@ CandidateJob candidate_job_from_json(const Json& j) {
   job.index = j.at("index").get<int>();
   job.genome = search::genome_from_json(JsonView(j.at("genome"), "job", "$.genome"));
   job.calibration = j.at("calibration");
+  if (j.contains("early_stop")) job.early_stop = j.at("early_stop");
   return job;
 }
 

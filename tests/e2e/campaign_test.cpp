@@ -20,6 +20,7 @@
 
 #include "nas4ml/campaign/campaign.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/search/genome.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "support/read_text.hpp"
@@ -390,4 +391,45 @@ TEST_CASE("a campaign with smsemoa survival and pre-screening resumes to the sam
   campaign::run_campaign(fixture("tiny_smsemoa_experiment.json"), tmp.path() / "b", quiet_options(1, false));
   CHECK(evaluation_fingerprints(tmp.path() / "a") == evaluation_fingerprints(tmp.path() / "b"));
   CHECK(front_of(tmp.path() / "a") == front_of(tmp.path() / "b"));
+}
+
+TEST_CASE("multi-fidelity: stopped candidates are stored with partial metrics, never on a front, and resume is exact", "[e2e][campaign][resume][early_stopping]") {
+  test::TempDir tmp;
+  const std::string exp = fixture("tiny_multi_fidelity_experiment.json");
+  campaign::run_campaign(exp, tmp.path() / "whole", quiet_options(1, false));
+  const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
+  std::set<std::string> stopped;
+  for (const auto& e : store.evaluations()) {
+    if (e.status != "stopped_early") continue;
+    stopped.insert(e.genome_hash);
+    CHECK(e.generation > 0);  // the first generation has no front to be dominated by
+    CHECK(e.objectives.size() == 2);  // partial objectives, metrics and model are kept
+    CHECK(e.metrics.at("epochs_run").get<int>() < e.metrics.at("epochs_planned").get<int>());
+    CHECK(e.model.at("training").at("stopped_by_check") == true);
+    CHECK_THAT(e.failure_reason, Catch::StartsWith("stopped early after "));
+  }
+  REQUIRE_FALSE(stopped.empty());  // no slack in this fixture: some candidates do stop
+  for (int g = 0; g < 4; ++g)
+    for (const auto& m : store.front(g)) CHECK(stopped.count(m.at("id").get<std::string>()) == 0);
+  // The optimizer was told they failed: infinite violation, never in its non-dominated set.
+  const Json state = store.optimizer_state(3);
+  for (const auto& ind : state.at("nsga2").at("population")) {
+    const std::string id = search::hash_hex(search::genome_hash(
+        search::genome_from_json(JsonView(ind.at("genome"), "state", "$.genome"))));
+    if (stopped.count(id)) CHECK(ind.at("violation") == "inf");
+  }
+  // `front` lists none of them; the report counts them apart from failures.
+  const auto front_cli = run_cli({"front", (tmp.path() / "whole").string()});
+  REQUIRE(front_cli.exit_code == 0);
+  for (const auto& id : stopped) CHECK(front_cli.out.find(id) == std::string::npos);
+  REQUIRE(run_cli({"report", (tmp.path() / "whole").string()}).exit_code == 0);
+  CHECK_THAT(read_text(tmp.path() / "whole" / "report.html"),
+             Catch::Contains(fmt::format("(0 failed, {} stopped early)", stopped.size())));
+  // Same evaluations with 2 threads, and after a stop and a resume.
+  auto first = quiet_options(2, false);
+  first.stop_after_generation = 1;
+  CHECK_FALSE(campaign::run_campaign(exp, tmp.path() / "resumed", first).finished);
+  CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
+  CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
+  CHECK(front_of(tmp.path() / "resumed") == front_of(tmp.path() / "whole"));
 }

@@ -62,11 +62,14 @@ struct CandidateJob {
   int index = 0;                 ///< position in its generation (picks the random streams)
   search::Genome genome;
   Json calibration;              ///< calibration_to_json() of the calibration in force
+  Json early_stop;               ///< to_json(EarlyStopRule) (early_stopping.hpp), or null: train to the end
 };
 
 /// Trains, measures (golden integer model) and estimates `job`'s candidate. Never throws for a
 /// candidate's own trouble (diverged training, time-out, an invalid objective): that is a record
-/// with status "failed" and the reason. Only internal errors (bugs) are thrown.
+/// with status "failed" and the reason. Only internal errors (bugs) are thrown. With
+/// `job.early_stop`, a candidate the rule stops is a record with status "stopped_early", its
+/// partial model, metrics, estimates and objectives, and the reason.
 EvaluationRecord evaluate_candidate(const EvaluationContext& context, const CandidateJob& job);
 
 /// The expected cost of evaluating `job`, in multiply-accumulates: trainable parameters x

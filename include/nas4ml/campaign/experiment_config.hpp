@@ -75,6 +75,16 @@ struct HardwareConfig {
   std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
 };
 
+/// Multi-fidelity early stopping (campaign/early_stopping.hpp, docs/search.md "Cheaper
+/// candidates"): check each candidate after `fraction` of its epochs; stop it when even its
+/// objectives moved by the slacks (fractions of each objective's first-generation range) are
+/// dominated by the current front.
+struct MultiFidelityConfig {
+  double fraction = 0.5;         ///< of the candidate's epochs, before the check (at least until pruning is done)
+  double quality_slack = 0.25;   ///< training metrics (accuracy, auc, task metrics) may still improve this much
+  double hardware_slack = 0.05;  ///< estimated costs (lut, ff, latency, bops, ...) may still improve this much
+};
+
 /// The optimizer and its budget: exactly one of generations and max_evaluations is set.
 struct SearchConfig {
   std::string algorithm = "nsga2";              ///< survival kind: "nsga2", "smsemoa", "nsga3" (search/survival.hpp)
@@ -84,6 +94,7 @@ struct SearchConfig {
   std::string parents = "population";           ///< tournament parents: population | archive (+ elite)
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
+  std::optional<MultiFidelityConfig> multi_fidelity;  ///< early stopping of hopeless candidates (absent = off)
 };
 
 /// The budget one candidate gets for training.
