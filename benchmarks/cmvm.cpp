@@ -8,6 +8,9 @@
 // compared with the integer product (exit 1 on a mismatch). The row "cse dc=0/row" is the search
 // alone (netlist::share_subexpressions, adders = netlist::cmvm_adders) with dc = 0 read per output:
 // each output within its own ceil(log2 terms), the literature's reading of a minimum depth.
+// The rows "search alone", "cols+search", "rows+search", "both+search" are the search alone at
+// dc = -1 without and with the spanning-tree factorings (netlist::Factoring); their graphs are
+// evaluated against the integer product on the first ten matrices (exit 1 on a mismatch).
 //   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
 #include <algorithm>
 #include <chrono>
@@ -63,6 +66,30 @@ bool exact(const nn::QuantizedModel& m, const netlist::Netlist& net, Rng& rng, i
   return true;
 }
 
+/// The search's graph evaluated on `trials` random 8-bit inputs (and the two extremes) == W x.
+bool exact_graph(const netlist::CmvmGraph& g, const std::vector<std::int64_t>& w, int cols, Rng& rng, int trials) {
+  std::vector<std::int64_t> v(g.depth.size());
+  for (int t = 0; t < trials + 2; ++t) {
+    for (int i = 0; i < cols; ++i)
+      v[std::size_t(i)] = t == 0 ? -128 : t == 1 ? 127 : static_cast<std::int64_t>(rng.below(256)) - 128;
+    for (std::size_t k = 0; k < g.ops.size(); ++k) {
+      const auto& op = g.ops[k];
+      const std::int64_t b = v[std::size_t(op.b)] * (std::int64_t{1} << op.shift);
+      v[std::size_t(cols) + k] = op.subtract ? v[std::size_t(op.a)] - b : v[std::size_t(op.a)] + b;
+    }
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {
+      std::int64_t y = 0, want = 0;
+      for (const auto& term : g.rows[r]) {
+        const std::int64_t x = v[std::size_t(term.signal)] * (std::int64_t{1} << term.shift);
+        y += term.negative ? -x : x;
+      }
+      for (int i = 0; i < cols; ++i) want += w[r * std::size_t(cols) + std::size_t(i)] * v[std::size_t(i)];
+      if (y != want) return false;
+    }
+  }
+  return true;
+}
+
 struct Row {
   double adders = 0, depth = 0;
   std::vector<double> ms;
@@ -112,6 +139,10 @@ int main(int argc, char** argv) {
     Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
     std::vector<Row> rows(std::size(settings));
     Row per_row;
+    const netlist::Factoring factorings[] = {netlist::Factoring::none, netlist::Factoring::columns,
+                                             netlist::Factoring::rows, netlist::Factoring::both};
+    const char* factoring_names[] = {"search alone", "cols+search", "rows+search", "both+search"};
+    std::vector<Row> factored(std::size(factorings));
     for (int t = 0; t < matrices; ++t) {
       const auto model = random_matrix_model(n, rng);
       for (std::size_t s = 0; s < std::size(settings); ++s) {
@@ -143,12 +174,27 @@ int main(int argc, char** argv) {
       int depth = 0;
       for (int o = 0; o < l.n_out; ++o) depth = std::max(depth, netlist::cmvm_row_depth(g, o));
       per_row.depth += depth;
+      for (std::size_t f = 0; f < std::size(factorings); ++f) {  // dc = -1, the search alone
+        const auto t1 = std::chrono::steady_clock::now();
+        const auto gf = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, -1, netlist::DelayScope::layer, factorings[f]);
+        factored[f].ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+        factored[f].adders += static_cast<double>(netlist::cmvm_adders(gf));
+        int d = 0;
+        for (int o = 0; o < l.n_out; ++o) d = std::max(d, netlist::cmvm_row_depth(gf, o));
+        factored[f].depth += d;
+        if (t < 10 && !exact_graph(gf, w, l.n_in, check, 20)) {
+          std::fprintf(stderr, "error: N = %d, matrix %d, %s: the graph differs from the integer product\n", n, t,
+                       factoring_names[f]);
+          return 1;
+        }
+      }
     }
     rows.push_back(per_row);
+    for (auto& f : factored) rows.push_back(f);
     for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : "cse dc=0/row",
+      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : s == std::size(settings) ? "cse dc=0/row" : factoring_names[s - std::size(settings) - 1],
                   rows[s].adders / matrices, rows[s].depth / matrices, ms[ms.size() / 2]);
     }
   }

@@ -9,8 +9,8 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config git
-  # libraries (docs/dependencies.md says what each is for)
+  build-essential cmake ninja-build pkg-config git ccache
+  # libraries (docs/architecture.md "Dependencies" says what each is for)
   libeigen3-dev libtbb-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev zlib1g-dev libssl-dev
   # tests (chromium: the report's rendering test; python3-pandas: docs/store.md's example)

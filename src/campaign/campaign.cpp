@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nas4ml/campaign/candidate_evaluation.hpp"
+#include "nas4ml/campaign/early_stopping.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/campaign/hypervolume_bounds.hpp"
@@ -25,6 +26,7 @@
 #include "nas4ml/campaign/run_lock.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/search/nsga2.hpp"
 #include "nas4ml/search/pareto.hpp"
 #include "nas4ml/space/search_adapter.hpp"
@@ -81,7 +83,8 @@ class Runner {
   void start_new() {
     std::filesystem::create_directories(paths_.root());
     Json manifest = make_manifest(cfg_, ctx_->data, ctx_->space, threads_);
-    if (cfg_.synthesis.enabled) manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
+    if (cfg_.synthesis.enabled && cfg_.synthesis.backend == "yosys") manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
+    else if (cfg_.synthesis.enabled) manifest["synthesis_tool"] = synthesis_tool(cfg_, flow_);  // a vendor tool's path
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
@@ -95,7 +98,7 @@ class Runner {
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
-    if (cfg_.synthesis.enabled) synth::yosys_version(flow_.yosys.program);  // tools checked as `run` does
+    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, flow_);  // tools checked as `run` does
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
@@ -227,8 +230,9 @@ class Runner {
   void run_generation(int gen, const std::vector<search::Genome>& genomes) {
     std::vector<CandidateJob> jobs(genomes.size());
     const Json calibration = calibration_to_json(device_);  // the calibration in force for this generation
+    const Json early_stop = early_stop_rule();
     for (std::size_t i = 0; i < genomes.size(); ++i)
-      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration};
+      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration, early_stop};
     if (sigterm_at_ == gen) std::raise(SIGTERM);
     const std::vector<EvaluationRecord> records = executor_->evaluate(jobs);
 
@@ -252,6 +256,22 @@ class Runner {
     }
     store_->commit_generation(gen, records, state, front, hv);
     last_hv_ = hv;
+  }
+
+  /// The multi-fidelity rule of the next generation (early_stopping.hpp): the optimizer's feasible
+  /// front and the first generation's ranges; null when off or before there is a front.
+  Json early_stop_rule() const {
+    if (!cfg_.search.multi_fidelity || hv_bounds_.is_null() || !nsga_) return Json();
+    std::vector<std::string> ids;
+    std::vector<std::vector<double>> front;
+    for (std::size_t i : nsga_->front()) {
+      ids.push_back(search::hash_hex(nsga_->population()[i].hash));
+      front.push_back(nsga_->population()[i].objectives);
+    }
+    if (front.empty()) return Json();
+    return to_json(make_early_stop_rule(*cfg_.search.multi_fidelity, cfg_.objectives, ids, front,
+                                        hv_bounds_["lo"].get<std::vector<double>>(),
+                                        hv_bounds_["hi"].get<std::vector<double>>()));
   }
 
   /// Minimized form of an objective vector (maximized objectives negated).
@@ -415,7 +435,10 @@ class Runner {
 
   /// Refits the calibration from the rounds due before generation `gen` when they changed.
   void recalibrate(int gen) {
-    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl") return;
+    // The rtl estimator is refitted on yosys results only (Vivado and Vitis HLS count differently).
+    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl" ||
+        cfg_.synthesis.backend != "yosys")
+      return;
     const auto rounds = due_rounds(gen);
     if (rounds.size() == calibrated_rows_) return;
     calibrated_rows_ = rounds.size();
@@ -433,6 +456,15 @@ class Runner {
     eo.simulate = cfg_.synthesis.enabled && cfg_.synthesis.simulate;
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
     eo.csim = cfg_.synthesis.csim;  // C simulation needs no synthesis tool
+    eo.synthesis_backend = cfg_.synthesis.backend;
+    std::optional<data::LoadedDataset> raw;
+    if (cfg_.synthesis.fold_standardization) {  // the same splits in raw units
+      data::LoadOverrides overrides;
+      if (!cfg_.dataset_source.empty()) overrides.source = cfg_.dataset_source_path;
+      overrides.raw_features = true;
+      raw = data::load_dataset(cfg_.dataset_path, overrides);
+      eo.raw_data = &*raw;
+    }
     const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "nas4ml/campaign/candidate_metrics.hpp"
+#include "nas4ml/campaign/early_stopping.hpp"
 #include "nas4ml/campaign/emit.hpp"
 #include "nas4ml/campaign/memory_budget.hpp"
 #include "nas4ml/core/error.hpp"
@@ -15,6 +16,7 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/nn/trainer.hpp"
+#include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 
 namespace nas4ml::campaign {
@@ -68,6 +70,55 @@ EvaluationRecord failed(EvaluationRecord r, std::string reason) {
   r.objectives = Json();
   r.violation = std::numeric_limits<double>::infinity();
   return r;
+}
+
+/// A trained model's estimate, objectives and violation, or why they are unusable.
+struct Scored {
+  estimate::Estimate estimate;
+  std::vector<double> objectives;
+  double violation = 0.0;
+  std::string problem;
+};
+
+Scored score(const EvaluationContext& c, const nn::QuantizedModel& model, const nn::Metrics& quality,
+             const estimate::DeviceModel& device) {
+  Scored s;
+  s.estimate = c.estimator->estimate(model, device, c.estimate_options);
+  const MetricValues values = candidate_metrics(quality, s.estimate);
+  s.objectives = objective_values(values, c.config.objectives);
+  s.violation = constraint_violation(values, c.config.constraints, device);
+  s.problem = check_objectives(s.objectives, s.violation, c.config.objectives.size());
+  return s;
+}
+
+Scored score(const EvaluationContext& c, const nn::TrainResult& trained, const estimate::DeviceModel& device) {
+  return score(c, trained.model, c.config.training.metrics_split == "test" ? trained.test : trained.validation, device);
+}
+
+/// The multi-fidelity check of a partial model (early_stopping.hpp): the front member that
+/// dominates it with the margins, or nothing. The estimate comes first, with every training
+/// metric at its worst: when even that is dominated by no member, the exact metrics (a pass over
+/// the split) are not needed.
+std::optional<std::size_t> check_partial(const EvaluationContext& c, const EarlyStopRule& rule,
+                                         const nn::PartialModel& partial, const estimate::DeviceModel& device) {
+  const auto& objectives = c.config.objectives;
+  Scored hardware_only = score(c, partial.model, nn::Metrics{}, device);
+  for (std::size_t k = 0; k < objectives.size(); ++k)
+    if (is_training_metric(objectives[k].metric))
+      hardware_only.objectives[k] = objectives[k].direction == Direction::maximize
+                                        ? -std::numeric_limits<double>::infinity()
+                                        : std::numeric_limits<double>::infinity();
+  if (!dominating_member(rule, hardware_only.objectives)) return std::nullopt;
+  const Scored s = score(c, partial.model, partial.metrics(c.config.training.metrics_split == "test"), device);
+  if (!s.problem.empty()) return std::nullopt;  // nothing to judge: train to the end
+  return dominating_member(rule, s.objectives);
+}
+
+/// The largest final sparsity of the spec's layers (the pruning schedule's end is the same for all).
+double max_sparsity(const nn::ModelSpec& spec) {
+  double s = 0.0;
+  for (const auto& l : spec.layers) s = std::max(s, l.sparsity);
+  return s;
 }
 
 Json calibration_pair(const estimate::Calibration& c) { return Json::array({c.scale, c.offset}); }
@@ -132,6 +183,17 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     to.timeout_seconds = c.config.training.timeout_seconds;
     to.task = c.task.get();
     to.teacher = c.teacher.get();
+    const estimate::DeviceModel device = with_calibration(c.device, job.calibration);
+    std::optional<std::size_t> dominated_by;  // the front member that stopped the candidate
+    std::optional<EarlyStopRule> rule;
+    if (!job.early_stop.is_null()) {
+      rule = early_stop_rule_from_json(job.early_stop);
+      to.check_epoch = check_epoch(rule->fraction, spec.training.epochs, spec.training.prune_rounds, max_sparsity(spec));
+      to.stop_check = [&](const nn::PartialModel& partial) {
+        dominated_by = check_partial(c, *rule, partial, device);
+        return dominated_by.has_value();
+      };
+    }
     const auto t0 = Clock::now();
     nn::TrainResult trained = nn::train_model(spec, c.data, to);
     rec.train_seconds = seconds_since(t0);
@@ -139,18 +201,22 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
     rec.model = nn::to_json(trained.model);
     rec.metrics = {{"validation", trained.validation.to_json()}, {"test", trained.test.to_json()},
                    {"epochs_run", trained.epochs_run}, {"samples_per_second", trained.samples_per_second}};
-    const estimate::DeviceModel device = with_calibration(c.device, job.calibration);
     const auto t1 = Clock::now();
-    const estimate::Estimate est = c.estimator->estimate(trained.model, device, c.estimate_options);
+    const Scored scored = score(c, trained, device);
     rec.estimate_seconds = seconds_since(t1);
-    rec.estimates = estimate::to_json(est);
-    const nn::Metrics& quality = c.config.training.metrics_split == "test" ? trained.test : trained.validation;
-    const MetricValues values = candidate_metrics(quality, est);
-    const std::vector<double> objectives = objective_values(values, c.config.objectives);
-    rec.violation = constraint_violation(values, c.config.constraints, device);
-    if (auto problem = check_objectives(objectives, rec.violation, c.config.objectives.size()); !problem.empty())
-      return failed(std::move(rec), problem);
-    rec.objectives = objectives;
+    rec.estimates = estimate::to_json(scored.estimate);
+    rec.violation = scored.violation;
+    if (!scored.problem.empty()) return failed(std::move(rec), scored.problem);
+    rec.objectives = scored.objectives;
+    if (trained.stopped_by_check) {
+      rec.status = "stopped_early";
+      rec.metrics["epochs_planned"] = spec.training.epochs;
+      rec.failure_reason = fmt::format(
+          "stopped early after {} of {} epochs: dominated by front member {} even with every objective "
+          "moved by its margin {}",
+          trained.epochs_run, spec.training.epochs, rule->front_ids.at(*dominated_by), Json(rule->margins).dump());
+      return rec;
+    }
     rec.status = "ok";
     return rec;
   } catch (const InternalError&) {
@@ -171,17 +237,40 @@ double expected_cost(const EvaluationContext& c, const CandidateJob& job) {
   return parameters * static_cast<double>(c.data.train.rows()) * std::max(1, spec.training.epochs);
 }
 
+std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::FlowOptions& flow,
+                                                const estimate::DeviceModel& device) {
+  synth::TargetSettings settings = synth::target_settings(flow);
+  settings.part = device.part;
+  const std::string& backend = config.synthesis.backend;
+  if (backend == "vitis_hls") return synth::make_target("hls", settings);
+  settings.rtl_backend = backend;
+  return synth::make_target("rtl", settings);
+}
+
+std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow) {
+  const std::string& backend = config.synthesis.backend;
+  if (backend == "yosys") return synth::yosys_version(flow.yosys.program);
+  const std::vector<std::string> programs =
+      backend == "vivado" ? std::vector<std::string>{"vivado"} : std::vector<std::string>{"vitis_hls", "vivado_hls"};
+  for (const auto& p : programs)
+    if (const auto path = synth::find_program(p)) return path->string();
+  throw ConfigError(config.source_file.string(), "synthesis.backend", "the synthesis tool is not on PATH",
+                    (backend == "vivado" ? "vivado" : "vitis_hls or vivado_hls") +
+                        std::string(" on PATH (AMD/Xilinx, not a Debian package), or synthesis.enabled false"),
+                    "\"" + backend + "\" and no " + programs.front() + " on PATH");
+}
+
 SynthesisRecord synthesize_candidate(const EvaluationContext& c, const SynthesisJob& job) {
   SynthesisRecord r;
   r.genome_hash = job.genome_hash;
   r.generation = job.generation;
-  r.backend = "yosys";
+  r.backend = c.config.synthesis.backend;
   try {
     const auto model = nn::quantized_model_from_json(JsonView(job.model, c.paths.store().string(), "$.model"));
-    // Through the rtl target: written once (synth_dir/rtl/), lowered once, synthesized.
-    const auto target = synth::make_target("rtl", synth::target_settings(c.flow));
+    // Through the backend's target: written once (synth_dir/rtl/ or hls/), lowered once, synthesized.
+    const auto target = synthesis_target(c.config, c.flow, c.device);
     const std::filesystem::path dir = c.paths.synth_dir(job.genome_hash);
-    const synth::WrittenDesign design = target->write(model, dir / "rtl");
+    const synth::WrittenDesign design = target->write(model, dir / target->name());
     r.result = synth::to_json(target->synthesize(model, design, c.device, dir));
   } catch (const InternalError&) {
     throw;
@@ -210,8 +299,10 @@ estimate::DeviceModel with_calibration(estimate::DeviceModel device, const Json&
 }
 
 Json to_json(const CandidateJob& job) {
-  return {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
-          {"calibration", job.calibration}};
+  Json j = {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
+            {"calibration", job.calibration}};
+  if (!job.early_stop.is_null()) j["early_stop"] = job.early_stop;
+  return j;
 }
 
 CandidateJob candidate_job_from_json(const Json& j) {
@@ -220,6 +311,7 @@ CandidateJob candidate_job_from_json(const Json& j) {
   job.index = j.at("index").get<int>();
   job.genome = search::genome_from_json(JsonView(j.at("genome"), "job", "$.genome"));
   job.calibration = j.at("calibration");
+  if (j.contains("early_stop")) job.early_stop = j.at("early_stop");
   return job;
 }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "nas4ml/campaign/raw_inputs.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
 #include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
@@ -162,6 +163,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
   synth::TargetSettings settings = synth::target_settings(flow);
   settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
+  if (options.synthesis_backend == "vivado") settings.rtl_backend = "vivado";
   const auto rtl = synth::make_target("rtl", settings);
   const auto hls = synth::make_target("hls", settings);
   firmware::Hls4mlConfigOptions hls4ml_options;
@@ -199,8 +201,13 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       SynthesisRecord r;
       r.genome_hash = c.id;
       r.generation = generation;
+      r.backend = options.synthesis_backend;
       try {
-        const auto result = rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
+        if (options.synthesis_backend == "vitis_hls" && !hls_design)
+          throw ToolError("hls", {}, "no HLS project to synthesize (see the HLS project problem)");
+        const auto result = options.synthesis_backend == "vitis_hls"
+                                ? hls->synthesize(w.model, *hls_design, device, c.dir / "synth")
+                                : rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
         w.synthesis = synth::to_json(result);
         r.result = w.synthesis;
         c.synthesized = true;
@@ -234,7 +241,19 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
         w.simulation += "\n\nHLS C simulation failed: " + std::string(e.what());
       }
     }
-    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation));
+    std::string raw_section;
+    if (options.raw_data != nullptr) {
+      try {  // firmware reading raw units; a model that cannot be folded is noted, not fatal
+        const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, flow.top, options.simulate_samples,
+                                  options.simulate, &device, &*rtl_design.netlist};
+        const RawInputsResult r = emit_raw_inputs(w.model, *rtl, ro, c.dir / "raw_inputs");
+        raw_section = "\n" + r.section;
+        if (!r.problem.empty()) c.problem += (c.problem.empty() ? "" : "; ") + r.problem;
+      } catch (const ConfigError& e) {
+        c.problem += (c.problem.empty() ? "" : "; ") + std::string("raw-unit inputs: ") + e.what();
+      }
+    }
+    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation) + raw_section);
   });
 
   // ... and store the synthesis results in order, from this thread.

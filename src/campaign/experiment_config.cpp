@@ -38,11 +38,12 @@ const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
-                                              "prescreen", "initial_design", "parents"};
+                                              "prescreen", "initial_design", "parents", "multi_fidelity"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
-                                                 "final_top_n", "simulate",    "simulate_samples", "csim"};
+                                                 "final_top_n", "simulate",    "simulate_samples", "csim",
+                                                 "fold_standardization"};
 
 constexpr int kSchemaVersion = 1;
 constexpr int kMaxThreads = 1024;
@@ -275,6 +276,16 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   device_view.fail(where, nearest_or_list(c.hardware.device, devices), in_quotes(c.hardware.device));
 }
 
+MultiFidelityConfig parse_multi_fidelity(const JsonView& m) {
+  m.require_object("an object like {\"fraction\": 0.5, \"quality_slack\": 0.25, \"hardware_slack\": 0.05}");
+  m.check_keys({"fraction", "quality_slack", "hardware_slack"});
+  MultiFidelityConfig f;
+  f.fraction = m.get_number("fraction", 0.05, 0.95, f.fraction);
+  f.quality_slack = m.get_number("quality_slack", 0.0, 10.0, f.quality_slack);
+  f.hardware_slack = m.get_number("hardware_slack", 0.0, 10.0, f.hardware_slack);
+  return f;
+}
+
 void parse_search(const JsonView& root, ExperimentConfig& c) {
   const JsonView s = root.at("search");
   s.require_object("an object like {\"population\": 32, \"generations\": 10}");
@@ -285,6 +296,7 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   r.prescreen = static_cast<int>(s.get_int("prescreen", 1, 100, r.prescreen));
   r.initial_design = s.get_choice("initial_design", {"random", "lhs"}, r.initial_design);
   r.parents = s.get_choice("parents", {"population", "archive"}, r.parents);
+  if (s.has("multi_fidelity")) r.multi_fidelity = parse_multi_fidelity(s.at("multi_fidelity"));
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -318,7 +330,13 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   s.check_keys(kSynthesisKeys);
   auto& r = c.synthesis;
   r.enabled = s.get_bool("enabled", r.enabled);
-  r.backend = s.get_choice("backend", {"yosys"}, r.backend);
+  r.backend = s.get_choice("backend", {"yosys", "vivado", "vitis_hls"}, r.backend);
+  // Vivado implements the rtl target's firmware package, Vitis HLS the hls target's project.
+  if ((r.backend == "vivado" && c.hardware.target != "rtl") || (r.backend == "vitis_hls" && c.hardware.target != "hls"))
+    s.at("backend").fail("the backend does not implement this experiment's hardware.target",
+                         fmt::format("\"{}\" for target {}", c.hardware.target == "hls" ? "vitis_hls" : "yosys or vivado",
+                                     c.hardware.target),
+                         "\"" + r.backend + "\"");
   r.every_generations = static_cast<int>(s.get_int("every_generations", 1, 1000000, r.every_generations));
   r.top_n = static_cast<int>(s.get_int("top_n", 1, 100000, r.top_n));
   r.timeout_seconds = s.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);
@@ -329,6 +347,7 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   r.simulate = s.get_bool("simulate", r.simulate);
   r.simulate_samples = static_cast<int>(s.get_int("simulate_samples", 1, 10000000, r.simulate_samples));
   r.csim = s.get_bool("csim", r.csim);
+  r.fold_standardization = s.get_bool("fold_standardization", r.fold_standardization);
   if (r.top_n > c.search.population)
     s.at("top_n").fail("more than a front can hold",
                        fmt::format("at most the population, {}", c.search.population), std::to_string(r.top_n));
@@ -627,6 +646,9 @@ Json to_json(const ExperimentConfig& c) {
   if (c.search.prescreen != 1) search["prescreen"] = c.search.prescreen;  // absent = off: older hashes hold
   if (c.search.initial_design != "random") search["initial_design"] = c.search.initial_design;  // likewise
   if (c.search.parents != "population") search["parents"] = c.search.parents;  // likewise
+  if (const auto& m = c.search.multi_fidelity)  // likewise
+    search["multi_fidelity"] = {{"fraction", m->fraction}, {"quality_slack", m->quality_slack},
+                                {"hardware_slack", m->hardware_slack}};
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},
@@ -644,6 +666,7 @@ Json to_json(const ExperimentConfig& c) {
                     {"simulate", s.simulate},
                     {"simulate_samples", s.simulate_samples}};
   if (s.csim) j["synthesis"]["csim"] = true;  // absent = false: older hashes hold
+  if (s.fold_standardization) j["synthesis"]["fold_standardization"] = true;  // likewise
   j["seed"] = c.seed;
   j["threads"] = c.threads;
   if (!c.task.is_classification()) j["task"] = nn::to_json(c.task);  // absent = classification: older hashes hold

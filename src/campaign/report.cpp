@@ -97,14 +97,16 @@ std::string render_report_html(const ReportData& d) {
   h += "<title>nas4ml report: " + html_escape(d.title) + "</title>\n<style>" + std::string(kStyle) + "</style></head>\n<body>\n";
   h += "<h1>nas4ml campaign report: " + html_escape(d.title) + "</h1>\n";
   const auto searched = std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return !c.baseline; });
-  const auto failed =
-      std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return c.failed && !c.baseline; });
+  const auto stopped = std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return c.stopped_early; });
+  const auto failed = std::count_if(d.candidates.begin(), d.candidates.end(),
+                                    [](const auto& c) { return c.failed && !c.stopped_early && !c.baseline; });
   const auto front = std::count_if(d.candidates.begin(), d.candidates.end(), [](const auto& c) { return c.on_front; });
   std::set<std::string> synthesized;
   for (const auto& e : d.estimate_vs_synthesis) synthesized.insert(e.id);
-  h += fmt::format("<p>{} candidates evaluated ({} failed), {} on the Pareto front, {} generations, {} synthesized "
+  const std::string stopped_text = stopped ? fmt::format(", {} stopped early", stopped) : "";
+  h += fmt::format("<p>{} candidates evaluated ({} failed{}), {} on the Pareto front, {} generations, {} synthesized "
                    "designs compared with their estimates.</p>\n",
-                   searched, failed, front, d.hypervolume.size(), synthesized.size());
+                   searched, failed, stopped_text, front, d.hypervolume.size(), synthesized.size());
   if (!d.objectives_text.empty()) h += "<p>Objectives: " + html_escape(d.objectives_text) + ".</p>\n";
   for (const auto& line : d.baseline_lines) h += "<p class=\"baseline\">" + html_escape(line) + ".</p>\n";
 

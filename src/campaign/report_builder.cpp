@@ -105,6 +105,7 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
     c.id = rec.genome_hash;
     c.generation = rec.generation;
     c.failed = rec.status != "ok";
+    c.stopped_early = rec.status == "stopped_early";
     c.on_front = on_front.count(rec.genome_hash) > 0;
     if (!c.failed) {
       const Json& acc = rec.metrics["validation"]["accuracy"];  // null for regression and autoencoders

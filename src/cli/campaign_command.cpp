@@ -174,6 +174,8 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       bool simulate = false;
       bool csim = false;
       int samples = 0;  // 0: the experiment's synthesis.simulate_samples
+      bool fold = false;
+      std::string raw_format;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("emit", "Write firmware for the front (or chosen candidates) into runs/NAME/firmware/<id>/");
@@ -186,7 +188,19 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--samples", args->samples,
                     "Test-split samples in the test vectors (default: the experiment's synthesis.simulate_samples)")
         ->check(CLI::Range(1, 1000000));
+    cmd->add_flag("--fold-standardization", args->fold,
+                  "Also write raw_inputs/: firmware reading raw feature units (standardization folded into layer 1)");
+    cmd->add_option("--raw-input-format", args->raw_format,
+                    "Input format of the folded firmware, e.g. ap_fixed<20,12> (implies --fold-standardization; "
+                    "default: derived from the training split's range)");
     table.add(cmd, [args] {
+      std::optional<FixedFormat> raw_format;
+      if (!args->raw_format.empty()) try {
+          raw_format = parse_fixed_format(args->raw_format);
+        } catch (const std::invalid_argument&) {
+          throw ConfigError({}, "--raw-input-format", "bad fixed-point format", "ap_fixed<W,I> or ap_ufixed<W,I>[,Q[,O]]",
+                            "\"" + args->raw_format + "\"");
+        }
       const campaign::RunPaths paths(args->run);
       const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
@@ -200,7 +214,15 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;
       eo.csim = args->csim;
+      eo.synthesis_backend = cfg.synthesis.backend;
       eo.simulate_samples = args->samples > 0 ? args->samples : cfg.synthesis.simulate_samples;
+      std::optional<data::LoadedDataset> raw;
+      if (args->fold || raw_format) {
+        overrides.raw_features = true;
+        raw = data::load_dataset(cfg.dataset_path, overrides);
+        eo.raw_data = &*raw;
+        eo.raw_input_format = raw_format;
+      }
       const auto device = campaign::campaign_device(store);
       for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))
         std::cout << c.dir.string() << (c.problem.empty() ? "" : "  (" + c.problem + ")") << '\n';

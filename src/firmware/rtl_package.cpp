@@ -29,8 +29,13 @@ void write_text(const fs::path& path, const std::string& text) {
 std::string standardization_text(const nn::QuantizedModel& m) {
   const bool identity = std::all_of(m.input_offset.begin(), m.input_offset.end(), [](double v) { return v == 0.0; }) &&
                         std::all_of(m.input_scale.begin(), m.input_scale.end(), [](double v) { return v == 1.0; });
-  if (identity) return "none: raw feature values";
-  return "x' = (x - input_offset) * input_scale per feature, values in model.q.json";
+  if (identity && m.training.is_object() && m.training.contains("folded_standardization"))
+    return "folded into the first layer: the inputs are raw feature values (the offsets and scales folded in are "
+           "training.folded_standardization in model.q.json)";
+  if (identity) return "none, the inputs are raw feature values";
+  return "the inputs are the features after x' = (x - input_offset) * input_scale per feature (the values are in "
+         "model.q.json), which the firmware does not compute (`nas4ml emit --fold-standardization` writes firmware "
+         "that reads raw units)";
 }
 
 // Every slot the rtl templates read.

@@ -1024,7 +1024,7 @@ class Builder {
       extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
     }
     const CmvmGraph g = share_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                             layer.dc);
+                                             layer.dc, DelayScope::layer, Factoring::none, K);
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());
     for (std::size_t k = 0; k < g.ops.size(); ++k) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -225,9 +226,9 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       mlp.quantize_params();
     }
   };
-  auto current_sparsity = [&]() {
+  auto sparsity_of = [&](Mlp& m) {
     std::size_t zeros = 0;
-    const auto mask = mlp.mask();
+    const auto mask = m.mask();
     for (int k = 0; k < mlp.n_layers(); ++k) {
       const int lin = k == 0 ? spec.n_inputs : spec.layers[k - 1].units;
       const std::size_t nw = static_cast<std::size_t>(spec.layers[k].units) * lin;
@@ -236,6 +237,76 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     return n_weights ? static_cast<double>(zeros) / static_cast<double>(n_weights) : 0.0;
   };
 
+  // The integer model of `m`, and its exact metrics on a split.
+  auto integer_model = [&](const Mlp& m) {
+    QuantizedModel model = m.to_quantized_model();
+    model.feature_names = data.feature_names;
+    model.class_names = data.class_names;
+    model.input_offset = data.preprocessing.offset;
+    model.input_scale = data.preprocessing.scale;
+    if (task) task->finish_model(model, data);
+    return model;
+  };
+  auto metrics_of = [&](Mlp& m, const QuantizedModel& model, const data::Split& split) {
+    return task ? exact_task_metrics(*task, m, model, split)
+                : exact_metrics(m, model, split, static_cast<int>(n_classes), options.signal_class);
+  };
+  // The integer model of `m`, its exact metrics and training metadata, into `r`.
+  auto finish = [&](Mlp& m, TrainResult& r) {
+    QuantizedModel model = integer_model(m);
+    if (options.evaluate_train) r.train = metrics_of(m, model, data.train);
+    r.validation = metrics_of(m, model, data.validation);
+    r.test = metrics_of(m, model, data.test);
+
+    Json t;
+    t["seed"] = options.seed;
+    t["generation"] = options.generation;
+    t["index"] = options.index;
+    t["epochs_planned"] = epochs;
+    t["epochs_run"] = r.epochs_run;
+    t["best_epoch"] = r.best_epoch;
+    t["early_stopped"] = r.early_stopped;
+    t["early_stop_epoch"] = r.early_stopped ? Json(r.epochs_run) : Json(nullptr);
+    t["optimizer"] = ts.optimizer;
+    t["learning_rate"] = ts.learning_rate;
+    t["batch_size"] = batch;
+    t["schedule"] = ts.schedule;
+    t["l1"] = ts.l1;
+    t["prune_rounds"] = ts.prune_rounds;
+    t["structured_pruning"] = ts.structured_pruning;
+    t["quantization_aware"] = qat;
+    t["sparsity"] = sparsity_of(m);
+    if (task) t["task"] = task->kind();
+    if (teacher)
+      t["distillation"] = {{"teacher", teacher->source},
+                           {"alpha", ts.distillation_alpha},
+                           {"temperature", ts.distillation_temperature},
+                           {"teacher_test_accuracy", teacher->test_accuracy}};
+    if (task && !data.target_names.empty())  // outputs in raw units: y = y' / scale + offset
+      t["targets"] = {{"names", data.target_names},
+                      {"offset", data.target_preprocessing.offset},
+                      {"scale", data.target_preprocessing.scale}};
+    if (n_classes == 2 && !task) t["signal_class"] = data.class_names.at(static_cast<std::size_t>(options.signal_class));
+    Json d;
+    d["name"] = data.name;
+    d["spec_file"] = data.spec_file;
+    d["split_seed"] = data.split_seed;
+    d["rows"] = {{"train", data.train.rows()}, {"validation", data.validation.rows()}, {"test", data.test.rows()}};
+    d["preprocessing"] = data.preprocessing.method;
+    Json sources = Json::array();
+    for (const auto& s : data.sources) sources.push_back({{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}});
+    d["sources"] = sources;
+    t["data"] = d;
+    t["metrics"] = {{"train", options.evaluate_train ? r.train.to_json() : Json(nullptr)},
+                    {"validation", r.validation.to_json()},
+                    {"test", r.test.to_json()}};
+    t["throughput"] = {{"samples_trained", r.samples_trained},
+                       {"seconds", r.train_seconds},
+                       {"samples_per_second", r.samples_per_second}};
+    model.training = std::move(t);
+    r.model = std::move(model);
+    r.ok = true;
+  };
   TrainResult result;
   std::vector<std::uint32_t> order(n_train);
   std::iota(order.begin(), order.end(), 0u);
@@ -328,7 +399,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     rep.train_loss = loss_sum / static_cast<double>(n_train);
     rep.val_loss = n_val ? val_loss / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
     rep.val_accuracy = n_val && !task ? static_cast<double>(val_correct) / static_cast<double>(n_val) : std::numeric_limits<double>::quiet_NaN();
-    rep.sparsity = current_sparsity();
+    rep.sparsity = sparsity_of(mlp);
     rep.learning_rate = lr;
     rep.samples_per_second = static_cast<double>(n_train) / seconds_since(t_epoch);
     result.history.push_back(rep);
@@ -349,6 +420,25 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
                                    epoch + 1, epochs);
       result.train_seconds = seconds_since(t_start);
       return result;
+    }
+    // Multi-fidelity check on a copy of the current weights (TrainOptions::stop_check).
+    if (options.stop_check && epoch + 1 == options.check_epoch && epoch + 1 < epochs) {
+      const QuantizedModel model = integer_model(mlp);
+      std::optional<Mlp> copy;  // the metric passes use an Mlp's buffers: a copy, made only when asked
+      auto snapshot = [&]() -> Mlp& { return copy ? *copy : copy.emplace(mlp); };
+      const PartialModel view{model, epoch + 1,
+                              [&](bool test) { return metrics_of(snapshot(), model, test ? data.test : data.validation); }};
+      if (options.stop_check(view)) {
+        TrainResult partial = result;
+        partial.best_epoch = partial.epochs_run;
+        partial.train_seconds = seconds_since(t_start);
+        partial.samples_per_second =
+            partial.train_seconds > 0 ? static_cast<double>(partial.samples_trained) / partial.train_seconds : 0.0;
+        partial.stopped_by_check = true;
+        finish(snapshot(), partial);
+        partial.model.training["stopped_by_check"] = true;
+        return partial;
+      }
     }
     // Early stopping, armed once the final sparsity is in place.
     if (ts.patience > 0 && n_val && epoch >= prune_done_epoch) {
@@ -400,72 +490,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   }
 
   if (options.keep_train_logits) result.float_train_logits = float_logits(mlp, data.train, qat, spec.input_format, batch);
-
-  QuantizedModel model = mlp.to_quantized_model();
-  model.feature_names = data.feature_names;
-  model.class_names = data.class_names;
-  model.input_offset = data.preprocessing.offset;
-  model.input_scale = data.preprocessing.scale;
-  const int c = static_cast<int>(n_classes);
-  if (task) {
-    task->finish_model(model, data);
-    if (options.evaluate_train) result.train = exact_task_metrics(*task, mlp, model, data.train);
-    result.validation = exact_task_metrics(*task, mlp, model, data.validation);
-    result.test = exact_task_metrics(*task, mlp, model, data.test);
-  } else {
-    if (options.evaluate_train) result.train = exact_metrics(mlp, model, data.train, c, options.signal_class);
-    result.validation = exact_metrics(mlp, model, data.validation, c, options.signal_class);
-    result.test = exact_metrics(mlp, model, data.test, c, options.signal_class);
-  }
-
-  Json t;
-  t["seed"] = options.seed;
-  t["generation"] = options.generation;
-  t["index"] = options.index;
-  t["epochs_planned"] = epochs;
-  t["epochs_run"] = result.epochs_run;
-  t["best_epoch"] = result.best_epoch;
-  t["early_stopped"] = result.early_stopped;
-  t["early_stop_epoch"] = result.early_stopped ? Json(result.epochs_run) : Json(nullptr);
-  t["optimizer"] = ts.optimizer;
-  t["learning_rate"] = ts.learning_rate;
-  t["batch_size"] = batch;
-  t["schedule"] = ts.schedule;
-  t["l1"] = ts.l1;
-  t["prune_rounds"] = ts.prune_rounds;
-  t["structured_pruning"] = ts.structured_pruning;
-  t["quantization_aware"] = qat;
-  t["sparsity"] = current_sparsity();
-  if (task) t["task"] = task->kind();
-  if (teacher)
-    t["distillation"] = {{"teacher", teacher->source},
-                         {"alpha", ts.distillation_alpha},
-                         {"temperature", ts.distillation_temperature},
-                         {"teacher_test_accuracy", teacher->test_accuracy}};
-  if (task && !data.target_names.empty())  // outputs in raw units: y = y' / scale + offset
-    t["targets"] = {{"names", data.target_names},
-                    {"offset", data.target_preprocessing.offset},
-                    {"scale", data.target_preprocessing.scale}};
-  if (n_classes == 2 && !task) t["signal_class"] = data.class_names.at(static_cast<std::size_t>(options.signal_class));
-  Json d;
-  d["name"] = data.name;
-  d["spec_file"] = data.spec_file;
-  d["split_seed"] = data.split_seed;
-  d["rows"] = {{"train", data.train.rows()}, {"validation", data.validation.rows()}, {"test", data.test.rows()}};
-  d["preprocessing"] = data.preprocessing.method;
-  Json sources = Json::array();
-  for (const auto& s : data.sources) sources.push_back({{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}});
-  d["sources"] = sources;
-  t["data"] = d;
-  t["metrics"] = {{"train", options.evaluate_train ? result.train.to_json() : Json(nullptr)},
-                  {"validation", result.validation.to_json()},
-                  {"test", result.test.to_json()}};
-  t["throughput"] = {{"samples_trained", result.samples_trained},
-                     {"seconds", result.train_seconds},
-                     {"samples_per_second", result.samples_per_second}};
-  model.training = std::move(t);
-  result.model = std::move(model);
-  result.ok = true;
+  finish(mlp, result);
   return result;
 }
 

@@ -65,7 +65,7 @@ class RtlTarget final : public Target {
              "shared two-term subexpressions between a layer's neurons"},
             {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
             {"--backend", backend_, "(synth) yosys (the core, synth_xilinx) or vivado (the firmware package, out of "
-                                    "context); an experiment's synthesis runs yosys"},
+                                    "context); an experiment's synthesis.backend chooses"},
             {"synthesis.timeout_seconds", fmt::format("{}", flow_.yosys.timeout_seconds), "synthesis tool wall-clock limit"},
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }

@@ -676,3 +676,28 @@ TEST_CASE("baselines: a QuantizedModel or a model spec; seed_population checked 
                                "expected a model spec (a QuantizedModel does not record all training knobs), got a "
                                "QuantizedModel file");
 }
+
+TEST_CASE("search.multi_fidelity: defaults, bounds, absent = off with the hash unchanged", "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  CHECK_FALSE(load_experiment(f.write(j)).search.multi_fidelity.has_value());
+  CHECK_FALSE(to_json(load_experiment(f.write(j)))["search"].contains("multi_fidelity"));
+  j["search"]["multi_fidelity"] = Json::object();
+  const auto d = load_experiment(f.write(j)).search.multi_fidelity;
+  REQUIRE(d.has_value());
+  CHECK(d->fraction == 0.5);
+  CHECK(d->quality_slack == 0.25);
+  CHECK(d->hardware_slack == 0.05);
+  j["search"]["multi_fidelity"] = {{"fraction", 0.3}, {"quality_slack", 0.5}, {"hardware_slack", 0.1}};
+  const auto c = load_experiment(f.write(j));
+  CHECK(c.search.multi_fidelity->fraction == 0.3);
+  CHECK(to_json(c)["search"]["multi_fidelity"]["quality_slack"] == 0.5);
+  CHECK(load_experiment(f.write(to_json(c), "again.json")).search.multi_fidelity->hardware_slack == 0.1);
+  j["search"]["multi_fidelity"] = {{"fraction", 1.0}};
+  CHECK(f.error_of(j) == F + ":$.search.multi_fidelity.fraction: value out of range, expected a number in [0.05, 0.95], got 1.0");
+  j["search"]["multi_fidelity"] = {{"fractoin", 0.5}};
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.multi_fidelity") && Catch::Contains("fractoin"));
+  j["search"]["multi_fidelity"] = true;
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.multi_fidelity: ") && Catch::Contains("expected an object"));
+}

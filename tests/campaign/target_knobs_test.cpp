@@ -114,3 +114,29 @@ TEST_CASE("synthesis.csim asks the run to C-simulate its winners and enters the 
   CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("bad.json", j.dump())),
                     Catch::Contains("$.synthesis.csim") && Catch::Contains("\"yes\""));
 }
+
+TEST_CASE("synthesis.fold_standardization enters the JSON only when true; synthesis.backend matches the target",
+          "[campaign][target]") {
+  Fixture f;
+  Json j = Json::parse(R"({"dataset": "data/jets.json", "search_space": "spaces/jet_mlp.json",
+    "objectives": ["accuracy", "lut"], "hardware": {"device": "xcvu9p"},
+    "search": {"population": 8, "generations": 2}, "synthesis": {"fold_standardization": true}})");
+  const auto c = campaign::load_experiment(f.tmp.write("fold.json", j.dump()));
+  CHECK(c.synthesis.fold_standardization);
+  CHECK(campaign::to_json(c)["synthesis"]["fold_standardization"] == true);
+  j["synthesis"] = Json::object();
+  const auto plain = campaign::load_experiment(f.tmp.write("plain.json", j.dump()));
+  CHECK_FALSE(plain.synthesis.fold_standardization);
+  CHECK_FALSE(campaign::to_json(plain)["synthesis"].contains("fold_standardization"));
+  j["synthesis"] = {{"fold_standardization", 1}};
+  CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("bad.json", j.dump())),
+                    Catch::Contains("$.synthesis.fold_standardization"));
+  j["synthesis"] = {{"backend", "vivado"}};
+  CHECK(campaign::load_experiment(f.tmp.write("vivado.json", j.dump())).synthesis.backend == "vivado");
+  j["synthesis"] = {{"backend", "vitis_hls"}};
+  CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("vitis.json", j.dump())),
+                    Catch::Contains("$.synthesis.backend") && Catch::Contains("for target rtl"));
+  j["synthesis"] = {{"backend", "quartus"}};
+  CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("quartus.json", j.dump())),
+                    Catch::Contains("$.synthesis.backend") && Catch::Contains("\"quartus\""));
+}

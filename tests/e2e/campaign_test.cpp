@@ -20,6 +20,7 @@
 
 #include "nas4ml/campaign/campaign.hpp"
 #include "nas4ml/campaign/store.hpp"
+#include "nas4ml/search/genome.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "support/read_text.hpp"
@@ -244,6 +245,28 @@ TEST_CASE("periodic synthesis, emission with synthesis and a bit-exact simulatio
   const std::string report = read_text(report_path);
   CHECK_THAT(report, Catch::Contains(", stored, front of generation "));
   CHECK(report.find(", this emit)") == std::string::npos);
+
+  // Firmware for data arriving in raw units: the standardization folded into the first layer,
+  // bit-exact in Verilator against its own golden model, its accuracy beside the unfolded one's.
+  const auto folded = run_cli({"emit", run.string(), "--id", synthesized_id, "--fold-standardization", "--simulate",
+                               "--samples", "200"});
+  INFO(folded.err);
+  REQUIRE(folded.exit_code == 0);
+  const auto dir = campaign::RunPaths(run).firmware_dir(synthesized_id);
+  const std::string with_raw = read_text(report_path);
+  const auto section = with_raw.find("## Raw-unit inputs");
+  REQUIRE(section != std::string::npos);
+  CHECK_THAT(with_raw.substr(section), Catch::Contains("| unfolded (standardized inputs) | 0.") &&
+                                          Catch::Contains("| folded (raw inputs) | 0.") &&
+                                          Catch::Contains("0 mismatches, 0 class mismatches") &&
+                                          Catch::Contains("0 handshake violations"));
+  const Json model = Json::parse(read_text(dir / "raw_inputs" / "model.q.json"));
+  CHECK(model["preprocessing"]["offset"][0] == 0.0);
+  CHECK(model["training"].contains("folded_standardization"));
+  CHECK_THAT(read_text(dir / "raw_inputs" / "rtl" / "README.md"), Catch::Contains("raw"));
+  const auto bad = run_cli({"emit", run.string(), "--id", synthesized_id, "--raw-input-format", "ap_fixed<0,1>"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::StartsWith("error: --raw-input-format: bad fixed-point format, expected ap_fixed<W,I>"));
 }
 
 TEST_CASE("resume refuses a missing, foreign or corrupt store", "[e2e][campaign][cli]") {
@@ -368,4 +391,45 @@ TEST_CASE("a campaign with smsemoa survival and pre-screening resumes to the sam
   campaign::run_campaign(fixture("tiny_smsemoa_experiment.json"), tmp.path() / "b", quiet_options(1, false));
   CHECK(evaluation_fingerprints(tmp.path() / "a") == evaluation_fingerprints(tmp.path() / "b"));
   CHECK(front_of(tmp.path() / "a") == front_of(tmp.path() / "b"));
+}
+
+TEST_CASE("multi-fidelity: stopped candidates are stored with partial metrics, never on a front, and resume is exact", "[e2e][campaign][resume][early_stopping]") {
+  test::TempDir tmp;
+  const std::string exp = fixture("tiny_multi_fidelity_experiment.json");
+  campaign::run_campaign(exp, tmp.path() / "whole", quiet_options(1, false));
+  const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
+  std::set<std::string> stopped;
+  for (const auto& e : store.evaluations()) {
+    if (e.status != "stopped_early") continue;
+    stopped.insert(e.genome_hash);
+    CHECK(e.generation > 0);  // the first generation has no front to be dominated by
+    CHECK(e.objectives.size() == 2);  // partial objectives, metrics and model are kept
+    CHECK(e.metrics.at("epochs_run").get<int>() < e.metrics.at("epochs_planned").get<int>());
+    CHECK(e.model.at("training").at("stopped_by_check") == true);
+    CHECK_THAT(e.failure_reason, Catch::StartsWith("stopped early after "));
+  }
+  REQUIRE_FALSE(stopped.empty());  // no slack in this fixture: some candidates do stop
+  for (int g = 0; g < 4; ++g)
+    for (const auto& m : store.front(g)) CHECK(stopped.count(m.at("id").get<std::string>()) == 0);
+  // The optimizer was told they failed: infinite violation, never in its non-dominated set.
+  const Json state = store.optimizer_state(3);
+  for (const auto& ind : state.at("nsga2").at("population")) {
+    const std::string id = search::hash_hex(search::genome_hash(
+        search::genome_from_json(JsonView(ind.at("genome"), "state", "$.genome"))));
+    if (stopped.count(id)) CHECK(ind.at("violation") == "inf");
+  }
+  // `front` lists none of them; the report counts them apart from failures.
+  const auto front_cli = run_cli({"front", (tmp.path() / "whole").string()});
+  REQUIRE(front_cli.exit_code == 0);
+  for (const auto& id : stopped) CHECK(front_cli.out.find(id) == std::string::npos);
+  REQUIRE(run_cli({"report", (tmp.path() / "whole").string()}).exit_code == 0);
+  CHECK_THAT(read_text(tmp.path() / "whole" / "report.html"),
+             Catch::Contains(fmt::format("(0 failed, {} stopped early)", stopped.size())));
+  // Same evaluations with 2 threads, and after a stop and a resume.
+  auto first = quiet_options(2, false);
+  first.stop_after_generation = 1;
+  CHECK_FALSE(campaign::run_campaign(exp, tmp.path() / "resumed", first).finished);
+  CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
+  CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
+  CHECK(front_of(tmp.path() / "resumed") == front_of(tmp.path() / "whole"));
 }

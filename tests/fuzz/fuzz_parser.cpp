@@ -1,15 +1,17 @@
-// libFuzzer target for one parser, chosen at compile time with -DNAS4ML_FUZZ_<NAME> (json, csv,
-// arff, npy, idx, gzip, and the field readers behind the JSON layer: model_spec, quantized_model,
-// search_space, device, synthesis_result, yosys_stat). Built and run by scripts/fuzz.sh (docs/reliability.md). A user error
-// (nas4ml::Error other than InternalError) is the expected outcome of a bad input; anything else
-// (a crash, a sanitizer report, an InternalError, another exception, a hang) is a finding, and
-// so is a parse that succeeds with a result breaking the reader's contract (check_* below).
+// libFuzzer targets for nas4ml's parsers in one binary; the environment variable NAS4ML_FUZZ_TARGET
+// chooses the parser (json, csv, arff, npy, idx, gzip, and the field readers behind the JSON
+// layer: model_spec, quantized_model, search_space, device, synthesis_result, yosys_stat). Built
+// and run by scripts/fuzz.sh (docs/reliability.md). A user error (nas4ml::Error other than
+// InternalError) is the expected outcome of a bad input; anything else (a crash, a sanitizer
+// report, an InternalError, another exception, a hang) is a finding, and so is a parse that
+// succeeds with a result breaking the reader's contract (check_* below).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/core/error.hpp"
@@ -91,33 +93,53 @@ void check_counts(const nas4ml::synth::SynthesisResult& r) {
     require(n >= 0, "counts are non-negative");
 }
 
-void parse(std::string_view in) {
+void fuzz_json(std::string_view in) {
   using namespace nas4ml;
-#if defined(NAS4ML_FUZZ_JSON)
   // Whatever parses survives a round trip through its own text unchanged.
   const Json j = parse_json_text(std::string(in), "fuzz.json");
   require(parse_json_text(j.dump(), "again.json") == j, "JSON round trip");
-#elif defined(NAS4ML_FUZZ_CSV)
+}
+
+void fuzz_csv(std::string_view in) {
+  using namespace nas4ml;
   check_table(data::read_csv(in, "fuzz.csv", {}));
-#elif defined(NAS4ML_FUZZ_ARFF)
+}
+
+void fuzz_arff(std::string_view in) {
+  using namespace nas4ml;
   check_table(data::read_arff(in, "fuzz.arff", {}));
-#elif defined(NAS4ML_FUZZ_NPY)
+}
+
+void fuzz_npy(std::string_view in) {
+  using namespace nas4ml;
   const auto [x, y] = halves(in);
   check_table(data::read_npy(x, "x.npy", y, "y.npy", {}));
-#elif defined(NAS4ML_FUZZ_IDX)
+}
+
+void fuzz_idx(std::string_view in) {
+  using namespace nas4ml;
   const auto [x, y] = halves(in);
   check_table(data::read_idx(x, "x.idx", y, "y.idx", {}));
-#elif defined(NAS4ML_FUZZ_GZIP)
+}
+
+void fuzz_gzip(std::string_view in) {
+  using namespace nas4ml;
   constexpr std::uint64_t kCap = std::uint64_t{64} << 20;
   require(data::gunzip(in, "fuzz.gz", kCap).size() <= kCap, "inflated size within the cap");
-#elif defined(NAS4ML_FUZZ_MODEL_SPEC)
+}
+
+void fuzz_model_spec(std::string_view in) {
+  using namespace nas4ml;
   const Json doc = parse_json_text(std::string(in), "fuzz.json");
   check_round_trip(
       doc, [](const Json& d, const char* f) { return nn::parse_model_spec(JsonView(d, f)); },
       [](const nn::ModelSpec& m) { return nn::to_json(m); });
   const nn::ModelSpec spec = nn::parse_model_spec(JsonView(doc, "fuzz.json"));
   must_accept([&] { nn::validate_model_spec(spec); }, "a parsed spec passes the checks of a spec built in code");
-#elif defined(NAS4ML_FUZZ_QUANTIZED_MODEL)
+}
+
+void fuzz_quantized_model(std::string_view in) {
+  using namespace nas4ml;
   const Json doc = parse_json_text(std::string(in), "fuzz.json");
   check_round_trip(
       doc, [](const Json& d, const char* f) { return nn::quantized_model_from_json(JsonView(d, f)); },
@@ -129,7 +151,10 @@ void parse(std::string_view in) {
                                       high ? m.input_format.max_raw() : m.input_format.min_raw());
     require(nn::golden_forward(m, x).size() == static_cast<std::size_t>(m.n_outputs()), "one output per class");
   }
-#elif defined(NAS4ML_FUZZ_SEARCH_SPACE)
+}
+
+void fuzz_search_space(std::string_view in) {
+  using namespace nas4ml;
   const Json doc = parse_json_text(std::string(in), "fuzz.json");
   check_round_trip(
       doc, [](const Json& d, const char* f) { return space::parse_search_space(JsonView(d, f)); },
@@ -141,31 +166,69 @@ void parse(std::string_view in) {
   const space::Genes genes = space::random_genome(s, rng);
   require(space::check(s, genes).empty(), "a random genome is valid");
   must_accept([&] { nn::validate_model_spec(space::decode(s, genes, "fuzz")); }, "a random genome decodes to a valid spec");
-#elif defined(NAS4ML_FUZZ_DEVICE)
+}
+
+void fuzz_device(std::string_view in) {
+  using namespace nas4ml;
   const Json doc = parse_json_text(std::string(in), "fuzz.json");
   check_round_trip(
       doc, [](const Json& d, const char* f) { return estimate::parse_device_model(d, f); },
       [](const estimate::DeviceModel& d) { return estimate::to_json(d); });
-#elif defined(NAS4ML_FUZZ_SYNTHESIS_RESULT)
+}
+
+void fuzz_synthesis_result(std::string_view in) {
+  using namespace nas4ml;
   const Json doc = parse_json_text(std::string(in), "fuzz.json");
   check_round_trip(
       doc, [](const Json& d, const char* f) { return synth::synthesis_result_from_json(d, f); },
       [](const synth::SynthesisResult& r) { return synth::to_json(r); });
-#elif defined(NAS4ML_FUZZ_YOSYS_STAT)
+}
+
+void fuzz_yosys_stat(std::string_view in) {
+  using namespace nas4ml;
   // The two outputs of one yosys run: `stat -json` and the `ltp` report, joined by a line "--".
   const auto [stat, ltp] = halves(in);
   check_counts(synth::parse_yosys_stat(std::string(stat), "stat.json"));
   require(synth::parse_ltp_depth(std::string(ltp), "ltp.txt") >= 0, "logic depth >= 0");
-#else
-#error "define one NAS4ML_FUZZ_<NAME>"
-#endif
 }
+
+/// The targets, by the name scripts/fuzz.sh passes in NAS4ML_FUZZ_TARGET.
+constexpr std::pair<const char*, void (*)(std::string_view)> kTargets[] = {
+    {"json", fuzz_json},
+    {"csv", fuzz_csv},
+    {"arff", fuzz_arff},
+    {"npy", fuzz_npy},
+    {"idx", fuzz_idx},
+    {"gzip", fuzz_gzip},
+    {"model_spec", fuzz_model_spec},
+    {"quantized_model", fuzz_quantized_model},
+    {"search_space", fuzz_search_space},
+    {"device", fuzz_device},
+    {"synthesis_result", fuzz_synthesis_result},
+    {"yosys_stat", fuzz_yosys_stat},
+};
+
+/// The target this process fuzzes (set once by LLVMFuzzerInitialize).
+void (*g_target)(std::string_view) = nullptr;
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* name = std::getenv("NAS4ML_FUZZ_TARGET");
+  for (const auto& [known, fn] : kTargets)
+    if (name != nullptr && std::string_view(name) == known) g_target = fn;
+  if (g_target == nullptr) {
+    std::fprintf(stderr, "error: NAS4ML_FUZZ_TARGET: expected one of");
+    for (const auto& [known, fn] : kTargets) std::fprintf(stderr, " %s", known);
+    std::fprintf(stderr, ", got \"%s\"\n", name == nullptr ? "" : name);
+    std::exit(2);
+  }
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    parse(std::string_view(reinterpret_cast<const char*>(data), size));
+    g_target(std::string_view(reinterpret_cast<const char*>(data), size));
   } catch (const nas4ml::InternalError&) {
     std::abort();  // a broken invariant reached from input: a finding
   } catch (const nas4ml::Error&) {

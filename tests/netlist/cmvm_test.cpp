@@ -196,3 +196,122 @@ TEST_CASE("sharing names are parsed and bad ones are clear errors", "[netlist][c
   m.layers[0].dc = -2;
   CHECK_THROWS_WITH(lower(m, o), Catch::Contains("dc"));
 }
+
+TEST_CASE("factoring rows and columns keeps the product exact and saves adders without a depth limit",
+          "[netlist][cmvm][factoring]") {
+  Rng rng = Rng::stream(5, 0, 0, "netlist.cmvm.factoring");
+  const Factoring kinds[] = {Factoring::none, Factoring::columns, Factoring::rows, Factoring::both};
+  std::int64_t total[4] = {0, 0, 0, 0};
+  for (int trial = 0; trial < 30; ++trial) {
+    const bool square = trial < 20;  // 8 x 8, 8-bit: the CMVM benchmark's matrices
+    const int rows = square ? 8 : 1 + static_cast<int>(rng.below(10));
+    const int cols = square ? 8 : 1 + static_cast<int>(rng.below(10));
+    const int bits = square ? 8 : 2 + static_cast<int>(rng.below(8));
+    const auto m = random_matrix(rng, rows, cols, bits, square ? 0.0 : 0.4);
+    std::vector<std::uint8_t> extra(std::size_t(rows), 0);
+    for (auto& e : extra) e = square ? 0 : static_cast<std::uint8_t>(rng.below(2));
+    for (std::size_t k = 0; k < std::size(kinds); ++k) {
+      const CmvmGraph g = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, kinds[k]);
+      const auto f = signal_forms(g);
+      for (int r = 0; r < rows; ++r) {
+        std::vector<std::int64_t> sum(std::size_t(cols), 0);
+        bool positive = extra[std::size_t(r)] != 0;
+        for (const CmvmTerm& t : g.rows[std::size_t(r)]) {
+          positive = positive || !t.negative;
+          for (int i = 0; i < cols; ++i)
+            sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+        }
+        REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
+        CHECK(g.zero_term[std::size_t(r)] == (!g.rows[std::size_t(r)].empty() && !positive));
+      }
+      if (square) total[k] += cmvm_adders(g);
+      // Deterministic, and under a depth limit the factorings are off (the same graph as none).
+      const CmvmGraph again = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, kinds[k]);
+      CHECK(again.ops.size() == g.ops.size());
+      CHECK(cmvm_adders(again) == cmvm_adders(g));
+      const CmvmGraph limited = share_subexpressions(m, rows, cols, extra, 0, DelayScope::layer, kinds[k]);
+      const CmvmGraph plain = share_subexpressions(m, rows, cols, extra, 0);
+      CHECK(limited.ops.size() == plain.ops.size());
+      CHECK(limited.depth == plain.depth);
+    }
+  }
+  // On the benchmark's matrices each factoring saves adders over the pattern search alone.
+  CHECK(total[1] < total[0]);
+  CHECK(total[2] < total[0]);
+  CHECK(total[3] < total[0]);
+}
+
+TEST_CASE("a column close to another is built from it", "[netlist][cmvm][factoring]") {
+  // Column 1 = column 0 + (1, 0, 0, 0): the tree joins them (the one with fewer digits is the
+  // parent p, z_p = x_p + x_c: the first op) and the child's column becomes +-(1, 0, 0, 0).
+  const std::vector<std::int64_t> m = {93, 94, -77, -77, 109, 109, 45, 45};
+  const CmvmGraph g = share_subexpressions(m, 4, 2, {}, -1, DelayScope::layer, Factoring::columns);
+  REQUIRE_FALSE(g.ops.empty());
+  CHECK(g.ops[0].a + g.ops[0].b == 1);  // x0 and x1
+  CHECK(g.ops[0].shift == 0);
+  CHECK_FALSE(g.ops[0].subtract);
+  std::size_t terms = 0;
+  for (const auto& row : g.rows) terms += row.size();
+  CHECK(terms < 12);  // the digits of one column and the 1, shared
+  const CmvmGraph alone = share_subexpressions(m, 4, 2, {}, -1);
+  CHECK(cmvm_adders(g) <= cmvm_adders(alone));
+}
+
+TEST_CASE("stage-aware search: no more values over the first boundary, no more stages", "[netlist][cmvm][stages]") {
+  Rng rng = Rng::stream(6, 0, 0, "netlist.cmvm.stages");
+  int capped = 0;
+  for (int trial = 0; trial < 30; ++trial) {
+    const int rows = 2 + static_cast<int>(rng.below(14)), cols = 4 + static_cast<int>(rng.below(20));
+    const auto m = random_matrix(rng, rows, cols, 6 + static_cast<int>(rng.below(3)), 0.3);
+    const std::vector<std::uint8_t> extra(std::size_t(rows), 1);
+    int deepest = 0;
+    std::vector<std::uint64_t> before(std::size_t(rows), 0);
+    for (int r = 0; r < rows; ++r) {
+      std::uint64_t terms = 1;  // the constant
+      for (int c = 0; c < cols; ++c) terms += std::uint64_t(csd_weight(m[std::size_t(r * cols + c)]));
+      before[std::size_t(r)] = terms;
+      if (terms > 1) deepest = std::max(deepest, static_cast<int>(std::bit_width(terms - 1)));
+    }
+    for (int K : {1, 2, 3}) {
+      if (K >= deepest) continue;
+      const CmvmGraph g = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, Factoring::none, K);
+      const auto f = signal_forms(g);
+      const std::uint64_t unit = std::uint64_t{1} << K;
+      const int stages_depth = (deepest + K - 1) / K * K;
+      for (int r = 0; r < rows; ++r) {
+        std::vector<std::int64_t> sum(std::size_t(cols), 0);
+        std::uint64_t kraft = 1 + g.zero_term[std::size_t(r)];
+        for (const CmvmTerm& t : g.rows[std::size_t(r)]) {
+          kraft += std::uint64_t{1} << g.depth[std::size_t(t.signal)];
+          for (int i = 0; i < cols; ++i)
+            sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+        }
+        REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
+        const std::uint64_t cap = std::max<std::uint64_t>((before[std::size_t(r)] + unit - 1) / unit, 1) * unit;
+        CHECK(kraft <= cap);
+        capped += kraft > before[std::size_t(r)];  // the search used the slack below the cap
+        CHECK(cmvm_row_depth(g, r, 1) <= stages_depth);
+      }
+    }
+  }
+  CHECK(capped > 0);
+}
+
+TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1", "[netlist][cmvm][stages]") {
+  Rng rng = Rng::stream(7, 0, 0, "netlist.cmvm.latency");
+  const FixedFormat in{8, 4, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat w{8, 2, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat b{8, 3, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat r{14, 6, true, Rounding::truncate, Overflow::wrap};
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto m = test::random_model(rng, {16, 24, 12}, in, w, b, r, 0.3);
+    for (int K : {2, 3, 4, 5}) {
+      LoweringOptions o{.levels_per_stage = K};
+      const Netlist plain = lower(m, o);
+      o.sharing = Sharing::cse;
+      const Netlist shared = lower(m, o);
+      CHECK(shared.latency_cycles == plain.latency_cycles);
+      CHECK(adders(shared) < adders(plain));
+    }
+  }
+}

@@ -27,6 +27,7 @@
 #include "nas4ml/search/genome.hpp"
 #include "nas4ml/space/search_space.hpp"
 #include "nas4ml/synth/synth_flow.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::campaign {
 
@@ -62,11 +63,14 @@ struct CandidateJob {
   int index = 0;                 ///< position in its generation (picks the random streams)
   search::Genome genome;
   Json calibration;              ///< calibration_to_json() of the calibration in force
+  Json early_stop;               ///< to_json(EarlyStopRule) (early_stopping.hpp), or null: train to the end
 };
 
 /// Trains, measures (golden integer model) and estimates `job`'s candidate. Never throws for a
 /// candidate's own trouble (diverged training, time-out, an invalid objective): that is a record
-/// with status "failed" and the reason. Only internal errors (bugs) are thrown.
+/// with status "failed" and the reason. Only internal errors (bugs) are thrown. With
+/// `job.early_stop`, a candidate the rule stops is a record with status "stopped_early", its
+/// partial model, metrics, estimates and objectives, and the reason.
 EvaluationRecord evaluate_candidate(const EvaluationContext& context, const CandidateJob& job);
 
 /// The expected cost of evaluating `job`, in multiply-accumulates: trainable parameters x
@@ -80,6 +84,16 @@ struct SynthesisJob {
   int generation = 0;            ///< generation whose front it came from
   Json model;                    ///< its QuantizedModel JSON, as stored
 };
+
+/// The target an experiment's synthesis runs through, by `synthesis.backend`: the rtl target with
+/// yosys (its Verilog core) or Vivado (its firmware package), or the hls target with Vitis HLS.
+std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::FlowOptions& flow,
+                                                const estimate::DeviceModel& device);
+
+/// The version (yosys) or path (vivado, vitis_hls) of `synthesis.backend`'s tool; ConfigError at
+/// `synthesis.backend` naming what to put on PATH when a vendor tool is missing, ToolError when
+/// yosys is.
+std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow);
 
 /// Lowers, writes and synthesizes the job's model in runs/NAME/synth/<id> (synth_flow.hpp). A
 /// tool failure or time-out is a record with status "failed" or "timeout", never an exception.

@@ -9,8 +9,10 @@
 ///                        self-checking Verilog bench and the Verilator harness
 ///   synth/               yosys run and result.json (when synthesized)
 ///   sim/                 the simulation run (when simulated)
+///   raw_inputs/          the model with its standardization folded in, its rtl/ and tb/ (when asked)
 ///   report.md            accuracy, estimated and synthesized resources, latency, simulation result
 ///   manifest.json        the campaign's manifest
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,13 @@ struct EmitOptions {
   bool simulate = false;          ///< simulate each member's Verilog against the golden model (Verilator)
   int simulate_samples = 1000;    ///< test-split samples in the test vectors and the simulation
   bool csim = false;              ///< C-simulate each member's HLS project (g++ and Xilinx's ap_types headers)
+  /// The same data set in raw units (data::LoadOverrides::raw_features). When set, each member also
+  /// gets raw_inputs/: its model with the standardization folded into the first layer, its rtl
+  /// package and test vectors, measured and (with `simulate`) simulated (campaign/raw_inputs.hpp).
+  const data::LoadedDataset* raw_data = nullptr;
+  std::optional<FixedFormat> raw_input_format;  ///< the folded models' input format; empty: derived
+  /// What synthesizes: "yosys" (the rtl core), "vivado" (the rtl package), "vitis_hls" (hls/).
+  std::string synthesis_backend = "yosys";
 };
 
 /// One emitted candidate.

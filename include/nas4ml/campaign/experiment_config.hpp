@@ -76,6 +76,16 @@ struct HardwareConfig {
   std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
 };
 
+/// Multi-fidelity early stopping (campaign/early_stopping.hpp, docs/search.md "Cheaper
+/// candidates"): check each candidate after `fraction` of its epochs; stop it when even its
+/// objectives moved by the slacks (fractions of each objective's first-generation range) are
+/// dominated by the current front.
+struct MultiFidelityConfig {
+  double fraction = 0.5;         ///< of the candidate's epochs, before the check (at least until pruning is done)
+  double quality_slack = 0.25;   ///< training metrics (accuracy, auc, task metrics) may still improve this much
+  double hardware_slack = 0.05;  ///< estimated costs (lut, ff, latency, bops, ...) may still improve this much
+};
+
 /// The optimizer and its budget: exactly one of generations and max_evaluations is set.
 struct SearchConfig {
   std::string algorithm = "nsga2";              ///< survival kind: "nsga2", "smsemoa", "nsga3" (search/survival.hpp)
@@ -85,6 +95,7 @@ struct SearchConfig {
   std::string parents = "population";           ///< tournament parents: population | archive (+ elite)
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
+  std::optional<MultiFidelityConfig> multi_fidelity;  ///< early stopping of hopeless candidates (absent = off)
 };
 
 /// The budget one candidate gets for training.
@@ -108,6 +119,7 @@ struct SynthesisSchedule {
   bool simulate = true;            ///< simulate emitted firmware against the golden model
   int simulate_samples = 1000;     ///< test-split samples in each simulation
   bool csim = false;               ///< C-simulate each emitted winner's HLS project (g++, ap_types headers)
+  bool fold_standardization = false;  ///< also emit each winner reading raw units (campaign/raw_inputs.hpp)
 };
 
 /// A reference design the experiment compares the search with (e.g. the hls4ml jet network): a

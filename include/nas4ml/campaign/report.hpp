@@ -20,10 +20,11 @@ struct ReportCandidate {
   double lut = 0.0;         ///< estimated
   double latency_ns = 0.0;  ///< estimated
   bool on_front = false;
-  bool failed = false;
+  bool failed = false;             ///< did not finish (failed, timeout or stopped early)
   std::vector<double> objectives;  ///< in the experiment's objective order (empty when failed)
   bool feasible = true;            ///< meets every constraint
   bool baseline = false;           ///< a baseline model, not a searched candidate
+  bool stopped_early = false;      ///< stopped by the multi-fidelity check (counted apart from failures)
 };
 
 /// Estimated and synthesized value of one resource for one candidate.

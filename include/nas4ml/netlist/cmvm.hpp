@@ -21,6 +21,24 @@
 /// terms have depths d_i can be summed in depth L exactly when sum 2^d_i <= 2^L (Kraft's
 /// inequality; pairing the two shallowest terms first reaches it), so a substitution is made
 /// in a row only while that sum stays within 2^(D + dc). dc = -1: no limit.
+///
+/// Stage-aware mode (`stage_levels` K, the lowering's adder levels per pipeline stage, when the
+/// plain trees are deeper than K): values computed at levels <= K and read above K cross a
+/// register boundary, and on trained networks sharing made them more and wider (FF growth).
+/// There a substitution is made in a row only while its Kraft sum stays within 2^K ceil(S /
+/// 2^K), S its sum before the search (the row carries no more values over the first boundary
+/// than its plain tree), and ties between equally frequent patterns go to the smaller shift
+/// difference (operands of like magnitude, so narrower partial sums).
+///
+/// Factorings (opt-in, `Factoring`; dc = -1 only): before the search, the matrix can be factored
+/// through a spanning tree of its columns or rows (the first stage of da4ml; Prim, Bell Syst.
+/// Tech. J. 36(6), 1957), rooted at the zero vector, where hanging vector v_i below v_j costs the
+/// CSD digits of v_i - v_j or v_i + v_j (the cheaper) + 2 (the edge's adder, and a digit of
+/// margin) and hanging it below the root the digits of v_i. Columns: M x = E z with e_j = c_j -+
+/// c_parent(j) and z_j = x_j +- the z of j's children (one adder per edge, the first ops). Rows:
+/// y_i = f_i x +- y_parent(i), f_i = r_i -+ r_parent(i); after the search a row with children is
+/// summed into one term, which each child row takes as one term more. Fewer adders on random
+/// matrices, at about twice the depth and with wider intermediate values.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -59,13 +77,20 @@ struct CmvmGraph {
 /// reading of the CMVM literature, offered for comparisons with it).
 enum class DelayScope { layer, row };
 
+/// The factorings applied before the pattern search when dc = -1 (bit 1: columns, bit 2: rows);
+/// with any of them, ties between equally frequent patterns go to the deeper one.
+enum class Factoring : unsigned { none = 0, columns = 1, rows = 2, both = 3 };
+
 /// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
-/// `depth_limit` of the result is the layer's D + dc in both scopes.
+/// `depth_limit` of the result is the layer's D + dc in both scopes. `factoring`: the factorings
+/// above when dc = -1 (none, the lowering's choice: the pattern search alone). `stage_levels`:
+/// K of the stage-aware mode above (0: none).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
-                               DelayScope scope = DelayScope::layer);
+                               DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none,
+                               int stage_levels = 0);
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).

@@ -30,6 +30,13 @@ struct EpochReport {
   double samples_per_second = 0.0;  ///< training samples this epoch / epoch wall time (incl. validation)
 };
 
+/// What a multi-fidelity check (TrainOptions::stop_check) sees part-way through training.
+struct PartialModel {
+  const QuantizedModel& model;                     ///< integer model of the current weights
+  int epochs_run = 0;
+  std::function<Metrics(bool test_split)> metrics;  ///< its exact metrics on validation (false) or test (true)
+};
+
 /// Everything train_model() needs besides the spec and the data.
 struct TrainOptions {
   std::uint64_t seed = 1;        ///< with generation/index, selects the Rng streams
@@ -48,6 +55,14 @@ struct TrainOptions {
   const Teacher* teacher = nullptr;
   bool keep_train_logits = false;  ///< fill TrainResult::float_train_logits (teachers are trained so)
   std::function<void(const EpochReport&)> on_epoch;  ///< progress callback (may be empty)
+  /// Multi-fidelity check (campaign/early_stopping.hpp): after `check_epoch` completed epochs
+  /// (0 = never; ignored unless fewer than the planned epochs), the integer model of a copy of
+  /// the current weights is handed to `stop_check`, with its exact metrics on demand. When it
+  /// returns true, training ends there and the partial result (that model, its exact metrics) is
+  /// returned with `stopped_by_check`. The check reads a copy, so a run it lets continue is
+  /// bit-identical to a run without it.
+  int check_epoch = 0;
+  std::function<bool(const PartialModel&)> stop_check;
 };
 
 /// The outcome of training one candidate. A diverging run is ok = false with a reason, never an
@@ -60,6 +75,7 @@ struct TrainResult {
   int epochs_run = 0;
   int best_epoch = 0;            ///< epoch whose weights were kept (early stopping), 1-based
   bool early_stopped = false;
+  bool stopped_by_check = false;  ///< TrainOptions::stop_check ended training (a partial result)
   std::vector<EpochReport> history;
   double train_seconds = 0.0;    ///< wall time of the training loop (incl. pruning and validation)
   std::uint64_t samples_trained = 0;
