@@ -13,9 +13,7 @@
 namespace nas4ml::campaign {
 namespace {
 
-const char* const kColors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-
-std::string color(std::size_t k) { return kColors[k % (sizeof kColors / sizeof kColors[0])]; }
+std::string color(std::size_t k) { return member_color(k); }
 
 Plot roc_plot(const std::vector<MemberPhysics>& ms, bool rejection) {
   Plot p;
@@ -28,15 +26,7 @@ Plot roc_plot(const std::vector<MemberPhysics>& ms, bool rejection) {
   wp.hollow = true;
   for (std::size_t k = 0; k < ms.size(); ++k) {
     const auto& m = ms[k];
-    PlotSeries s{fmt::format("{} (AUC {:.4f})", m.id, m.auc), {}, {}, color(k), true};
-    s.radius = 0;
-    s.keep_order = true;
-    for (std::size_t i = 0; i < m.roc.fpr.size(); ++i) {
-      if (rejection && (m.roc.efficiency[i] <= 0 || m.roc.fpr[i] <= 0)) continue;
-      s.x.push_back(rejection ? m.roc.efficiency[i] : m.roc.fpr[i]);
-      s.y.push_back(rejection ? 1.0 / m.roc.fpr[i] : m.roc.efficiency[i]);
-    }
-    p.series.push_back(std::move(s));
+    p.series.push_back(roc_series(fmt::format("{} (AUC {:.4f})", m.id, m.auc), m.roc, color(k), rejection, false));
     wp.x.push_back(rejection ? 0.5 : 1.0 / m.rejection_at_50);
     wp.y.push_back(rejection ? m.rejection_at_50 : 0.5);
     wp.tooltips.push_back(fmt::format("{}: rejection {:.1f} at 50% signal efficiency", m.id, m.rejection_at_50));
@@ -95,6 +85,26 @@ std::string layer_bars(const MemberPhysics& m) {
 }
 
 }  // namespace
+
+std::string member_color(std::size_t k) {
+  static const char* const kColors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd",
+                                        "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+  return kColors[k % (sizeof kColors / sizeof kColors[0])];
+}
+
+PlotSeries roc_series(std::string label, const nn::RocCurve& roc, const std::string& color, bool rejection,
+                      bool log_fpr_axis) {
+  PlotSeries s{std::move(label), {}, {}, color, true};
+  s.radius = 0;
+  s.keep_order = true;
+  for (std::size_t i = 0; i < roc.fpr.size(); ++i) {
+    const bool off_log_axis = (rejection && (roc.efficiency[i] <= 0 || roc.fpr[i] <= 0)) || (log_fpr_axis && roc.fpr[i] <= 0);
+    if (off_log_axis) continue;
+    s.x.push_back(rejection ? roc.efficiency[i] : roc.fpr[i]);
+    s.y.push_back(rejection ? 1.0 / roc.fpr[i] : roc.efficiency[i]);
+  }
+  return s;
+}
 
 MemberPhysics member_physics(const EvaluationRecord& rec, const data::Split& test, const std::string& where) {
   MemberPhysics m;

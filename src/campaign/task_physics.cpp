@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/campaign/member_physics.hpp"
 #include "nas4ml/nn/anomaly_score.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
@@ -14,8 +15,7 @@
 namespace nas4ml::campaign {
 namespace {
 
-const char* const kColors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-std::string color(std::size_t k) { return kColors[k % (sizeof kColors / sizeof kColors[0])]; }
+std::string color(std::size_t k) { return member_color(k); }
 constexpr double kWorkingFprs[] = {1e-2, 1e-3, 1e-4};
 
 void autoencoder_figures(TaskPhysics& m, const nn::QuantizedModel& model, const data::Split& test) {
@@ -74,15 +74,7 @@ Plot anomaly_plot(const std::vector<TaskPhysics>& ms, bool rejection) {
   wp.hollow = true;
   for (std::size_t k = 0; k < ms.size(); ++k) {
     const auto& m = ms[k];
-    PlotSeries s{fmt::format("{} (AUC {:.4f})", m.id, m.auc), {}, {}, color(k), true};
-    s.radius = 0;
-    s.keep_order = true;
-    for (std::size_t i = 0; i < m.roc.fpr.size(); ++i) {
-      if (m.roc.fpr[i] <= 0 || (rejection && m.roc.efficiency[i] <= 0)) continue;  // off a log axis
-      s.x.push_back(rejection ? m.roc.efficiency[i] : m.roc.fpr[i]);
-      s.y.push_back(rejection ? 1.0 / m.roc.fpr[i] : m.roc.efficiency[i]);
-    }
-    p.series.push_back(std::move(s));
+    p.series.push_back(roc_series(fmt::format("{} (AUC {:.4f})", m.id, m.auc), m.roc, color(k), rejection, p.log_x));
     for (const auto& [fpr, tpr] : m.working_points) {
       wp.x.push_back(rejection ? tpr : fpr);
       wp.y.push_back(rejection ? 1.0 / fpr : tpr);

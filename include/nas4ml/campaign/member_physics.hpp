@@ -9,11 +9,20 @@
 #include <vector>
 
 #include "nas4ml/campaign/float_reference.hpp"
+#include "nas4ml/campaign/svg_plot.hpp"
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset.hpp"
 #include "nas4ml/nn/roc_curve.hpp"
 
 namespace nas4ml::campaign {
+
+/// The colour of the k-th member in the report's plots (one palette for every physics plot).
+std::string member_color(std::size_t k);
+
+/// `roc` as a line of a plot: (FPR, TPR), or (TPR, 1/FPR) for a rejection plot. Points a log axis
+/// cannot show are left out: FPR = 0 or TPR = 0 in a rejection plot, FPR = 0 when `log_fpr_axis`.
+PlotSeries roc_series(std::string label, const nn::RocCurve& roc, const std::string& color, bool rejection,
+                      bool log_fpr_axis);
 
 /// One layer's estimated cost.
 struct LayerCost {
