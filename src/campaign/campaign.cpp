@@ -83,8 +83,10 @@ class Runner {
   void start_new() {
     std::filesystem::create_directories(paths_.root());
     Json manifest = make_manifest(cfg_, ctx_->data, ctx_->space, threads_);
-    if (cfg_.synthesis.enabled && cfg_.synthesis.backend == "yosys") manifest["yosys"] = synth::yosys_version(flow_.yosys.program);
-    else if (cfg_.synthesis.enabled) manifest["synthesis_tool"] = synthesis_tool(cfg_, flow_);  // a vendor tool's path
+    if (cfg_.synthesis.enabled) {  // the manifest's "yosys" key predates the other backends
+      const std::string tool = synthesis_tool(cfg_, flow_, device_);  // a version line or a vendor tool's path
+      manifest[cfg_.synthesis.backend == "yosys" ? "yosys" : "synthesis_tool"] = tool;
+    }
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
@@ -98,7 +100,7 @@ class Runner {
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
-    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, flow_);  // tools checked as `run` does
+    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, flow_, device_);  // tools checked as `run` does
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
@@ -435,9 +437,10 @@ class Runner {
 
   /// Refits the calibration from the rounds due before generation `gen` when they changed.
   void recalibrate(int gen) {
-    // The rtl estimator is refitted on yosys results only (Vivado and Vitis HLS count differently).
+    // Refitted only from the results of a backend whose target says they calibrate this flavor
+    // (Vivado and Vitis HLS count differently from the yosys-fitted rtl estimator).
     if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl" ||
-        cfg_.synthesis.backend != "yosys")
+        synthesis_target(cfg_, flow_, device_)->calibrated_flavor() != cfg_.hardware.estimator)
       return;
     const auto rounds = due_rounds(gen);
     if (rounds.size() == calibrated_rows_) return;

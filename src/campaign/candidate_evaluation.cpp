@@ -241,23 +241,27 @@ std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, 
                                                 const estimate::DeviceModel& device) {
   synth::TargetSettings settings = synth::target_settings(flow);
   settings.part = device.part;
-  const std::string& backend = config.synthesis.backend;
-  if (backend == "vitis_hls") return synth::make_target("hls", settings);
-  settings.rtl_backend = backend;
-  return synth::make_target("rtl", settings);
+  auto target = synth::make_backend_target(config.synthesis.backend, settings);
+  try {
+    synth::check_device_family(*target, device);
+  } catch (const ConfigError& e) {
+    throw ConfigError(config.source_file.string(), "hardware.device", e.file() + ": " + e.problem(), e.expected(), e.got());
+  }
+  return target;
 }
 
-std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow) {
-  const std::string& backend = config.synthesis.backend;
-  if (backend == "yosys") return synth::yosys_version(flow.yosys.program);
-  const std::vector<std::string> programs =
-      backend == "vivado" ? std::vector<std::string>{"vivado"} : std::vector<std::string>{"vitis_hls", "vivado_hls"};
-  for (const auto& p : programs)
-    if (const auto path = synth::find_program(p)) return path->string();
-  throw ConfigError(config.source_file.string(), "synthesis.backend", "the synthesis tool is not on PATH",
-                    (backend == "vivado" ? "vivado" : "vitis_hls or vivado_hls") +
-                        std::string(" on PATH (AMD/Xilinx, not a Debian package), or synthesis.enabled false"),
-                    "\"" + backend + "\" and no " + programs.front() + " on PATH");
+std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow,
+                           const estimate::DeviceModel& device) {
+  const auto target = synthesis_target(config, flow, device);
+  try {
+    return target->tool();
+  } catch (const ToolError& e) {
+    // A target's default backend (yosys) is a dependency install-deps.sh installs: its absence is a
+    // tool error. A vendor backend is the experiment's choice: name the key that made it.
+    if (target->backend() == target->backends().front()) throw;
+    throw ConfigError(config.source_file.string(), "synthesis.backend", e.problem(),
+                      e.expected() + ", or synthesis.enabled false", "\"" + config.synthesis.backend + "\" and " + e.got());
+  }
 }
 
 SynthesisRecord synthesize_candidate(const EvaluationContext& c, const SynthesisJob& job) {

@@ -163,9 +163,11 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
   synth::TargetSettings settings = synth::target_settings(flow);
   settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
-  if (options.synthesis_backend == "vivado") settings.rtl_backend = "vivado";
+  const bool hls_synthesis = synth::backend_target(options.synthesis_backend) == "hls";  // else the rtl target's
+  if (!hls_synthesis) settings.backend = options.synthesis_backend;
   const auto rtl = synth::make_target("rtl", settings);
   const auto hls = synth::make_target("hls", settings);
+  if (!to_synthesize.empty()) synth::check_device_family(hls_synthesis ? *hls : *rtl, device);
   firmware::Hls4mlConfigOptions hls4ml_options;
   hls4ml_options.part = device.part.empty() ? hls4ml_options.part : device.part;
   hls4ml_options.clock_ns = flow.lowering.clock_ns;
@@ -203,9 +205,9 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       r.generation = generation;
       r.backend = options.synthesis_backend;
       try {
-        if (options.synthesis_backend == "vitis_hls" && !hls_design)
+        if (hls_synthesis && !hls_design)
           throw ToolError("hls", {}, "no HLS project to synthesize (see the HLS project problem)");
-        const auto result = options.synthesis_backend == "vitis_hls"
+        const auto result = hls_synthesis
                                 ? hls->synthesize(w.model, *hls_design, device, c.dir / "synth")
                                 : rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
         w.synthesis = synth::to_json(result);

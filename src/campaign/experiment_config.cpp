@@ -330,13 +330,14 @@ void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
   s.check_keys(kSynthesisKeys);
   auto& r = c.synthesis;
   r.enabled = s.get_bool("enabled", r.enabled);
-  r.backend = s.get_choice("backend", {"yosys", "vivado", "vitis_hls"}, r.backend);
-  // Vivado implements the rtl target's firmware package, Vitis HLS the hls target's project.
-  if ((r.backend == "vivado" && c.hardware.target != "rtl") || (r.backend == "vitis_hls" && c.hardware.target != "hls"))
+  r.backend = s.get_choice("backend", synth::backend_names(), r.backend);
+  // Each backend runs one target's design (Vivado the rtl firmware package, Vitis HLS the hls project).
+  if (synth::backend_target(r.backend) != c.hardware.target) {
+    std::string own;
+    for (const auto& b : synth::make_target(c.hardware.target)->backends()) own += (own.empty() ? "" : " or ") + b;
     s.at("backend").fail("the backend does not implement this experiment's hardware.target",
-                         fmt::format("\"{}\" for target {}", c.hardware.target == "hls" ? "vitis_hls" : "yosys or vivado",
-                                     c.hardware.target),
-                         "\"" + r.backend + "\"");
+                         fmt::format("\"{}\" for target {}", own, c.hardware.target), "\"" + r.backend + "\"");
+  }
   r.every_generations = static_cast<int>(s.get_int("every_generations", 1, 1000000, r.every_generations));
   r.top_n = static_cast<int>(s.get_int("top_n", 1, 100000, r.top_n));
   r.timeout_seconds = s.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);

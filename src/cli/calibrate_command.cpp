@@ -13,6 +13,7 @@
 #include "nas4ml/estimate/device_model.hpp"
 #include "nas4ml/synth/calibration.hpp"
 #include "nas4ml/synth/synthesis_result.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::cli {
 namespace {
@@ -47,9 +48,15 @@ int run_calibrate(const CalibrateArgs& a) {
       e.fail("only uncalibrated estimates of one flavor can be fitted",
              "estimator " + (flavor == "hls" ? std::string("hls") : std::string("rtl")) + ", calibrated false",
              est + (e.get_bool("calibrated") ? ", calibrated" : ""));
-    if (est == "rtl" && r.backend != "yosys")
-      throw ConfigError(file, "$.backend", "the rtl estimator is calibrated against yosys only (Vivado maps carries "
-                        "and LUTs differently)", "yosys", r.backend);
+    // The backend's target says which flavor its results calibrate (synth/target.hpp): Vivado maps
+    // carries and packs LUTs unlike the yosys results the rtl flavor is fitted to.
+    if (synth::make_backend_target(r.backend, {}, file + ":$.backend")->calibrated_flavor() != est) {
+      std::string own;
+      for (const auto& b : synth::backend_names())
+        if (synth::make_backend_target(b, {})->calibrated_flavor() == est) own += (own.empty() ? "" : " or ") + b;
+      throw ConfigError(file, "$.backend", "the " + est + " estimator is calibrated against " + own + " only",
+                        own, r.backend);
+    }
     e_lut.push_back(e.get_number("lut", 0, 1e12));
     m_lut.push_back(static_cast<double>(r.resources.lut));
     e_ff.push_back(e.get_number("ff", 0, 1e12));

@@ -1,7 +1,10 @@
-// `nas4ml sim model.q.json --data <dataset.json> [--samples N]`: writes the model's Verilog and a
-// test bench with inputs from the data set's test split and expected outputs from the golden
-// integer model, simulates it (Verilator by default) and reports mismatches and the measured
-// latency (docs/firmware.md).
+// `nas4ml sim model.q.json --data <dataset.json> [--samples N] [--target rtl|hls] [--package]`:
+// writes the model's design through its implementation target (synth/target.hpp) and a test
+// bench with inputs from the data set's test split and expected outputs from the golden integer
+// model, simulates it and reports mismatches and, for the rtl core, the measured latency
+// (docs/firmware.md). The rtl core runs in Verilator (default) or iverilog; --package runs the
+// rtl target's own check (the firmware top level's stream bench); the hls target's check is its
+// C simulation.
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,6 +25,7 @@
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/simulator.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::cli {
 namespace {
@@ -39,7 +43,26 @@ struct SimArgs {
   std::string sharing = "none";
   bool json = false;
   double timeout = 900.0;
+  std::string target = "rtl";
+  bool package = false;
 };
+
+// The target's own check (Target::verify) of the design it wrote into dir/<target>.
+int run_target_check(const SimArgs& a, const nn::QuantizedModel& model, const synth::Target& target,
+                     const synth::WrittenDesign& design, const firmware::TestVectors& vectors,
+                     const std::filesystem::path& dir) {
+  const synth::Verification v = target.verify(design, vectors, dir / "check");
+  if (a.json) {
+    Json j = {{"model", model.name}, {"data", a.data},   {"target", target.name()},
+              {"tool", v.tool},      {"bit_exact", v.ok}, {"summary", v.summary}};
+    for (const auto& [key, value] : v.details.items()) j[key] = value;
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::cout << v.summary << '\n' << (v.ok ? "bit-exact: PASS\n" : "bit-exact: FAIL\n");
+    if (!a.out.empty()) std::cout << fmt::format("files in {}\n", a.out);
+  }
+  return v.ok ? 0 : 1;
+}
 
 int run_sim(const SimArgs& a) {
   if (a.samples == 0) throw ConfigError({}, "--samples", "need at least one sample", ">= 1", "0");
@@ -50,14 +73,15 @@ int run_sim(const SimArgs& a) {
   const data::LoadedDataset d = data::load_dataset(a.data, overrides);
   const data::FeatureMatrix x = model_features(model, d, a.data);
 
-  netlist::LoweringOptions lo;
-  lo.clock_ns = a.clock_ns;
-  lo.levels_per_stage = a.levels_per_stage;
-  lo.dsp_products = a.dsp;
-  lo.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
-  const netlist::Netlist net = netlist::lower(model, lo);
-  firmware::VerilogOptions vo;
-  const std::string verilog = firmware::write_verilog(net, vo);
+  synth::TargetSettings settings;
+  settings.lowering.clock_ns = a.clock_ns;
+  settings.lowering.levels_per_stage = a.levels_per_stage;
+  settings.lowering.dsp_products = a.dsp;
+  settings.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
+  settings.tool.timeout_seconds = a.timeout;
+  const auto target = synth::make_target(a.target, settings, "--target");
+  if (a.package && target->name() != "rtl")
+    throw ConfigError({}, "--package", "only the rtl target has a firmware package", "--target rtl", "--target " + a.target);
   const firmware::TestVectors vectors = firmware::make_test_vectors(model, x, a.samples);
   if (vectors.rows < a.samples)
     spdlog::warn("the test split has {} samples; simulating all of them ({} asked)", vectors.rows, a.samples);
@@ -75,7 +99,17 @@ int run_sim(const SimArgs& a) {
   }
   synth::SimulationReport r;
   try {
-    r = synth::simulate_design(verilog, vo.top, firmware::port_layout(net), vectors, dir, so);
+    // One lowering: the target's written design carries its netlist and Verilog core.
+    const synth::WrittenDesign design = target->write(model, dir / target->name());
+    if (a.package || !design.netlist) {
+      const int status = run_target_check(a, model, *target, design, vectors, dir);
+      if (status != 0 && temp) {
+        temp->keep();
+        spdlog::warn("simulation files kept for inspection in {}", dir.string());
+      }
+      return status;
+    }
+    r = synth::simulate_design(design.verilog, settings.top, firmware::port_layout(*design.netlist), vectors, dir, so);
   } catch (...) {
     if (temp) {
       temp->keep();
@@ -142,6 +176,13 @@ void add_sim_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--sharing", args->sharing, "Adders shared between neurons: none or cse (docs/netlist.md)")
       ->check(CLI::IsMember({"none", "cse"}))
       ->capture_default_str();
+  sub->add_option("--target", args->target,
+                  "Implementation target whose design is checked (`nas4ml targets`): rtl (its Verilog core in "
+                  "--simulator, latency checked) or hls (its C simulation)")
+      ->capture_default_str();
+  sub->add_flag("--package", args->package,
+                "rtl: simulate the firmware top level (reset, AXI4-Stream handshakes, back-pressure; Verilator) "
+                "instead of the bare core");
   sub->add_flag("--json", args->json, "Print the report as JSON");
   sub->add_option("--timeout", args->timeout, "Wall-clock limit in seconds for the build and for the run")
       ->capture_default_str();

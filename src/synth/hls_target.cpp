@@ -6,6 +6,7 @@
 #include "nas4ml/estimate/estimator.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/synth/hls_csim.hpp"
+#include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/vendor_flow.hpp"
 
 namespace nas4ml::synth {
@@ -16,6 +17,8 @@ namespace {
 class HlsTarget final : public Target {
  public:
   explicit HlsTarget(const TargetSettings& s) : settings_(s) {
+    if (!s.backend.empty() && s.backend != "vitis_hls")
+      throw ConfigError({}, "--backend", "unknown hls synthesis backend", "\"vitis_hls\"", "\"" + s.backend + "\"");
     hls_.project = s.top;
     hls_.part = s.part.empty() ? default_hls_part : s.part;
     hls_.clock_ns = s.lowering.clock_ns;
@@ -36,6 +39,21 @@ class HlsTarget final : public Target {
   }
   bool has_reuse() const override { return true; }
   std::string estimator_flavor() const override { return "hls"; }
+  std::vector<std::string> backends() const override { return {"vitis_hls"}; }
+  std::string backend() const override { return "vitis_hls"; }
+  std::string calibrated_flavor() const override { return "hls"; }
+  std::string tool() const override {
+    for (const char* p : {"vitis_hls", "vivado_hls"})
+      if (const auto path = find_program(p)) return path->string();
+    throw ToolError("vitis_hls", {}, "the synthesis tool is not on PATH",
+                    "vitis_hls or vivado_hls on PATH (AMD/Xilinx, not a Debian package)", "neither on PATH");
+  }
+  // Vitis HLS builds for every AMD family; these are the ones with device files or a line here.
+  std::vector<std::string> device_families() const override {
+    return {"Virtex UltraScale+", "Kintex UltraScale+", "Artix UltraScale+", "Zynq UltraScale+ MPSoC",
+            "Zynq UltraScale+ RFSoC", "Virtex UltraScale", "Kintex UltraScale", "Virtex-7", "Kintex-7", "Artix-7",
+            "Zynq-7000"};
+  }
 
   WrittenDesign write(const nn::QuantizedModel& model, const fs::path& dir) const override {
     const firmware::HlsProject p = firmware::write_hls_project(model, hls_);
@@ -50,6 +68,7 @@ class HlsTarget final : public Target {
   // uncalibrated numbers beside it (what `nas4ml calibrate` fits); also saved as out_dir/result.json.
   SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
                              const estimate::DeviceModel& device, const fs::path& out_dir) const override {
+    check_device_family(*this, device);
     ToolLimits limits = settings_.tool;
     limits.program.clear();  // the program named in settings is the rtl target's
     SynthesisResult r = run_vitis_hls(design.dir, hls_.project, limits);

@@ -8,6 +8,7 @@
 #include "nas4ml/firmware/verilog_writer.hpp"
 #include "nas4ml/firmware/rtl_package.hpp"
 #include "nas4ml/synth/package_simulation.hpp"
+#include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/simulator.hpp"
 #include "nas4ml/synth/vendor_flow.hpp"
 
@@ -39,9 +40,22 @@ TargetSettings target_settings(const FlowOptions& flow) {
 
 namespace {
 
+// The device families this target builds for (a device file's "family", AMD's names) and the
+// synth_xilinx -family each maps to; another family is a line here plus its device files.
+struct FamilyMapping {
+  const char* family;
+  const char* yosys_family;
+};
+constexpr FamilyMapping kFamilies[] = {
+    {"Virtex UltraScale+", "xcup"},     {"Kintex UltraScale+", "xcup"},     {"Artix UltraScale+", "xcup"},
+    {"Zynq UltraScale+ MPSoC", "xcup"}, {"Zynq UltraScale+ RFSoC", "xcup"}, {"Virtex UltraScale", "xcu"},
+    {"Kintex UltraScale", "xcu"},
+};
+
 class RtlTarget final : public Target {
  public:
-  explicit RtlTarget(const TargetSettings& s) : flow_(rtl_flow_options(s)), backend_(s.rtl_backend), limits_(s.tool) {
+  explicit RtlTarget(const TargetSettings& s)
+      : flow_(rtl_flow_options(s)), backend_(s.backend.empty() ? "yosys" : s.backend), limits_(s.tool) {
     if (backend_ != "yosys" && backend_ != "vivado")
       throw ConfigError({}, "--backend", "unknown rtl synthesis backend", "\"yosys\" or \"vivado\"",
                         "\"" + backend_ + "\"");
@@ -71,6 +85,22 @@ class RtlTarget final : public Target {
   }
   bool has_reuse() const override { return false; }
   std::string estimator_flavor() const override { return "rtl"; }
+  std::vector<std::string> backends() const override { return {"yosys", "vivado"}; }
+  std::string backend() const override { return backend_; }
+  // Vivado maps carries (CARRY8) and packs LUTs (LUT6_2) unlike yosys: its results do not refit
+  // the yosys-calibrated rtl flavor.
+  std::string calibrated_flavor() const override { return backend_ == "yosys" ? "rtl" : ""; }
+  std::string tool() const override {
+    if (backend_ == "yosys") return yosys_version(flow_.yosys.program);
+    if (const auto path = find_program("vivado")) return path->string();
+    throw ToolError("vivado", {}, "the synthesis tool is not on PATH", "vivado on PATH (AMD/Xilinx, not a Debian package)",
+                    "no vivado on PATH");
+  }
+  std::vector<std::string> device_families() const override {
+    std::vector<std::string> out;
+    for (const auto& f : kFamilies) out.emplace_back(f.family);
+    return out;
+  }
 
   WrittenDesign write(const nn::QuantizedModel& model, const fs::path& dir) const override {
     WrittenDesign d;
@@ -95,13 +125,17 @@ class RtlTarget final : public Target {
   SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
                              const estimate::DeviceModel& device, const fs::path& out_dir) const override {
     NAS4ML_ASSERT(design.netlist.has_value(), "an rtl design carries its netlist");
+    check_device_family(*this, device);
     if (backend_ == "vivado") {
       SynthesisResult r = run_vivado(design.dir, package_.top, limits_);
       fs::create_directories(out_dir);
       save_json_file(out_dir / "result.json", to_json(r));
       return r;
     }
-    return synthesize_lowered(model, *design.netlist, design.verilog, device, out_dir, flow_);
+    FlowOptions flow = flow_;
+    for (const auto& f : kFamilies)
+      if (device.family == f.family) flow.yosys.family = f.yosys_family;
+    return synthesize_lowered(model, *design.netlist, design.verilog, device, out_dir, flow);
   }
 
   // The check runs the firmware package's top level, which holds the core: bit-exact outputs

@@ -38,7 +38,7 @@ void write_text(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-std::string yosys_script(const std::string& verilog_file, const std::string& top, bool use_dsp) {
+std::string yosys_script(const std::string& verilog_file, const std::string& top, bool use_dsp, const std::string& family) {
   // Labels let a person re-run part of it: `yosys -p 'script synth.ys read:stat'`.
   std::string s;
   s += "# nas4ml yosys synthesis script (docs/synthesis.md); run in the folder holding the design.\n";
@@ -48,7 +48,7 @@ std::string yosys_script(const std::string& verilog_file, const std::string& top
   // alumacc merges chains of adders into carry-save $macc trees whenever an adder reads another's
   // whole output unextended (equal widths), which the Verilog cannot always avoid; every adder of
   // the netlist then stays its own carry chain, as the estimator counts it (docs/synthesis.md).
-  const std::string synth = fmt::format("synth_xilinx -family xcup -flatten -noiopad{} -top {}", use_dsp ? "" : " -nodsp", top);
+  const std::string synth = fmt::format("synth_xilinx -family {} -flatten -noiopad{} -top {}", family, use_dsp ? "" : " -nodsp", top);
   s += "synth:\n";
   s += synth + " -run :coarse\n";
   s += "coarse:\n";
@@ -147,7 +147,7 @@ SynthesisResult synthesize_with_yosys(const std::string& verilog, const std::str
   fs::create_directories(out_dir, ec);
   if (ec) throw ToolError(out_dir.string(), {}, "cannot create the output folder: " + ec.message());
 
-  const std::string script = yosys_script("design.v", top, options.use_dsp);
+  const std::string script = yosys_script("design.v", top, options.use_dsp, options.family);
   write_text(out_dir / "design.v", verilog);
   write_text(out_dir / "synth.ys", script);
   const std::string version = yosys_version(options.program);
@@ -181,7 +181,7 @@ SynthesisResult synthesize_with_yosys(const std::string& verilog, const std::str
   result.backend = "yosys";
   result.tool_version = version;
   result.top = top;
-  result.family = "xcup";
+  result.family = options.family;
   result.use_dsp = options.use_dsp;
   result.script = script;
   result.key = key;

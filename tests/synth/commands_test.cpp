@@ -104,6 +104,45 @@ TEST_CASE("nas4ml sim is bit-exact on the MAGIC test split", "[synth][cli][simul
   }
 }
 
+TEST_CASE("nas4ml sim checks a target's design: the firmware top level, the HLS C simulation", "[synth][cli][simulation][target]") {
+  NAS4ML_REQUIRE_SHARED_DATA(data_dir);
+  test::TempDir dir;
+  const auto model_path = dir.path() / "model.q.json";
+  nn::save_quantized_model(magic_model(4, 0.3), model_path);
+  const std::string data = test::source_path("experiments/datasets/magic.json");
+  const auto p = test::run_cli({"sim", model_path.string(), "--data", data, "--samples", "200", "--package", "--json",
+                                "--out", (dir.path() / "pkg").string()});
+  INFO(p.err);
+  REQUIRE(p.exit_code == 0);
+  const Json j = Json::parse(p.out);
+  CHECK(j.at("target") == "rtl");
+  CHECK(j.at("tool") == "verilator");
+  CHECK(j.at("bit_exact") == true);
+  CHECK(j.at("mismatches") == 0);
+  CHECK(j.at("protocol_errors") == 0);
+  CHECK(j.at("latency_cycles") == j.at("netlist_latency_cycles").get<int>() + 2);  // registered ports
+  CHECK(std::filesystem::exists(dir.path() / "pkg" / "rtl" / "nas4ml_top_axis.v"));
+
+  const auto h = test::run_cli({"sim", model_path.string(), "--data", data, "--samples", "200", "--target", "hls",
+                                "--json", "--out", (dir.path() / "hls").string()});
+  INFO(h.err);
+  REQUIRE(h.exit_code == 0);
+  const Json k = Json::parse(h.out);
+  CHECK(k.at("target") == "hls");
+  CHECK(k.at("tool") == "g++ C simulation");
+  CHECK(k.at("samples") == 200);
+  CHECK(k.at("mismatches") == 0);
+  CHECK(k.at("bit_exact") == true);
+  CHECK(std::filesystem::exists(dir.path() / "hls" / "hls" / "build_prj.tcl"));
+
+  const auto bad = test::run_cli({"sim", model_path.string(), "--data", data, "--target", "hls", "--package"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("error: --package: only the rtl target has a firmware package, expected --target rtl, got --target hls"));
+  const auto unknown = test::run_cli({"sim", model_path.string(), "--data", data, "--target", "quartus"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("--target: unknown implementation target") && Catch::Contains("\"quartus\""));
+}
+
 TEST_CASE("nas4ml calibrate fits and writes the device file", "[synth][cli][calibration]") {
   test::TempDir dir;
   // Hand-made results: the estimator is 10% high on LUT and exact on FF.

@@ -20,6 +20,12 @@
 #include "support/temp_dir.hpp"
 
 using namespace nas4ml;
+
+// A device of a family every target builds for (synthesize() dispatches on the family).
+const estimate::DeviceModel& vu9p() {
+  static const estimate::DeviceModel d = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
+  return d;
+}
 namespace fs = std::filesystem;
 
 namespace {
@@ -156,26 +162,26 @@ TEST_CASE("the hls target runs a fake vitis_hls and reads its csynth.xml", "[syn
     synth::TargetSettings s;
     s.tool.timeout_seconds = 1.0;
     const auto quick = synth::make_target("hls", s);
-    CHECK_THAT(expect_tool_error([&] { quick->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { quick->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("timed out"));
   }
   SECTION("a tool that crashes") {
     fake_tool(bin, "vitis_hls", "kill -SEGV $$");
     ScopedPath path(bin, false);
-    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("signal") && Catch::Contains("vitis_hls.log"));
   }
   SECTION("a tool that writes no report") {
     fake_tool(bin, "vitis_hls", "exit 0");
     ScopedPath path(bin, false);
-    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("csynth.xml") && Catch::Contains("report is missing"));
   }
   SECTION("a report of another design") {
     fake_tool(bin, "vitis_hls", "mkdir -p " + report_dir + "\nsed s/nas4ml_top/other/ '" +
                                     fixture("nas4ml_top_csynth.xml").string() + "' > " + report_dir + "/csynth.xml");
     ScopedPath path(bin, false);
-    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("TopModelName") && Catch::Contains("other"));
   }
   SECTION("vivado_hls when there is no vitis_hls") {
@@ -188,7 +194,7 @@ TEST_CASE("the hls target runs a fake vitis_hls and reads its csynth.xml", "[syn
   SECTION("no tool at all") {
     fs::create_directories(bin);
     ScopedPath path(bin, true);
-    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { hls->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("vitis_hls") && Catch::Contains("put vitis_hls or vivado_hls on PATH"));
   }
 }
@@ -199,7 +205,7 @@ TEST_CASE("the rtl target runs a fake vivado on its firmware package", "[synth][
   const auto model = test::random_model(spec);
   test::TempDir tmp;
   synth::TargetSettings s;
-  s.rtl_backend = "vivado";
+  s.backend = "vivado";
   s.tool.program = "yosys";  // the flow's yosys: not what the vivado backend runs
   const auto rtl = synth::make_target("rtl", s);
   const auto design = rtl->write(model, tmp.path() / "rtl");
@@ -210,7 +216,7 @@ TEST_CASE("the rtl target runs a fake vivado on its firmware package", "[synth][
                   fixture("utilization.rpt").string() + "' > reports/utilization.rpt\ncat '" +
                   fixture("timing_summary.rpt").string() + "' > reports/timing_summary.rpt");
     ScopedPath path(bin, false);
-    const auto r = rtl->synthesize(model, design, {}, tmp.path() / "out");
+    const auto r = rtl->synthesize(model, design, vu9p(), tmp.path() / "out");
     CHECK(r.backend == "vivado");
     CHECK(r.top == "nas4ml_top_axis");
     CHECK(r.resources.carry == 311);
@@ -221,18 +227,18 @@ TEST_CASE("the rtl target runs a fake vivado on its firmware package", "[synth][
     fake_tool(bin, "vivado", "mkdir -p reports\ncat '" + fixture("utilization.rpt").string() +
                                  "' > reports/utilization.rpt\necho 'Timing Summary Report' > reports/timing_summary.rpt");
     ScopedPath path(bin, false);
-    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("timing_summary.rpt") && Catch::Contains("WNS"));
   }
   SECTION("no vivado") {
     fs::create_directories(bin);
     ScopedPath path(bin, true);
-    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, {}, tmp.path() / "out"); }),
+    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("put vivado on PATH"));
   }
   CHECK_THROWS_WITH(([&] {
                       synth::TargetSettings bad;
-                      bad.rtl_backend = "quartus";
+                      bad.backend = "quartus";
                       synth::make_target("rtl", bad);
                     }()),
                     Catch::Contains("--backend") && Catch::Contains("\"quartus\""));

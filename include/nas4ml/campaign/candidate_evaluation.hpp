@@ -93,7 +93,8 @@ std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, 
 /// The version (yosys) or path (vivado, vitis_hls) of `synthesis.backend`'s tool; ConfigError at
 /// `synthesis.backend` naming what to put on PATH when a vendor tool is missing, ToolError when
 /// yosys is.
-std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow);
+std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow,
+                           const estimate::DeviceModel& device);
 
 /// Lowers, writes and synthesizes the job's model in runs/NAME/synth/<id> (synth_flow.hpp). A
 /// tool failure or time-out is a record with status "failed" or "timeout", never an exception.

@@ -49,8 +49,7 @@ struct TargetSettings {
   std::string top = "nas4ml_top";     ///< top module / function name
   std::string part;                   ///< full FPGA part (device file's "part"); empty: xcvu9p's
   ToolLimits tool;                    ///< the synthesis tool's limits
-  std::string rtl_backend = "yosys";  ///< rtl: "yosys" (the netlist's core) or "vivado" (the firmware
-                                      ///< package, vendor_flow.hpp); the hls target always runs Vitis HLS
+  std::string backend;                ///< synthesis backend, one of the target's backends(); empty: its first
 };
 
 /// The files a target wrote for one model, and what its later steps reuse.
@@ -86,6 +85,18 @@ class Target {
   /// The estimator flavor that predicts its synthesis ("rtl", "hls"); its calibration is the
   /// device file's calibration.<flavor>.
   virtual std::string estimator_flavor() const = 0;
+  /// The synthesis backends it runs (synthesis.backend, `nas4ml synth --backend`), the default first.
+  virtual std::vector<std::string> backends() const = 0;
+  /// The backend this target was made with.
+  virtual std::string backend() const = 0;
+  /// The estimator flavor its backend's results calibrate (`nas4ml calibrate`, campaign
+  /// recalibration); empty when they calibrate none.
+  virtual std::string calibrated_flavor() const = 0;
+  /// Identifies its backend's tool for the manifest: a version line or the program's path;
+  /// ToolError when the tool is not on PATH.
+  virtual std::string tool() const = 0;
+  /// The device families (a device file's "family") it can build for.
+  virtual std::vector<std::string> device_families() const = 0;
   /// Writes the design of `model` into `dir` (created as needed).
   virtual WrittenDesign write(const nn::QuantizedModel& model, const std::filesystem::path& dir) const = 0;
   /// Runs the target's tool on a written design in `out_dir` and parses its report; ToolError
@@ -107,5 +118,20 @@ std::vector<std::string> target_names();
 /// A new Target of the named kind; ConfigError (location `field`) listing the kinds when unknown.
 std::unique_ptr<Target> make_target(const std::string& name, const TargetSettings& settings = {},
                                     const std::string& field = "hardware.target");
+
+/// Every registered target's backends, in registration order ("yosys", "vivado", "vitis_hls").
+std::vector<std::string> backend_names();
+
+/// The kind of target that runs synthesis backend `backend`; ConfigError (location `field`)
+/// listing the backends when no target runs it.
+std::string backend_target(const std::string& backend, const std::string& field = "synthesis.backend");
+
+/// A new Target of the kind that runs `backend`, made with `settings` and that backend.
+std::unique_ptr<Target> make_backend_target(const std::string& backend, TargetSettings settings,
+                                            const std::string& field = "synthesis.backend");
+
+/// ConfigError naming the device file's "family" when `target` does not build for that family
+/// (device files dispatch on their family: another vendor is a new target plus device files).
+void check_device_family(const Target& target, const estimate::DeviceModel& device);
 
 }  // namespace nas4ml::synth

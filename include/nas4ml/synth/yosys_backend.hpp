@@ -20,12 +20,14 @@ struct YosysOptions {
   double timeout_seconds = 1800.0;          ///< wall-clock limit of one run
   std::uint64_t memory_limit_bytes = 8ull << 30;  ///< address-space limit of the yosys process
   std::filesystem::path cache_dir;          ///< empty: no cache
+  std::string family = "xcup";              ///< synth_xilinx -family (the rtl target maps the device's family)
 };
 
 /// The labeled yosys script (labels read:, synth:, stat:, depth:) for `top` read from
-/// `verilog_file` (a path relative to the run folder). Deterministic text: it is part of the
+/// `verilog_file` (a path relative to the run folder), for synth_xilinx -family `family`. Deterministic text: it is part of the
 /// cache key.
-std::string yosys_script(const std::string& verilog_file, const std::string& top, bool use_dsp);
+std::string yosys_script(const std::string& verilog_file, const std::string& top, bool use_dsp,
+                         const std::string& family = "xcup");
 
 /// The first line of `yosys -V`, e.g. "Yosys 0.23 (git sha1 7ce5011c24b)".
 std::string yosys_version(const std::string& program);
