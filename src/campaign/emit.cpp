@@ -164,8 +164,9 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   synth::TargetSettings settings = synth::target_settings(flow);
   settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
   const bool hls_synthesis = synth::backend_target(options.synthesis_backend) == "hls";  // else the rtl target's
-  if (!hls_synthesis) settings.backend = options.synthesis_backend;
-  const auto rtl = synth::make_target("rtl", settings);
+  synth::TargetSettings rtl_settings = settings;
+  if (!hls_synthesis) rtl_settings.backend = options.synthesis_backend;
+  const auto rtl = synth::make_target("rtl", rtl_settings);
   const auto hls = synth::make_target("hls", settings);
   if (!to_synthesize.empty()) synth::check_device_family(hls_synthesis ? *hls : *rtl, device);
   firmware::Hls4mlConfigOptions hls4ml_options;

@@ -1,5 +1,7 @@
 #include "nas4ml/synth/hls_target.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
@@ -22,7 +24,9 @@ class HlsTarget final : public Target {
     hls_.project = s.top;
     hls_.part = s.part.empty() ? default_hls_part : s.part;
     hls_.clock_ns = s.lowering.clock_ns;
-    csim_.timeout_seconds = s.tool.timeout_seconds;
+    // The C simulation's g++ is not the synthesis tool: a short synthesis limit (a quickstart's
+    // 120 s) must not cut the compile of a large project on a busy machine.
+    csim_.timeout_seconds = std::max(s.tool.timeout_seconds, CsimOptions{}.timeout_seconds);
   }
 
   std::string name() const override { return "hls"; }

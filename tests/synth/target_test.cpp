@@ -19,7 +19,7 @@
 using namespace nas4ml;
 
 // A device of a family every target builds for (synthesize() dispatches on the family).
-const estimate::DeviceModel& vu9p() {
+static const estimate::DeviceModel& vu9p() {
   static const estimate::DeviceModel d = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
   return d;
 }
@@ -124,7 +124,7 @@ TEST_CASE("device files dispatch on their family", "[synth][target][family]") {
   other.family = "Agilex 7";
   other.file = "estimators/altera/agfb014.json";
   CHECK_THROWS_WITH(synth::check_device_family(*rtl, other),
-                    Catch::StartsWith("error: estimators/altera/agfb014.json:$.family: the rtl target does not build "
+                    Catch::StartsWith("estimators/altera/agfb014.json:$.family: the rtl target does not build "
                                       "for this device family, expected one of \"Virtex UltraScale+\"") &&
                         Catch::EndsWith("got \"Agilex 7\""));
   other.family = "Artix-7";  // Vitis HLS builds for it; the rtl target's yosys flow is fitted on UltraScale

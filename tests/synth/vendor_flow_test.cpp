@@ -22,7 +22,7 @@
 using namespace nas4ml;
 
 // A device of a family every target builds for (synthesize() dispatches on the family).
-const estimate::DeviceModel& vu9p() {
+static const estimate::DeviceModel& vu9p() {
   static const estimate::DeviceModel d = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
   return d;
 }
