@@ -33,6 +33,12 @@ struct TrainArgs {
   double alpha = -1.0, temperature = -1.0;  // -1: the spec's when it distils, else 0.5 and 4
 };
 
+std::string number(double v, int digits = 4) {
+  if (std::isnan(v)) return "-";
+  if (std::isinf(v)) return "inf";
+  return fmt::format("{:.{}f}", v, digits);
+}
+
 // The teacher of --teacher / --teacher-model (null without), and the spec's distillation knobs
 // set from --alpha / --temperature. Throws ConfigError naming the option.
 std::unique_ptr<nn::Teacher> distillation_teacher(const TrainArgs& args, nn::ModelSpec& spec,
@@ -61,12 +67,6 @@ std::unique_ptr<nn::Teacher> distillation_teacher(const TrainArgs& args, nn::Mod
   spdlog::info("distillation teacher {}: test accuracy {:.4f}; alpha {}, temperature {}", teacher->source,
                teacher->test_accuracy, t.distillation_alpha, t.distillation_temperature);
   return teacher;
-}
-
-std::string number(double v, int digits = 4) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return "inf";
-  return fmt::format("{:.{}f}", v, digits);
 }
 
 int run_train(const TrainArgs& args) {
