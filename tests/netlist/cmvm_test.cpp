@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/core/rng.hpp"
@@ -314,4 +315,74 @@ TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1",
       CHECK(adders(shared) < adders(plain));
     }
   }
+}
+
+namespace {
+/// FNV-1a over every field of a graph (ops, depths, rows' terms, zero terms, depth limit).
+std::uint64_t graph_hash(const CmvmGraph& g, std::uint64_t h = 1469598103934665603ULL) {
+  auto add = [&h](std::int64_t v) {
+    for (int i = 0; i < 8; ++i) h = (h ^ static_cast<std::uint64_t>((v >> (8 * i)) & 0xFF)) * 1099511628211ULL;
+  };
+  add(g.n_inputs);
+  add(g.depth_limit);
+  add(static_cast<std::int64_t>(g.ops.size()));
+  for (const CmvmOp& op : g.ops) {
+    add(op.a);
+    add(op.b);
+    add(op.shift);
+    add(op.subtract);
+  }
+  for (std::int32_t d : g.depth) add(d);
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    add(static_cast<std::int64_t>(g.rows[r].size()));
+    for (const CmvmTerm& t : g.rows[r]) {
+      add(t.signal);
+      add(t.shift);
+      add(t.negative);
+    }
+    add(g.zero_term[r]);
+  }
+  return h;
+}
+
+/// The graphs of a fixed set of searches (square 8-bit matrices as in the CMVM benchmark, sparse
+/// 6-bit layers as in the jet network, every dc/scope/stage/factoring mode), hashed in order.
+struct PinnedSearch {
+  std::vector<std::int64_t> m;
+  int rows, cols;
+  std::vector<std::uint8_t> extra;
+  int dc;
+  DelayScope scope;
+  Factoring factoring;
+  int stage_levels;
+};
+std::vector<PinnedSearch> pinned_searches() {
+  Rng rng = Rng::stream(8, 0, 0, "netlist.cmvm.pinned");
+  std::vector<PinnedSearch> out;
+  for (int n : {4, 8, 16, 32})
+    for (int k = 0; k < 3; ++k) {
+      const auto m = random_matrix(rng, n, n, 8, 0.0);
+      for (int dc : {-1, 0, 2}) out.push_back({m, n, n, {}, dc, DelayScope::layer, Factoring::none, 0});
+      out.push_back({m, n, n, {}, 0, DelayScope::row, Factoring::none, 0});
+      out.push_back({m, n, n, {}, -1, DelayScope::layer, Factoring::both, 0});
+    }
+  for (auto [rows, cols] : {std::pair{64, 16}, std::pair{32, 64}, std::pair{32, 32}, std::pair{5, 32}}) {
+    const auto m = random_matrix(rng, rows, cols, 6, 0.5);
+    std::vector<std::uint8_t> extra(std::size_t(rows), 1);
+    for (int K : {0, 2, 3}) out.push_back({m, rows, cols, extra, -1, DelayScope::layer, Factoring::none, K});
+    out.push_back({m, rows, cols, extra, 1, DelayScope::layer, Factoring::none, 2});
+  }
+  return out;
+}
+std::uint64_t pinned_hash(const std::vector<PinnedSearch>& searches) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const auto& s : searches)
+    h = graph_hash(share_subexpressions(s.m, s.rows, s.cols, s.extra, s.dc, s.scope, s.factoring, s.stage_levels), h);
+  return h;
+}
+}  // namespace
+
+TEST_CASE("the search's graphs are pinned (speed work must not change them)", "[netlist][cmvm][pinned]") {
+  // Every field of 76 graphs; update only when a change of the search is intended (and say why).
+  CHECK(pinned_hash(pinned_searches()) == 0x32e882178a12ba7bULL);
 }
