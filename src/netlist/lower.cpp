@@ -1037,7 +1037,6 @@ class Builder {
     // Every row's sum: (level, term) pairs, the two least (level first, then Term order) combined.
     terms_.clear();
     int deepest = 0;
-    using Leaf = std::pair<int, std::uint64_t>;
     std::vector<Leaf> heap;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const auto o = static_cast<std::size_t>(rows[r]);
@@ -1050,18 +1049,8 @@ class Builder {
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
-      std::make_heap(heap.begin(), heap.end(), std::greater<>());
-      while (heap.size() > 1) {
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        const Leaf x = heap.back();
-        heap.pop_back();
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        const Leaf y = heap.back();
-        const int level = std::max(x.first, y.first) + 1;
-        heap.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
-                                            lift(Term{y.second}, level, first_stage, K), level).order};
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
-      }
+      group_by_width(heap, first_stage, K);
+      sum_leaves(heap, first_stage, K);
       Term root{heap[0].second};
       int level = heap[0].first;
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
@@ -1069,6 +1058,57 @@ class Builder {
       terms_.push_back(root);
     }
     return deepest;
+  }
+  using Leaf = std::pair<int, std::uint64_t>;  // (adder level, Term order)
+  /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined.
+  void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
+    std::make_heap(h.begin(), h.end(), std::greater<>());
+    while (h.size() > 1) {
+      std::pop_heap(h.begin(), h.end(), std::greater<>());
+      const Leaf x = h.back();
+      h.pop_back();
+      std::pop_heap(h.begin(), h.end(), std::greater<>());
+      const Leaf y = h.back();
+      const int level = std::max(x.first, y.first) + 1;
+      h.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
+                                       lift(Term{y.second}, level, first_stage, K), level).order};
+      std::push_heap(h.begin(), h.end(), std::greater<>());
+    }
+  }
+  /// A row deeper than K levels hands ceil(S / 2^K) values (S = sum of 2^level over its leaves)
+  /// over the first stage boundary. When the leaves, widest first, fill that many groups of
+  /// Kraft sum <= 2^K in order, each group is summed first (within K levels), so every value
+  /// crossing the boundary sums terms of like magnitude (narrower registers; the stage-aware
+  /// search already bounds S); the depth stays ceil(log2 S). Otherwise the leaves stay as they are.
+  void group_by_width(std::vector<Leaf>& h, int first_stage, int K) {
+    if (K <= 0 || K >= 62 || h.size() < 2) return;
+    std::uint64_t total = 0;
+    for (const Leaf& l : h) {
+      if (l.first > K) return;  // a leaf from a later stage: no group of it would fit
+      total += std::uint64_t{1} << l.first;
+    }
+    const std::uint64_t unit = std::uint64_t{1} << K;
+    if (total <= unit) return;
+    std::sort(h.begin(), h.end(), [](const Leaf& x, const Leaf& y) { return x.second > y.second; });
+    std::vector<std::size_t> starts{0};
+    std::uint64_t fill = 0;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const std::uint64_t w = std::uint64_t{1} << h[i].first;
+      if (fill + w > unit) {
+        starts.push_back(i);
+        fill = 0;
+      }
+      fill += w;
+    }
+    if (starts.size() > (total + unit - 1) / unit) return;  // more values over the boundary
+    starts.push_back(h.size());
+    std::vector<Leaf> roots, part;
+    for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
+      part.assign(h.begin() + std::ptrdiff_t(starts[k]), h.begin() + std::ptrdiff_t(starts[k + 1]));
+      sum_leaves(part, first_stage, K);
+      roots.push_back(part[0]);
+    }
+    h = std::move(roots);
   }
   /// Term t with its node carried to the stage of adder level `level`.
   Term lift(Term t, int level, int first_stage, int K) {
