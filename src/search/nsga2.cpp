@@ -127,15 +127,21 @@ std::size_t Nsga2::tournament() {
   return rng_.bernoulli(0.5) ? a : b;
 }
 
-bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
+bool Nsga2::accept(Genome& child, std::vector<Genome>& out, std::vector<std::uint64_t> parents) {
   variation_.repair(child);
   const std::string why = variation_.check(child);
   NAS4ML_ASSERT(why.empty(), "variation produced an invalid genome after repair: " + why);
   const std::uint64_t h = genome_hash(child);
   if (!seen_.insert(h).second) return false;
   untold_.insert(h);
+  if (!parents.empty()) parents_[h] = std::move(parents);
   out.push_back(std::move(child));
   return true;
+}
+
+std::vector<std::uint64_t> Nsga2::parents(const Genome& genome) const {
+  const auto it = parents_.find(genome_hash(genome));
+  return it == parents_.end() ? std::vector<std::uint64_t>{} : it->second;
 }
 
 // One child by surrogate pre-screening: up to `prescreen` new candidates are bred, the k-NN model
@@ -143,11 +149,13 @@ bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
 // the farthest from every evaluated genome) is handed out. false when no new candidate was bred.
 bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
   std::vector<Genome> cands;
+  std::vector<std::vector<std::uint64_t>> cand_parents;
   std::unordered_set<std::uint64_t> hashes;
   for (std::size_t tries = 0; cands.size() < options_.prescreen && tries < options_.max_duplicate_attempts; ++tries) {
     const std::size_t p1 = tournament();
     const std::size_t p2 = tournament();
     auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
+    const std::uint64_t h1 = mates()[p1].hash, h2 = mates()[p2].hash;
     for (Genome* c : {&c1, &c2}) {
       variation_.mutate(*c, rng_);
       variation_.repair(*c);
@@ -157,7 +165,10 @@ bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
         ++duplicates_rejected_;
         continue;
       }
-      if (cands.size() < options_.prescreen) cands.push_back(std::move(*c));
+      if (cands.size() < options_.prescreen) {
+        cand_parents.push_back(c == &c1 ? std::vector<std::uint64_t>{h1, h2} : std::vector<std::uint64_t>{h2, h1});
+        cands.push_back(std::move(*c));
+      }
     }
   }
   if (cands.empty()) return false;
@@ -180,6 +191,7 @@ bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
   }
   seen_.insert(genome_hash(cands[best]));
   untold_.insert(genome_hash(cands[best]));
+  parents_[genome_hash(cands[best])] = std::move(cand_parents[best]);
   out.push_back(std::move(cands[best]));
   return true;
 }
@@ -216,9 +228,10 @@ std::vector<Genome> Nsga2::ask(std::size_t n) {
     auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
     variation_.mutate(c1, rng_);
     variation_.mutate(c2, rng_);
+    const std::uint64_t h1 = mates()[p1].hash, h2 = mates()[p2].hash;
     for (Genome* c : {&c1, &c2}) {
       if (out.size() >= n) break;
-      if (accept(*c, out)) failures = 0;
+      if (accept(*c, out, c == &c1 ? std::vector<std::uint64_t>{h1, h2} : std::vector<std::uint64_t>{h2, h1})) failures = 0;
       else {
         ++failures;
         ++duplicates_rejected_;
@@ -253,6 +266,7 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     ind.hash = genome_hash(ind.genome);
     seen_.insert(ind.hash);
     untold_.erase(ind.hash);
+    parents_.erase(ind.hash);
     ++evaluations_;
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];

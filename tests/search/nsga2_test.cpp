@@ -376,3 +376,39 @@ TEST_CASE("iterative crowding truncation equals recomputing crowding after every
     for (std::size_t k = 0; k < 12; ++k) CHECK(opt.population()[k].genome == genomes[left[k]]);
   }
 }
+
+TEST_CASE("ask names each bred child's parents, the same after a restore, and forgets them once told", "[search][nsga2][parents]") {
+  const Problem p = make_problem("zdt1");
+  const Variation v = make_real_variation(p.lower, p.upper);
+  for (const std::size_t prescreen : {std::size_t{1}, std::size_t{4}}) {
+    INFO("prescreen " << prescreen);
+    auto o = two_objectives(10, 21);
+    o.prescreen = prescreen;
+    Nsga2 opt(o, v);
+    const auto first = opt.ask(10);
+    for (const auto& g : first) CHECK(opt.parents(g).empty());  // random genomes have none
+    run_generations(opt, p, 3);
+    const Json saved = opt.state();
+    std::set<std::uint64_t> mates;
+    for (const auto& m : opt.mates()) mates.insert(m.hash);
+    const auto children = opt.ask(10);
+    REQUIRE(children.size() == 10);
+    std::vector<std::vector<std::uint64_t>> named;
+    for (const auto& c : children) {
+      const auto ps = opt.parents(c);
+      REQUIRE(ps.size() == 2);
+      for (auto h : ps) CHECK(mates.count(h) == 1);
+      named.push_back(ps);
+    }
+    // A restored optimizer breeds the same children from the same parents.
+    Nsga2 restored = Nsga2::restore(JsonView(saved, "state.json"), v);
+    const auto again = restored.ask(10);
+    REQUIRE(again == children);
+    for (std::size_t i = 0; i < again.size(); ++i) CHECK(restored.parents(again[i]) == named[i]);
+    // Told genomes are forgotten.
+    std::vector<std::vector<double>> f;
+    for (const auto& c : children) f.push_back(p.objectives(c.reals));
+    opt.tell(children, f, std::vector<double>(children.size(), 0.0));
+    for (const auto& c : children) CHECK(opt.parents(c).empty());
+  }
+}
