@@ -54,6 +54,11 @@ struct Nsga2Options {
   /// (the population plus every feasible non-dominated genome evaluated so far that survival
   /// dropped, ranked together by the survival kind's merit). Off by default (docs/search.md).
   std::string parents = "population";
+  /// How children are bred: "crossover" (the encoding's crossover of two tournament winners, then
+  /// mutation) or "differential" (Variation::differential of a tournament winner as target, a
+  /// second as base and two uniformly drawn mates as the difference, then mutation; one child at
+  /// a time). "differential" needs an encoding that has it (real_variation.hpp).
+  std::string operator_kind = "crossover";
 };
 
 /// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
@@ -138,6 +143,8 @@ class Nsga2 {
   void rebuild_ranks();
   std::size_t tournament();
   bool accept(Genome& child, std::vector<Genome>& out, std::vector<std::uint64_t> parents = {});
+  /// One breeding step: two children (crossover) or one (differential), mutated, with their parents.
+  std::vector<std::pair<Genome, std::vector<std::uint64_t>>> breed();
   bool ask_prescreened(std::vector<Genome>& out);
   std::vector<double> minimized(const std::vector<double>& objectives) const;
   bool archive_parents() const noexcept { return options_.parents == "archive"; }
