@@ -2,7 +2,7 @@
 // set, lets its task (regression, autoencoder) reshape it, writes the prepared splits as CSV for
 // the PyTorch peer (features, then the regression targets or the 0/1 anomaly label), and trains a
 // model spec with each seed, printing one JSON line of test metrics per seed (the integer model's,
-// bit-exact with the firmware).
+// bit-exact with the firmware), and saves each trained model as <out-dir>/model_seed<seed>.q.json.
 //
 // Usage: task_bench <experiment.json> <model-spec.json> <out-dir> <seed>...
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/nn/task.hpp"
 #include "nas4ml/nn/trainer.hpp"
 
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
         std::printf("{\"seed\": %s, \"failed\": \"%s\"}\n", argv[k], r.failure.c_str());
         continue;
       }
+      // The trained model, for `nas4ml synth` / `nas4ml estimate` (the score's logic vs yosys).
+      nn::save_quantized_model(r.model, out / ("model_seed" + std::to_string(o.seed) + ".q.json"));
       nas4ml::Json j = r.test.to_json();
       j["seed"] = o.seed;
       j["epochs_run"] = r.epochs_run;

@@ -234,7 +234,7 @@ class Runner {
     const Json calibration = calibration_to_json(device_);  // the calibration in force for this generation
     const Json early_stop = early_stop_rule();
     for (std::size_t i = 0; i < genomes.size(); ++i)
-      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration, early_stop};
+      jobs[i] = CandidateJob{gen, static_cast<int>(i), genomes[i], calibration, early_stop, inherited_from(genomes[i])};
     if (sigterm_at_ == gen) std::raise(SIGTERM);
     const std::vector<EvaluationRecord> records = executor_->evaluate(jobs);
 
@@ -274,6 +274,19 @@ class Runner {
     return to_json(make_early_stop_rule(*cfg_.search.multi_fidelity, cfg_.objectives, ids, front,
                                         hv_bounds_["lo"].get<std::vector<double>>(),
                                         hv_bounds_["hi"].get<std::vector<double>>()));
+  }
+
+  /// Weight inheritance: the stored trained parents of a genome the optimizer bred (in its order),
+  /// as CandidateJob::parents; null when off or when no parent has a trained model.
+  Json inherited_from(const search::Genome& genome) const {
+    if (!cfg_.search.inherit_weights) return Json();
+    Json out = Json::array();
+    for (std::uint64_t h : nsga_->parents(genome)) {
+      const std::string id = search::hash_hex(h);
+      const auto rec = store_->evaluation(id);
+      if (rec && rec->status == "ok" && !rec->model.is_null()) out.push_back({{"id", id}, {"model", rec->model}});
+    }
+    return out.empty() ? Json() : out;
   }
 
   /// Minimized form of an objective vector (maximized objectives negated).

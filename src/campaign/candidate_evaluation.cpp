@@ -194,10 +194,20 @@ EvaluationRecord evaluate_candidate(const EvaluationContext& c, const CandidateJ
         return dominated_by.has_value();
       };
     }
+    std::vector<nn::QuantizedModel> parents;  // weight inheritance
+    if (!job.parents.is_null())
+      for (std::size_t i = 0; i < job.parents.size(); ++i)
+        parents.push_back(nn::quantized_model_from_json(
+            JsonView(job.parents[i].at("model"), "job", fmt::format("$.parents[{}].model", i))));
+    for (const auto& p : parents) to.parents.push_back(&p);
     const auto t0 = Clock::now();
     nn::TrainResult trained = nn::train_model(spec, c.data, to);
     rec.train_seconds = seconds_since(t0);
     if (!trained.ok) return failed(std::move(rec), trained.failure);
+    if (trained.inherited_parent >= 0)
+      trained.model.training["inherited"] = {
+          {"parent", job.parents[static_cast<std::size_t>(trained.inherited_parent)].at("id")},
+          {"layers", trained.inherited_layers}};
     rec.model = nn::to_json(trained.model);
     rec.metrics = {{"validation", trained.validation.to_json()}, {"test", trained.test.to_json()},
                    {"epochs_run", trained.epochs_run}, {"samples_per_second", trained.samples_per_second}};
@@ -306,6 +316,7 @@ Json to_json(const CandidateJob& job) {
   Json j = {{"generation", job.generation}, {"index", job.index}, {"genome", search::to_json(job.genome)},
             {"calibration", job.calibration}};
   if (!job.early_stop.is_null()) j["early_stop"] = job.early_stop;
+  if (!job.parents.is_null()) j["parents"] = job.parents;
   return j;
 }
 
@@ -316,6 +327,7 @@ CandidateJob candidate_job_from_json(const Json& j) {
   job.genome = search::genome_from_json(JsonView(j.at("genome"), "job", "$.genome"));
   job.calibration = j.at("calibration");
   if (j.contains("early_stop")) job.early_stop = j.at("early_stop");
+  if (j.contains("parents")) job.parents = j.at("parents");
   return job;
 }
 

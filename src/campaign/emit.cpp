@@ -18,6 +18,7 @@
 #include "nas4ml/firmware/testbench.hpp"
 #include "nas4ml/interop/onnx_wire.hpp"
 #include "nas4ml/interop/qonnx_export.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 #include "nas4ml/synth/target.hpp"
@@ -195,7 +196,10 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     try {  // a model the HLS writer cannot express (e.g. a > 53-bit weight format) still gets its rtl/
       hls_design = hls->write(w.model, c.dir / "hls");
       firmware::save_hls_testbench_data(vectors, c.dir / "hls");
-      save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
+      // hls4ml's config names relu layers only; its tables are not ours, so none for a ROM activation
+      if (std::all_of(w.model.layers.begin(), w.model.layers.end(),
+                      [](const auto& l) { return nn::activation_kind(l.activation).hls_supported(); }))
+        save_json_file(c.dir / "hls4ml_config.json", firmware::hls4ml_config(w.model, hls4ml_options));
     } catch (const ConfigError& e) {
       c.problem += (c.problem.empty() ? "" : "; ") + std::string("HLS project: ") + e.what();
     }

@@ -38,7 +38,8 @@ const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
-                                              "prescreen", "initial_design", "parents", "multi_fidelity"};
+                                              "prescreen", "initial_design", "parents", "multi_fidelity",
+                                              "inherit_weights"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
@@ -297,6 +298,7 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   r.initial_design = s.get_choice("initial_design", {"random", "lhs"}, r.initial_design);
   r.parents = s.get_choice("parents", {"population", "archive"}, r.parents);
   if (s.has("multi_fidelity")) r.multi_fidelity = parse_multi_fidelity(s.at("multi_fidelity"));
+  r.inherit_weights = s.get_bool("inherit_weights", r.inherit_weights);
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -650,6 +652,7 @@ Json to_json(const ExperimentConfig& c) {
   if (const auto& m = c.search.multi_fidelity)  // likewise
     search["multi_fidelity"] = {{"fraction", m->fraction}, {"quality_slack", m->quality_slack},
                                 {"hardware_slack", m->hardware_slack}};
+  if (c.search.inherit_weights) search["inherit_weights"] = true;  // likewise
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},

@@ -50,52 +50,6 @@ std::vector<float> from_hex(const std::string& text) {
   return out;
 }
 
-// A float network trained once from the teacher's model spec on the campaign's split.
-nn::Teacher trained_teacher(const DistillationConfig& d, const data::LoadedDataset& data, std::uint64_t seed) {
-  nn::ModelSpec spec = nn::load_model_spec(d.teacher_path);
-  spec.training.quantization_aware = false;  // a float network
-  spec.training.distillation_alpha = 1.0;
-  nn::TrainOptions o;
-  o.seed = seed;
-  o.generation = kTeacherGeneration;
-  o.spec_source = d.teacher_path.string();
-  o.evaluate_train = false;
-  o.float_metrics = true;
-  o.keep_train_logits = true;
-  spdlog::info("training the distillation teacher {} ({} epochs)", d.teacher, spec.training.epochs);
-  const nn::TrainResult r = nn::train_model(spec, data, o);
-  if (!r.ok)
-    throw ConfigError(d.teacher_path.string(), "training", "the distillation teacher did not train",
-                      "a teacher that trains", r.failure);
-  nn::Teacher t;
-  t.source = d.teacher_path.string();
-  t.n_classes = static_cast<int>(data.n_classes());
-  t.logits = r.float_train_logits;
-  t.test_accuracy = r.float_test_accuracy;
-  return t;
-}
-
-// A user's trained model, evaluated by the golden integer model.
-nn::Teacher model_teacher(const DistillationConfig& d, const data::LoadedDataset& data) {
-  const nn::QuantizedModel m = nn::load_quantized_model(d.teacher_path);
-  const std::string file = d.teacher_path.string();
-  if (static_cast<std::size_t>(m.n_inputs) != data.n_features())
-    throw ConfigError(file, "n_inputs", "teacher of the wrong shape",
-                      fmt::format("{} inputs (the data set's features)", data.n_features()), std::to_string(m.n_inputs));
-  if (static_cast<std::size_t>(m.n_outputs()) != data.n_classes())
-    throw ConfigError(file, "n_outputs", "teacher of the wrong shape",
-                      fmt::format("{} outputs (the data set's classes)", data.n_classes()), std::to_string(m.n_outputs()));
-  const auto raw = nn::golden_forward_batch(m, nn::quantize_inputs(m, data.train.x));
-  nn::Teacher t;
-  t.source = file;
-  t.n_classes = m.n_outputs();
-  t.logits.resize(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i)
-    t.logits[i] = static_cast<float>(to_real(raw[i], m.layers.back().result_format));
-  t.test_accuracy = nn::evaluate_model(m, data.test).accuracy;
-  return t;
-}
-
 std::optional<nn::Teacher> read_cached(const fs::path& store_path, const std::string& key, const std::string& source) {
   std::error_code ec;
   if (!fs::exists(store_path, ec)) return std::nullopt;
@@ -115,6 +69,50 @@ std::optional<nn::Teacher> read_cached(const fs::path& store_path, const std::st
   return t;
 }
 }  // namespace
+
+nn::Teacher teacher_from_spec(const fs::path& file, const data::LoadedDataset& data, std::uint64_t seed) {
+  nn::ModelSpec spec = nn::load_model_spec(file);
+  spec.training.quantization_aware = false;  // a float network
+  spec.training.distillation_alpha = 1.0;
+  nn::TrainOptions o;
+  o.seed = seed;
+  o.generation = kTeacherGeneration;
+  o.spec_source = file.string();
+  o.evaluate_train = false;
+  o.float_metrics = true;
+  o.keep_train_logits = true;
+  spdlog::info("training the distillation teacher {} ({} epochs)", file.string(), spec.training.epochs);
+  const nn::TrainResult r = nn::train_model(spec, data, o);
+  if (!r.ok)
+    throw ConfigError(file.string(), "training", "the distillation teacher did not train",
+                      "a teacher that trains", r.failure);
+  nn::Teacher t;
+  t.source = file.string();
+  t.n_classes = static_cast<int>(data.n_classes());
+  t.logits = r.float_train_logits;
+  t.test_accuracy = r.float_test_accuracy;
+  return t;
+}
+
+nn::Teacher teacher_from_model(const fs::path& path, const data::LoadedDataset& data) {
+  const nn::QuantizedModel m = nn::load_quantized_model(path);
+  const std::string file = path.string();
+  if (static_cast<std::size_t>(m.n_inputs) != data.n_features())
+    throw ConfigError(file, "n_inputs", "teacher of the wrong shape",
+                      fmt::format("{} inputs (the data set's features)", data.n_features()), std::to_string(m.n_inputs));
+  if (static_cast<std::size_t>(m.n_outputs()) != data.n_classes())
+    throw ConfigError(file, "n_outputs", "teacher of the wrong shape",
+                      fmt::format("{} outputs (the data set's classes)", data.n_classes()), std::to_string(m.n_outputs()));
+  const auto raw = nn::golden_forward_batch(m, nn::quantize_inputs(m, data.train.x));
+  nn::Teacher t;
+  t.source = file;
+  t.n_classes = m.n_outputs();
+  t.logits.resize(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i)
+    t.logits[i] = static_cast<float>(to_real(raw[i], m.layers.back().result_format));
+  t.test_accuracy = nn::evaluate_model(m, data.test).accuracy;
+  return t;
+}
 
 DistillationConfig parse_distillation(const JsonView& v, const fs::path& base) {
   v.require_object("an object {\"teacher\" or \"teacher_model\", \"alpha\", \"temperature\"}");
@@ -160,12 +158,12 @@ std::shared_ptr<const nn::Teacher> campaign_teacher(const ExperimentConfig& conf
   if (!config.task.is_classification())
     throw ConfigError(config.source_file.string(), "$.distillation", "knowledge distillation trains classifiers only",
                       "no \"distillation\" with a " + config.task.kind + " task", "a \"distillation\" section");
-  if (!d.teacher_model.empty()) return std::make_shared<const nn::Teacher>(model_teacher(d, data));
+  if (!d.teacher_model.empty()) return std::make_shared<const nn::Teacher>(teacher_from_model(d.teacher_path, data));
   if (auto cached = read_cached(paths.store(), teacher_key(config, data), d.teacher_path.string())) {
     spdlog::info("distillation teacher {}: cached in the campaign store", d.teacher);
     return std::make_shared<const nn::Teacher>(std::move(*cached));
   }
-  return std::make_shared<const nn::Teacher>(trained_teacher(d, data, config.seed));
+  return std::make_shared<const nn::Teacher>(teacher_from_spec(d.teacher_path, data, config.seed));
 }
 
 void cache_teacher(Store& store, const ExperimentConfig& config, const data::LoadedDataset& data,

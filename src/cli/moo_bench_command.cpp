@@ -133,6 +133,14 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
                   "non-dominated point evaluated so far)")
       ->check(CLI::IsMember({"population", "archive"}))
       ->capture_default_str();
+  sub->add_option("--operator", args->run.operator_kind,
+                  "How children are bred: crossover (SBX + polynomial mutation) or differential (DE/rand/1/bin "
+                  "+ polynomial mutation, docs/search.md)")
+      ->check(CLI::IsMember({"crossover", "differential"}))
+      ->capture_default_str();
+  sub->add_option("--de-f", args->run.variation.de_f, "Differential variation: scale F, (0, 2]")->capture_default_str();
+  sub->add_option("--de-cr", args->run.variation.de_cr, "Differential variation: crossover rate CR per variable, 0 to 1")
+      ->capture_default_str();
   sub->add_flag("--archive", args->archive,
                 "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "
                 "the final population's");

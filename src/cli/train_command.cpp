@@ -1,6 +1,7 @@
-// `nas4ml train <model-spec.json> --data <dataset.json> [--epochs N] [--seed S] [--save FILE] [--json]`:
-// trains one candidate with quantization-aware training and pruning and prints the integer
-// model's metrics and the training throughput (docs/training.md).
+// `nas4ml train <model-spec.json> --data <dataset.json> [--epochs N] [--seed S] [--save FILE] [--json]
+// [--teacher SPEC | --teacher-model Q.JSON] [--alpha A] [--temperature T]`: trains one candidate
+// with quantization-aware training and pruning (and, with a teacher, knowledge distillation) and
+// prints the integer model's metrics and the training throughput (docs/training.md).
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "nas4ml/campaign/teacher.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
@@ -27,6 +29,8 @@ struct TrainArgs {
   std::string save;
   std::string signal;
   bool json = false;
+  std::string teacher, teacher_model;  // a model spec trained in float first, or a trained model
+  double alpha = -1.0, temperature = -1.0;  // -1: the spec's when it distils, else 0.5 and 4
 };
 
 std::string number(double v, int digits = 4) {
@@ -35,10 +39,42 @@ std::string number(double v, int digits = 4) {
   return fmt::format("{:.{}f}", v, digits);
 }
 
+// The teacher of --teacher / --teacher-model (null without), and the spec's distillation knobs
+// set from --alpha / --temperature. Throws ConfigError naming the option.
+std::unique_ptr<nn::Teacher> distillation_teacher(const TrainArgs& args, nn::ModelSpec& spec,
+                                                  const data::LoadedDataset& dataset) {
+  const bool has_teacher = !args.teacher.empty() || !args.teacher_model.empty();
+  if (!args.teacher.empty() && !args.teacher_model.empty())
+    throw ConfigError("--teacher-model", "", "one teacher at a time",
+                      "--teacher (a model spec trained in float) or --teacher-model (a trained model)", "both");
+  if (!has_teacher) {
+    if (args.alpha >= 0.0 || args.temperature >= 0.0)
+      throw ConfigError(args.alpha >= 0.0 ? "--alpha" : "--temperature", "", "distillation without a teacher",
+                        "--teacher or --teacher-model with it", "no teacher");
+    return nullptr;
+  }
+  nn::TrainingSpec& t = spec.training;
+  const bool spec_distils = nn::distills(t.distillation_alpha);
+  t.distillation_alpha = args.alpha >= 0.0 ? args.alpha : spec_distils ? t.distillation_alpha : 0.5;
+  if (args.temperature >= 0.0) t.distillation_temperature = args.temperature;
+  else if (!spec_distils) t.distillation_temperature = 4.0;
+  if (!nn::distills(t.distillation_alpha))
+    throw ConfigError("--alpha", "", "value out of range", "a weight in [0, 1) (1 would ignore the teacher)",
+                      number(t.distillation_alpha, 3));
+  auto teacher = std::make_unique<nn::Teacher>(
+      !args.teacher.empty() ? campaign::teacher_from_spec(args.teacher, dataset, args.seed)
+                            : campaign::teacher_from_model(args.teacher_model, dataset));
+  spdlog::info("distillation teacher {}: test accuracy {:.4f}; alpha {}, temperature {}", teacher->source,
+               teacher->test_accuracy, t.distillation_alpha, t.distillation_temperature);
+  return teacher;
+}
+
 int run_train(const TrainArgs& args) {
-  const nn::ModelSpec spec = nn::load_model_spec(args.spec);
+  nn::ModelSpec spec = nn::load_model_spec(args.spec);
   const data::LoadedDataset dataset = data::load_dataset(args.data);
+  const std::unique_ptr<nn::Teacher> teacher = distillation_teacher(args, spec, dataset);
   nn::TrainOptions options;
+  options.teacher = teacher.get();
   options.seed = args.seed;
   options.epochs = args.epochs;
   options.spec_source = args.spec;
@@ -96,6 +132,10 @@ int run_train(const TrainArgs& args) {
   for (const auto& [name, mt] : rows)
     std::cout << fmt::format("  {:<11} {:>9} {:>8} {:>8} {:>14}\n", name, number(mt->accuracy), number(mt->loss),
                              number(mt->auc), number(mt->background_rejection, 1));
+  if (teacher)
+    std::cout << fmt::format("distilled from {} (test accuracy {}), alpha {}, temperature {}\n", teacher->source,
+                             number(teacher->test_accuracy), spec.training.distillation_alpha,
+                             spec.training.distillation_temperature);
   if (!args.save.empty()) std::cout << "saved " << args.save << '\n';
   return 0;
 }
@@ -136,6 +176,21 @@ void add_train_command(CLI::App& app, CommandTable& table) {
   sub->add_flag("--json", args->json,
                 "Print the training record as JSON instead of the table: seed, epochs, data set and "
                 "checksums, metrics of every split, throughput");
+  sub->add_option("--teacher", args->teacher,
+                  "Knowledge distillation from a teacher model spec: trained first in float on the same "
+                  "split with the same --seed (as a campaign's teacher), then the student learns from its "
+                  "softened outputs and the labels (docs/training.md)");
+  sub->add_option("--teacher-model", args->teacher_model,
+                  "Knowledge distillation from a trained nas4ml model (.q.json), evaluated by the golden "
+                  "integer model; it must take the data set's features and give one output per class");
+  sub->add_option("--alpha", args->alpha,
+                  "With a teacher: weight of the label loss, in [0, 1) (default: the spec's "
+                  "training.distillation_alpha when below 1, else 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--temperature", args->temperature,
+                  "With a teacher: softening temperature, 0.01 to 1000 (default: the spec's "
+                  "training.distillation_temperature when the spec distils, else 4)")
+      ->check(CLI::Range(0.01, 1000.0));
   table.add(sub, [args] { return run_train(*args); });
 }
 

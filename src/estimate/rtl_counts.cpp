@@ -60,6 +60,40 @@ double lookup_luts(const Netlist& n, const Node& rom, const std::uint8_t* live) 
   return luts;
 }
 
+/// Bits of `x`'s word that are signals (not constants): the width logic on it really works on.
+int signal_bits(const Netlist& n, const Node& x) {
+  int w = 0;
+  for (int j = 0; j < x.width; ++j) w += n.literals[x.first_bit + static_cast<std::uint32_t>(j)] >= 2;
+  return w;
+}
+
+/// LUTs and CARRY4 of an anomaly score's error term (square or absolute value) of a w-bit signed
+/// word, as yosys 0.23 `synth_xilinx -nodsp` maps `$signed(x) * $signed(x)` and
+/// `x[w-1] ? 0 - x : x` (measured on single registered terms, docs/estimators.md "Anomaly
+/// score"): |x| is w - 1 LUTs and a w-bit carry chain; x^2 takes ceil(w/2) CARRY4 and the LUTs
+/// measured for its width (abc's mapping of the partial products' adder array with MUXF7/8/9,
+/// irregular from width to width; 7 and 15 interpolated, <= 5 one LUT per result bit), beyond 16
+/// bits the least-squares fit 0.1635 w^3 of the widths 8 to 16.
+double square_luts(int w) {
+  static constexpr double measured[17] = {0, 0, 4, 6, 8, 10, 17, 44, 70, 140, 230, 198, 264, 383, 470, 555, 639};
+  if (w <= 16) return measured[std::max(0, w)];
+  return 0.1635 * w * w * w;
+}
+
+void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, int dsp_a_width, int dsp_b_width) {
+  if (term.kind == NodeKind::absolute) {
+    le.lut += std::max(0, w - 1);
+    le.carry += static_cast<double>(ceil_div(w, 4));
+    return;
+  }
+  if (use_dsp && term.width >= 9 && w >= 2) {  // the DSP variant: yosys' xilinx_dsp thresholds, as a product
+    le.dsp += static_cast<double>(ceil_div(w, dsp_a_width) * ceil_div(w, dsp_b_width));
+    return;
+  }
+  le.lut += square_luts(w);
+  le.carry += static_cast<double>(ceil_div(w, 2));
+}
+
 /// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may
 /// overlap the others) instead of a loop over the bytes.
 bool any_set(const std::uint8_t* p, int n) {
@@ -144,6 +178,12 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         break;
       case NodeKind::relu: read_by_relu[static_cast<std::size_t>(node.a.node)] = 1; break;
       case NodeKind::lookup: le.lut += lookup_luts(n, node, live); break;
+      case NodeKind::square:
+      case NodeKind::absolute:
+        if (any_set(live + node.first_bit, node.width))
+          add_error_term(le, node, signal_bits(n, n.nodes[static_cast<std::size_t>(node.a.node)]), n.options.dsp_products,
+                         dsp_a_width, dsp_b_width);
+        break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
         const int wc = netlist::signed_width(node.value, node.value);

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/nn/activation.hpp"
 #include "nas4ml/firmware/template_engine.hpp"
+#include "nas4ml/netlist/lookup.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 
 namespace nas4ml::firmware {
@@ -57,6 +60,23 @@ KeptWeights kept_weights(const nn::QuantizedLayer& l) {
   return kw;
 }
 
+// The activation of a layer whose kind is not relu or linear (nn/activation.hpp), as a table
+// over every raw value of the result format: entry i holds f(min_raw + i), the golden model's
+// integer function, as an exact literal; the layer reads it at its cast output's bits with the
+// sign bit flipped (offset binary, i.e. raw - min_raw). Absent for relu and linear (done inline).
+std::optional<std::vector<std::string>> activation_table(const nn::QuantizedLayer& l, std::size_t k) {
+  if (nn::activation_kind(l.activation).hls_supported()) return std::nullopt;
+  const FixedFormat& f = l.result_format;
+  if (f.max_raw() - f.min_raw() + 1 > netlist::kMaxLookupEntries)
+    throw ConfigError({}, fmt::format("$.layers[{}].result_format", k),
+                      "the HLS writer tabulates a " + nn::to_string(l.activation) + " activation over its result format",
+                      "a result format of at most 12 bits", f.to_string());
+  std::vector<std::string> values;
+  for (std::int64_t raw = f.min_raw(); raw <= f.max_raw(); ++raw)
+    values.push_back(literal(nn::apply_activation(l.activation, raw, f), f));
+  return values;
+}
+
 Json layer_context(const nn::QuantizedModel& model, std::size_t k, const KeptWeights& kw) {
   const auto& l = model.layers[k];
   const int nnz = static_cast<int>(kw.values.size());
@@ -67,6 +87,9 @@ Json layer_context(const nn::QuantizedModel& model, std::size_t k, const KeptWei
               {"n_out", l.n_out},
               {"activation", nn::to_string(l.activation)},
               {"relu", l.activation == nn::Activation::relu},
+              {"table", false},  // set by the writer when the activation is a table
+              {"table_bits", l.result_format.width},
+              {"table_signed", l.result_format.is_signed},
               {"weight_type", l.weight_format.to_string()},
               {"bias_type", l.bias_format.to_string()},
               {"accum_type", accum_type(model, k)},
@@ -132,6 +155,7 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
     throw ConfigError({}, "project", "the HLS project name must be a C identifier", "letters, digits, _", options.project);
   nn::check_golden_computable(model);
   std::vector<KeptWeights> kept;
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> tables;  // layer, activation table
   Json layers = Json::array();
   for (std::size_t k = 0; k < model.layers.size(); ++k) {
     check_literal_format(model.layers[k].weight_format, k, "weight_format");
@@ -139,13 +163,15 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
     if (model.layers[k].n_in > 65535 || model.layers[k].n_out > 65535)  // indices are unsigned short
       throw ConfigError({}, fmt::format("$.layers[{}]", k), "the HLS writer indexes neurons with 16 bits",
                         "at most 65535 inputs and outputs", fmt::format("{} x {}", model.layers[k].n_in, model.layers[k].n_out));
-    if (!nn::activation_kind(model.layers[k].activation).hls_supported())
-      throw ConfigError({}, fmt::format("$.layers[{}].activation", k), "the HLS writer emits relu and linear layers only",
-                        "\"relu\" or \"linear\" (use the rtl target)", "\"" + nn::to_string(model.layers[k].activation) + "\"");
     kept.push_back(kept_weights(model.layers[k]));
     layers.push_back(layer_context(model, k, kept.back()));
+    if (auto table = activation_table(model.layers[k], k)) {
+      layers.back()["table"] = true;
+      tables.emplace_back(k, std::move(*table));
+    }
   }
-  const Json ctx = project_context(model, options, layers);
+  Json ctx = project_context(model, options, layers);
+  ctx["tables"] = !tables.empty();
   HlsProject p;
   p.project = options.project;
   auto add = [&](std::string path, const char* tpl, const Json& c) { p.files.emplace_back(std::move(path), render_embedded(tpl, c)); };
@@ -154,6 +180,7 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   add("firmware/defines.h", "hls/defines.h.tpl", ctx);
   add("firmware/parameters.h", "hls/parameters.h.tpl", ctx);
   add("firmware/nnet_utils/nas4ml_dense.h", "hls/nnet_utils/nas4ml_dense.h.tpl", ctx);
+  if (!tables.empty()) add("firmware/nnet_utils/nas4ml_lookup.h", "hls/nnet_utils/nas4ml_lookup.h.tpl", ctx);
   for (std::size_t k = 0; k < model.layers.size(); ++k) {
     const auto& l = model.layers[k];
     Json w = array_context(ctx, k, "w", "kept weights", fmt::format("layer{}_weight_t", k), kept[k].values);
@@ -166,6 +193,9 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
     add(fmt::format("firmware/weights/b{}.h", k), "hls/weights.h.tpl",
         array_context(ctx, k, "b", "biases", fmt::format("layer{}_bias_t", k), biases));
   }
+  for (const auto& [k, values] : tables)
+    add(fmt::format("firmware/weights/a{}.h", k), "hls/weights.h.tpl",
+        array_context(ctx, k, "a", "activation table", fmt::format("layer{}_result_t", k), values));
   add(options.project + "_test.cpp", "hls/test_bench.cpp.tpl", ctx);
   add("build_prj.tcl", "hls/build_prj.tcl.tpl", ctx);
   return p;

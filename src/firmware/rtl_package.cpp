@@ -54,7 +54,11 @@ Json package_context(const nn::QuantizedModel& model, const RtlPackageLayout& p,
               {"output_bits", p.core.output_bits.front()},
               {"output_format", out_format.to_string()},
               {"output_signed", out_format.is_signed ? 1 : 0},
-              {"output_meaning", n_out >= 2 ? "one score per class (" + fmt::format("{}", fmt::join(model.class_names, ", ")) + ")"
+              {"output_meaning", model.anomaly_score
+                                     ? fmt::format("the reconstruction of each of the {} inputs, then the anomaly score "
+                                                   "(the top {} bits, {})", model.n_inputs, p.core.output_bits.back(),
+                                                   model.anomaly_score->format.to_string())
+                                 : n_out >= 2 ? "one score per class (" + fmt::format("{}", fmt::join(model.class_names, ", ")) + ")"
                                             : "the model's single score"},
               {"in_width", p.core.in_width},
               {"out_width", p.core.out_width},
@@ -86,15 +90,17 @@ RtlPackageLayout rtl_package_layout(const PortLayout& core, const RtlPackageOpti
     throw ConfigError({}, "top", "bad top module name", "a Verilog identifier other than the core's (\"" + options.core + "\")",
                       "\"" + options.top + "\"");
   NAS4ML_ASSERT(!core.output_bits.empty(), "a model has outputs");
-  if (std::any_of(core.output_bits.begin(), core.output_bits.end(), [&](int b) { return b != core.output_bits.front(); }))
-    throw InternalError("the rtl package expects one width for every output");
+  // One width for every output, except an autoencoder's anomaly score (the last field, its own
+  // format): the argmax compares outputs as one format, so it exists only with one width.
+  const bool one_width = std::all_of(core.output_bits.begin(), core.output_bits.end(),
+                                     [&](int b) { return b == core.output_bits.front(); });
   RtlPackageLayout p;
   p.core = core;
   p.s_width = (core.in_width + 7) / 8 * 8;
   p.m_width = (core.out_width + 7) / 8 * 8;
   p.latency_cycles = core.latency_cycles + 2;
   p.fifo_depth = core.latency_cycles + 2;
-  p.argmax = options.argmax && core.output_bits.size() >= 2;
+  p.argmax = options.argmax && core.output_bits.size() >= 2 && one_width;
   p.class_bits = p.argmax ? bits_for(static_cast<int>(core.output_bits.size()) - 1) : 0;
   return p;
 }
@@ -133,7 +139,8 @@ std::vector<int> argmax_classes(const TestVectors& t) {
 }
 
 void write_stream_bench_files(const fs::path& dir, const RtlPackageLayout& p, const std::string& top,
-                              const TestVectors& t) {
+                              const TestVectors& vectors) {
+  const TestVectors t = rtl_outputs(vectors);  // an autoencoder's score is the last output
   NAS4ML_ASSERT(t.n_inputs == p.core.n_inputs, "vectors and ports agree on inputs");
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -20,8 +20,25 @@ TestVectors make_test_vectors(const nn::QuantizedModel& model, std::vector<std::
   t.n_outputs = model.n_outputs();
   t.rows = inputs_raw.size() / static_cast<std::size_t>(model.n_inputs);
   t.outputs_raw = nn::golden_forward_batch(model, inputs_raw);
+  if (model.anomaly_score) t.scores_raw = nn::anomaly_scores(model, inputs_raw);
   t.inputs_raw = std::move(inputs_raw);
   return t;
+}
+
+TestVectors rtl_outputs(const TestVectors& t) {
+  if (t.scores_raw.empty()) return t;
+  NAS4ML_ASSERT(t.scores_raw.size() == t.rows, "one score per row");
+  TestVectors r = t;
+  const auto n = static_cast<std::size_t>(t.n_outputs);
+  r.n_outputs = t.n_outputs + 1;
+  r.outputs_raw.clear();
+  r.outputs_raw.reserve(t.rows * (n + 1));
+  for (std::size_t row = 0; row < t.rows; ++row) {
+    const auto first = t.outputs_raw.begin() + static_cast<std::ptrdiff_t>(row * n);
+    r.outputs_raw.insert(r.outputs_raw.end(), first, first + static_cast<std::ptrdiff_t>(n));
+    r.outputs_raw.push_back(t.scores_raw[row]);
+  }
+  return r;
 }
 
 TestVectors make_test_vectors(const nn::QuantizedModel& model, const data::FeatureMatrix& features,
@@ -89,7 +106,8 @@ std::string verilator_harness(const PortLayout& p, const std::string& top, std::
 }
 
 void write_testbench_files(const fs::path& dir, const PortLayout& ports, const std::string& top,
-                           const TestVectors& t) {
+                           const TestVectors& vectors) {
+  const TestVectors t = rtl_outputs(vectors);  // an autoencoder's score is the last output
   NAS4ML_ASSERT(t.n_inputs == ports.n_inputs, "vectors and ports agree on inputs");
   NAS4ML_ASSERT(static_cast<std::size_t>(t.n_outputs) == ports.output_bits.size(), "vectors and ports agree on outputs");
   std::error_code ec;

@@ -148,6 +148,21 @@ class ModuleWriter {
       }
       case nl::NodeKind::lookup:
         return lookup(id, is_port);
+      case nl::NodeKind::square: {
+        // A signed product of the word with itself, in the node's exact width.
+        const std::string bits = with_constant_bits(id, n + "_p");
+        const std::string product = fmt::format("$signed({0}) * $signed({0})", name(nd.a.node));
+        if (bits.empty()) return assign(product);
+        return fmt::format("  wire [{}:0] {}_p = {};\n", w - 1, n, product) + assign(bits);
+      }
+      case nl::NodeKind::absolute: {
+        const nl::Node& a = node(nd.a.node);
+        const std::string x = operand(nd.a, w);
+        const std::string value = fmt::format("{}[{}] ? {} - {} : {}", name(nd.a.node), a.width - 1, literal(0, w), x, x);
+        const std::string bits = with_constant_bits(id, n + "_abs");
+        if (bits.empty()) return assign(value);
+        return fmt::format("  wire [{}:0] {}_abs = {};\n", w - 1, n, value) + assign(bits);
+      }
       case nl::NodeKind::input:
         throw InternalError("an input node inside a layer's node range");
     }
@@ -294,6 +309,11 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
                    ports.n_inputs, net.input_format.to_string(), ports.input_bits, ports.input_bits);
   v += fmt::format("// Outputs: {} x {}, packed: output o is out_data[o*W +: W] (output 0 in the low bits).\n",
                    net.outputs.size(), format_list(net.output_formats));
+  if (net.score != nl::no_node)
+    v += fmt::format("// Output {} is the anomaly score: the sum of the {} differences between output i and input i "
+                     "(aligned, exact), cast to {} (docs/firmware.md).\n",
+                     net.outputs.size() - 1, net.score_error == "squared" ? "squared" : "absolute",
+                     net.score_format.to_string());
   v += fmt::format("// Latency: {} clock cycles from the edge that samples in_data to out_data valid; "
                    "initiation interval 1; out_valid is in_valid delayed as much.\n",
                    net.latency_cycles);

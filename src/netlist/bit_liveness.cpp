@@ -105,6 +105,12 @@ class LivenessPass {
         break;
       case NodeKind::multiply: mark_range(x.a, 0, top); break;
       case NodeKind::lookup: need(x.a.node) |= ~std::uint64_t{0}; break;  // a ROM reads its whole address
+      // x^2 mod 2^(j+1) depends on x mod 2^(j+1) only: bit j reads the operand's bits 0..j.
+      case NodeKind::square: mark_range(x.a, 0, top); break;
+      case NodeKind::absolute:  // the same, and the sign (which decides the negation)
+        mark_range(x.a, 0, top);
+        need(x.a.node) |= std::uint64_t{1} << (node(x.a.node).width - 1);
+        break;
       default: break;  // inputs and constants read nothing
     }
   }

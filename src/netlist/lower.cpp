@@ -25,6 +25,7 @@
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lookup.hpp"
 #include "nas4ml/nn/activation.hpp"
+#include "nas4ml/nn/anomaly_score.hpp"
 
 namespace nas4ml::netlist {
 
@@ -185,6 +186,9 @@ class Builder {
     net_.model_name = model.name;
     net_.options = options;
     net_.input_format = model.input_format;
+    net_.score = no_node;
+    net_.score_format = {};
+    net_.score_error.clear();
   }
 
   Netlist run() {
@@ -235,6 +239,12 @@ class Builder {
     net_.outputs = layer_inputs;
     net_.output_formats.assign(static_cast<std::size_t>(model_.n_outputs()),
                                model_.layers.back().result_format);
+    if (model_.anomaly_score) {
+      build_score(layer_inputs, stage);
+      net_.outputs = net_.layers.back().outputs;
+      net_.output_formats.push_back(model_.anomaly_score->format);
+      stage = net_.layers.back().output_stage;
+    }
     net_.latency_cycles = stage;
     for (NodeId o : net_.outputs) {
       const Node& node = net_.nodes[static_cast<std::size_t>(o)];
@@ -728,6 +738,11 @@ class Builder {
     if (reg_of_[s] != 0) return static_cast<NodeId>(reg_of_[s] - 1);
     reg_of_[s] = static_cast<std::uint32_t>(net_.nodes.size()) + 1;
     reg_written_.push_back(static_cast<std::uint32_t>(s));
+    return new_reg(src);
+  }
+  /// A new pipeline register of `src` (not a constant), whether or not `src` has one already
+  /// (the score's copies of the model inputs: a layer's registers of its inputs belong to it).
+  NodeId new_reg(NodeId src) {
     Node n;
     n.kind = NodeKind::reg;
     n.a = {src, 0};
@@ -1037,7 +1052,6 @@ class Builder {
     // Every row's sum: (level, term) pairs, the two least (level first, then Term order) combined.
     terms_.clear();
     int deepest = 0;
-    using Leaf = std::pair<int, std::uint64_t>;
     std::vector<Leaf> heap;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const auto o = static_cast<std::size_t>(rows[r]);
@@ -1050,18 +1064,8 @@ class Builder {
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
-      std::make_heap(heap.begin(), heap.end(), std::greater<>());
-      while (heap.size() > 1) {
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        const Leaf x = heap.back();
-        heap.pop_back();
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        const Leaf y = heap.back();
-        const int level = std::max(x.first, y.first) + 1;
-        heap.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
-                                            lift(Term{y.second}, level, first_stage, K), level).order};
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
-      }
+      group_by_width(heap, first_stage, K);
+      sum_leaves(heap, first_stage, K);
       Term root{heap[0].second};
       int level = heap[0].first;
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
@@ -1069,6 +1073,57 @@ class Builder {
       terms_.push_back(root);
     }
     return deepest;
+  }
+  using Leaf = std::pair<int, std::uint64_t>;  // (adder level, Term order)
+  /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined.
+  void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
+    std::make_heap(h.begin(), h.end(), std::greater<>());
+    while (h.size() > 1) {
+      std::pop_heap(h.begin(), h.end(), std::greater<>());
+      const Leaf x = h.back();
+      h.pop_back();
+      std::pop_heap(h.begin(), h.end(), std::greater<>());
+      const Leaf y = h.back();
+      const int level = std::max(x.first, y.first) + 1;
+      h.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
+                                       lift(Term{y.second}, level, first_stage, K), level).order};
+      std::push_heap(h.begin(), h.end(), std::greater<>());
+    }
+  }
+  /// A row deeper than K levels hands ceil(S / 2^K) values (S = sum of 2^level over its leaves)
+  /// over the first stage boundary. When the leaves, widest first, fill that many groups of
+  /// Kraft sum <= 2^K in order, each group is summed first (within K levels), so every value
+  /// crossing the boundary sums terms of like magnitude (narrower registers; the stage-aware
+  /// search already bounds S); the depth stays ceil(log2 S). Otherwise the leaves stay as they are.
+  void group_by_width(std::vector<Leaf>& h, int first_stage, int K) {
+    if (K <= 0 || K >= 62 || h.size() < 2) return;
+    std::uint64_t total = 0;
+    for (const Leaf& l : h) {
+      if (l.first > K) return;  // a leaf from a later stage: no group of it would fit
+      total += std::uint64_t{1} << l.first;
+    }
+    const std::uint64_t unit = std::uint64_t{1} << K;
+    if (total <= unit) return;
+    std::sort(h.begin(), h.end(), [](const Leaf& x, const Leaf& y) { return x.second > y.second; });
+    std::vector<std::size_t> starts{0};
+    std::uint64_t fill = 0;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const std::uint64_t w = std::uint64_t{1} << h[i].first;
+      if (fill + w > unit) {
+        starts.push_back(i);
+        fill = 0;
+      }
+      fill += w;
+    }
+    if (starts.size() > (total + unit - 1) / unit) return;  // more values over the boundary
+    starts.push_back(h.size());
+    std::vector<Leaf> roots, part;
+    for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
+      part.assign(h.begin() + std::ptrdiff_t(starts[k]), h.begin() + std::ptrdiff_t(starts[k + 1]));
+      sum_leaves(part, first_stage, K);
+      roots.push_back(part[0]);
+    }
+    h = std::move(roots);
   }
   /// Term t with its node carried to the stage of adder level `level`.
   Term lift(Term t, int level, int first_stage, int K) {
@@ -1284,6 +1339,140 @@ class Builder {
     info.output_stage = output_stage;
     info.end_node = static_cast<NodeId>(net_.nodes.size());
     net_.layers.push_back(std::move(info));
+  }
+
+  // ---- the anomaly score (autoencoders, nn/anomaly_score.hpp) ---------------------------
+  /// Nodes `ids` become the variables of fresh linear forms (node ids[i] = variable i, with its
+  /// range): the score's differences read the reconstruction and the inputs as independent
+  /// variables, its sum reads the error terms so (they are not linear in the inputs).
+  void fresh_variables(const std::vector<NodeId>& ids) {
+    arena_.clear();
+    input_ranges_.assign(ids.size(), {0, 0});
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (node(ids[i]).kind == NodeKind::constant) continue;
+      forms_[static_cast<std::size_t>(ids[i])] = {0, static_cast<std::uint32_t>(arena_.size()), 1};
+      arena_.push_back({static_cast<std::int32_t>(i), 1});
+      input_ranges_[i] = {node(ids[i]).lo, node(ids[i]).hi};
+    }
+  }
+
+  /// A square or absolute-value node of `src` (kind square / absolute) with its exact range. Bit 0
+  /// is src's bit 0 (x^2 and -x have x's parity), a square's bit 1 is 0 (x^2 mod 4 is 0 or 1), the
+  /// top bit is 0 (never negative); the others are its own. A constant folds.
+  NodeId error_term(NodeId src, NodeKind kind, int level) {
+    const Node& s = node(src);
+    const bool sq = kind == NodeKind::square;
+    if (s.kind == NodeKind::constant) return constant(sq ? s.value * s.value : std::abs(s.value));
+    if (!sq && s.lo >= 0) return src;  // |x| = x
+    const i128 a = sq ? static_cast<i128>(s.lo) * s.lo : -static_cast<i128>(s.lo);
+    const i128 b = sq ? static_cast<i128>(s.hi) * s.hi : static_cast<i128>(s.hi);
+    const i128 hi = std::max(a, b), lo = s.lo <= 0 && s.hi >= 0 ? 0 : std::min(a, b);
+    NAS4ML_ASSERT(hi < (static_cast<i128>(1) << 61), "a score term needs more than 62 bits");
+    Node n;
+    n.kind = kind;
+    n.a = {src, 0};
+    n.layer = layer_index_;
+    n.level = level;
+    n.stage = s.stage;
+    n.lo = static_cast<std::int64_t>(lo);
+    n.hi = static_cast<std::int64_t>(hi);
+    n.width = signed_width(n.lo, n.hi);
+    const NodeId id = append(n);
+    for (int j = 0; j < n.width; ++j) {
+      if (j == n.width - 1 || (sq && j == 1)) push_constant_bit(false);
+      else if (j == 0) push_literal(literal_of(node(src), 0));
+      else push_own_bit();
+    }
+    finish_bits();
+    for (int j = 0; j < node(src).width; ++j) use(literal_of(node(src), j));
+    return id;
+  }
+
+  /// The score pseudo-layer after the last layer (whose output registers `outs` are valid in
+  /// stage `first_stage`): d_i = (out_i << s_out) - (in_i << s_in) aligned as the golden model
+  /// aligns them, the model inputs carried there by their own registers; d_i^2 or |d_i|,
+  /// registered; their balanced adder tree (a register every K levels); one cast to the score's
+  /// format; the output register. The reconstruction outputs are carried to the score's stage,
+  /// so that every output is valid in the same cycle.
+  void build_score(const std::vector<NodeId>& outs, int first_stage) {
+    const nn::AnomalyScore& score = *model_.anomaly_score;
+    const int n = model_.n_inputs;
+    if (model_.n_outputs() != n)
+      throw ConfigError(model_.name, "$.anomaly_score", "an anomaly score compares the reconstruction with the input",
+                        fmt::format("{} outputs", n), fmt::format("{} outputs", model_.n_outputs()));
+    if (score.error != "squared" && score.error != "absolute")
+      throw ConfigError(model_.name, "$.anomaly_score.error", "unknown anomaly score", "\"squared\" or \"absolute\"",
+                        "\"" + score.error + "\"");
+    const int sum_width = nn::score_sum_width(model_);
+    if (sum_width > 62)
+      throw ConfigError(model_.name, "$.anomaly_score", "the score's full-width sum does not fit 62 bits",
+                        "narrower input/output formats", fmt::format("{} bits", sum_width));
+    const NodeKind kind = score.error == "squared" ? NodeKind::square : NodeKind::absolute;
+    layer_index_ = static_cast<int>(model_.layers.size());
+    NetlistLayer info;
+    info.index = layer_index_;
+    info.n_in = n;
+    info.n_out = 1;
+    info.first_stage = first_stage;
+    info.inputs = outs;
+    info.inputs.insert(info.inputs.end(), net_.inputs.begin(), net_.inputs.end());
+    info.first_node = static_cast<NodeId>(net_.nodes.size());
+    info.accumulator_fractional = nn::score_sum_fractional(model_);
+    const int K = levels_per_stage(options_, sum_width);
+    info.levels_per_stage = K;
+    const int f = nn::score_difference_fractional(model_);
+    const int s_in = f - model_.input_format.fractional(), s_out = f - model_.layers.back().result_format.fractional();
+    std::vector<NodeId> vars = outs;
+    for (NodeId x : net_.inputs) {
+      while (node(x).stage < first_stage) x = new_reg(x);
+      vars.push_back(x);
+    }
+    fresh_variables(vars);
+    std::vector<NodeId> errors(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const NodeId d = adder({vars[static_cast<std::size_t>(i)], s_out}, {vars[static_cast<std::size_t>(n + i)], s_in}, true, 1);
+      errors[static_cast<std::size_t>(i)] = reg(error_term(d, kind, 2));
+    }
+    // The sum, from the registered error terms (stage first_stage + 1).
+    fresh_variables(errors);
+    const int drop = info.accumulator_fractional - score.format.fractional();
+    NAS4ML_ASSERT(drop > -62 && drop < 62, "score fractional bits out of range");
+    terms_.clear();
+    for (NodeId e : errors) terms_.push_back(make_term(e, 0, false));
+    if (score.format.rounding == Rounding::round_half_up && drop > 0)
+      terms_.push_back(make_term(constant(std::int64_t{1} << (drop - 1)), 0, false));
+    int level = 0;
+    while (terms_.size() > 1) {
+      ++level;
+      const std::span<Term> t(terms_.data(), terms_.size());
+      if (level == 1) sort_leaves(t);
+      else insertion_sort(t);
+      std::size_t m = 0;
+      for (std::size_t i = 0; i + 1 < t.size(); i += 2) t[m++] = combine_terms(t[i], t[i + 1], level + 2);
+      if (t.size() % 2 == 1) t[m++] = t.back();
+      terms_.resize(m);
+      if (level % K == 0 && terms_.size() > 1)
+        for (Term& term : terms_) term = make_term(reg(term.node()), term.shift(), term.negative());
+    }
+    info.adder_levels = level + 1;
+    // The sum's fractional bits go to the score format's (drop < 0: appended zeros).
+    NodeId out = reg(cast(terms_[0], drop, score.format, n));
+    NAS4ML_ASSERT(node(out).kind != NodeKind::constant, "the anomaly score is a constant");
+    net_.nodes[static_cast<std::size_t>(out)].neuron = n;
+    const int output_stage = node(out).stage;
+    NAS4ML_ASSERT(output_stage < (1 << 15), "more than 2^15 pipeline stages (Node::stage is 16-bit)");
+    for (NodeId o : outs) {
+      while (node(o).kind != NodeKind::constant && node(o).stage < output_stage) o = reg(o);
+      info.outputs.push_back(o);
+    }
+    info.outputs.push_back(out);
+    for (NodeId o : info.outputs) info.constant_output.push_back(node(o).kind == NodeKind::constant ? 1 : 0);
+    info.output_stage = output_stage;
+    info.end_node = static_cast<NodeId>(net_.nodes.size());
+    net_.layers.push_back(std::move(info));
+    net_.score = out;
+    net_.score_format = score.format;
+    net_.score_error = score.error;
   }
 
   const nn::QuantizedModel& model_;

@@ -19,6 +19,8 @@ std::string to_string(NodeKind kind) {
     case NodeKind::relu: return "relu";
     case NodeKind::reg: return "reg";
     case NodeKind::lookup: return "lookup";
+    case NodeKind::square: return "square";
+    case NodeKind::absolute: return "absolute";
   }
   return "unknown";
 }

@@ -35,6 +35,8 @@ std::vector<std::int64_t> simulate_nodes(const Netlist& netlist, std::span<const
       case NodeKind::lookup:
         r = nn::apply_activation(static_cast<nn::Activation>(n.value), val(n.a), n.format);
         break;
+      case NodeKind::square: r = val(n.a) * val(n.a); break;
+      case NodeKind::absolute: r = val(n.a) < 0 ? -val(n.a) : val(n.a); break;
     }
     if (r < n.lo || r > n.hi)
       throw InternalError("netlist node " + node_name(netlist, static_cast<NodeId>(i)) + " has value " +

@@ -49,7 +49,7 @@ std::size_t round_up16(std::size_t n) { return (n + 15) / 16 * 16; }
 // log(sum(exp(z))) computed as max + log(sum(exp(z - max))), and, when `e` is not null, the
 // exponentials exp(z - max) in the same layout (padding rows 0). One packet pass per column for
 // the maximum and one for the exponentials, then vectorized logarithms over the batch; `sum` is
-// batch floats of scratch and keeps the sums.
+// padded_rows(batch) floats of scratch and keeps the sums.
 void log_sum_exp(const float* logits, std::size_t ld, int c, int batch, float* e, float* lse, float* sum) {
   using namespace Eigen::internal;
   using detail::Packet;
@@ -76,12 +76,15 @@ void log_sum_exp(const float* logits, std::size_t ld, int c, int batch, float* e
     lse[j] = top;
     sum[j] = predux(s);
   }
-  Eigen::Map<Eigen::ArrayXf>(lse, batch) += Eigen::Map<const Eigen::ArrayXf>(sum, batch).log();
+  // Whole packets from index 0 (the buffers hold padded_rows(batch) floats), so every sample's
+  // logarithm is the packet one wherever the buffers start (an Eigen expression would take the
+  // elements before the first aligned address through std::log instead).
+  for (int j = 0; j < batch; j += P) detail::store(lse + j, padd(detail::load(lse + j), plog(detail::load(sum + j))));
 }
 
 // Softmax cross-entropy of `batch` columns of logits (as above): returns the summed loss and
 // writes (softmax - onehot) / batch into `grad` (same layout, padding rows 0). `lse` and `sum`
-// are batch floats of scratch.
+// are padded_rows(batch) floats of scratch.
 double softmax_cross_entropy(const float* logits, std::size_t ld, int c, int batch, const std::int32_t* y, float* grad,
                              float* lse, float* sum) {
   using namespace Eigen::internal;
@@ -207,8 +210,8 @@ Mlp::Mlp(const ModelSpec& spec, int max_batch, bool quantization_aware)
   gb_panel_.assign(static_cast<std::size_t>(detail::padded_rows(*std::max_element(sizes_.begin() + 1, sizes_.end()))), 0.0f);
   probs_.setZero(detail::padded_rows(n_outputs()), max_batch);
   grad_scratch_.setZero(gb_panel_.size() > 0 ? static_cast<Eigen::Index>(gb_panel_.size()) : 1, max_batch);
-  lse_.assign(static_cast<std::size_t>(max_batch), 0.0f);
-  colsum_.assign(static_cast<std::size_t>(max_batch), 0.0f);
+  lse_.assign(static_cast<std::size_t>(detail::padded_rows(max_batch)), 0.0f);
+  colsum_.assign(static_cast<std::size_t>(detail::padded_rows(max_batch)), 1.0f);
 }
 
 void Mlp::initialize(Rng& rng) {

@@ -1,13 +1,55 @@
 #include "nas4ml/nn/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include <Eigen/Core>
-
 #include "nas4ml/core/error.hpp"
+#include "packet.hpp"
 
 namespace nas4ml::nn {
+namespace {
+using namespace Eigen::internal;
+using detail::broadcast;
+using detail::Packet;
+using detail::sqrt_exact;
+constexpr std::size_t P = detail::packet_floats;
+
+// f(p, m, v, g, mask) on every packet of the n elements, in place for p, m and v (v may be null);
+// the last n % P elements through zero-padded copies, so every element sees the same code.
+template <class F>
+void each_packet(float* p, float* m, float* v, const float* g, const float* mk, std::size_t n, const F& f) {
+  Packet pp, mp, vp = broadcast(0.0f);
+  std::size_t i = 0;
+  for (; i + P <= n; i += P) {
+    pp = detail::load(p + i);
+    mp = detail::load(m + i);
+    if (v) vp = detail::load(v + i);
+    f(pp, mp, vp, detail::load(g + i), detail::load(mk + i));
+    detail::store(p + i, pp);
+    detail::store(m + i, mp);
+    if (v) detail::store(v + i, vp);
+  }
+  if (i == n) return;
+  const std::size_t r = n - i;
+  float tp[P] = {}, tm[P] = {}, tv[P] = {}, tg[P] = {}, tk[P] = {};
+  std::copy_n(p + i, r, tp);
+  std::copy_n(m + i, r, tm);
+  if (v) std::copy_n(v + i, r, tv);
+  std::copy_n(g + i, r, tg);
+  std::copy_n(mk + i, r, tk);
+  pp = detail::load(tp);
+  mp = detail::load(tm);
+  vp = detail::load(tv);
+  f(pp, mp, vp, detail::load(tg), detail::load(tk));
+  detail::store(tp, pp);
+  detail::store(tm, mp);
+  detail::store(tv, vp);
+  std::copy_n(tp, r, p + i);
+  std::copy_n(tm, r, m + i);
+  if (v) std::copy_n(tv, r, v + i);
+}
+}  // namespace
 
 Optimizer::Optimizer(const std::string& kind, double momentum, std::size_t n_params)
     : adam_(kind == "adam"), momentum_(static_cast<float>(momentum)), m_(n_params, 0.0f) {
@@ -19,23 +61,30 @@ void Optimizer::step(std::span<float> params, std::span<const float> grads, std:
   NAS4ML_ASSERT(params.size() == m_.size() && grads.size() == m_.size() && mask.size() == m_.size(),
                 "optimizer arrays differ in size");
   ++t_;
-  // One vectorized pass per array (Eigen; std::sqrt in a plain loop keeps it scalar).
-  const auto n = static_cast<Eigen::Index>(params.size());
-  Eigen::Map<Eigen::ArrayXf> p(params.data(), n), m(m_.data(), n);
-  const Eigen::Map<const Eigen::ArrayXf> g(grads.data(), n), mk(mask.data(), n);
+  // One pass of packets over the arrays, element i always computed by the same instructions:
+  // the last partial packet goes through a zero-padded copy instead of scalar code. (An Eigen
+  // expression over the arrays would handle the elements before the first aligned address and
+  // after the last one in scalar code, so the result would depend on where the heap put the
+  // arrays; with Eigen's approximate packet sqrt that changed the last bit of trained weights.)
   if (adam_) {
-    Eigen::Map<Eigen::ArrayXf> v(v_.data(), n);
     const double c1 = 1.0 - std::pow(static_cast<double>(beta1_), static_cast<double>(t_));
     const double c2 = 1.0 - std::pow(static_cast<double>(beta2_), static_cast<double>(t_));
-    const auto step = static_cast<float>(lr * std::sqrt(c2) / c1);
-    const float b1 = beta1_, b2 = beta2_, eps = eps_ * static_cast<float>(std::sqrt(c2));
-    m = (b1 * m + (1.0f - b1) * g) * mk;
-    v = (b2 * v + (1.0f - b2) * g * g) * mk;
-    p = (p - step * m / (v.sqrt() + eps)) * mk;
+    const Packet step = broadcast(static_cast<float>(lr * std::sqrt(c2) / c1));
+    const Packet b1 = broadcast(beta1_), b2 = broadcast(beta2_), a1 = broadcast(1.0f - beta1_),
+                 a2 = broadcast(1.0f - beta2_), eps = broadcast(eps_ * static_cast<float>(std::sqrt(c2)));
+    each_packet(params.data(), m_.data(), v_.data(), grads.data(), mask.data(), params.size(),
+                [&](Packet& p, Packet& m, Packet& v, const Packet& g, const Packet& mk) {
+                  m = pmul(padd(pmul(b1, m), pmul(a1, g)), mk);
+                  v = pmul(padd(pmul(b2, v), pmul(pmul(a2, g), g)), mk);
+                  p = pmul(psub(p, pdiv(pmul(step, m), padd(sqrt_exact(v), eps))), mk);
+                });
   } else {
-    const float mu = momentum_, rate = static_cast<float>(lr);
-    m = (mu * m + g) * mk;
-    p = (p - rate * m) * mk;
+    const Packet mu = broadcast(momentum_), rate = broadcast(static_cast<float>(lr));
+    each_packet(params.data(), m_.data(), nullptr, grads.data(), mask.data(), params.size(),
+                [&](Packet& p, Packet& m, Packet&, const Packet& g, const Packet& mk) {
+                  m = pmul(padd(pmul(mu, m), g), mk);
+                  p = pmul(psub(p, pmul(rate, m)), mk);
+                });
   }
 }
 

@@ -22,4 +22,20 @@ inline Packet load(const float* p) noexcept { return Eigen::internal::ploadu<Pac
 inline void store(float* p, const Packet& v) noexcept { Eigen::internal::pstoreu(p, v); }
 inline Packet broadcast(float v) noexcept { return Eigen::internal::pset1<Packet>(v); }
 
+/// The correctly rounded square root of every lane (the instruction set's sqrt instruction).
+/// Eigen's psqrt is an approximation under EIGEN_FAST_MATH (reciprocal square root and one Newton
+/// step on AVX and AVX-512) that differs from std::sqrt in the last bit for about a third of the
+/// inputs, so code that mixes it with scalar code would depend on where a vector starts.
+inline Packet sqrt_exact(const Packet& v) noexcept {
+#if defined(EIGEN_VECTORIZE_AVX512)
+  return _mm512_sqrt_ps(v);
+#elif defined(EIGEN_VECTORIZE_AVX)
+  return _mm256_sqrt_ps(v);
+#elif defined(EIGEN_VECTORIZE_SSE)
+  return _mm_sqrt_ps(v);
+#else
+  return Eigen::internal::psqrt(v);  // other instruction sets: still the same code for every lane
+#endif
+}
+
 }  // namespace nas4ml::nn::detail

@@ -16,6 +16,7 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/optimizer.hpp"
 #include "nas4ml/nn/pruning.hpp"
+#include "nas4ml/nn/weight_inheritance.hpp"
 
 namespace nas4ml::nn {
 
@@ -186,6 +187,9 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   Rng init_rng = Rng::stream(options.seed, options.generation, options.index, "train.init");
   Rng shuffle_rng = Rng::stream(options.seed, options.generation, options.index, "train.shuffle");
   mlp.initialize(init_rng);
+  const int inherited_parent = choose_parent(mlp, options.parents);  // weight inheritance, after the random draws
+  std::vector<int> inherited_layers;
+  if (inherited_parent >= 0) inherited_layers = inherit_weights(mlp, *options.parents[static_cast<std::size_t>(inherited_parent)]);
   Optimizer optimizer(ts.optimizer, ts.momentum, mlp.params().size());
 
   // Inputs as the training forward sees them: on the input format's grid when training QAT.
@@ -308,6 +312,8 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     r.ok = true;
   };
   TrainResult result;
+  result.inherited_parent = inherited_parent;
+  result.inherited_layers = inherited_layers;
   std::vector<std::uint32_t> order(n_train);
   std::iota(order.begin(), order.end(), 0u);
   std::vector<float> xb(static_cast<std::size_t>(batch) * n_in);

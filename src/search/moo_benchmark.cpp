@@ -40,6 +40,7 @@ MooRunResult run_moo_benchmark(const MooRunOptions& o) {
   nopt.prescreen = o.prescreen;
   nopt.initial_design = o.initial_design;
   nopt.parents = o.parents;
+  nopt.operator_kind = o.operator_kind;
   (void)make_survival(o.algorithm, survival_settings(nopt), "moo-bench --algorithm");  // the CLI's name for it
   Nsga2 nsga2(nopt, make_real_variation(problem.lower, problem.upper, o.variation));
 

@@ -60,6 +60,8 @@ void validate(const Nsga2Options& o) {
     throw ConfigError("", "nsga2.initial_design", "invalid choice", "one of random, lhs", "\"" + o.initial_design + "\"");
   if (o.parents != "population" && o.parents != "archive")
     throw ConfigError("", "nsga2.parents", "invalid choice", "one of population, archive", "\"" + o.parents + "\"");
+  if (o.operator_kind != "crossover" && o.operator_kind != "differential")
+    throw ConfigError("", "nsga2.operator", "invalid choice", "one of crossover, differential", "\"" + o.operator_kind + "\"");
   (void)make_survival(o.survival, survival_settings(o));
 }
 
@@ -98,6 +100,9 @@ Nsga2::Nsga2(Nsga2Options options, Variation variation)
   NAS4ML_ASSERT(variation_.random && variation_.crossover && variation_.mutate && variation_.repair &&
                     variation_.check,
                 "Nsga2 needs every Variation function");
+  if (options_.operator_kind == "differential" && !variation_.differential)
+    throw ConfigError("", "nsga2.operator", "the encoding has no differential variation", "crossover",
+                      "\"differential\"");
 }
 
 std::vector<double> Nsga2::minimized(const std::vector<double>& objectives) const {
@@ -127,15 +132,45 @@ std::size_t Nsga2::tournament() {
   return rng_.bernoulli(0.5) ? a : b;
 }
 
-bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
+bool Nsga2::accept(Genome& child, std::vector<Genome>& out, std::vector<std::uint64_t> parents) {
   variation_.repair(child);
   const std::string why = variation_.check(child);
   NAS4ML_ASSERT(why.empty(), "variation produced an invalid genome after repair: " + why);
   const std::uint64_t h = genome_hash(child);
   if (!seen_.insert(h).second) return false;
   untold_.insert(h);
+  if (!parents.empty()) parents_[h] = std::move(parents);
   out.push_back(std::move(child));
   return true;
+}
+
+std::vector<std::pair<Genome, std::vector<std::uint64_t>>> Nsga2::breed() {
+  std::vector<std::pair<Genome, std::vector<std::uint64_t>>> out;
+  if (options_.operator_kind == "differential") {
+    const std::size_t t = tournament();
+    const std::size_t base = tournament();
+    const std::size_t n = mates().size();
+    const auto a = static_cast<std::size_t>(rng_.below(n));
+    const auto b = static_cast<std::size_t>(rng_.below(n));
+    Genome child = variation_.differential(mates()[t].genome, mates()[base].genome, mates()[a].genome, mates()[b].genome, rng_);
+    variation_.mutate(child, rng_);
+    out.emplace_back(std::move(child), std::vector<std::uint64_t>{mates()[t].hash, mates()[base].hash});
+    return out;
+  }
+  const std::size_t p1 = tournament();
+  const std::size_t p2 = tournament();
+  auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
+  variation_.mutate(c1, rng_);
+  variation_.mutate(c2, rng_);
+  const std::uint64_t h1 = mates()[p1].hash, h2 = mates()[p2].hash;
+  out.emplace_back(std::move(c1), std::vector<std::uint64_t>{h1, h2});
+  out.emplace_back(std::move(c2), std::vector<std::uint64_t>{h2, h1});
+  return out;
+}
+
+std::vector<std::uint64_t> Nsga2::parents(const Genome& genome) const {
+  const auto it = parents_.find(genome_hash(genome));
+  return it == parents_.end() ? std::vector<std::uint64_t>{} : it->second;
 }
 
 // One child by surrogate pre-screening: up to `prescreen` new candidates are bred, the k-NN model
@@ -143,21 +178,21 @@ bool Nsga2::accept(Genome& child, std::vector<Genome>& out) {
 // the farthest from every evaluated genome) is handed out. false when no new candidate was bred.
 bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
   std::vector<Genome> cands;
+  std::vector<std::vector<std::uint64_t>> cand_parents;
   std::unordered_set<std::uint64_t> hashes;
   for (std::size_t tries = 0; cands.size() < options_.prescreen && tries < options_.max_duplicate_attempts; ++tries) {
-    const std::size_t p1 = tournament();
-    const std::size_t p2 = tournament();
-    auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
-    for (Genome* c : {&c1, &c2}) {
-      variation_.mutate(*c, rng_);
-      variation_.repair(*c);
-      NAS4ML_ASSERT(variation_.check(*c).empty(), "variation produced an invalid genome after repair");
-      const std::uint64_t h = genome_hash(*c);
+    for (auto& [child, parents] : breed()) {
+      variation_.repair(child);
+      NAS4ML_ASSERT(variation_.check(child).empty(), "variation produced an invalid genome after repair");
+      const std::uint64_t h = genome_hash(child);
       if (seen_.count(h) || !hashes.insert(h).second) {
         ++duplicates_rejected_;
         continue;
       }
-      if (cands.size() < options_.prescreen) cands.push_back(std::move(*c));
+      if (cands.size() < options_.prescreen) {
+        cand_parents.push_back(std::move(parents));
+        cands.push_back(std::move(child));
+      }
     }
   }
   if (cands.empty()) return false;
@@ -180,6 +215,7 @@ bool Nsga2::ask_prescreened(std::vector<Genome>& out) {
   }
   seen_.insert(genome_hash(cands[best]));
   untold_.insert(genome_hash(cands[best]));
+  parents_[genome_hash(cands[best])] = std::move(cand_parents[best]);
   out.push_back(std::move(cands[best]));
   return true;
 }
@@ -211,14 +247,9 @@ std::vector<Genome> Nsga2::ask(std::size_t n) {
       }
       continue;
     }
-    const std::size_t p1 = tournament();
-    const std::size_t p2 = tournament();
-    auto [c1, c2] = variation_.crossover(mates()[p1].genome, mates()[p2].genome, rng_);
-    variation_.mutate(c1, rng_);
-    variation_.mutate(c2, rng_);
-    for (Genome* c : {&c1, &c2}) {
+    for (auto& [child, parents] : breed()) {
       if (out.size() >= n) break;
-      if (accept(*c, out)) failures = 0;
+      if (accept(child, out, std::move(parents))) failures = 0;
       else {
         ++failures;
         ++duplicates_rejected_;
@@ -253,6 +284,7 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     ind.hash = genome_hash(ind.genome);
     seen_.insert(ind.hash);
     untold_.erase(ind.hash);
+    parents_.erase(ind.hash);
     ++evaluations_;
     if (!members.insert(ind.hash).second) continue;
     ind.objectives = objectives[i];
@@ -370,6 +402,7 @@ Json Nsga2::state(bool include_seen) const {
   opt["prescreen"] = options_.prescreen;
   if (options_.initial_design != "random") opt["initial_design"] = options_.initial_design;
   if (options_.parents != "population") opt["parents"] = options_.parents;
+  if (options_.operator_kind != "crossover") opt["operator"] = options_.operator_kind;
   j["options"] = opt;
   j["variation"] = variation_.fingerprint;
   j["generation"] = generation_;
@@ -451,7 +484,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
   const JsonView o = view.at("options");
   if (format == kFormat)
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation", "survival",
-                  "reference_divisions", "prescreen", "initial_design", "parents"});
+                  "reference_divisions", "prescreen", "initial_design", "parents", "operator"});
   else
     o.check_keys({"population_size", "directions", "seed", "max_duplicate_attempts", "truncation"});
   Nsga2Options opt;
@@ -468,6 +501,7 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
     opt.prescreen = static_cast<std::size_t>(o.get_int("prescreen", 1, 100));
     opt.initial_design = o.get_choice("initial_design", {"random", "lhs"}, "random");
     opt.parents = o.get_choice("parents", {"population", "archive"}, "population");
+    opt.operator_kind = o.get_choice("operator", {"crossover", "differential"}, "crossover");
   }
   const std::string fp = view.get_string("variation");
   if (fp != variation.fingerprint)

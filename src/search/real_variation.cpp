@@ -68,6 +68,8 @@ void validate(const RealVariationOptions& o) {
   if (o.mutation_probability >= 0.0 || std::isnan(o.mutation_probability))
     check_range("mutation_probability", o.mutation_probability, 0.0, 1.0);
   check_range("eta_m", o.eta_m, 1.0, 100.0);
+  check_range("de_f", o.de_f, 1e-9, 2.0);
+  check_range("de_cr", o.de_cr, 0.0, 1.0);
 }
 
 Variation make_real_variation(const std::vector<double>& lower, const std::vector<double>& upper,
@@ -91,6 +93,8 @@ Variation make_real_variation(const std::vector<double>& lower, const std::vecto
   for (std::size_t i = 0; i < lower.size(); ++i) bounds += fmt::format("{}[{},{}]", i ? "," : "", lower[i], upper[i]);
   v.fingerprint = fmt::format("real(n={},cr={},eta_c={},m={},eta_m={},bounds={})", lower.size(),
                               options.crossover_probability, options.eta_c, p->m, options.eta_m, bounds);
+  if (options.de_f != 0.5 || options.de_cr != 0.5)  // the defaults keep the older fingerprint
+    v.fingerprint += fmt::format(",de_f={},de_cr={}", options.de_f, options.de_cr);
   v.random = [p](Rng& rng) {
     Genome g;
     g.reals.resize(p->lower.size());
@@ -120,6 +124,20 @@ Variation make_real_variation(const std::vector<double>& lower, const std::vecto
       sbx_pair(x[i], y[i], p->lower[i], p->upper[i], p->opt.eta_c, rng);
     }
     return out;
+  };
+  v.differential = [p](const Genome& target, const Genome& base, const Genome& a, const Genome& b, Rng& rng) {
+    Genome child = target;
+    const std::size_t n = child.reals.size();
+    const auto forced = static_cast<std::size_t>(rng.below(n));  // at least one gene from the mutant
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i != forced && rng.uniform() >= p->opt.de_cr) continue;
+      const double x = base.reals[i] + p->opt.de_f * (a.reals[i] - b.reals[i]);
+      // Outside the box: a uniform point between the base and the bound it crossed.
+      if (x < p->lower[i]) child.reals[i] = p->lower[i] + rng.uniform() * (base.reals[i] - p->lower[i]);
+      else if (x > p->upper[i]) child.reals[i] = p->upper[i] - rng.uniform() * (p->upper[i] - base.reals[i]);
+      else child.reals[i] = x;
+    }
+    return child;
   };
   v.mutate = [p](Genome& g, Rng& rng) {
     for (std::size_t i = 0; i < g.reals.size(); ++i)

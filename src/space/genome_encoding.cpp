@@ -88,7 +88,8 @@ void layer_genes(Writer& w, const LayerChoices& c, const nn::LayerSpec& l, const
   w.gene<nn::Strategy>(c.strategy, l.strategy, same<nn::Strategy>, strat);
   if (!c.dc.empty()) w.gene<int>(c.dc, l.dc, same<int>, [](int x) { return std::to_string(x); });
   else if (l.dc != -1 && !w.failed()) w.fail(p + ".dc", "-1 (the space has no dc gene)", std::to_string(l.dc));
-  if (l.batch_norm && !w.failed()) w.fail(p + ".batch_norm", "false (search spaces have no batch_norm gene)", "true");
+  if (hidden && !c.batch_norm.empty()) w.gene<bool>(c.batch_norm, l.batch_norm, same<bool>, yes_no);
+  else if (l.batch_norm && !w.failed()) w.fail(p + ".batch_norm", "false (the space has no batch_norm gene)", "true");
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace {
 constexpr std::size_t kMaxChoices = 4096;
 
 const std::vector<std::string> kLayerKeys{"units",         "activation",    "sparsity",     "weight_format",
-                                          "bias_format",   "result_format", "reuse_factor", "strategy", "dc"};
+                                          "bias_format",   "result_format", "reuse_factor", "strategy", "dc",
+                                          "batch_norm"};
 const std::vector<std::string> kOutputKeys{"sparsity",      "weight_format", "bias_format",
                                            "result_format", "reuse_factor",  "strategy", "dc"};
 const std::vector<std::string> kTrainingKeys{"optimizer", "learning_rate", "momentum", "batch_size",
@@ -183,6 +184,7 @@ LayerChoices layer_choices(const JsonView& v, bool output, const LayerChoices& f
   for (auto s : fallback.strategy) fallback_strategy.push_back(strategy_name(s));
   for (const auto& s : string_choices(v, "strategy", {"latency", "resource"}, fallback_strategy))
     c.strategy.push_back(s == "latency" ? nn::Strategy::latency : nn::Strategy::resource);
+  if (!output) c.batch_norm = bool_choices(v, "batch_norm", {});  // hidden layers only (kOutputKeys)
   return c;
 }
 
@@ -216,6 +218,7 @@ void add_layer(std::vector<std::int32_t>& sizes, std::vector<std::string>& names
   add_gene(sizes, names, p + ".reuse_factor", c.reuse_factor.size());
   add_gene(sizes, names, p + ".strategy", c.strategy.size());
   if (!c.dc.empty()) add_gene(sizes, names, p + ".dc", c.dc.size());  // no gene unless the space lists dc
+  if (hidden && !c.batch_norm.empty()) add_gene(sizes, names, p + ".batch_norm", c.batch_norm.size());  // likewise
 }
 
 void build_layout(SearchSpace& s) {
@@ -281,6 +284,7 @@ nn::LayerSpec decode_layer(const LayerChoices& lc, Cursor& c, bool hidden, int o
   l.reuse_factor = lc.reuse_factor.at(c.next());
   l.strategy = lc.strategy.at(c.next());
   l.dc = lc.dc.empty() ? -1 : lc.dc.at(c.next());
+  if (hidden && !lc.batch_norm.empty()) l.batch_norm = lc.batch_norm.at(c.next());
   return l;
 }
 
@@ -316,6 +320,7 @@ Json layer_json(const LayerChoices& c, bool hidden) {
   for (auto x : c.strategy) s.push_back(strategy_name(x));
   o["strategy"] = s;
   if (!c.dc.empty()) o["dc"] = c.dc;
+  if (hidden && !c.batch_norm.empty()) o["batch_norm"] = c.batch_norm;
   return o;
 }
 
@@ -575,6 +580,7 @@ std::string summary(const nn::ModelSpec& m) {
     if (l.reuse_factor > 1) s += fmt::format(" rf{}", l.reuse_factor);
     if (l.strategy == nn::Strategy::resource) s += " res";
     if (l.dc >= 0) s += fmt::format(" dc{}", l.dc);
+    if (l.batch_norm) s += " bn";
   }
   const auto& t = m.training;
   s += fmt::format(" | {} lr {} bs {} ep {}", t.optimizer, t.learning_rate, t.batch_size, t.epochs);

@@ -13,6 +13,9 @@ void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]) {
   layer{{index}}_result_t layer{{index}}_out[N_LAYER_{{index}}];
 #pragma HLS ARRAY_PARTITION variable=layer{{index}}_out complete dim=0
   nas4ml::dense<{{input_name}}, layer{{index}}_result_t, config{{index}}>({{input_var}}, layer{{index}}_out, w{{index}}, w{{index}}_in, w{{index}}_out, b{{index}});
+{{#table}}
+  nas4ml::lookup<layer{{index}}_result_t, config{{index}}>(layer{{index}}_out, a{{index}});  // {{activation}}
+{{/table}}
 {{/layers}}
   for (unsigned i = 0; i < N_OUTPUT; i++) {
 #pragma HLS UNROLL

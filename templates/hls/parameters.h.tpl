@@ -6,9 +6,15 @@
 
 #include "defines.h"
 #include "nnet_utils/nas4ml_dense.h"
+{{#tables}}
+#include "nnet_utils/nas4ml_lookup.h"
+{{/tables}}
 {{#layers}}
 #include "weights/w{{index}}.h"
 #include "weights/b{{index}}.h"
+{{#table}}
+#include "weights/a{{index}}.h"
+{{/table}}
 {{/layers}}
 {{#layers}}
 
@@ -24,6 +30,10 @@ struct config{{index}} {
   static const unsigned block_factor = {{block_factor}};
   static const nas4ml::strategy_t strategy = nas4ml::{{strategy}};
   static const bool relu = {{relu}};
+{{#table}}
+  static const unsigned table_bits = {{table_bits}};  // the activation table's index: the result's bits
+  static const bool table_signed = {{table_signed}};
+{{/table}}
 };
 {{/layers}}
 

@@ -198,3 +198,30 @@ TEST_CASE("executor kinds are registered by name", "[campaign][executor]") {
   CHECK(resolve_threads(3, c.config) == 3);
   CHECK(resolve_threads(-1, c.config) == c.config.threads);
 }
+
+TEST_CASE("weight inheritance: the parents travel with the job, the record names the one used", "[campaign][executor][inheritance]") {
+  const auto& c = tiny_context();
+  const CandidateJob parent_job = random_jobs(c, 1, 0)[0];
+  const EvaluationRecord parent = evaluate_candidate(c, parent_job);
+  REQUIRE(parent.status == "ok");
+  CandidateJob child = parent_job;  // the same shapes: every layer is inherited
+  child.generation = 1;
+  CHECK_FALSE(to_json(child).contains("parents"));  // off: the job's JSON is unchanged
+  const EvaluationRecord fresh = evaluate_candidate(c, child);
+  child.parents = Json::array({{{"id", parent.genome_hash}, {"model", parent.model}}});
+  const CandidateJob back = candidate_job_from_json(Json::parse(to_json(child).dump()));
+  CHECK(back.parents == child.parents);
+  const EvaluationRecord a = evaluate_candidate(c, child), b = evaluate_candidate(c, back);
+  REQUIRE(a.status == "ok");
+  const Json& inherited = a.model.at("training").at("inherited");
+  CHECK(inherited.at("parent") == parent.genome_hash);
+  CHECK(inherited.at("layers").size() == parent.model.at("layers").size());
+  CHECK(a.model.at("layers") == b.model.at("layers"));  // deterministic
+  CHECK(a.model.at("layers") != fresh.model.at("layers"));  // and not the random start's result
+  CHECK_FALSE(fresh.model.at("training").contains("inherited"));
+  // A damaged parent model is the candidate's failure, named, not a crash.
+  child.parents[0]["model"]["layers"] = "none";
+  const EvaluationRecord broken = evaluate_candidate(c, child);
+  CHECK(broken.status == "failed");
+  CHECK_THAT(broken.failure_reason, Catch::Contains("$.parents[0].model.layers"));
+}

@@ -701,3 +701,25 @@ TEST_CASE("search.multi_fidelity: defaults, bounds, absent = off with the hash u
   j["search"]["multi_fidelity"] = true;
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.multi_fidelity: ") && Catch::Contains("expected an object"));
 }
+
+TEST_CASE("search.inherit_weights: a boolean, absent = off with the hash unchanged", "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  const auto off = load_experiment(f.write(j));
+  CHECK_FALSE(off.search.inherit_weights);
+  CHECK_FALSE(to_json(off)["search"].contains("inherit_weights"));
+  const std::string hash = experiment_hash(off);
+  j["search"]["inherit_weights"] = false;
+  CHECK(experiment_hash(load_experiment(f.write(j))) == hash);
+  j["search"]["inherit_weights"] = true;
+  const auto on = load_experiment(f.write(j));
+  CHECK(on.search.inherit_weights);
+  CHECK(to_json(on)["search"]["inherit_weights"] == true);
+  CHECK(experiment_hash(on) != hash);
+  CHECK(load_experiment(f.write(to_json(on), "again.json")).search.inherit_weights);
+  j["search"]["inherit_weights"] = "yes";
+  CHECK(f.error_of(j) == F + ":$.search.inherit_weights: wrong type, expected true or false, got \"yes\"");
+  j["search"]["inherit_weights"] = 1;
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.inherit_weights: wrong type, expected true or false"));
+}

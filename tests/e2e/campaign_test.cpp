@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -432,4 +433,67 @@ TEST_CASE("multi-fidelity: stopped candidates are stored with partial metrics, n
   CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
   CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
   CHECK(front_of(tmp.path() / "resumed") == front_of(tmp.path() / "whole"));
+}
+
+TEST_CASE("weight inheritance: children start from a stored parent, deterministic for any thread count and after a resume", "[e2e][campaign][resume][inheritance]") {
+  test::TempDir tmp;
+  const std::string exp = fixture("tiny_inherit_experiment.json");  // tiny_experiment.json + inherit_weights
+  campaign::run_campaign(exp, tmp.path() / "whole", quiet_options(1, false));
+  campaign::run_campaign(fixture("tiny_experiment.json"), tmp.path() / "plain", quiet_options(1, false));
+  const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
+  const auto plain = campaign::Store::open(campaign::RunPaths(tmp.path() / "plain").store()).evaluations();
+  std::map<std::string, int> generation_of;
+  std::map<std::string, std::string> status_of;
+  for (const auto& e : store.evaluations()) {
+    generation_of[e.genome_hash] = e.generation;
+    status_of[e.genome_hash] = e.status;
+  }
+  int inherited = 0;
+  const auto evaluations = store.evaluations();
+  REQUIRE(evaluations.size() == plain.size());
+  for (std::size_t i = 0; i < evaluations.size(); ++i) {
+    const auto& e = evaluations[i];
+    if (e.model.is_null() || !e.model.at("training").contains("inherited")) {
+      if (e.generation == 0 && !e.model.is_null())  // no parents yet: trained as without inheritance
+        CHECK(e.model.at("layers") == plain[i].model.at("layers"));
+      continue;
+    }
+    ++inherited;
+    CHECK(e.generation > 0);
+    const Json& from = e.model.at("training").at("inherited");
+    const std::string parent = from.at("parent").get<std::string>();
+    REQUIRE(generation_of.count(parent) == 1);
+    CHECK(generation_of[parent] < e.generation);  // a trained member of an earlier generation
+    CHECK(status_of[parent] == "ok");
+    CHECK_FALSE(from.at("layers").empty());
+    if (e.generation == 1) {  // the same child as without inheritance, trained from another start
+      CHECK(e.genome_hash == plain[i].genome_hash);
+      CHECK(e.model.at("layers") != plain[i].model.at("layers"));
+    }
+  }
+  CHECK(inherited >= 6);
+  // Same evaluations and front with 2 threads, stopped after generation 1 and resumed.
+  auto first = quiet_options(2, false);
+  first.stop_after_generation = 1;
+  CHECK_FALSE(campaign::run_campaign(exp, tmp.path() / "resumed", first).finished);
+  CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
+  CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
+  CHECK(front_of(tmp.path() / "resumed") == front_of(tmp.path() / "whole"));
+}
+
+TEST_CASE("a campaign with nsga3 survival, archive parents and a Latin hypercube start: same evaluations for 1 and 2 threads and after a resume", "[e2e][campaign][resume][determinism]") {
+  test::TempDir tmp;
+  const std::string exp = fixture("tiny_nsga3_experiment.json");  // 4 objectives, a tight latency constraint
+  campaign::run_campaign(exp, tmp.path() / "whole", quiet_options(1, false));
+  auto first = quiet_options(2, false);
+  first.stop_after_generation = 1;
+  CHECK_FALSE(campaign::run_campaign(exp, tmp.path() / "resumed", first).finished);
+  CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
+  CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
+  const Json front = front_of(tmp.path() / "whole");
+  CHECK(front_of(tmp.path() / "resumed") == front);
+  REQUIRE_FALSE(front.empty());
+  // Constrained domination: no stored front member breaks the constraint.
+  const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
+  for (const auto& m : front) CHECK(store.evaluation(m.at("id").get<std::string>())->violation == 0.0);
 }

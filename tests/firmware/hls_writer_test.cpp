@@ -6,11 +6,14 @@
 #include <fstream>
 #include <regex>
 
+#include <fmt/format.h>
+
 #include "firmware/random_model.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/firmware/template_engine.hpp"
+#include "nas4ml/nn/activation.hpp"
 #include "support/read_text.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
@@ -155,19 +158,34 @@ TEST_CASE("the hls4ml configuration holds every layer's precisions, reuse factor
   CHECK(layers.size() == 4);
 }
 
-TEST_CASE("the HLS writer refuses a ROM activation with the layer named", "[firmware][hls][activation]") {
+TEST_CASE("the HLS writer tabulates a ROM activation; a result format over 12 bits is refused", "[firmware][hls][activation]") {
   test::RandomModelSpec spec;
   spec.sizes = {4, 3, 2};
+  spec.hidden_result = FixedFormat{6, 2, true, Rounding::round_half_up, Overflow::saturate};
   nn::QuantizedModel m = test::random_model(spec);
   m.layers[0].activation = nn::Activation::tanh;
+  const auto p = firmware::write_hls_project(m);
+  // One entry per raw value of ap_fixed<6,2>, from -32 up: the golden model's tanh of each.
+  const std::string& table = p.file("firmware/weights/a0.h");
+  CHECK_THAT(table, Catch::Contains("static const layer0_result_t a0[64] = {"));
+  std::string expected;
+  for (std::int64_t raw = -32; raw < 32; ++raw) {
+    const std::int64_t y = nn::apply_activation(nn::Activation::tanh, raw, spec.hidden_result);
+    expected += (raw == -32 ? "" : ", ") + fmt::format("{}", static_cast<double>(y) / 16.0);
+  }
+  CHECK_THAT(table, Catch::Contains("{ " + expected + " }"));
+  CHECK_THAT(p.file("firmware/parameters.h"), Catch::Contains("#include \"weights/a0.h\"") &&
+                                                  Catch::Contains("static const unsigned table_bits = 6;"));
+  CHECK_THAT(p.file("firmware/nas4ml_top.cpp"),
+             Catch::Contains("nas4ml::lookup<layer0_result_t, config0>(layer0_out, a0);  // tanh"));
+  CHECK_THROWS(p.file("firmware/weights/a1.h"));  // the linear output layer has no table
+  m.layers[0].result_format = FixedFormat{13, 4, true, Rounding::round_half_up, Overflow::saturate};
   try {
     firmware::write_hls_project(m);
     FAIL("no error");
   } catch (const ConfigError& e) {
     const std::string what = e.what();
-    CHECK(what.find("$.layers[0].activation") != std::string::npos);
-    CHECK(what.find("\"tanh\"") != std::string::npos);
+    CHECK(what.find("$.layers[0].result_format") != std::string::npos);
+    CHECK(what.find("at most 12 bits") != std::string::npos);
   }
-  m.layers[0].activation = nn::Activation::relu;
-  CHECK_NOTHROW(firmware::write_hls_project(m));
 }

@@ -3,14 +3,21 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "nas4ml/core/rng.hpp"
+#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
+#include "nas4ml/nn/golden_inference.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
+#include "nas4ml/nn/trainer.hpp"
 #include "netlist/random_model.hpp"
+#include "support/run_cli.hpp"
 
 using namespace nas4ml;
 using namespace nas4ml::netlist;
@@ -313,5 +320,179 @@ TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1",
       CHECK(shared.latency_cycles == plain.latency_cycles);
       CHECK(adders(shared) < adders(plain));
     }
+  }
+}
+
+namespace {
+/// FNV-1a over every field of a graph (ops, depths, rows' terms, zero terms, depth limit).
+std::uint64_t graph_hash(const CmvmGraph& g, std::uint64_t h = 1469598103934665603ULL) {
+  auto add = [&h](std::int64_t v) {
+    for (int i = 0; i < 8; ++i) h = (h ^ static_cast<std::uint64_t>((v >> (8 * i)) & 0xFF)) * 1099511628211ULL;
+  };
+  add(g.n_inputs);
+  add(g.depth_limit);
+  add(static_cast<std::int64_t>(g.ops.size()));
+  for (const CmvmOp& op : g.ops) {
+    add(op.a);
+    add(op.b);
+    add(op.shift);
+    add(op.subtract);
+  }
+  for (std::int32_t d : g.depth) add(d);
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    add(static_cast<std::int64_t>(g.rows[r].size()));
+    for (const CmvmTerm& t : g.rows[r]) {
+      add(t.signal);
+      add(t.shift);
+      add(t.negative);
+    }
+    add(g.zero_term[r]);
+  }
+  return h;
+}
+
+/// The graphs of a fixed set of searches (square 8-bit matrices as in the CMVM benchmark, sparse
+/// 6-bit layers as in the jet network, every dc/scope/stage/factoring mode), hashed in order.
+struct PinnedSearch {
+  std::vector<std::int64_t> m;
+  int rows, cols;
+  std::vector<std::uint8_t> extra;
+  int dc;
+  DelayScope scope;
+  Factoring factoring;
+  int stage_levels;
+};
+std::vector<PinnedSearch> pinned_searches() {
+  Rng rng = Rng::stream(8, 0, 0, "netlist.cmvm.pinned");
+  std::vector<PinnedSearch> out;
+  for (int n : {4, 8, 16, 32})
+    for (int k = 0; k < 3; ++k) {
+      const auto m = random_matrix(rng, n, n, 8, 0.0);
+      for (int dc : {-1, 0, 2}) out.push_back({m, n, n, {}, dc, DelayScope::layer, Factoring::none, 0});
+      out.push_back({m, n, n, {}, 0, DelayScope::row, Factoring::none, 0});
+      out.push_back({m, n, n, {}, -1, DelayScope::layer, Factoring::both, 0});
+    }
+  for (auto [rows, cols] : {std::pair{64, 16}, std::pair{32, 64}, std::pair{32, 32}, std::pair{5, 32}}) {
+    const auto m = random_matrix(rng, rows, cols, 6, 0.5);
+    std::vector<std::uint8_t> extra(std::size_t(rows), 1);
+    for (int K : {0, 2, 3}) out.push_back({m, rows, cols, extra, -1, DelayScope::layer, Factoring::none, K});
+    out.push_back({m, rows, cols, extra, 1, DelayScope::layer, Factoring::none, 2});
+  }
+  return out;
+}
+std::uint64_t pinned_hash(const std::vector<PinnedSearch>& searches) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const auto& s : searches)
+    h = graph_hash(share_subexpressions(s.m, s.rows, s.cols, s.extra, s.dc, s.scope, s.factoring, s.stage_levels), h);
+  return h;
+}
+}  // namespace
+
+TEST_CASE("the search's graphs are pinned (speed work must not change them)", "[netlist][cmvm][pinned]") {
+  // Every field of 76 graphs; update only when a change of the search is intended (and say why).
+  CHECK(pinned_hash(pinned_searches()) == 0x32e882178a12ba7bULL);
+}
+
+TEST_CASE("searches on many threads give the same graphs as one thread", "[netlist][cmvm][threads]") {
+  // Each thread reuses its own work tables, left over from different earlier searches: thread t
+  // starts at a different search and runs them all twice (the 32 x 32 dense ones left out: time).
+  auto searches = pinned_searches();
+  std::erase_if(searches, [](const PinnedSearch& s) { return s.extra.empty() && s.rows == 32; });
+  auto hash_of = [&](std::size_t k) {
+    const auto& s = searches[k];
+    return graph_hash(share_subexpressions(s.m, s.rows, s.cols, s.extra, s.dc, s.scope, s.factoring, s.stage_levels));
+  };
+  std::vector<std::uint64_t> one(searches.size());
+  for (std::size_t k = 0; k < searches.size(); ++k) one[k] = hash_of(k);
+  for (unsigned threads : {2u, 5u}) {
+    std::vector<std::vector<std::uint64_t>> got(threads, std::vector<std::uint64_t>(searches.size(), 0));
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (int round = 0; round < 2; ++round)
+          for (std::size_t i = 0; i < searches.size(); ++i) {
+            const std::size_t k = (i + t * 11) % searches.size();
+            got[t][k] = hash_of(k);
+          }
+      });
+    for (auto& th : pool) th.join();
+    for (unsigned t = 0; t < threads; ++t) CHECK(got[t] == one);
+  }
+}
+
+TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist equals the golden model",
+          "[netlist][cmvm][trained]") {
+  // A real trained network (experiments/models/magic_10_32_32_2.json on the shipped MAGIC data,
+  // 3 epochs: pruned to 50%, 8-bit weights) instead of uniform random weights.
+  const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));
+  const auto spec = nn::load_model_spec(test::source_path("experiments/models/magic_10_32_32_2.json"));
+  nn::TrainOptions o;
+  o.seed = 1;
+  o.epochs = 3;
+  o.evaluate_train = false;
+  const auto trained = nn::train_model(spec, d, o);
+  REQUIRE(trained.ok);
+  const nn::QuantizedModel& model = trained.model;
+  REQUIRE(model.layers.size() == 3);
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const auto& l = model.layers[k];
+    std::vector<std::uint8_t> extra;
+    for (auto b : l.biases) extra.push_back(b != 0);
+    for (int dc : {-1, 0, 1})
+      for (int K : {0, 2, 3}) {
+        const CmvmGraph g = share_subexpressions(l.weights, l.n_out, l.n_in, extra, dc, DelayScope::layer,
+                                                 Factoring::none, K);
+        CHECK_FALSE(g.ops.empty());  // trained weights share subexpressions too
+        const auto f = signal_forms(g);
+        for (int r = 0; r < l.n_out; ++r) {
+          std::vector<std::int64_t> sum(std::size_t(l.n_in), 0);
+          for (const CmvmTerm& t : g.rows[std::size_t(r)])
+            for (int i = 0; i < l.n_in; ++i)
+              sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+          REQUIRE(sum == std::vector<std::int64_t>(l.weights.begin() + r * l.n_in, l.weights.begin() + (r + 1) * l.n_in));
+          if (dc >= 0) CHECK(cmvm_row_depth(g, r, extra[std::size_t(r)]) <= g.depth_limit);
+        }
+      }
+  }
+  const auto inputs = nn::quantize_inputs(model, d.test.x);
+  for (int K : {0, 2, 5}) {
+    LoweringOptions opt{.levels_per_stage = K};
+    const Netlist plain = lower(model, opt);
+    opt.sharing = Sharing::cse;
+    const Netlist n = lower(model, opt);
+    CHECK(adders(n) < adders(plain));
+    // Every bit of every live node on 300 real test events equals the golden model's trace.
+    for (std::size_t s = 0; s < 300; ++s) {
+      const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
+      const auto v = simulate_nodes(n, x);
+      check_bit_origins(n, v);
+      const auto trace = nn::golden_trace(model, x);
+      for (std::size_t k = 0; k < n.layers.size(); ++k)
+        for (std::size_t o2 = 0; o2 < n.layers[k].outputs.size(); ++o2)
+          if (n.layers[k].outputs[o2] != no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o2])] == trace[k][o2]);
+    }
+    // Widths exact in the first layer: its adders are affine in the inputs, so the 2^10 corners
+    // of the input box reach both ends of every adder's range.
+    std::vector<std::int64_t> lo(n.nodes.size(), INT64_MAX), hi(n.nodes.size(), INT64_MIN);
+    for (int corner = 0; corner < (1 << model.n_inputs); ++corner) {
+      std::vector<std::int64_t> x;
+      for (int i = 0; i < model.n_inputs; ++i)
+        x.push_back(corner >> i & 1 ? model.input_format.max_raw() : model.input_format.min_raw());
+      const auto v = simulate_nodes(n, x);
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        lo[k] = std::min(lo[k], v[k]);
+        hi[k] = std::max(hi[k], v[k]);
+      }
+    }
+    int checked = 0;
+    for (std::size_t k = 0; k < n.nodes.size(); ++k) {
+      const Node& node = n.nodes[k];
+      if ((node.kind != NodeKind::add && node.kind != NodeKind::sub) || node.layer != 0) continue;
+      CHECK(lo[k] == node.lo);
+      CHECK(hi[k] == node.hi);
+      CHECK(node.width == signed_width(node.lo, node.hi));
+      ++checked;
+    }
+    CHECK(checked > 100);
   }
 }

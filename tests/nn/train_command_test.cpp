@@ -70,6 +70,69 @@ TEST_CASE("nas4ml train refuses bad input with one clear line", "[nn][cli]") {
   CHECK_THAT(r.err, Catch::Contains("file not found"));
 }
 
+TEST_CASE("nas4ml train distils from a teacher spec or a teacher model", "[nn][cli][distillation]") {
+  test::TempDir dir;
+  const std::string data = write_toy_data(dir);
+  const std::string student = dir.write("s.json", R"({"name": "student", "input_format": "ap_fixed<8,3>",
+    "defaults": {"weight_format": "ap_fixed<6,2>", "result_format": "ap_fixed<10,4>"},
+    "layers": [{"units": 4}, {}], "training": {"epochs": 4, "batch_size": 32, "learning_rate": 0.01}})").string();
+  const std::string teacher = dir.write("t.json", R"({"name": "teacher", "input_format": "ap_fixed<16,6>",
+    "defaults": {"weight_format": "ap_fixed<16,4>", "result_format": "ap_fixed<16,6>"},
+    "layers": [{"units": 16}, {}], "training": {"epochs": 6, "batch_size": 32, "learning_rate": 0.01}})").string();
+  auto json_run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"train", student, "--data", data, "--seed", "5", "--json"});
+    const auto r = test::run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return Json::parse(r.out);
+  };
+  const Json plain = json_run({});
+  CHECK_FALSE(plain.contains("distillation"));
+  // A teacher spec: trained in float first (same split, same seed), then the student from it.
+  const Json kd = json_run({"--teacher", teacher});
+  REQUIRE(kd.contains("distillation"));
+  CHECK(kd["distillation"]["teacher"] == teacher);
+  CHECK(kd["distillation"]["alpha"] == 0.5);  // the defaults when the spec does not distil
+  CHECK(kd["distillation"]["temperature"] == 4.0);
+  CHECK(kd["distillation"]["teacher_test_accuracy"].get<double>() > 0.8);  // it learned the boundary
+  CHECK(kd["metrics"] != plain["metrics"]);  // the teacher changed the training
+  CHECK(json_run({"--teacher", teacher})["metrics"] == kd["metrics"]);  // deterministic
+  const Json tuned = json_run({"--teacher", teacher, "--alpha", "0.8", "--temperature", "2"});
+  CHECK(tuned["distillation"]["alpha"] == 0.8);
+  CHECK(tuned["distillation"]["temperature"] == 2.0);
+  // The table says so too.
+  const auto table = test::run_cli({"train", student, "--data", data, "--teacher", teacher});
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("distilled from " + teacher) && Catch::Contains("alpha 0.5, temperature 4"));
+  // A trained model as the teacher (evaluated by the golden integer model).
+  const std::string saved = (dir.path() / "t.q.json").string();
+  REQUIRE(test::run_cli({"train", teacher, "--data", data, "--save", saved}).exit_code == 0);
+  const Json from_model = json_run({"--teacher-model", saved});
+  CHECK(from_model["distillation"]["teacher"] == saved);
+  CHECK(from_model["distillation"]["alpha"] == 0.5);
+}
+
+TEST_CASE("nas4ml train refuses a bad teacher with one clear line", "[nn][cli][distillation]") {
+  test::TempDir dir;
+  const std::string data = write_toy_data(dir);
+  const std::string student = dir.write("s.json", R"({"layers": [{"units": 4}, {}], "training": {"epochs": 1}})").string();
+  auto refused = [&](std::vector<std::string> args, const std::string& message) {
+    args.insert(args.begin(), {"train", student, "--data", data});
+    const auto r = test::run_cli(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains(message));
+    CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
+  };
+  // A MAGIC model (10 inputs) as the teacher of 3-feature data.
+  const std::string magic = test::source_path("tests/fuzz/corpus/json/estimate-good-control-m.q.json");
+  refused({"--teacher-model", magic}, "m.q.json:n_inputs: teacher of the wrong shape, expected 3 inputs (the data set's features), got 10");
+  refused({"--alpha", "0.5"}, "error: --alpha: distillation without a teacher");
+  refused({"--teacher", student, "--teacher-model", magic}, "--teacher-model: one teacher at a time");
+  refused({"--teacher", student, "--alpha", "1"}, "--alpha: value out of range");
+  refused({"--teacher", (dir.path() / "none.json").string()}, "file not found");
+}
+
 TEST_CASE("MAGIC: 10-32-32-2, 8-bit formats, 50% sparsity trains to a useful integer model", "[nn][integration]") {
   // MAGIC ships in experiments/data: no ../shared needed.
   const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));

@@ -92,3 +92,30 @@ TEST_CASE("a space offering activations decodes to every one of them and encodes
   }
   CHECK(seen.size() == 6);
 }
+
+TEST_CASE("a space offering batch normalization decodes to both and encodes back", "[space][encoding][batch_norm]") {
+  Json j = Json::parse(test::read_text(test::source_path("search_spaces/physics_binary.json")));
+  j["hidden"]["batch_norm"] = {false, true};
+  const SearchSpace s = parse_search_space(JsonView(j, "s.json"));
+  Rng rng(12);
+  int with = 0, without = 0;
+  for (int i = 0; i < 200; ++i) {
+    const Genes g = random_genome(s, rng);
+    const nn::ModelSpec spec = decode(s, g, "x");
+    for (std::size_t k = 0; k + 1 < spec.layers.size(); ++k) (spec.layers[k].batch_norm ? with : without) += 1;
+    CHECK_FALSE(spec.layers.back().batch_norm);
+    const Encoding e = encode(s, spec);
+    REQUIRE(e.gene.empty());
+    CHECK(e.genes == g);
+  }
+  CHECK(with > 0);
+  CHECK(without > 0);
+  // A space listing only false refuses a normalized baseline, naming the gene and the choices.
+  j["hidden"]["batch_norm"] = {false};
+  const SearchSpace off = parse_search_space(JsonView(j, "s.json"));
+  nn::ModelSpec spec = decode(off, random_genome(off, rng), "x");
+  spec.layers[0].batch_norm = true;
+  const Encoding e = encode(off, spec);
+  CHECK(e.gene == "hidden[0].batch_norm");
+  CHECK(e.got == "true");
+}

@@ -224,3 +224,38 @@ TEST_CASE("a space that lists dc gets one dc gene per layer; others keep their g
   j["hidden"]["dc"] = Json::array({-2});
   CHECK_THAT(error_of(j), Catch::Contains("hidden.dc"));
 }
+
+TEST_CASE("a space that lists batch_norm gets one gene per hidden layer; others keep their genomes",
+          "[space][search_space][batch_norm]") {
+  const SearchSpace plain = parse(base_space());
+  Json j = base_space();
+  j["hidden"]["batch_norm"] = Json::array({false, true});
+  const SearchSpace s = parse(j);
+  REQUIRE(s.hidden_sizes.size() == plain.hidden_sizes.size() + 1);
+  CHECK(s.output_sizes == plain.output_sizes);  // the output layer never normalizes
+  CHECK(s.hidden_names.back() == "hidden.batch_norm");
+  CHECK(s.hidden_sizes.back() == 2);
+  const auto names = gene_names(s, 2);
+  const auto at = std::find(names.begin(), names.end(), "hidden[1].batch_norm");
+  REQUIRE(at != names.end());
+  Genes g(s.genome_length(2), 0);
+  g[static_cast<std::size_t>(at - names.begin())] = 1;
+  const nn::ModelSpec m = decode(s, g);
+  CHECK_FALSE(m.layers[0].batch_norm);
+  CHECK(m.layers[1].batch_norm);
+  CHECK_FALSE(m.layers[2].batch_norm);
+  CHECK(summary(m).find(" bn") != std::string::npos);
+  CHECK(summary(decode(s, Genes(s.genome_length(2), 0))).find(" bn") == std::string::npos);
+  // Written back only where listed, so every other space keeps its JSON (and fingerprint).
+  CHECK(to_json(s)["hidden"]["batch_norm"] == Json::array({false, true}));
+  CHECK_FALSE(to_json(plain)["hidden"].contains("batch_norm"));
+  CHECK(parse(to_json(s)).hidden_sizes == s.hidden_sizes);
+  // Bad lists and the output layer are refused with the key named.
+  j["hidden"]["batch_norm"] = Json::array({"yes"});
+  CHECK_THAT(error_of(j), Catch::Contains("hidden.batch_norm[0]") && Catch::Contains("wrong type"));
+  j["hidden"]["batch_norm"] = Json::array({true, true});
+  CHECK_THAT(error_of(j), Catch::Contains("hidden.batch_norm"));
+  j = base_space();
+  j["output"] = {{"batch_norm", {true}}};
+  CHECK_THAT(error_of(j), Catch::Contains("output.batch_norm"));
+}

@@ -130,3 +130,50 @@ TEST_CASE("C simulation without the ap_types headers says where they should be",
     CHECK(std::string(e.what()).find("HLS_arbitrary_Precision_Types") != std::string::npos);
   }
 }
+
+TEST_CASE("ROM activations C-simulate bit-exactly with the golden model", "[synth][hls][csim][activation]") {
+  require_ap_types();
+  const auto T = Rounding::truncate, R = Rounding::round_half_up;
+  const auto W = Overflow::wrap, S = Overflow::saturate;
+  struct ActCase {
+    const char* name;
+    test::RandomModelSpec spec;
+    std::vector<nn::Activation> hidden;
+  };
+  std::vector<ActCase> cases;
+  {  // signed 8-bit results, rounding and saturation: the hls4ml-style tables and hard_tanh
+    ActCase c{"tanh-sigmoid-hard_tanh", {}, {nn::Activation::tanh, nn::Activation::sigmoid, nn::Activation::hard_tanh}};
+    c.spec.sizes = {6, 7, 5, 4, 3};
+    c.spec.input = fmt(10, 4, true, R, S);
+    c.spec.hidden_result = fmt(8, 3, true, R, S);
+    c.spec.seed = 21;
+    cases.push_back(c);
+  }
+  {  // unsigned 7-bit results (truncating, wrapping) and a 12-bit signed one: leaky_relu, hard_sigmoid
+    ActCase c{"hard_sigmoid-leaky_relu", {}, {nn::Activation::hard_sigmoid, nn::Activation::leaky_relu}};
+    c.spec.sizes = {5, 6, 4, 2};
+    c.spec.hidden_result = fmt(7, 2, false, T, W);
+    c.spec.seed = 22;
+    cases.push_back(c);
+  }
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      test::TempDir tmp;
+      nn::QuantizedModel m = test::random_model(c.spec);
+      for (std::size_t k = 0; k < c.hidden.size(); ++k) m.layers[k].activation = c.hidden[k];
+      if (c.hidden.back() == nn::Activation::leaky_relu) m.layers[1].result_format = fmt(12, 4, true, R, S);
+      const auto project = firmware::write_hls_project(m);
+      firmware::save_hls_project(project, tmp.path());
+      const auto inputs = test::random_inputs(m, 1000, c.spec.seed + 7);
+      firmware::save_hls_testbench_data(firmware::make_test_vectors(m, inputs), tmp.path());
+      // The activations really act: the same network with linear hidden layers computes otherwise.
+      nn::QuantizedModel linear = m;
+      for (std::size_t k = 0; k < c.hidden.size(); ++k) linear.layers[k].activation = nn::Activation::linear;
+      CHECK(firmware::make_test_vectors(m, inputs).outputs_raw != firmware::make_test_vectors(linear, inputs).outputs_raw);
+      const auto r = synth::run_hls_csim(tmp.path(), project.project);
+      CHECK(r.samples == 1000);
+      CHECK(r.checked == 1000 * static_cast<std::size_t>(c.spec.sizes.back()));
+      CHECK(r.mismatches == 0);
+    }
+  }
+}

@@ -64,13 +64,18 @@ struct CandidateJob {
   search::Genome genome;
   Json calibration;              ///< calibration_to_json() of the calibration in force
   Json early_stop;               ///< to_json(EarlyStopRule) (early_stopping.hpp), or null: train to the end
+  /// Weight inheritance (nn/weight_inheritance.hpp): the trained parents, in order of preference,
+  /// as [{"id": genome hash, "model": QuantizedModel JSON}, ...], or null: random initialization.
+  Json parents;
 };
 
 /// Trains, measures (golden integer model) and estimates `job`'s candidate. Never throws for a
 /// candidate's own trouble (diverged training, time-out, an invalid objective): that is a record
 /// with status "failed" and the reason. Only internal errors (bugs) are thrown. With
 /// `job.early_stop`, a candidate the rule stops is a record with status "stopped_early", its
-/// partial model, metrics, estimates and objectives, and the reason.
+/// partial model, metrics, estimates and objectives, and the reason. With `job.parents`, training
+/// starts from a parent's weights where the shapes allow; the model's training metadata then
+/// names it: "inherited": {"parent": id, "layers": [...]}.
 EvaluationRecord evaluate_candidate(const EvaluationContext& context, const CandidateJob& job);
 
 /// The expected cost of evaluating `job`, in multiply-accumulates: trainable parameters x

@@ -96,6 +96,7 @@ struct SearchConfig {
   std::optional<int> generations;               ///< stop after this many generations
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
   std::optional<MultiFidelityConfig> multi_fidelity;  ///< early stopping of hopeless candidates (absent = off)
+  bool inherit_weights = false;  ///< a bred child starts from its parent's trained weights where shapes match
 };
 
 /// The budget one candidate gets for training.

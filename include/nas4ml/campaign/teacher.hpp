@@ -4,6 +4,7 @@
 /// either a float network trained once per campaign from a model spec (same split, seeded by the
 /// campaign seed, cached in the campaign store so a resumed campaign reuses exactly the same
 /// teacher), or a user-supplied nas4ml model file evaluated by the golden integer model.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -44,6 +45,14 @@ std::shared_ptr<const nn::Teacher> campaign_teacher(const ExperimentConfig& conf
 /// Writes `teacher` into the store's cache (a no-op when the same key is already there).
 void cache_teacher(Store& store, const ExperimentConfig& config, const data::LoadedDataset& data,
                    const nn::Teacher& teacher);
+
+/// A float teacher trained from the model spec `file` on `data`'s training split (early stopping
+/// on its validation split), seeded by `seed` with the random streams a campaign's teacher uses.
+/// Throws ConfigError when it does not train.
+nn::Teacher teacher_from_spec(const std::filesystem::path& file, const data::LoadedDataset& data, std::uint64_t seed);
+/// A trained nas4ml model (.q.json) as a teacher: its golden integer outputs on the training rows.
+/// Throws ConfigError (file, n_inputs / n_outputs, expected, got) when it does not fit the data.
+nn::Teacher teacher_from_model(const std::filesystem::path& file, const data::LoadedDataset& data);
 
 /// The cache key of the campaign's teacher: sha256 of the teacher's definition, the data set's
 /// manifest and the campaign seed.

@@ -25,7 +25,15 @@ struct TestVectors {
   int n_inputs = 0, n_outputs = 0;
   std::vector<std::int64_t> inputs_raw;   ///< rows * n_inputs, raw integers of the input format
   std::vector<std::int64_t> outputs_raw;  ///< rows * n_outputs, raw integers of the result formats
+  /// An autoencoder's golden anomaly score per row (nn/anomaly_score.hpp), raw integers of the
+  /// score's format; empty for a model without a score. The rtl firmware outputs it after the
+  /// reconstruction (rtl_outputs()); the HLS project does not compute it.
+  std::vector<std::int64_t> scores_raw;
 };
+
+/// The vectors as the rtl firmware's ports see them: with a score, every row's outputs followed
+/// by its score (n_outputs + 1 values per row); otherwise `t` unchanged.
+TestVectors rtl_outputs(const TestVectors& t);
 
 /// Quantizes the first min(max_rows, rows) feature rows to the model's input format and computes
 /// the golden outputs. `features` must have n_inputs columns (DataError otherwise).

@@ -51,8 +51,10 @@ enum class NodeKind : std::uint8_t {
              ///< (arithmetic right shift = truncation; AP_RND's half-LSB is already in the bias)
   relu,      ///< max(0, a.node); always read by a reg (becomes the flip-flops' synchronous reset)
   reg,       ///< pipeline register: a.node delayed by one clock cycle
-  lookup     ///< ROM (lookup.hpp): activation nn::Activation(`value`) of a.node, a raw integer of
+  lookup,    ///< ROM (lookup.hpp): activation nn::Activation(`value`) of a.node, a raw integer of
              ///< `format` (the layer's result format); always read by a reg
+  square,    ///< (a.node << a.shift)^2: a variable times itself (the squared-error anomaly score)
+  absolute   ///< |a.node << a.shift| (the absolute-error anomaly score)
 };
 
 /// One operand: the value of `node` multiplied by 2^shift (shift < 0 only for casts).
@@ -168,6 +170,14 @@ struct Netlist {
   std::vector<FixedFormat> output_formats;  ///< result format of every output (the last layer's)
   int latency_cycles = 0;           ///< pipeline depth: stage of the outputs
   LoweringOptions options;
+  /// Autoencoders (a model with an anomaly score, nn/anomaly_score.hpp): the score's output
+  /// register, also the last entry of `outputs` (the reconstruction outputs come first, carried
+  /// to the score's stage); its format is the last entry of `output_formats`. Its logic is the
+  /// last NetlistLayer, a pseudo-layer of index model.layers.size() (docs/netlist.md "Anomaly
+  /// score"). no_node for every other model.
+  NodeId score = no_node;
+  FixedFormat score_format;
+  std::string score_error;          ///< "squared" or "absolute"; empty without a score
 
   /// Bit origins of node `n` (width of them).
   std::span<const BitOrigin> origins(NodeId n) const {
@@ -184,7 +194,7 @@ struct Netlist {
 /// registers of neuron o, `l<k>_<kind>_<id>` for the others, `c_<id>` for constants.
 std::string node_name(const Netlist& netlist, NodeId n);
 
-/// "input", "constant", "add", "sub", "multiply", "cast", "relu", "reg", "lookup".
+/// "input", "constant", "add", "sub", "multiply", "cast", "relu", "reg", "lookup", "square", "absolute".
 std::string to_string(NodeKind kind);
 
 }  // namespace nas4ml::netlist

@@ -63,6 +63,10 @@ struct TrainOptions {
   /// bit-identical to a run without it.
   int check_epoch = 0;
   std::function<bool(const PartialModel&)> stop_check;
+  /// Weight inheritance (nn/weight_inheritance.hpp): trained models of the candidate's parents, in
+  /// order of preference (null entries skipped). The one giving the most parameters initializes
+  /// every layer of the same shape; empty: random initialization only.
+  std::vector<const QuantizedModel*> parents;
 };
 
 /// The outcome of training one candidate. A diverging run is ok = false with a reason, never an
@@ -87,6 +91,10 @@ struct TrainResult {
   /// With TrainOptions::keep_train_logits: the float32 forward's logits of the final weights on
   /// every row of data.train (rows x outputs, row-major).
   std::vector<float> float_train_logits;
+  /// With TrainOptions::parents: the index of the parent the weights came from (-1: none) and the
+  /// layers taken from it.
+  int inherited_parent = -1;
+  std::vector<int> inherited_layers;
 };
 
 /// Trains `spec` on `data`. Model spec problems that only show with the data (input or class

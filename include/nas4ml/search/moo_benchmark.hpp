@@ -26,6 +26,7 @@ struct MooRunOptions {
   std::size_t prescreen = 1;       ///< Nsga2Options::prescreen (1 = off)
   std::string initial_design = "random";  ///< Nsga2Options::initial_design
   std::string parents = "population";     ///< Nsga2Options::parents
+  std::string operator_kind = "crossover";  ///< Nsga2Options::operator_kind
   bool archive = false;            ///< keep every evaluated point for archive_hypervolume
   std::size_t offspring = 0;       ///< children per tell, in [1, population]; 0: the population
                                    ///< (1 = steady state, as in SMS-EMOA's paper)

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -53,6 +54,11 @@ struct Nsga2Options {
   /// (the population plus every feasible non-dominated genome evaluated so far that survival
   /// dropped, ranked together by the survival kind's merit). Off by default (docs/search.md).
   std::string parents = "population";
+  /// How children are bred: "crossover" (the encoding's crossover of two tournament winners, then
+  /// mutation) or "differential" (Variation::differential of a tournament winner as target, a
+  /// second as base and two uniformly drawn mates as the difference, then mutation; one child at
+  /// a time). "differential" needs an encoding that has it (real_variation.hpp).
+  std::string operator_kind = "crossover";
 };
 
 /// Throws ConfigError (location "nsga2.<field>", "search.algorithm" for an unknown survival kind)
@@ -114,6 +120,11 @@ class Nsga2 {
   std::size_t duplicates_rejected() const noexcept { return duplicates_rejected_; }
   /// true when `genome` was handed out or told before.
   bool seen(const Genome& genome) const { return seen_.count(genome_hash(genome)) > 0; }
+  /// The genome hashes of the parents of `genome` when ask() bred it from two mates and it has not
+  /// been told yet: the parent whose leading genes and layers it took first, then the other. Empty
+  /// for a random or initial-design genome, and for any genome after tell() or restore() (a
+  /// caller reads it between ask() and tell(), as the campaign does for weight inheritance).
+  std::vector<std::uint64_t> parents(const Genome& genome) const;
   const Nsga2Options& options() const noexcept { return options_; }
 
   /// The whole state as JSON (format "nas4ml.nsga2.v2"; restore() also reads v1, which had no
@@ -131,7 +142,9 @@ class Nsga2 {
  private:
   void rebuild_ranks();
   std::size_t tournament();
-  bool accept(Genome& child, std::vector<Genome>& out);
+  bool accept(Genome& child, std::vector<Genome>& out, std::vector<std::uint64_t> parents = {});
+  /// One breeding step: two children (crossover) or one (differential), mutated, with their parents.
+  std::vector<std::pair<Genome, std::vector<std::uint64_t>>> breed();
   bool ask_prescreened(std::vector<Genome>& out);
   std::vector<double> minimized(const std::vector<double>& objectives) const;
   bool archive_parents() const noexcept { return options_.parents == "archive"; }
@@ -146,6 +159,7 @@ class Nsga2 {
   std::vector<Individual> population_;
   std::unordered_set<std::uint64_t> seen_;
   std::unordered_set<std::uint64_t> untold_;  // in seen_, handed out by ask() but not told yet
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> parents_;  // of bred untold genomes; not state
   Archive archive_;  // feasible evaluations, kept only when prescreen > 1 or parents "archive"
   std::vector<Individual> elite_;    // parents "archive": the non-dominated feasible evaluations
   std::vector<Individual> mating_;   // parents "archive": population + elite not in it, ranked

@@ -1,6 +1,10 @@
 #pragma once
 /// \file Variation for real-valued box-bounded problems: simulated binary crossover (SBX) and
-/// polynomial mutation, as in Deb's NSGA-II reference code and pagmo2's nsga2.
+/// polynomial mutation, as in Deb's NSGA-II reference code and pagmo2's nsga2; and differential
+/// variation DE/rand/1/bin (Storn & Price 1997) as MOEA/D-DE uses it (H. Li, Q. Zhang,
+/// "Multiobjective optimization problems with complicated Pareto sets, MOEA/D and NSGA-II", IEEE
+/// Trans. Evol. Comput. 13(2):284-302, 2009: F 0.5, CR 1), here with CR 0.5 (measured better at
+/// a campaign's budget, docs/search.md).
 ///
 /// References: K. Deb, R. B. Agrawal, "Simulated binary crossover for continuous search space",
 /// Complex Systems 9:115-148, 1995; K. Deb, M. Goyal, "A combined genetic adaptive search
@@ -18,6 +22,8 @@ struct RealVariationOptions {
   double eta_c = 10.0;                  ///< SBX distribution index, in [1, 100]
   double mutation_probability = -1.0;  ///< m: per-variable chance, in [0, 1]; < 0 means 1/n
   double eta_m = 50.0;                  ///< polynomial mutation distribution index, in [1, 100]
+  double de_f = 0.5;                    ///< differential variation: scale F of the difference, in (0, 2]
+  double de_cr = 0.5;                   ///< differential variation: per-variable crossover rate CR, in [0, 1] (docs/search.md)
 };
 
 /// Throws ConfigError (location "real_variation.<field>") stating the range and the bad value.

@@ -24,6 +24,11 @@ struct Variation {
   std::function<std::vector<Genome>(std::size_t, Rng&)> design;
   /// Recombines two parents into two children (may return copies when crossover is skipped).
   std::function<std::pair<Genome, Genome>(const Genome&, const Genome&, Rng&)> crossover;
+  /// Optional: differential variation (DE/rand/1/bin; R. Storn, K. Price, "Differential evolution
+  /// - a simple and efficient heuristic for global optimization over continuous spaces", J. Global
+  /// Optim. 11:341-359, 1997): a child of `target` whose genes come, each with the encoding's
+  /// crossover rate (and at least one), from base + F (a - b); empty = the encoding has none.
+  std::function<Genome(const Genome& target, const Genome& base, const Genome& a, const Genome& b, Rng&)> differential;
   /// Mutates a genome in place.
   std::function<void(Genome&, Rng&)> mutate;
   /// Makes any genome the operators produce valid and canonical (equal candidates -> equal genomes).

@@ -47,6 +47,7 @@ struct LayerChoices {
   std::vector<int> reuse_factor;
   std::vector<nn::Strategy> strategy;
   std::vector<int> dc;  ///< rtl sharing delay limits; empty = no gene (dc -1, no limit)
+  std::vector<bool> batch_norm;  ///< hidden layers: batch normalization or not; empty = no gene (none)
 };
 
 /// Training knobs as choice lists (a single-element list fixes the knob).
