@@ -6,8 +6,6 @@
 #include <fstream>
 #include <optional>
 
-#include <oneapi/tbb/parallel_for.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +18,7 @@
 #include "nas4ml/interop/qonnx_export.hpp"
 #include "nas4ml/nn/activation.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "nas4ml/search/parallel_for.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 #include "nas4ml/synth/target.hpp"
 
@@ -176,7 +175,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
 
   // ... then write, synthesize and simulate the candidates in parallel (each tool run is one
   // single-threaded process; the calling thread's TBB arena decides how many run at once), ...
-  tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+  nas4ml::search::parallel_for(work.size(), [&](std::size_t i) {
     Work& w = work[i];
     EmittedCandidate& c = w.c;
     std::filesystem::create_directories(c.dir);

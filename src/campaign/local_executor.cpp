@@ -1,6 +1,5 @@
 // The `local` executor: a generation's candidates on this process's threads (TBB, after pagmo2's
 // thread_bfe), the synthesis round on background threads.
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 
 #include "nas4ml/campaign/executor.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/search/parallel_for.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -31,7 +31,7 @@ std::vector<Record> run_all(const std::vector<Job>& jobs, int threads, Fn&& fn) 
   std::mutex mutex;
   tbb::task_arena arena(std::max(1, threads));
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
+    nas4ml::search::parallel_for(jobs.size(), [&](std::size_t i) {
       try {
         out[i] = fn(jobs[i]);
       } catch (...) {

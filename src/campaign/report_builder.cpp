@@ -7,7 +7,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include "nas4ml/campaign/baseline.hpp"
 #include "nas4ml/campaign/float_reference.hpp"
@@ -17,6 +16,7 @@
 #include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/campaign/experiment_config.hpp"
 #include "nas4ml/nn/task.hpp"
+#include "nas4ml/search/parallel_for.hpp"
 
 namespace nas4ml::campaign {
 namespace {
@@ -75,7 +75,7 @@ void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
         members.push_back(std::move(*rec));
       }
     std::vector<FloatReference> refs(members.size());
-    tbb::parallel_for(std::size_t{0}, members.size(), [&](std::size_t i) { refs[i] = float_reference(members[i], data, paths); });
+    nas4ml::search::parallel_for(members.size(), [&](std::size_t i) { refs[i] = float_reference(members[i], data, paths); });
     for (std::size_t i = 0; i < refs.size(); ++i) d.physics[i].reference = refs[i];
   } catch (const Error& e) {
     d.physics.clear();

@@ -7,9 +7,9 @@
 #include <mutex>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/search/parallel_for.hpp"
 
 namespace nas4ml::search {
 
@@ -31,7 +31,7 @@ std::vector<Evaluation> evaluate_batch(const std::vector<Genome>& genomes, const
   std::exception_ptr first_internal;
   std::size_t first_internal_index = genomes.size();
   std::mutex mutex;
-  tbb::parallel_for(std::size_t{0}, genomes.size(), [&](std::size_t i) {
+  parallel_for(genomes.size(), [&](std::size_t i) {
     const std::uint64_t index = ctx.first_index + i;
     Rng rng = Rng::stream(ctx.seed, ctx.generation, index, ctx.purpose);
     const auto start = std::chrono::steady_clock::now();
