@@ -67,7 +67,7 @@ class Runner {
   void prepare() {
     ctx_ = std::make_unique<EvaluationContext>(load_evaluation_context(cfg_, paths_));
     device_ = ctx_->device;
-    flow_ = ctx_->flow;
+    target_ = ctx_->target;
     check_space_fits_budget(ctx_->space, static_cast<int>(ctx_->data.n_features()),
                             ctx_->data.train.rows());  // not a campaign of failures
     for (const auto& b : cfg_.baselines) check_baseline_fits(b, ctx_->data);  // before anything is stored
@@ -83,9 +83,9 @@ class Runner {
   void start_new() {
     std::filesystem::create_directories(paths_.root());
     Json manifest = make_manifest(cfg_, ctx_->data, ctx_->space, threads_);
-    if (cfg_.synthesis.enabled) {  // the manifest's "yosys" key predates the other backends
-      const std::string tool = synthesis_tool(cfg_, flow_, device_);  // a version line or a vendor tool's path
-      manifest[cfg_.synthesis.backend == "yosys" ? "yosys" : "synthesis_tool"] = tool;
+    if (cfg_.synthesis.enabled) {  // stores written before had a "yosys" key instead (nothing reads it)
+      manifest["synthesis_backend"] = cfg_.synthesis.backend;
+      manifest["synthesis_tool"] = synthesis_tool(cfg_, target_, device_);  // a version line or a vendor tool's path
     }
     store_.emplace(Store::create(paths_.store(), to_json(cfg_), experiment_hash(cfg_), manifest));
     save_json_file(paths_.experiment(), to_json(cfg_));
@@ -100,7 +100,7 @@ class Runner {
     const Json manifest = store_->manifest();
     check_unchanged(manifest);
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
-    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, flow_, device_);  // tools checked as `run` does
+    if (cfg_.synthesis.enabled) synthesis_tool(cfg_, target_, device_);  // tools checked as `run` does
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
@@ -452,13 +452,13 @@ class Runner {
   void recalibrate(int gen) {
     // Refitted only from the results of a backend whose target says they calibrate this flavor
     // (Vivado and Vitis HLS count differently from the yosys-fitted rtl estimator).
-    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate || cfg_.hardware.estimator != "rtl" ||
-        synthesis_target(cfg_, flow_, device_)->calibrated_flavor() != cfg_.hardware.estimator)
+    if (!cfg_.synthesis.enabled || !cfg_.synthesis.recalibrate ||
+        synthesis_target(cfg_, target_, device_)->calibrated_flavor() != cfg_.hardware.estimator)
       return;
     const auto rounds = due_rounds(gen);
     if (rounds.size() == calibrated_rows_) return;
     calibrated_rows_ = rounds.size();
-    refit_rtl_calibration(device_, rounds, /*log=*/true);
+    refit_calibration(device_, cfg_.hardware.estimator, rounds, /*log=*/true);
   }
 
   Json calibration_json() const {
@@ -481,7 +481,7 @@ class Runner {
       raw = data::load_dataset(cfg_.dataset_path, overrides);
       eo.raw_data = &*raw;
     }
-    const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, flow_, eo);
+    const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, target_, eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);
   }
@@ -492,7 +492,7 @@ class Runner {
   std::unique_ptr<EvaluationContext> ctx_;   // what every evaluation reads (executor_ refers to it)
   std::unique_ptr<Executor> executor_;      // evaluates generations and synthesis rounds
   estimate::DeviceModel device_;            // with the calibration in force
-  synth::FlowOptions flow_;
+  synth::TargetSettings target_;
   int threads_ = 1;
   std::optional<Store> store_;
   std::optional<search::Nsga2> nsga_;

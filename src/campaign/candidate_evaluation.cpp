@@ -144,7 +144,7 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   c.estimate_options.clock_ns = config.hardware.clock_ns;
   c.estimate_options.dsp_products = config.hardware.use_dsp;
   c.estimate_options.sharing = netlist::parse_sharing(config.hardware.sharing);
-  c.flow = flow_options(config, paths);
+  c.target = target_settings(config, paths);
   return c;
 }
 
@@ -247,9 +247,9 @@ double expected_cost(const EvaluationContext& c, const CandidateJob& job) {
   return parameters * static_cast<double>(c.data.train.rows()) * std::max(1, spec.training.epochs);
 }
 
-std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::FlowOptions& flow,
+std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::TargetSettings& target_settings,
                                                 const estimate::DeviceModel& device) {
-  synth::TargetSettings settings = synth::target_settings(flow);
+  synth::TargetSettings settings = target_settings;
   settings.part = device.part;
   auto target = synth::make_backend_target(config.synthesis.backend, settings);
   try {
@@ -260,9 +260,9 @@ std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, 
   return target;
 }
 
-std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow,
+std::string synthesis_tool(const ExperimentConfig& config, const synth::TargetSettings& settings,
                            const estimate::DeviceModel& device) {
-  const auto target = synthesis_target(config, flow, device);
+  const auto target = synthesis_target(config, settings, device);
   try {
     return target->tool();
   } catch (const ToolError& e) {
@@ -282,7 +282,7 @@ SynthesisRecord synthesize_candidate(const EvaluationContext& c, const Synthesis
   try {
     const auto model = nn::quantized_model_from_json(JsonView(job.model, c.paths.store().string(), "$.model"));
     // Through the backend's target: written once (synth_dir/rtl/ or hls/), lowered once, synthesized.
-    const auto target = synthesis_target(c.config, c.flow, c.device);
+    const auto target = synthesis_target(c.config, c.target, c.device);
     const std::filesystem::path dir = c.paths.synth_dir(job.genome_hash);
     const synth::WrittenDesign design = target->write(model, dir / target->name());
     r.result = synth::to_json(target->synthesize(model, design, c.device, dir));

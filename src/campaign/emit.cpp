@@ -79,17 +79,16 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
 
 }  // namespace
 
-synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths) {
-  synth::FlowOptions flow;
-  flow.lowering.clock_ns = config.hardware.clock_ns;
-  flow.lowering.dsp_products = config.hardware.use_dsp;
-  flow.lowering.sharing = netlist::parse_sharing(config.hardware.sharing);
-  flow.yosys.use_dsp = config.hardware.use_dsp;
-  flow.yosys.timeout_seconds = config.synthesis.timeout_seconds;
-  flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
-  flow.yosys.cache_dir = paths.synth_cache();
-  if (const char* yosys = std::getenv("NAS4ML_YOSYS"); yosys != nullptr && *yosys != '\0') flow.yosys.program = yosys;
-  return flow;
+synth::TargetSettings target_settings(const ExperimentConfig& config, const RunPaths& paths) {
+  synth::TargetSettings s;
+  s.lowering.clock_ns = config.hardware.clock_ns;
+  s.lowering.dsp_products = config.hardware.use_dsp;
+  s.lowering.sharing = netlist::parse_sharing(config.hardware.sharing);
+  s.tool.timeout_seconds = config.synthesis.timeout_seconds;
+  s.tool.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
+  s.tool.cache_dir = paths.synth_cache();
+  if (const char* p = std::getenv("NAS4ML_YOSYS"); p != nullptr && *p != '\0') s.tool.program = p;
+  return s;
 }
 
 std::vector<std::string> spread_along_front(const Json& front, int n) {
@@ -112,7 +111,7 @@ std::vector<std::string> spread_along_front(const Json& front, int n) {
 }
 
 std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, const data::LoadedDataset& data,
-                                         const estimate::DeviceModel& device, const synth::FlowOptions& flow,
+                                         const estimate::DeviceModel& device, const synth::TargetSettings& target_settings,
                                          const EmitOptions& options) {
   const Json front = store.front();
   std::vector<std::string> ids = options.ids;
@@ -121,7 +120,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   std::vector<std::string> to_synthesize;
   if (options.ids.empty()) {
     // Spread along the members yosys is predicted to finish within the time limit.
-    to_synthesize = spread_along_front(synthesizable_front(store, front, flow.yosys.timeout_seconds).members,
+    to_synthesize = spread_along_front(synthesizable_front(store, front, target_settings.tool.timeout_seconds).members,
                                        options.synthesize_top_n);
   } else {
     const auto n = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(0, options.synthesize_top_n)));
@@ -161,7 +160,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   }
 
   // The targets every candidate is written for: rtl (Verilog, synthesized and simulated) and hls.
-  synth::TargetSettings settings = synth::target_settings(flow);
+  synth::TargetSettings settings = target_settings;
   settings.part = device.part;  // the Vivado and Vitis HLS scripts' part
   const bool hls_synthesis = synth::backend_target(options.synthesis_backend) == "hls";  // else the rtl target's
   synth::TargetSettings rtl_settings = settings;
@@ -171,7 +170,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   if (!to_synthesize.empty()) synth::check_device_family(hls_synthesis ? *hls : *rtl, device);
   firmware::Hls4mlConfigOptions hls4ml_options;
   hls4ml_options.part = device.part.empty() ? hls4ml_options.part : device.part;
-  hls4ml_options.clock_ns = flow.lowering.clock_ns;
+  hls4ml_options.clock_ns = settings.lowering.clock_ns;
 
   // ... then write, synthesize and simulate the candidates in parallel (each tool run is one
   // single-threaded process; the calling thread's TBB arena decides how many run at once), ...
@@ -190,7 +189,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     const synth::WrittenDesign rtl_design = rtl->write(w.model, c.dir / "rtl");
     const auto ports = firmware::port_layout(*rtl_design.netlist);
     const auto vectors = firmware::make_test_vectors(w.model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
-    firmware::write_testbench_files(c.dir / "tb", ports, flow.top, vectors);
+    firmware::write_testbench_files(c.dir / "tb", ports, settings.top, vectors);
     std::optional<synth::WrittenDesign> hls_design;
     try {  // a model the HLS writer cannot express (e.g. a > 53-bit weight format) still gets its rtl/
       hls_design = hls->write(w.model, c.dir / "hls");
@@ -250,7 +249,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     std::string raw_section;
     if (options.raw_data != nullptr) {
       try {  // firmware reading raw units; a model that cannot be folded is noted, not fatal
-        const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, flow.top, options.simulate_samples,
+        const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, settings.top, options.simulate_samples,
                                   options.simulate, &device, &*rtl_design.netlist};
         const RawInputsResult r = emit_raw_inputs(w.model, *rtl, ro, c.dir / "raw_inputs");
         raw_section = "\n" + r.section;

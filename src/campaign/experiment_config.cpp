@@ -251,7 +251,7 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
     device_view.fail("bad device name", "1-64 characters of A-Z, a-z, 0-9, _, - and . without \"..\"",
                      quoted_for_message(c.hardware.device));
   c.hardware.target = h.get_choice("target", synth::target_names(), c.hardware.target);
-  c.hardware.estimator = h.get_choice("estimator", {"rtl", "hls"}, synth::make_target(c.hardware.target)->estimator_flavor());
+  c.hardware.estimator = h.get_choice("estimator", estimate::estimator_flavors(), synth::make_target(c.hardware.target)->estimator_flavor());
   c.hardware.clock_ns = h.get_number("clock_ns", netlist::kMinClockNs, netlist::kMaxClockNs, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
   c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);

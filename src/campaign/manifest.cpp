@@ -29,8 +29,7 @@ Json make_manifest(const ExperimentConfig& config, const data::LoadedDataset& da
           {"dataset", dataset_manifest(data)},
           {"search_space", space::fingerprint(space)},
           {"device_file", config.hardware.device_file.string()},
-          {"threads", threads},
-          {"yosys", nullptr}};
+          {"threads", threads}};
 }
 
 }  // namespace nas4ml::campaign

@@ -88,7 +88,8 @@ void add_physics(ReportData& d, const Store& store, const RunPaths& paths) {
 estimate::DeviceModel campaign_device(const Store& store) {
   const Json manifest = store.manifest();
   auto device = estimate::load_device_model(manifest.at("device_file").get<std::string>());
-  refit_rtl_calibration(device, store.synthesis_runs(), /*log=*/false);
+  const auto runs = store.synthesis_runs();
+  for (const auto& flavor : estimate::estimator_flavors()) refit_calibration(device, flavor, runs, /*log=*/false);
   return device;
 }
 
@@ -130,11 +131,14 @@ ReportData report_data(const Store& store, const RunPaths& paths, const estimate
   d.baseline_lines = baseline_summaries(store, setup);
   d.hypervolume = store.hypervolume_history();
   d.hypervolume_notes = hypervolume_notes(store, setup);
-  const auto cal = device.calibration_for("rtl");
-  const CalibrationPoints p = calibration_points(store.synthesis_runs());
-  for (std::size_t i = 0; i < p.ids.size(); ++i) {
-    d.estimate_vs_synthesis.push_back({p.ids[i], "lut", cal.lut.apply(p.estimated_lut[i]), p.synthesized_lut[i]});
-    d.estimate_vs_synthesis.push_back({p.ids[i], "ff", cal.ff.apply(p.estimated_ff[i]), p.synthesized_ff[i]});
+  const auto runs = store.synthesis_runs();
+  for (const auto& flavor : estimate::estimator_flavors()) {
+    const auto cal = device.calibration_for(flavor);
+    const CalibrationPoints p = calibration_points(runs, flavor);
+    for (std::size_t i = 0; i < p.ids.size(); ++i) {
+      d.estimate_vs_synthesis.push_back({p.ids[i], "lut", cal.lut.apply(p.estimated_lut[i]), p.synthesized_lut[i]});
+      d.estimate_vs_synthesis.push_back({p.ids[i], "ff", cal.ff.apply(p.estimated_ff[i]), p.synthesized_ff[i]});
+    }
   }
   const auto table = front_table(store);
   d.front_columns = table.columns;

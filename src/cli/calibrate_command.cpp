@@ -1,6 +1,10 @@
-// `nas4ml calibrate <result.json...> --device xcvu9p [--write]`: fits an estimator flavor's
-// per-resource scale against synthesized results (rtl from yosys, hls from Vitis HLS csynth) (docs/synthesis.md "Calibration") and prints
-// the median and 90th-percentile relative error before and after.
+// `nas4ml calibrate <result.json | design folder...> --device xcvu9p [--write]`: fits an
+// estimator flavor's per-resource scale against synthesized results (the flavor each result's
+// backend calibrates, from the target registry: rtl from yosys, rtl_vivado from Vivado, hls from
+// Vitis HLS csynth) (docs/synthesis.md "Calibration") and prints the median and 90th-percentile
+// relative error before and after. A design folder is one `nas4ml emit` wrote, in which the user
+// ran the vendor tool: its target reads the reports and attaches the raw estimate.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -17,6 +21,22 @@
 
 namespace nas4ml::cli {
 namespace {
+
+/// The result `arg` names: a result.json, or a design folder (firmware/<id> or its target's
+/// subfolder) whose target reads the vendor reports in it.
+synth::SynthesisResult load_result(const std::string& arg, const estimate::DeviceModel& device) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(arg)) return synth::load_synthesis_result(arg);
+  for (const auto& kind : synth::target_names()) {
+    const auto target = synth::make_target(kind);
+    for (const fs::path& dir : {fs::path(arg), fs::path(arg) / kind})
+      if (auto r = target->result_from_reports(dir, device)) return *r;
+  }
+  throw ConfigError(arg, "", "not a design folder of any target",
+                    "a result.json of `nas4ml synth`, or a folder `nas4ml emit` wrote (firmware/<id> or its rtl/) "
+                    "holding the vendor tool's reports",
+                    "a folder without a design.json");
+}
 
 struct CalibrateArgs {
   std::vector<std::string> results;
@@ -37,16 +57,18 @@ int run_calibrate(const CalibrateArgs& a) {
   std::size_t exact_srl = 0, exact_dsp = 0, exact_bram = 0, n = 0;
   std::string flavor;  // of the first result; every other one must match
   for (const auto& file : a.results) {
-    const synth::SynthesisResult r = synth::load_synthesis_result(file);
+    const synth::SynthesisResult r = load_result(file, device);
     if (r.estimate.is_null())
       throw ConfigError(file, "$.estimate", "the result has no estimate to calibrate against",
                         "a result written by `nas4ml synth`", "none");
     const JsonView e(r.estimate, file, "$.estimate");
     const std::string est = e.get_string("estimator");
     if (flavor.empty()) flavor = est;
-    if ((est != "rtl" && est != "hls") || est != flavor || e.get_bool("calibrated"))
+    const auto flavors = estimate::estimator_flavors();
+    const bool known = std::find(flavors.begin(), flavors.end(), flavor) != flavors.end();
+    if (!known || est != flavor || e.get_bool("calibrated"))
       e.fail("only uncalibrated estimates of one flavor can be fitted",
-             "estimator " + (flavor == "hls" ? std::string("hls") : std::string("rtl")) + ", calibrated false",
+             "estimator " + (known ? flavor : std::string("rtl, hls or rtl_vivado")) + ", calibrated false",
              est + (e.get_bool("calibrated") ? ", calibrated" : ""));
     // The backend's target says which flavor its results calibrate (synth/target.hpp): Vivado maps
     // carries and packs LUTs unlike the yosys results the rtl flavor is fitted to.
@@ -118,11 +140,14 @@ void add_calibrate_command(CLI::App& app, CommandTable& table) {
   auto args = std::make_shared<CalibrateArgs>();
   CLI::App* sub = app.add_subcommand(
       "calibrate",
-      "Fit an estimator against synthesis results (result.json files written by `nas4ml synth`: the rtl\n"
-      "estimator against yosys, the hls estimator against Vitis HLS csynth, one flavor per call): one\n"
-      "least-squares scale per resource (LUT, FF) on relative errors, no offset. Prints the median and\n"
-      "90th-percentile |error| before and after; --write stores the scales in the device file.");
-  sub->add_option("results", args->results, "result.json files from `nas4ml synth`")->required()->check(CLI::ExistingFile);
+      "Fit an estimator against synthesis results (result.json files written by `nas4ml synth`, or\n"
+      "folders `nas4ml emit` wrote in which Vivado ran build_vivado.tcl: the rtl estimator against yosys,\n"
+      "rtl_vivado against Vivado, hls against Vitis HLS csynth, one flavor per call): one least-squares\n"
+      "scale per resource (LUT, FF) on relative errors, no offset. Prints the median and 90th-percentile\n"
+      "|error| before and after; --write stores the scales in the device file.");
+  sub->add_option("results", args->results, "result.json files from `nas4ml synth`, or firmware/<id> (or its rtl/) folders")
+      ->required()
+      ->check(CLI::ExistingPath);
   sub->add_option("--device", args->device, "Device whose calibration section is fitted (estimators/<vendor>/<device>.json)")
       ->required();
   sub->add_option("--estimators", args->estimators, "Folder of device models (default: the source tree's estimators/)");

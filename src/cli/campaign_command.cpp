@@ -208,7 +208,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       data::LoadOverrides overrides;
       if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
       const auto data = data::load_dataset(cfg.dataset_path, overrides);
-      const synth::FlowOptions flow = campaign::flow_options(cfg, paths);
+      const synth::TargetSettings settings = campaign::target_settings(cfg, paths);
       campaign::EmitOptions eo;
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;
@@ -224,7 +224,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
         eo.raw_input_format = raw_format;
       }
       const auto device = campaign::campaign_device(store);
-      for (const auto& c : campaign::emit_front(store, paths, data, device, flow, eo))
+      for (const auto& c : campaign::emit_front(store, paths, data, device, settings, eo))
         std::cout << c.dir.string() << (c.problem.empty() ? "" : "  (" + c.problem + ")") << '\n';
       return 0;
     });

@@ -73,9 +73,10 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
                   "Device name: a file estimators/<vendor>/<name>.json (xcvu9p, xcvu13p, xcku115, xczu9eg)")
       ->capture_default_str();
   sub->add_option("--flavor", args->flavor,
-                  "rtl: our fully parallel shift-add netlist counted bit by bit (II 1); hls: hls4ml's "
+                  "rtl: our fully parallel shift-add netlist counted bit by bit (II 1); rtl_vivado: the same "
+                  "netlist in Vivado's cells, with its own calibration; hls: hls4ml's "
                   "Vivado/Vitis HLS dense layer (reuse factor and strategy from the model)")
-      ->check(CLI::IsMember({"rtl", "hls"}))
+      ->check(CLI::IsMember(estimate::estimator_flavors()))
       ->capture_default_str();
   sub->add_option("--clock-ns", args->options.clock_ns,
                   "Target clock period in ns (0.1 to 1000); default: the device file's default_clock_ns (5 ns)")

@@ -46,11 +46,13 @@ std::string pct(double est, std::int64_t measured) {
 }
 
 // The vendor backends (synth/vendor_flow.hpp): measured counts, the estimate when the result has
-// one (hls) and what the tool says about timing.
+// one (of the flavor the backend calibrates), the whole package's counts when the result is of
+// its core, and what the tool says about timing.
 int print_vendor_result(const nn::QuantizedModel& model, const synth::SynthesisResult& r, const std::string& out) {
   const auto& m = r.resources;
   std::cout << fmt::format("model {}: {} ({}), {:.1f} s\n", model.name, r.tool_version, r.backend, r.wall_seconds);
-  std::cout << fmt::format("{:<10} {:>12} {:>14} {:>8}\n", "resource", r.backend, r.estimate.is_object() ? "hls estimate" : "", "");
+  const std::string est_label = r.estimate.is_object() ? r.estimate.value("estimator", std::string()) + " estimate" : "";
+  std::cout << fmt::format("{:<10} {:>12} {:>14} {:>8}\n", "resource", r.backend, est_label, "");
   auto row = [&](const char* label, std::int64_t measured, const char* key) {
     if (!r.estimate.is_object()) {
       std::cout << fmt::format("{:<10} {:>12}\n", label, measured);
@@ -65,6 +67,7 @@ int print_vendor_result(const nn::QuantizedModel& model, const synth::SynthesisR
   row("CARRY", m.carry, "carry");
   row("DSP", m.dsp, "dsp");
   row("BRAM18", m.bram18, "bram18");
+  if (r.package.is_object()) std::cout << "the counts above are the core's; the whole package: " << r.package.dump() << '\n';
   for (const auto& [key, value] : r.timing.items()) std::cout << fmt::format("{:<22} {}\n", key, value.dump());
   std::cout << fmt::format("results, design, reports and log in {}\n", out);
   return 0;
@@ -79,18 +82,16 @@ int run_synth(const SynthArgs& a) {
       a.estimators.empty() ? estimate::default_estimators_dir() : std::filesystem::path(a.estimators);
   const estimate::DeviceModel device = estimate::find_device(a.device, estimators);
 
-  synth::FlowOptions flow;
-  flow.lowering.clock_ns = a.clock_ns > 0 ? a.clock_ns : device.default_clock_ns;
-  flow.lowering.levels_per_stage = a.levels_per_stage;
-  flow.lowering.dsp_products = a.dsp;
-  flow.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
-  flow.top = a.top;
-  flow.yosys.program = a.yosys;
-  flow.yosys.use_dsp = a.dsp;
-  flow.yosys.timeout_seconds = a.timeout;
-  flow.yosys.memory_limit_bytes = static_cast<std::uint64_t>(a.memory_gb * (1ull << 30));
-  flow.yosys.cache_dir = a.cache;
-  synth::TargetSettings settings = synth::target_settings(flow);
+  synth::TargetSettings settings;
+  settings.lowering.clock_ns = a.clock_ns > 0 ? a.clock_ns : device.default_clock_ns;
+  settings.lowering.levels_per_stage = a.levels_per_stage;
+  settings.lowering.dsp_products = a.dsp;
+  settings.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
+  settings.top = a.top;
+  settings.tool.program = a.yosys;
+  settings.tool.timeout_seconds = a.timeout;
+  settings.tool.memory_limit_bytes = static_cast<std::uint64_t>(a.memory_gb * (1ull << 30));
+  settings.tool.cache_dir = a.cache;
   settings.part = device.part;
   const auto target = synth::make_backend_target(a.backend, settings, "--backend");
   synth::check_device_family(*target, device);
@@ -122,7 +123,7 @@ int run_synth(const SynthArgs& a) {
   std::cout << fmt::format("{:<10} {:>12}\n", "MUXF7/8", m.muxf7 + m.muxf8);
   std::cout << fmt::format("{:<10} {:>12}\n", "INV", m.inv);
   std::cout << fmt::format("logic depth {} cells; latency {} cycles at {:g} ns (netlist)\n", r.logic_depth,
-                           e.at("latency_cycles").get<int>(), flow.lowering.clock_ns);
+                           e.at("latency_cycles").get<int>(), settings.lowering.clock_ns);
   std::cout << fmt::format("LUT by size: {} / {} / {} / {} / {} / {} (LUT1..LUT6)\n", m.lut_by_size[0], m.lut_by_size[1],
                            m.lut_by_size[2], m.lut_by_size[3], m.lut_by_size[4], m.lut_by_size[5]);
   std::cout << fmt::format("results, design, script and log in {}\n", a.out);

@@ -12,6 +12,8 @@ namespace nas4ml::estimate {
 
 namespace fs = std::filesystem;
 
+std::vector<std::string> estimator_flavors() { return {"rtl", "hls", "rtl_vivado"}; }
+
 FlavorCalibration DeviceModel::calibration_for(std::string_view flavor) const {
   const auto it = calibration.find(std::string(flavor));
   return it == calibration.end() ? FlavorCalibration{} : it->second;
@@ -61,8 +63,9 @@ DeviceModel parse_device_model(const Json& doc, const fs::path& path) {
   if (v.has("calibration")) {
     const JsonView c = v.at("calibration");
     c.require_object("calibration per estimator flavor");
-    c.check_keys({"rtl", "hls"});
-    for (const char* flavor : {"rtl", "hls"}) {
+    const std::vector<std::string> flavors = estimator_flavors();
+    c.check_keys(flavors);
+    for (const std::string& flavor : flavors) {
       if (!c.has(flavor)) continue;
       const JsonView f = c.at(flavor);
       f.require_object("calibration per resource");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/estimate/complexity.hpp"
@@ -28,10 +29,13 @@ void add_complexity(Estimate& e, const nn::QuantizedModel& m) {
   }
 }
 
-/// `rtl`: bit-level counts of the netlist the Verilog writer prints (rtl_counts.hpp).
+/// `rtl`: bit-level counts of the netlist the Verilog writer prints (rtl_counts.hpp), in the
+/// cells of one synthesis tool: `rtl` yosys' (CARRY4, SRL16E), `rtl_vivado` Vivado's (CARRY8,
+/// SRLC32E), each flavor with its own calibration in the device file.
 class RtlEstimator final : public Estimator {
  public:
-  std::string name() const override { return "rtl"; }
+  RtlEstimator(std::string name, CarryShiftCells cells) : name_(std::move(name)), cells_(cells) {}
+  std::string name() const override { return name_; }
   Estimate estimate(const nn::QuantizedModel& model, const DeviceModel& device,
                     const EstimateOptions& options) const override {
     Estimate e;
@@ -48,13 +52,17 @@ class RtlEstimator final : public Estimator {
     // pages (a fresh netlist costs ~150 page faults per estimate, docs/netlist.md "Speed").
     thread_local netlist::Netlist n;
     netlist::lower(model, lo, n);
-    e.layers = count_netlist(n, device.dsp_a_width, device.dsp_b_width);
+    e.layers = count_netlist(n, device.dsp_a_width, device.dsp_b_width, cells_);
     add_complexity(e, model);
     finish_estimate(e, device);
     e.latency_cycles = n.latency_cycles;
     e.latency_ns = e.latency_cycles * e.clock_ns;
     return e;
   }
+
+ private:
+  std::string name_;
+  CarryShiftCells cells_;
 };
 
 /// DSP-vs-LUT policy of one HLS tool version for constant-weight products (docs/estimators.md):
@@ -168,12 +176,11 @@ class HlsEstimator final : public Estimator {
 
 }  // namespace
 
-std::vector<std::string> estimator_flavors() { return {"rtl", "hls"}; }
-
 std::unique_ptr<Estimator> make_estimator(std::string_view flavor) {
-  if (flavor == "rtl") return std::make_unique<RtlEstimator>();
+  if (flavor == "rtl") return std::make_unique<RtlEstimator>("rtl", CarryShiftCells{4, 16});
   if (flavor == "hls") return std::make_unique<HlsEstimator>();
-  throw ConfigError("", "estimator flavor", "unknown estimator", "rtl or hls", std::string(flavor));
+  if (flavor == "rtl_vivado") return std::make_unique<RtlEstimator>("rtl_vivado", CarryShiftCells{8, 32});
+  throw ConfigError("", "estimator flavor", "unknown estimator", "rtl, hls or rtl_vivado", std::string(flavor));
 }
 
 void finish_estimate(Estimate& e, const DeviceModel& device) {

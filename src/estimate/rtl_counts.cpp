@@ -80,10 +80,11 @@ double square_luts(int w) {
   return 0.1635 * w * w * w;
 }
 
-void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, int dsp_a_width, int dsp_b_width) {
+void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, int dsp_a_width, int dsp_b_width,
+                    int carry_bits) {
   if (term.kind == NodeKind::absolute) {
     le.lut += std::max(0, w - 1);
-    le.carry += static_cast<double>(ceil_div(w, 4));
+    le.carry += static_cast<double>(ceil_div(w, carry_bits));
     return;
   }
   if (use_dsp && term.width >= 9 && w >= 2) {  // the DSP variant: yosys' xilinx_dsp thresholds, as a product
@@ -91,7 +92,7 @@ void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, in
     return;
   }
   le.lut += square_luts(w);
-  le.carry += static_cast<double>(ceil_div(w, 2));
+  le.carry += static_cast<double>(ceil_div(2 * w, carry_bits));  // a 2w-bit chain: ceil(w/2) CARRY4
 }
 
 /// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may
@@ -113,15 +114,17 @@ bool any_set(const std::uint8_t* p, int n) {
 }
 
 /// Adds (sign 1) or removes (sign -1) a chain of `length` single-fanout flip-flops of the chain's
-/// last layer: from 3 on, a chain is one SRL16 per 16 flip-flops instead of its flip-flops.
-void add_chain(LayerEstimate& le, std::int32_t length, int sign) {
+/// last layer: from 3 on, a chain is one shift-register LUT per `depth` flip-flops (SRL16: 16)
+/// instead of its flip-flops.
+void add_chain(LayerEstimate& le, std::int32_t length, int sign, int depth) {
   if (length < 3) return;
   le.ff -= sign * length;
-  le.srl += sign * static_cast<double>(ceil_div(length, 16));
+  le.srl += sign * static_cast<double>(ceil_div(length, depth));
 }
 }  // namespace
 
-std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int dsp_b_width) {
+std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int dsp_b_width, const CarryShiftCells& cells) {
+  const int carry_bits = cells.carry_bits, srl_depth = cells.srl_depth;
   std::vector<LayerEstimate> layers(n.layers.size());
   for (std::size_t k = 0; k < n.layers.size(); ++k) {
     const auto& l = n.layers[k];
@@ -171,7 +174,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
         if (!any_set(live + node.first_bit, node.width)) break;
         ++le.adders;
         le.lut += node.adder.new_pairs;
-        le.carry += static_cast<double>(ceil_div(node.adder.live_bits, 4));
+        le.carry += static_cast<double>(ceil_div(node.adder.live_bits, carry_bits));
         break;
       case NodeKind::cast:  // counted below, once the ReLUs reading them are known
         if (node.may_overflow && node.format.overflow == Overflow::saturate) clamps.push_back(static_cast<NodeId>(id));
@@ -182,7 +185,7 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       case NodeKind::absolute:
         if (any_set(live + node.first_bit, node.width))
           add_error_term(le, node, signal_bits(n, n.nodes[static_cast<std::size_t>(node.a.node)]), n.options.dsp_products,
-                         dsp_a_width, dsp_b_width);
+                         dsp_a_width, dsp_b_width, carry_bits);
         break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
@@ -223,8 +226,8 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
           // The chain that ended at g now ends here.
           const std::int32_t was = before & kLengthMask;
           length[j] = tag | static_cast<std::uint32_t>((was + 1) | layer_tag);
-          add_chain(layers[static_cast<std::size_t>(before >> kLayerShift)], was, -1);
-          add_chain(le, was + 1, 1);
+          add_chain(layers[static_cast<std::size_t>(before >> kLayerShift)], was, -1, srl_depth);
+          add_chain(le, was + 1, 1, srl_depth);
         }
         le.ff += ffs;
         break;

@@ -38,9 +38,53 @@ std::string standardization_text(const nn::QuantizedModel& m) {
          "that reads raw units)";
 }
 
+// The argmax tree's slots: leaves (the outputs' bit ranges), nodes level by level (a comparison
+// of neighbours 2i and 2i+1 of the level below, or a pass-through for an odd last one; the
+// levels that end a stage registered) and the data word's delay registers.
+void add_argmax_tree(Json& c, const RtlPackageLayout& p) {
+  Json leaves = Json::array(), nodes = Json::array(), data = Json::array();
+  std::string registered;
+  int width = static_cast<int>(p.core.output_bits.size());
+  if (p.argmax) {
+    for (int i = 0; i < width; ++i) {
+      const int lsb = p.core.output_offset[static_cast<std::size_t>(i)];
+      leaves.push_back({{"i", i}, {"lsb", lsb}, {"msb", lsb + p.core.output_bits[static_cast<std::size_t>(i)] - 1}});
+    }
+    for (int l = 1; l <= p.argmax_levels; ++l) {
+      const bool reg = l % p.argmax_levels_per_stage == 0 || l == p.argmax_levels;
+      if (reg) registered += (registered.empty() ? "" : ", ") + std::to_string(l);
+      const int next = (width + 1) / 2;
+      for (int i = 0; i < next; ++i)
+        nodes.push_back({{"l", l}, {"i", i}, {"prev", l - 1}, {"a", 2 * i}, {"b", 2 * i + 1}, {"cmp", 2 * i + 1 < width}, {"reg", reg}});
+      width = next;
+    }
+    for (int s = 1; s <= p.argmax_stages; ++s)
+      data.push_back({{"s", s}, {"from", s == 1 ? std::string("core_data") : "am_d" + std::to_string(s - 1)}});
+  }
+  c["argmax_leaves"] = leaves;
+  c["argmax_nodes"] = nodes;
+  c["argmax_data"] = data;
+  c["argmax_registered"] = registered;
+  c["argmax_levels"] = p.argmax_levels;
+  c["argmax_levels_per_stage"] = p.argmax_levels_per_stage;
+  c["argmax_stages"] = p.argmax_stages;
+  c["pipe_latency"] = p.core.latency_cycles + p.argmax_stages;
+  c["word_width"] = p.core.out_width + p.class_bits;
+}
+
+Json package_slots(const nn::QuantizedModel& model, const RtlPackageLayout& p, const RtlPackageOptions& o,
+                   const std::string& core_file);
+
 // Every slot the rtl templates read.
 Json package_context(const nn::QuantizedModel& model, const RtlPackageLayout& p, const RtlPackageOptions& o,
                      const std::string& core_file) {
+  Json c = package_slots(model, p, o, core_file);
+  add_argmax_tree(c, p);
+  return c;
+}
+
+Json package_slots(const nn::QuantizedModel& model, const RtlPackageLayout& p, const RtlPackageOptions& o,
+                   const std::string& core_file) {
   const FixedFormat& out_format = model.layers.back().result_format;
   const int n_out = static_cast<int>(p.core.output_bits.size());
   return Json{{"top", o.top},
@@ -98,10 +142,15 @@ RtlPackageLayout rtl_package_layout(const PortLayout& core, const RtlPackageOpti
   p.core = core;
   p.s_width = (core.in_width + 7) / 8 * 8;
   p.m_width = (core.out_width + 7) / 8 * 8;
-  p.latency_cycles = core.latency_cycles + 2;
-  p.fifo_depth = core.latency_cycles + 2;
   p.argmax = options.argmax && core.output_bits.size() >= 2 && one_width;
   p.class_bits = p.argmax ? bits_for(static_cast<int>(core.output_bits.size()) - 1) : 0;
+  if (p.argmax) {
+    while ((std::size_t{1} << p.argmax_levels) < core.output_bits.size()) ++p.argmax_levels;
+    p.argmax_levels_per_stage = std::max(1, options.argmax_levels_per_stage);
+    p.argmax_stages = (p.argmax_levels + p.argmax_levels_per_stage - 1) / p.argmax_levels_per_stage;
+  }
+  p.latency_cycles = core.latency_cycles + p.argmax_stages + 2;
+  p.fifo_depth = core.latency_cycles + p.argmax_stages + 2;
   return p;
 }
 

@@ -7,6 +7,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/firmware/verilog_writer.hpp"
 #include "nas4ml/firmware/rtl_package.hpp"
+#include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/package_simulation.hpp"
 #include "nas4ml/synth/process.hpp"
 #include "nas4ml/synth/simulator.hpp"
@@ -27,16 +28,6 @@ FlowOptions rtl_flow_options(const TargetSettings& s) {
   return flow;
 }
 
-TargetSettings target_settings(const FlowOptions& flow) {
-  TargetSettings s;
-  s.lowering = flow.lowering;
-  s.top = flow.top;
-  s.tool.program = flow.yosys.program;
-  s.tool.timeout_seconds = flow.yosys.timeout_seconds;
-  s.tool.memory_limit_bytes = flow.yosys.memory_limit_bytes;
-  s.tool.cache_dir = flow.yosys.cache_dir;
-  return s;
-}
 
 namespace {
 
@@ -51,6 +42,12 @@ constexpr FamilyMapping kFamilies[] = {
     {"Zynq UltraScale+ MPSoC", "xcup"}, {"Zynq UltraScale+ RFSoC", "xcup"}, {"Virtex UltraScale", "xcu"},
     {"Kintex UltraScale", "xcu"},
 };
+
+// The package top level's instance of the core (templates/rtl/axis_top.v.tpl), whose row of
+// Vivado's hierarchical utilization report is what the rtl_vivado estimator predicts.
+constexpr const char* kCoreInstance = "u_core";
+// The record of how the design was made (lowering options, names), for result_from_reports().
+constexpr const char* kDesignRecord = "design.json";
 
 class RtlTarget final : public Target {
  public:
@@ -84,12 +81,12 @@ class RtlTarget final : public Target {
             {"synthesis.memory_limit_mb", std::to_string(flow_.yosys.memory_limit_bytes >> 20), "yosys address-space limit"}};
   }
   bool has_reuse() const override { return false; }
-  std::string estimator_flavor() const override { return "rtl"; }
+  // Each backend has its own flavor: Vivado maps carries (CARRY8), shift registers (SRLC32E) and
+  // packs LUTs (LUT6_2) unlike yosys, so its results calibrate rtl_vivado, never rtl.
+  std::string estimator_flavor() const override { return backend_ == "yosys" ? "rtl" : "rtl_vivado"; }
   std::vector<std::string> backends() const override { return {"yosys", "vivado"}; }
   std::string backend() const override { return backend_; }
-  // Vivado maps carries (CARRY8) and packs LUTs (LUT6_2) unlike yosys: its results do not refit
-  // the yosys-calibrated rtl flavor.
-  std::string calibrated_flavor() const override { return backend_ == "yosys" ? "rtl" : ""; }
+  std::string calibrated_flavor() const override { return estimator_flavor(); }
   std::string tool() const override {
     if (backend_ == "yosys") return yosys_version(flow_.yosys.program);
     if (const auto path = find_program("vivado")) return path->string();
@@ -116,10 +113,50 @@ class RtlTarget final : public Target {
     if (!out) throw ConfigError((dir / file).string(), "", "cannot write file", "a writable folder", "write failed");
     d.files.push_back(file);
     // The firmware package around the core: top level, XDC, Vivado script, README.
-    d.package = firmware::rtl_package_layout(firmware::port_layout(*d.netlist), package_);
-    d.package_top = firmware::rtl_package_top(model, *d.package, package_);
-    for (auto& f : firmware::write_rtl_package(dir, model, *d.package, package_, file)) d.files.push_back(std::move(f));
+    // The argmax tree is cut like the core: as many comparison levels per stage as its last
+    // layer has adder levels.
+    firmware::RtlPackageOptions po = package_;
+    po.argmax_levels_per_stage = d.netlist->layers.empty() ? 1 : d.netlist->layers.back().levels_per_stage;
+    d.package = firmware::rtl_package_layout(firmware::port_layout(*d.netlist), po);
+    d.package_top = firmware::rtl_package_top(model, *d.package, po);
+    for (auto& f : firmware::write_rtl_package(dir, model, *d.package, po, file)) d.files.push_back(std::move(f));
+    save_json_file(dir / kDesignRecord, design_record());
+    d.files.push_back(kDesignRecord);
     return d;
+  }
+
+  // A folder holding design.json of this target, its model beside or above it, Vivado's reports.
+  std::optional<SynthesisResult> result_from_reports(const fs::path& design_dir,
+                                                     const estimate::DeviceModel& device) const override {
+    const fs::path dir = design_dir.filename().empty() ? design_dir.parent_path() : design_dir;  // "rtl/"
+    const fs::path record_file = dir / kDesignRecord;
+    if (!fs::is_regular_file(record_file)) return std::nullopt;
+    const Json record = load_json_file(record_file);
+    if (!record.is_object() || record.value("target", "") != name()) return std::nullopt;
+    const JsonView v(record, record_file.string());
+    v.check_keys({"target", "top", "package_top", "core_instance", "clock_ns", "levels_per_stage", "dsp_products", "sharing"});
+    TargetSettings s;
+    s.backend = "vivado";
+    s.top = v.get_string("top");
+    s.lowering.clock_ns = v.get_number("clock_ns", 0.01, 1e6);
+    s.lowering.levels_per_stage = static_cast<int>(v.get_int("levels_per_stage", 0, 1 << 20));
+    s.lowering.dsp_products = v.get_bool("dsp_products");
+    s.lowering.sharing = netlist::parse_sharing(v.get_string("sharing"), record_file.string(), "$.sharing");
+    const fs::path reports = dir / "reports" / "utilization.rpt";
+    if (!fs::exists(reports))
+      throw ConfigError(reports.string(), "", "no Vivado reports in this design folder",
+                        "the reports build_vivado.tcl writes (run vivado -mode batch -source build_vivado.tcl there)", "none");
+    fs::path model_file = dir / "model.q.json";
+    if (!fs::exists(model_file)) model_file = dir.parent_path() / "model.q.json";
+    if (!fs::exists(model_file))
+      throw ConfigError((dir / "model.q.json").string(), "", "no model beside the design",
+                        "model.q.json in the design folder or its parent (as `nas4ml emit` writes it)", "none");
+    SynthesisResult r = vivado_package_result(dir, v.get_string("core_instance"));
+    const std::string design = r.package.at("instance").get<std::string>();
+    if (design != v.get_string("package_top"))
+      throw ToolError(reports.string(), "Design", "the report is of another design", v.get_string("package_top"), design);
+    r.estimate = raw_rtl_estimate(nn::load_quantized_model(model_file), device, s.lowering, "rtl_vivado");
+    return r;
   }
 
   SynthesisResult synthesize(const nn::QuantizedModel& model, const WrittenDesign& design,
@@ -127,7 +164,8 @@ class RtlTarget final : public Target {
     NAS4ML_ASSERT(design.netlist.has_value(), "an rtl design carries its netlist");
     check_device_family(*this, device);
     if (backend_ == "vivado") {
-      SynthesisResult r = run_vivado(design.dir, package_.top, limits_);
+      SynthesisResult r = run_vivado(design.dir, package_.top, kCoreInstance, limits_);
+      r.estimate = raw_rtl_estimate(model, device, flow_.lowering, calibrated_flavor());
       fs::create_directories(out_dir);
       save_json_file(out_dir / "result.json", to_json(r));
       return r;
@@ -152,10 +190,12 @@ class RtlTarget final : public Target {
     v.summary = fmt::format(
         "{} simulation of the firmware top level {} (rtl/{}.v around the core) on {} test samples with random "
         "valid/ready, stretches of m_axis_tready low and a reset in the middle of the stream: {} delivered, {} "
-        "dropped by the reset, {} mismatches, {} class mismatches, latency {} cycles at the ports (netlist {} + 2), "
+        "dropped by the reset, {} mismatches, {} class mismatches, latency {} cycles at the ports (netlist {} + argmax {} "
+        "+ 2), "
         "{} refused samples while the output flowed, {} handshake violations: {}.",
         r.tool_version.empty() ? "Verilator" : r.tool_version, package_.top, package_.top, c.samples, c.checked,
-        c.dropped, c.mismatches, c.class_mismatches, c.latency, design.package->core.latency_cycles, c.stalls,
+        c.dropped, c.mismatches, c.class_mismatches, c.latency, design.package->core.latency_cycles,
+        design.package->argmax_stages, c.stalls,
         c.protocol_errors, r.ok() ? "bit-exact" : "MISMATCH");
     v.details = Json{{"samples", c.samples},
                      {"checked", c.checked},
@@ -165,6 +205,7 @@ class RtlTarget final : public Target {
                      {"latency_cycles", c.latency},
                      {"expected_latency_cycles", r.expected_latency},
                      {"netlist_latency_cycles", design.package->core.latency_cycles},
+                     {"argmax_stages", design.package->argmax_stages},
                      {"stalls", c.stalls},
                      {"protocol_errors", c.protocol_errors}};
     return v;
@@ -173,6 +214,19 @@ class RtlTarget final : public Target {
   const FlowOptions& flow() const { return flow_; }
 
  private:
+  // What result_from_reports() needs to recompute the design's estimate.
+  Json design_record() const {
+    const auto& lo = flow_.lowering;
+    return Json{{"target", name()},
+                {"top", flow_.top},
+                {"package_top", package_.top},
+                {"core_instance", kCoreInstance},
+                {"clock_ns", lo.clock_ns},
+                {"levels_per_stage", lo.levels_per_stage},
+                {"dsp_products", lo.dsp_products},
+                {"sharing", netlist::to_string(lo.sharing)}};
+  }
+
   FlowOptions flow_;
   std::string backend_;
   ToolLimits limits_;

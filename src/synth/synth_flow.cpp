@@ -15,7 +15,7 @@ ValidPipeCost valid_pipe_cost(int latency) {
 }
 
 Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
-                      const netlist::LoweringOptions& lowering) {
+                      const netlist::LoweringOptions& lowering, const std::string& flavor) {
   estimate::DeviceModel raw = device;
   raw.calibration.clear();  // identity: calibration is fitted against these raw numbers
   estimate::EstimateOptions eo;
@@ -23,9 +23,9 @@ Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceMod
   eo.levels_per_stage = lowering.levels_per_stage;
   eo.dsp_products = lowering.dsp_products;
   eo.sharing = lowering.sharing;
-  const estimate::Estimate e = estimate::make_estimator("rtl")->estimate(model, raw, eo);
-  const ValidPipeCost vp = valid_pipe_cost(e.latency_cycles);
-  return Json{{"estimator", "rtl"},
+  const estimate::Estimate e = estimate::make_estimator(flavor)->estimate(model, raw, eo);
+  const ValidPipeCost vp = flavor == "rtl" ? valid_pipe_cost(e.latency_cycles) : ValidPipeCost{};
+  return Json{{"estimator", flavor},
               {"calibrated", false},
               {"device", device.name},
               {"clock_ns", e.clock_ns},

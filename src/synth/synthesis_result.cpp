@@ -61,6 +61,7 @@ Json to_json(const SynthesisResult& s) {
   };
   if (!s.estimate.is_null()) j["estimate"] = s.estimate;
   if (!s.timing.is_null()) j["timing"] = s.timing;
+  if (!s.package.is_null()) j["package"] = s.package;
   return j;
 }
 
@@ -68,7 +69,8 @@ SynthesisResult synthesis_result_from_json(const Json& json, const std::string& 
   JsonView v(json, file);
   v.require_object("a synthesis result");
   v.check_keys({"backend", "tool_version", "top", "family", "use_dsp", "resources", "logic_depth", "cells", "key",
-                "wall_seconds", "peak_rss_bytes", "cache_hit", "script", "estimate", "timing"});
+                "wall_seconds", "peak_rss_bytes", "cache_hit", "script", "estimate", "timing",
+                "package"});
   SynthesisResult s;
   s.backend = v.get_string("backend");
   s.tool_version = v.get_string("tool_version");
@@ -115,6 +117,10 @@ SynthesisResult synthesis_result_from_json(const Json& json, const std::string& 
   if (v.has("timing")) {
     v.at("timing").require_object("a timing object");
     s.timing = json.at("timing");
+  }
+  if (v.has("package")) {
+    v.at("package").require_object("the package's resource counts");
+    s.package = json.at("package");
   }
   return s;
 }

@@ -59,10 +59,26 @@ SynthesisResult vivado_result(const fs::path& utilization, const fs::path& timin
   s.backend = "vivado";
   s.tool_version = u.tool_version.empty() ? "Vivado" : u.tool_version;
   s.family = u.device;
+  s.top = u.design;
   s.use_dsp = true;
   s.resources = u.resources;
   s.script = "build_vivado.tcl";
   s.timing = Json{{"wns_ns", t.wns_ns}, {"period_ns", t.period_ns}, {"fmax_mhz", t.fmax_mhz}, {"met", t.met}};
+  return s;
+}
+
+SynthesisResult vivado_package_result(const fs::path& dir, const std::string& core_instance) {
+  const fs::path reports = dir / "reports";
+  SynthesisResult s = vivado_result(reports / "utilization.rpt", reports / "timing_summary.rpt");
+  const std::string design = s.top;
+  const fs::path hierarchy = reports / "utilization_hierarchical.rpt";
+  const VivadoInstanceUtilization core =
+      parse_vivado_hierarchy(read_report(hierarchy, "Vivado"), hierarchy.string(), core_instance);
+  const ResourceCounts& p = s.resources;
+  s.package = Json{{"instance", design}, {"lut", p.lut}, {"ff", p.ff}, {"srl", p.srl},
+                   {"carry", p.carry},    {"dsp", p.dsp}, {"bram18", p.bram18}};
+  s.resources = core.resources;
+  s.top = core.module;
   return s;
 }
 
@@ -83,14 +99,17 @@ SynthesisResult run_vitis_hls(const fs::path& dir, const std::string& top, const
   return s;
 }
 
-SynthesisResult run_vivado(const fs::path& dir, const std::string& top, const ToolLimits& limits) {
+SynthesisResult run_vivado(const fs::path& dir, const std::string& top, const std::string& core_instance,
+                           const ToolLimits& limits) {
   if (!fs::exists(dir / "build_vivado.tcl"))
     throw ToolError((dir / "build_vivado.tcl").string(), {}, "no Vivado script here (the rtl target writes build_vivado.tcl)");
   const ProcessResult p = run_vendor(limits.program.empty() ? "vivado" : limits.program,
                                      {"-mode", "batch", "-nojournal", "-source", "build_vivado.tcl"}, dir, "vivado.log",
                                      limits, "Vivado (AMD/Xilinx, not a Debian package): put vivado on PATH");
-  SynthesisResult s = vivado_result(dir / "reports" / "utilization.rpt", dir / "reports" / "timing_summary.rpt");
-  s.top = top;
+  SynthesisResult s = vivado_package_result(dir, core_instance);
+  const std::string design = s.package.at("instance").get<std::string>();
+  if (design != top)
+    throw ToolError((dir / "reports" / "utilization.rpt").string(), "Design", "the report is of another design", top, design);
   s.wall_seconds = p.wall_seconds;
   s.peak_rss_bytes = p.peak_rss_bytes;
   return s;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -116,6 +117,7 @@ VivadoUtilization parse_vivado_utilization(const std::string& text, const std::s
   VivadoUtilization u;
   u.tool_version = header_field(text, "Tool Version");
   u.device = header_field(text, "Device");
+  u.design = header_field(text, "Design");
   auto need = [&](std::initializer_list<const char*> names, const char* what) {
     const auto v = util_row(text, names);
     if (!v) bad(file, what, fmt::format("a \"{}\" row", *names.begin()), "none");
@@ -130,6 +132,75 @@ VivadoUtilization parse_vivado_utilization(const std::string& text, const std::s
   const double b36 = util_row(text, {"RAMB36/FIFO"}).value_or(0), b18 = util_row(text, {"RAMB18"}).value_or(0);
   r.bram18 = static_cast<std::int64_t>(2 * b36 + b18);
   return u;
+}
+
+namespace {
+
+std::vector<std::string> table_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t b = line.find('|');
+  while (b != std::string::npos) {
+    const std::size_t e = line.find('|', b + 1);
+    if (e == std::string::npos) break;
+    cells.push_back(line.substr(b + 1, e - b - 1));
+    b = e;
+  }
+  return cells;
+}
+
+std::string trimmed(const std::string& s) {
+  const auto first = s.find_first_not_of(' '), last = s.find_last_not_of(' ');
+  return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+VivadoInstanceUtilization parse_vivado_hierarchy(const std::string& text, const std::string& file,
+                                                 const std::string& instance) {
+  const auto table = text.find("Utilization by Hierarchy");
+  if (table == std::string::npos)
+    bad(file, "", "a Vivado report_utilization -hierarchical report (\"Utilization by Hierarchy\")",
+        text.empty() ? "an empty file" : "something else");
+  std::istringstream in(text.substr(table));
+  std::vector<std::string> columns;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] != '|') continue;
+    std::vector<std::string> cells = table_cells(line);
+    if (columns.empty()) {  // the header row
+      for (auto& c : cells) columns.push_back(trimmed(c));
+      if (columns.size() < 3 || columns[0] != "Instance" || columns[1] != "Module")
+        bad(file, "Utilization by Hierarchy", "a header row \"| Instance | Module | ...\"", "\"" + trimmed(line) + "\"");
+      continue;
+    }
+    // Depth: one space after '|' at the top, two more a level.
+    const std::size_t indent = cells.empty() ? 0 : cells[0].find_first_not_of(' ');
+    if (cells.size() != columns.size() || indent != 3 || trimmed(cells[0]) != instance) continue;
+    VivadoInstanceUtilization u;
+    u.instance = instance;
+    u.module = trimmed(cells[1]);
+    auto column = [&](std::initializer_list<const char*> names, bool required) -> double {
+      for (const char* name : names)
+        for (std::size_t k = 2; k < columns.size(); ++k) {
+          if (columns[k] != name) continue;
+          const std::string v = trimmed(cells[k]);
+          const std::string count = v.substr(0, v.find('('));  // "120(0.01%)"
+          return static_cast<double>(as_count(trimmed(count), file, fmt::format("{} of {}", name, instance), false));
+        }
+      if (required) bad(file, "Utilization by Hierarchy", fmt::format("a \"{}\" column", *names.begin()), "none");
+      return 0.0;
+    };
+    ResourceCounts& r = u.resources;
+    r.lut = static_cast<std::int64_t>(column({"Logic LUTs"}, true));
+    r.ff = static_cast<std::int64_t>(column({"FFs"}, true));
+    r.srl = static_cast<std::int64_t>(column({"SRLs"}, false));
+    r.dsp = static_cast<std::int64_t>(column({"DSP Blocks", "DSP48 Blocks"}, true));
+    r.bram18 = static_cast<std::int64_t>(2 * column({"RAMB36"}, false) + column({"RAMB18"}, false));
+    return u;
+  }
+  if (columns.empty()) bad(file, "Utilization by Hierarchy", "a table with an Instance column", "none");
+  bad(file, "Utilization by Hierarchy", "a row of instance \"" + instance + "\" directly below the top",
+      "none (was the hierarchy flattened?)");
 }
 
 VivadoTiming parse_vivado_timing_summary(const std::string& text, const std::string& file) {

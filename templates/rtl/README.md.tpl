@@ -32,7 +32,9 @@ Outputs are {{output_meaning}}.
 
 - Latency: {{latency}} clock cycles from the rising edge that accepts a sample (`s_axis_tvalid`
   and `s_axis_tready` high) to the edge after which its result is on `m_axis_tvalid`/`m_axis_tdata`
-  when nothing holds the output: {{core_latency}} in the core, one input and one output register.
+  when nothing holds the output: {{core_latency}} in the core, {{argmax_stages}} in the argmax
+  tree (m_class: {{argmax_levels}} comparison levels, a register every {{argmax_levels_per_stage}}), one input
+  and one output register.
 - Initiation interval 1: with `m_axis_tready` high, one sample in and one result out every cycle.
 - Back-pressure: the core never stalls. A FIFO of {{fifo_depth}} results holds what is in flight when
   `m_axis_tready` is low, and `s_axis_tready` falls before the FIFO could overflow; it rises again

@@ -8,14 +8,15 @@
 //    is low, and s_axis_tready admits a sample only when the FIFO is sure to have room for it.
 // Latency: a sample accepted on a rising edge (s_axis_tvalid & s_axis_tready) is presented on
 // m_axis (m_axis_tvalid high) after {{latency}} further rising edges when the output is not held
-// ({{core_latency}} in the core, one input and one output register). Initiation interval 1: with
+// ({{core_latency}} in the core, {{argmax_stages}} in the argmax tree, one input and one output register). Initiation interval 1: with
 // m_axis_tready held high, one sample is accepted and one delivered every clock cycle.
 // A reset drops every sample accepted and not yet delivered.
 // Ports (the tdata widths are padded with zeros to whole bytes):
 //   s_axis_tdata[{{s_width_msb}}:0]: input i (of {{n_inputs}}) at bits [i*{{input_bits}} +: {{input_bits}}], {{input_format}}
 //   m_axis_tdata[{{m_width_msb}}:0]: output o (of {{n_outputs}}) at bits [o*{{output_bits}} +: {{output_bits}}], {{output_format}}
 {{#argmax}}
-//   m_class[{{class_msb}}:0]: the index of the largest output (the first one on ties), valid with m_axis_tvalid
+//   m_class[{{class_msb}}:0]: the index of the largest output (the first one on ties), valid with m_axis_tvalid;
+//   computed by a comparison tree of {{argmax_levels}} levels registered every {{argmax_levels_per_stage}} levels (as the core's adder levels)
 {{/argmax}}
 module {{top}} (
   input  wire clk,
@@ -32,8 +33,9 @@ module {{top}} (
 );
   localparam IW = {{in_width}};         // core input bits
   localparam OW = {{out_width}};        // core output bits
-  localparam L = {{core_latency}};      // core latency, cycles
+  localparam L = {{pipe_latency}};      // core latency + argmax stages ({{argmax_stages}}), cycles
   localparam F = {{fifo_depth}};        // FIFO entries = L + 2: every sample in flight has a place
+  localparam FW = {{word_width}};       // FIFO word: the outputs{{#argmax}} and the class{{/argmax}}
   localparam PW = {{pointer_bits}};     // bits of a FIFO pointer or of the occupancy count
 
   // ---- input register -----------------------------------------------------------------------
@@ -49,7 +51,8 @@ module {{top}} (
 
   // ---- the core and a valid flag travelling beside it (the core's own has no reset) ---------
   wire [OW-1:0] core_data;
-  wire core_valid;
+  wire [FW-1:0] pipe_word;  // what leaves the pipeline (core{{#argmax}}, argmax tree{{/argmax}}) L cycles after in_valid_r
+  wire core_valid;          // pipe_word is a sample
   {{core}} u_core (.clk(clk), .in_valid(in_valid_r), .in_data(in_data_r), .out_valid(), .out_data(core_data));
   generate
     if (L == 0) begin : g_no_pipe
@@ -65,7 +68,7 @@ module {{top}} (
   endgenerate
 
   // ---- output FIFO and output register -------------------------------------------------------
-  reg [OW-1:0] fifo [0:F-1];
+  reg [FW-1:0] fifo [0:F-1];
   reg [PW-1:0] wr_ptr, rd_ptr, fifo_count;
   reg [PW-1:0] in_flight;  // samples accepted and not yet in the output register
   reg m_valid_r;
@@ -75,31 +78,55 @@ module {{top}} (
   wire take_fifo = out_free & ~fifo_empty;
   wire take_core = out_free & fifo_empty & core_valid;
   wire push = core_valid & ~take_core;
-  wire [OW-1:0] next_word = take_fifo ? fifo[rd_ptr] : core_data;
+  wire [FW-1:0] next_word = take_fifo ? fifo[rd_ptr] : pipe_word;
   // 1-bit terms widen to PW bits in these sums (Verilog context width)
   wire [PW-1:0] in_flight_next = in_flight + accept - (take_fifo | take_core);
+{{^argmax}}
+  assign pipe_word = core_data;
+{{/argmax}}
 {{#argmax}}
 
-  // ---- argmax of the word entering the output register ---------------------------------------
-  localparam N = {{n_outputs}};
+  // ---- argmax: a pipelined comparison tree on the core's outputs -----------------------------
+  // Level 0 holds the outputs (one bit wider, signed) and their indices; each node of level l
+  // keeps the larger of two neighbours of level l-1 (the earlier one on ties, so the first
+  // largest output wins); levels {{argmax_registered}} are registered, the data word travels beside.
   localparam OB = {{output_bits}};
   localparam OUT_SIGNED = {{output_signed}};
-  integer k;
-  reg [{{class_msb}}:0] best_k;
-  reg signed [OB:0] best_v, v_k;
-  always @* begin
-    best_k = 0;
-    best_v = $signed({(OUT_SIGNED != 0) & next_word[OB-1], next_word[OB-1:0]});
-    for (k = 1; k < N; k = k + 1) begin
-      v_k = $signed({(OUT_SIGNED != 0) & next_word[k*OB+OB-1], next_word[k*OB +: OB]});
-      if (v_k > best_v) begin
-        best_v = v_k;
-        best_k = k[{{class_msb}}:0];
-      end
-    end
+  localparam CB = {{class_bits}};
+{{#argmax_leaves}}
+  wire signed [OB:0] am_v0_{{i}} = $signed({(OUT_SIGNED != 0) & core_data[{{msb}}], core_data[{{msb}}:{{lsb}}]});
+  wire [CB-1:0] am_k0_{{i}} = {{i}};
+{{/argmax_leaves}}
+{{#argmax_nodes}}
+{{#cmp}}
+  wire am_b{{l}}_{{i}} = am_v{{prev}}_{{b}} > am_v{{prev}}_{{a}};
+  wire signed [OB:0] am_cv{{l}}_{{i}} = am_b{{l}}_{{i}} ? am_v{{prev}}_{{b}} : am_v{{prev}}_{{a}};
+  wire [CB-1:0] am_ck{{l}}_{{i}} = am_b{{l}}_{{i}} ? am_k{{prev}}_{{b}} : am_k{{prev}}_{{a}};
+{{/cmp}}
+{{^cmp}}
+  wire signed [OB:0] am_cv{{l}}_{{i}} = am_v{{prev}}_{{a}};
+  wire [CB-1:0] am_ck{{l}}_{{i}} = am_k{{prev}}_{{a}};
+{{/cmp}}
+{{#reg}}
+  reg signed [OB:0] am_v{{l}}_{{i}};
+  reg [CB-1:0] am_k{{l}}_{{i}};
+  always @(posedge clk) begin
+    am_v{{l}}_{{i}} <= am_cv{{l}}_{{i}};
+    am_k{{l}}_{{i}} <= am_ck{{l}}_{{i}};
   end
-  reg [{{class_msb}}:0] m_class_r;
-  always @(posedge clk) if (out_free & (take_fifo | take_core)) m_class_r <= best_k;
+{{/reg}}
+{{^reg}}
+  wire signed [OB:0] am_v{{l}}_{{i}} = am_cv{{l}}_{{i}};
+  wire [CB-1:0] am_k{{l}}_{{i}} = am_ck{{l}}_{{i}};
+{{/reg}}
+{{/argmax_nodes}}
+  // the outputs, delayed as the tree
+{{#argmax_data}}
+  reg [OW-1:0] am_d{{s}};
+  always @(posedge clk) am_d{{s}} <= {{from}};
+{{/argmax_data}}
+  assign pipe_word = {am_k{{argmax_levels}}_0, am_d{{argmax_stages}}};
+  reg [CB-1:0] m_class_r;
   assign m_class = m_class_r;
 {{/argmax}}
 
@@ -113,7 +140,7 @@ module {{top}} (
       ready_r <= 1'b0;
     end else begin
       if (push) begin
-        fifo[wr_ptr] <= core_data;
+        fifo[wr_ptr] <= pipe_word;
         wr_ptr <= wr_ptr == F - 1 ? {PW{1'b0}} : wr_ptr + 1'b1;
       end
       if (take_fifo) rd_ptr <= rd_ptr == F - 1 ? {PW{1'b0}} : rd_ptr + 1'b1;
@@ -122,7 +149,10 @@ module {{top}} (
       in_flight <= in_flight_next;
       ready_r <= in_flight_next < F;
     end
-    if (out_free & (take_fifo | take_core)) m_data_r <= next_word;
+    if (out_free & (take_fifo | take_core)) m_data_r <= next_word[OW-1:0];
+{{#argmax}}
+    if (out_free & (take_fifo | take_core)) m_class_r <= next_word[FW-1:OW];
+{{/argmax}}
   end
 
   assign s_axis_tready = ready_r;

@@ -2,8 +2,10 @@
 #   vivado -mode batch -source build_vivado.tcl                  synthesis + implementation, reports
 #   vivado -mode batch -source build_vivado.tcl -tclargs package  the same, then a packaged IP in ip/
 # Out of context (-mode out_of_context): no I/O buffers are inserted, the design is sized as a
-# block of a larger one. Reports land in reports/: utilization.rpt (report_utilization),
-# timing_summary.rpt (report_timing_summary; WNS >= 0 means the {{clock_ns}} ns clock is met).
+# block of a larger one. Reports land in reports/: utilization.rpt (report_utilization, the whole
+# package), utilization_hierarchical.rpt (per instance: the core is u_core; `nas4ml calibrate`
+# reads its row), timing_summary.rpt (report_timing_summary; WNS >= 0 means the {{clock_ns}} ns
+# clock is met). The hierarchy is rebuilt after synthesis so that the core keeps its own row.
 set part {{part}}
 set top {{top}}
 set here [file dirname [file normalize [info script]]]
@@ -11,7 +13,7 @@ file mkdir $here/reports
 
 read_verilog [list $here/{{core_file}} $here/{{top}}.v]
 read_xdc -mode out_of_context $here/constraints.xdc
-synth_design -top $top -part $part -mode out_of_context
+synth_design -top $top -part $part -mode out_of_context -flatten_hierarchy rebuilt
 write_checkpoint -force $here/reports/post_synth.dcp
 report_utilization -file $here/reports/utilization_synth.rpt
 opt_design
@@ -19,6 +21,7 @@ place_design
 route_design
 write_checkpoint -force $here/reports/post_route.dcp
 report_utilization -file $here/reports/utilization.rpt
+report_utilization -hierarchical -file $here/reports/utilization_hierarchical.rpt
 report_timing_summary -max_paths 10 -file $here/reports/timing_summary.rpt
 
 if {[lsearch -exact $argv package] >= 0} {

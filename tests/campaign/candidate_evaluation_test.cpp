@@ -152,7 +152,7 @@ TEST_CASE("synthesis jobs go through the executor, a missing tool being a failed
   test::TempDir tmp;
   auto cfg = load_experiment(test::source_path("tests/e2e/fixtures/tiny_experiment.json"));
   EvaluationContext c = load_evaluation_context(cfg, RunPaths(tmp.path()));
-  c.flow.yosys.program = (tmp.path() / "no-such-yosys").string();
+  c.target.tool.program = (tmp.path() / "no-such-yosys").string();
   const auto r = evaluate_candidate(c, random_jobs(c, 1, 0)[0]);
   REQUIRE(r.status == "ok");
   auto ex = make_local_executor(c, {1, 2});

@@ -392,7 +392,7 @@ TEST_CASE("bad experiments get one exact message each", "[campaign][experiment_c
   }
   SECTION("estimator flavor not rtl or hls") {
     j["hardware"]["estimator"] = "vivado";
-    CHECK(f.error_of(j) == F + ":$.hardware.estimator: invalid choice, expected one of rtl, hls, got \"vivado\"");
+    CHECK(f.error_of(j) == F + ":$.hardware.estimator: invalid choice, expected one of rtl, hls, rtl_vivado, got \"vivado\"");
   }
   SECTION("negative threads") {
     j["threads"] = -1;

@@ -68,16 +68,22 @@ campaign::RunOptions quiet() {
 
 std::string vendor_fixture(const std::string& name) { return source("tests/synth/fixtures/vendor/" + name); }
 
+// A fake vivado that checks its command line and writes the fixture reports.
+void fake_vivado(const fs::path& bin) {
+  fake_tool(bin, "vivado",
+            "test \"$*\" = \"-mode batch -nojournal -source build_vivado.tcl\" || exit 9\n"
+            "test -f nas4ml_top_axis.v || exit 8\nmkdir -p reports\ncat '" +
+                vendor_fixture("utilization.rpt") + "' > reports/utilization.rpt\ncat '" +
+                vendor_fixture("utilization_hierarchical.rpt") + "' > reports/utilization_hierarchical.rpt\ncat '" +
+                vendor_fixture("timing_summary.rpt") + "' > reports/timing_summary.rpt");
+}
+
 }  // namespace
 
 TEST_CASE("synthesis.backend vivado synthesizes the firmware package during the search", "[e2e][campaign][synthesis][vendor]") {
   test::TempDir tmp;
   const fs::path bin = tmp.path() / "bin";
-  fake_tool(bin, "vivado",
-            "test \"$*\" = \"-mode batch -nojournal -source build_vivado.tcl\" || exit 9\n"
-            "test -f nas4ml_top_axis.v || exit 8\nmkdir -p reports\ncat '" +
-                vendor_fixture("utilization.rpt") + "' > reports/utilization.rpt\ncat '" +
-                vendor_fixture("timing_summary.rpt") + "' > reports/timing_summary.rpt");
+  fake_vivado(bin);
   const fs::path run = tmp.path() / "run";
   {
     ScopedPath path(bin, false);
@@ -92,11 +98,38 @@ TEST_CASE("synthesis.backend vivado synthesizes the firmware package during the 
     CHECK(r.status == "ok");
     CHECK(r.backend == "vivado");
     CHECK(r.result["backend"] == "vivado");
-    CHECK(r.result["resources"]["lut"] == 4187);  // the fixture's CLB LUTs
+    CHECK(r.result["resources"]["lut"] == 3968);  // the fixture's u_core row (Logic LUTs)
+    CHECK(r.result["package"]["lut"] == 4187);    // the fixture's CLB LUTs of the whole package
+    CHECK(r.result["estimate"]["estimator"] == "rtl_vivado");
     CHECK(r.result["timing"]["fmax_mhz"].get<double>() == Approx(240.5).epsilon(0.001));
   }
   CHECK(fs::exists(campaign::RunPaths(run).synth_dir(runs.front().genome_hash) / "rtl" / "vivado.log"));
   CHECK(store.manifest()["synthesis_tool"].get<std::string>() == (bin / "vivado").string());
+}
+
+TEST_CASE("Vivado's results recalibrate the rtl_vivado estimator a campaign searches with", "[e2e][campaign][synthesis][vendor]") {
+  test::TempDir tmp;
+  const fs::path bin = tmp.path() / "bin";
+  fake_vivado(bin);
+  const fs::path file = experiment(tmp.path(), "vivado", "rtl");
+  Json e = Json::parse(test::read_text(file));
+  e["hardware"]["estimator"] = "rtl_vivado";
+  e["search"]["generations"] = 3;
+  e["synthesis"]["top_n"] = 2;
+  std::ofstream(file) << e.dump(2);
+  const fs::path run = tmp.path() / "run";
+  {
+    ScopedPath path(bin, false);
+    const auto s = campaign::run_campaign(file, run, quiet());
+    REQUIRE(s.finished);
+  }
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  // Generation 0 searches with the device file's identity; the rounds since (the fixture's core
+  // row of 3968 LUTs against estimates of small networks) have refitted it by generation 2.
+  CHECK(store.optimizer_state(0)["calibration"]["lut"].get<double>() == 1.0);
+  CHECK(store.optimizer_state(2)["calibration"]["lut"].get<double>() > 1.5);
+  CHECK(store.optimizer_state(2)["calibration"]["ff"].get<double>() != 1.0);
+  for (const auto& r : store.synthesis_runs()) CHECK(r.result["estimate"]["estimator"] == "rtl_vivado");
 }
 
 TEST_CASE("synthesis.backend vitis_hls synthesizes the hls project during the search", "[e2e][campaign][synthesis][vendor]") {

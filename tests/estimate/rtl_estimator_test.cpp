@@ -166,7 +166,7 @@ TEST_CASE("complexity metrics", "[estimate][complexity]") {
 }
 
 TEST_CASE("unknown estimator names and bad clocks are clear errors", "[estimate][errors]") {
-  CHECK_THROWS_WITH(make_estimator("vivado"), Catch::Contains("rtl or hls"));
+  CHECK_THROWS_WITH(make_estimator("vivado"), Catch::Contains("rtl, hls or rtl_vivado"));
   EstimateOptions o;
   o.clock_ns = -2;
   CHECK_THROWS_AS(make_estimator("rtl")->estimate(two_by_two(), device(), o), ConfigError);
@@ -190,4 +190,28 @@ TEST_CASE("ROM activations cost LUTs in the rtl estimate; the hls estimate refus
   CHECK(leaky_luts > linear_luts);
   CHECK(leaky_luts < linear_luts + 6 * 9);
   CHECK_THROWS_WITH(make_estimator("hls")->estimate(m, device(), o), Catch::Contains("layers[0].activation"));
+}
+
+TEST_CASE("rtl_vivado counts the same netlist in CARRY8 and SRLC32E and has its own calibration", "[estimate][rtl][vivado]") {
+  Rng rng(7);
+  const auto m = test::random_model(rng, {24, 12, 4}, FixedFormat{8, 3}, FixedFormat{6, 1}, FixedFormat{8, 3},
+                                    FixedFormat{10, 4}, 0.2);
+  DeviceModel d = device();
+  d.calibration.clear();
+  EstimateOptions o;
+  o.levels_per_stage = 1;  // a deep pipeline: delay lines become shift registers
+  const Estimate yosys = make_estimator("rtl")->estimate(m, d, o);
+  const Estimate vivado = make_estimator("rtl_vivado")->estimate(m, d, o);
+  CHECK(vivado.flavor == "rtl_vivado");
+  CHECK(vivado.lut == yosys.lut);
+  CHECK(vivado.ff == yosys.ff);
+  CHECK(vivado.latency_cycles == yosys.latency_cycles);
+  // Per adder ceil(bits/8) against ceil(bits/4): between half and all of the CARRY4 count.
+  CHECK(vivado.carry < yosys.carry);
+  CHECK(vivado.carry >= yosys.carry / 2);
+  CHECK(vivado.srl <= yosys.srl);
+  // The flavors' calibrations are separate sections of the device file.
+  d.calibration["rtl_vivado"].lut.scale = 0.5;
+  CHECK(make_estimator("rtl_vivado")->estimate(m, d, o).lut == Approx(0.5 * yosys.lut));
+  CHECK(make_estimator("rtl")->estimate(m, d, o).lut == yosys.lut);
 }

@@ -23,8 +23,11 @@ TEST_CASE("the rtl package writes its top level, XDC, Vivado script and README",
   const auto layout = firmware::rtl_package_layout(firmware::port_layout(net), o);
   CHECK(layout.s_width == 40);
   CHECK(layout.m_width == 32);
-  CHECK(layout.latency_cycles == net.latency_cycles + 2);
-  CHECK(layout.fifo_depth == net.latency_cycles + 2);
+  // 3 outputs: 2 comparison levels, one register each by default (1 level per stage).
+  CHECK(layout.argmax_levels == 2);
+  CHECK(layout.argmax_stages == 2);
+  CHECK(layout.latency_cycles == net.latency_cycles + 2 + 2);
+  CHECK(layout.fifo_depth == net.latency_cycles + 2 + 2);
   CHECK(layout.argmax);
   CHECK(layout.class_bits == 2);
   test::TempDir tmp;
@@ -45,7 +48,31 @@ TEST_CASE("the rtl package writes its top level, XDC, Vivado script and README",
   CHECK_THAT(readme, Catch::Contains("| `s_axis_tdata` | in | 40 | input i of 5 at bits `[i*8 +: 8]`") &&
                          Catch::Contains("| `m_axis_tdata` | out | 32 | output o of 3 at bits `[o*10 +: 10]`") &&
                          Catch::Contains("| `m_class` | out | 2 |") &&
-                         Catch::Contains("Latency: " + std::to_string(net.latency_cycles + 2) + " clock cycles"));
+                         Catch::Contains("Latency: " + std::to_string(net.latency_cycles + 4) + " clock cycles"));
+  CHECK_THAT(tcl, Catch::Contains("report_utilization -hierarchical -file $here/reports/utilization_hierarchical.rpt") &&
+                      Catch::Contains("-flatten_hierarchy rebuilt"));
+}
+
+TEST_CASE("the argmax tree is cut into stages like the core's adder levels", "[firmware][package]") {
+  test::RandomModelSpec spec;
+  spec.sizes = {4, 3, 10};  // 10 outputs: 4 comparison levels
+  const auto model = test::random_model(spec);
+  const auto ports = firmware::port_layout(netlist::lower(model, {}));
+  for (const auto& [k, stages] : std::vector<std::pair<int, int>>{{1, 4}, {2, 2}, {3, 2}, {4, 1}, {9, 1}}) {
+    INFO("levels per stage " << k);
+    firmware::RtlPackageOptions o;
+    o.argmax_levels_per_stage = k;
+    const auto layout = firmware::rtl_package_layout(ports, o);
+    CHECK(layout.argmax_levels == 4);
+    CHECK(layout.argmax_stages == stages);
+    CHECK(layout.latency_cycles == ports.latency_cycles + stages + 2);
+    const std::string top = firmware::rtl_package_top(model, layout, o);
+    // One register per stage on the data word; the class of the last level is the FIFO's top bits.
+    CHECK_THAT(top, Catch::Contains("reg [OW-1:0] am_d" + std::to_string(stages) + ";") &&
+                        Catch::Contains("assign pipe_word = {am_k4_0, am_d" + std::to_string(stages) + "};"));
+    CHECK(top.find("am_d" + std::to_string(stages + 1)) == std::string::npos);
+    CHECK(top.find("{{") == std::string::npos);
+  }
 }
 
 TEST_CASE("one output: no class port, no padding when whole bytes", "[firmware][package]") {

@@ -120,7 +120,8 @@ TEST_CASE("nas4ml sim checks a target's design: the firmware top level, the HLS 
   CHECK(j.at("bit_exact") == true);
   CHECK(j.at("mismatches") == 0);
   CHECK(j.at("protocol_errors") == 0);
-  CHECK(j.at("latency_cycles") == j.at("netlist_latency_cycles").get<int>() + 2);  // registered ports
+  CHECK(j.at("argmax_stages") == 1);  // two classes: one comparison, registered
+  CHECK(j.at("latency_cycles") == j.at("netlist_latency_cycles").get<int>() + 1 + 2);  // registered ports
   CHECK(std::filesystem::exists(dir.path() / "pkg" / "rtl" / "nas4ml_top_axis.v"));
 
   const auto h = test::run_cli({"sim", model_path.string(), "--data", data, "--samples", "200", "--target", "hls",

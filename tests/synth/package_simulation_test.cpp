@@ -34,6 +34,7 @@ Built build(const test::RandomModelSpec& spec, int levels_per_stage, std::size_t
   Built b;
   b.core = firmware::write_verilog(net, {});
   b.options.top = "nas4ml_top_axis";
+  b.options.argmax_levels_per_stage = net.layers.back().levels_per_stage;  // as the rtl target cuts it
   b.layout = firmware::rtl_package_layout(firmware::port_layout(net), b.options);
   b.top = firmware::rtl_package_top(model, b.layout, b.options);
   b.vectors = firmware::make_test_vectors(model, test::random_inputs(model, rows, 5));
@@ -69,6 +70,19 @@ TEST_CASE("the firmware package's top level is bit-exact under reset and back-pr
     cases.push_back(c);
   }
   {
+    Case c{"10 classes of 4 saturating bits (many ties: the first largest wins), 1 level per stage: 4 argmax stages", {}, 1};
+    c.spec.sizes = {6, 5, 10};
+    c.spec.output_result = parse_fixed_format("ap_fixed<4,2,AP_TRN,AP_SAT>");
+    c.spec.seed = 36;
+    cases.push_back(c);
+  }
+  {
+    Case c{"7 classes, 3 levels per stage: the argmax tree in one stage", {}, 3};
+    c.spec.sizes = {5, 4, 7};
+    c.spec.seed = 37;
+    cases.push_back(c);
+  }
+  {
     Case c{"5 classes, wide outputs: a 90-bit (padded 96) output port", {}, 2};
     c.spec.sizes = {5, 4, 5};
     c.spec.output_result = parse_fixed_format("ap_fixed<18,8>");
@@ -86,12 +100,14 @@ TEST_CASE("the firmware package's top level is bit-exact under reset and back-pr
     CHECK(r.counts.class_mismatches == 0);
     CHECK(r.counts.dropped >= 2);  // the reset came with samples in flight
     CHECK(r.counts.checked + r.counts.dropped == 600);
-    CHECK(r.counts.latency == b.layout.core.latency_cycles + 2);
+    CHECK(r.counts.latency == b.layout.core.latency_cycles + b.layout.argmax_stages + 2);
     CHECK(r.counts.stalls == 0);
     CHECK(r.counts.protocol_errors == 0);
     CHECK(r.counts.resets == 1);
     CHECK(r.ok());
     CHECK(b.layout.argmax == (cases[i].spec.sizes.back() >= 2));
+    if (cases[i].spec.sizes.back() == 10) CHECK(b.layout.argmax_stages == 4);
+    if (cases[i].spec.sizes.back() == 7) CHECK(b.layout.argmax_stages == 1);
   }
 }
 

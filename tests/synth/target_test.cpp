@@ -55,9 +55,9 @@ TEST_CASE("the rtl target writes the netlist's Verilog unchanged, lowering once"
   CHECK(design.netlist->latency_cycles == net.latency_cycles);
   CHECK(design.verilog == expected);
   CHECK(design.files == std::vector<std::string>{"nas4ml_top.v", "nas4ml_top_axis.v", "constraints.xdc",
-                                                 "build_vivado.tcl", "README.md"});
+                                                 "build_vivado.tcl", "README.md", "design.json"});
   REQUIRE(design.package.has_value());
-  CHECK(design.package->latency_cycles == net.latency_cycles + 2);
+  CHECK(design.package->latency_cycles == net.latency_cycles + design.package->argmax_stages + 2);
   CHECK(design.package_top == test::read_text(tmp.path() / "nas4ml_top_axis.v"));
   CHECK_THAT(test::read_text(tmp.path() / "constraints.xdc"), Catch::Contains("create_clock -period 3 -name clk"));
   CHECK(test::read_text(tmp.path() / "nas4ml_top.v") == expected);
@@ -103,7 +103,7 @@ TEST_CASE("synthesis backends belong to the target that runs them", "[synth][tar
   const auto vivado = synth::make_backend_target("vivado", {});
   const auto vitis = synth::make_backend_target("vitis_hls", {});
   CHECK((yosys->name() == "rtl" && yosys->backend() == "yosys" && yosys->calibrated_flavor() == "rtl"));
-  CHECK((vivado->name() == "rtl" && vivado->backend() == "vivado" && vivado->calibrated_flavor().empty()));
+  CHECK((vivado->name() == "rtl" && vivado->backend() == "vivado" && vivado->calibrated_flavor() == "rtl_vivado"));
   CHECK((vitis->name() == "hls" && vitis->backend() == "vitis_hls" && vitis->calibrated_flavor() == "hls"));
   CHECK(synth::make_target("rtl")->backend() == "yosys");  // the first of its backends
   synth::TargetSettings wrong;

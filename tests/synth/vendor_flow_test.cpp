@@ -214,18 +214,48 @@ TEST_CASE("the rtl target runs a fake vivado on its firmware package", "[synth][
     fake_tool(bin, "vivado",
               "test \"$*\" = \"-mode batch -nojournal -source build_vivado.tcl\" || exit 9\nmkdir -p reports\ncat '" +
                   fixture("utilization.rpt").string() + "' > reports/utilization.rpt\ncat '" +
+                  fixture("utilization_hierarchical.rpt").string() + "' > reports/utilization_hierarchical.rpt\ncat '" +
                   fixture("timing_summary.rpt").string() + "' > reports/timing_summary.rpt");
     ScopedPath path(bin, false);
     const auto r = rtl->synthesize(model, design, vu9p(), tmp.path() / "out");
     CHECK(r.backend == "vivado");
-    CHECK(r.top == "nas4ml_top_axis");
-    CHECK(r.resources.carry == 311);
-    CHECK(r.resources.srl == 54);
+    // The core instance's row is the result; the package's totals are kept beside it.
+    CHECK(r.top == "nas4ml_top");
+    CHECK(r.resources.lut == 3968);
+    CHECK(r.resources.srl == 44);
+    CHECK(r.package["instance"] == "nas4ml_top_axis");
+    CHECK(r.package["lut"] == 4187);
+    CHECK(r.package["carry"] == 311);
+    CHECK(r.package["srl"] == 54);
     CHECK(r.timing["fmax_mhz"].get<double>() == Approx(240.5).epsilon(0.001));
+    // The raw estimate of the flavor Vivado's results calibrate, saved with the result.
+    CHECK(r.estimate["estimator"] == "rtl_vivado");
+    CHECK(r.estimate["calibrated"] == false);
+    const auto saved = synth::load_synthesis_result(tmp.path() / "out" / "result.json");
+    CHECK(saved.package == r.package);
+    CHECK(saved.estimate == r.estimate);
+  }
+  SECTION("no hierarchical report (an older build_vivado.tcl)") {
+    fake_tool(bin, "vivado", "mkdir -p reports\ncat '" + fixture("utilization.rpt").string() +
+                                 "' > reports/utilization.rpt\ncat '" + fixture("timing_summary.rpt").string() +
+                                 "' > reports/timing_summary.rpt");
+    ScopedPath path(bin, false);
+    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
+               Catch::Contains("utilization_hierarchical.rpt") && Catch::Contains("report is missing"));
+  }
+  SECTION("the reports of another design") {
+    fake_tool(bin, "vivado", "mkdir -p reports\nsed s/nas4ml_top_axis/other_top/ '" + fixture("utilization.rpt").string() +
+                                 "' > reports/utilization.rpt\ncat '" + fixture("utilization_hierarchical.rpt").string() +
+                                 "' > reports/utilization_hierarchical.rpt\ncat '" + fixture("timing_summary.rpt").string() +
+                                 "' > reports/timing_summary.rpt");
+    ScopedPath path(bin, false);
+    CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
+               Catch::Contains("the report is of another design") && Catch::Contains("other_top"));
   }
   SECTION("a malformed timing report") {
     fake_tool(bin, "vivado", "mkdir -p reports\ncat '" + fixture("utilization.rpt").string() +
-                                 "' > reports/utilization.rpt\necho 'Timing Summary Report' > reports/timing_summary.rpt");
+                                 "' > reports/utilization.rpt\ncat '" + fixture("utilization_hierarchical.rpt").string() +
+                                 "' > reports/utilization_hierarchical.rpt\necho 'Timing Summary Report' > reports/timing_summary.rpt");
     ScopedPath path(bin, false);
     CHECK_THAT(expect_tool_error([&] { rtl->synthesize(model, design, vu9p(), tmp.path() / "out"); }),
                Catch::Contains("timing_summary.rpt") && Catch::Contains("WNS"));

@@ -26,7 +26,6 @@
 #include "nas4ml/nn/quantized_model.hpp"
 #include "nas4ml/search/genome.hpp"
 #include "nas4ml/space/search_space.hpp"
-#include "nas4ml/synth/synth_flow.hpp"
 #include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::campaign {
@@ -43,7 +42,7 @@ struct EvaluationContext {
   estimate::DeviceModel device;  ///< as the device file states it (calibration: the file's)
   std::shared_ptr<const estimate::Estimator> estimator;
   estimate::EstimateOptions estimate_options;
-  synth::FlowOptions flow;
+  synth::TargetSettings target;  ///< the target's settings (campaign/emit.hpp target_settings())
 };
 
 /// Loads the data set, search space, device and estimator of `config` and checks that they fit
@@ -92,13 +91,13 @@ struct SynthesisJob {
 
 /// The target an experiment's synthesis runs through, by `synthesis.backend`: the rtl target with
 /// yosys (its Verilog core) or Vivado (its firmware package), or the hls target with Vitis HLS.
-std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::FlowOptions& flow,
+std::unique_ptr<synth::Target> synthesis_target(const ExperimentConfig& config, const synth::TargetSettings& settings,
                                                 const estimate::DeviceModel& device);
 
 /// The version (yosys) or path (vivado, vitis_hls) of `synthesis.backend`'s tool; ConfigError at
 /// `synthesis.backend` naming what to put on PATH when a vendor tool is missing, ToolError when
 /// yosys is.
-std::string synthesis_tool(const ExperimentConfig& config, const synth::FlowOptions& flow,
+std::string synthesis_tool(const ExperimentConfig& config, const synth::TargetSettings& settings,
                            const estimate::DeviceModel& device);
 
 /// Lowers, writes and synthesizes the job's model in runs/NAME/synth/<id> (synth_flow.hpp). A

@@ -21,7 +21,7 @@
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/data/dataset.hpp"
 #include "nas4ml/estimate/device_model.hpp"
-#include "nas4ml/synth/synth_flow.hpp"
+#include "nas4ml/synth/target.hpp"
 
 namespace nas4ml::campaign {
 
@@ -53,17 +53,18 @@ struct EmittedCandidate {
   std::string problem;            ///< a failed synthesis or simulation, for the report
 };
 
-/// How an experiment's candidates are lowered, written and synthesized (clock, DSP variant, yosys
-/// time and memory limits, the run folder's synthesis cache). The yosys program is $NAS4ML_YOSYS
-/// when set (a path or a name on PATH), else `yosys`.
-synth::FlowOptions flow_options(const ExperimentConfig& config, const RunPaths& paths);
+/// The target settings an experiment's candidates are lowered, written and synthesized with
+/// (clock, DSP variant, sharing; the synthesis tool's time and memory limits, the run folder's
+/// synthesis cache; the device's part is set where the device is known). The program of the rtl
+/// target's default backend is $NAS4ML_YOSYS when set (a path or a name on PATH).
+synth::TargetSettings target_settings(const ExperimentConfig& config, const RunPaths& paths);
 
 /// Emits the front (or options.ids) of `store`, candidates in parallel in the calling thread's TBB
 /// arena; synthesis results are also stored in `store` (from the calling thread, in order).
 /// An unknown id is a ConfigError; a failing tool is noted in the candidate's report, and the
 /// other candidates are still emitted.
 std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, const data::LoadedDataset& data,
-                                         const estimate::DeviceModel& device, const synth::FlowOptions& flow,
+                                         const estimate::DeviceModel& device, const synth::TargetSettings& settings,
                                          const EmitOptions& options);
 
 /// Up to `n` ids of `front` (JSON array of {"id", "objectives"}) spread evenly along the first

@@ -1,5 +1,5 @@
 #pragma once
-/// \file Refitting the `rtl` estimator's calibration from a campaign's synthesis runs: per
+/// \file Refitting an estimator flavor's calibration from a campaign's synthesis runs: per
 /// resource one relative least-squares scale (synth/calibration.hpp) over every successful run
 /// whose design has at least kMinCalibrationLut synthesized LUTs. Smaller designs are left out:
 /// their counts are dominated by a few fixed cells (the valid pipeline, constant outputs) and
@@ -21,11 +21,14 @@ struct CalibrationPoints {
   std::vector<double> estimated_lut, synthesized_lut, estimated_ff, synthesized_ff;
 };
 
-/// The usable points of `runs` (successful, with an rtl estimate, >= kMinCalibrationLut LUTs).
-CalibrationPoints calibration_points(const std::vector<SynthesisRecord>& runs);
+/// The usable points of `runs` for estimator `flavor` (successful, with an uncalibrated estimate
+/// of that flavor attached, >= kMinCalibrationLut LUTs).
+CalibrationPoints calibration_points(const std::vector<SynthesisRecord>& runs, const std::string& flavor = "rtl");
 
-/// Sets device.calibration["rtl"] LUT and FF scales fitted on `runs` (each needs >= 2 points;
-/// otherwise that resource keeps its calibration). With `log`, prints the error before and after.
-void refit_rtl_calibration(estimate::DeviceModel& device, const std::vector<SynthesisRecord>& runs, bool log);
+/// Sets device.calibration[flavor] LUT and FF scales fitted on the runs with an estimate of that
+/// flavor (each needs >= 2 points; otherwise that resource keeps its calibration). With `log`,
+/// prints the error before and after.
+void refit_calibration(estimate::DeviceModel& device, const std::string& flavor, const std::vector<SynthesisRecord>& runs,
+                       bool log);
 
 }  // namespace nas4ml::campaign

@@ -24,6 +24,11 @@ struct FlavorCalibration {
   Calibration lut, ff, dsp, bram18;
 };
 
+/// Names of every estimator flavor, the keys a device file's "calibration" may have: "rtl"
+/// (predicts yosys), "hls" (predicts Vitis HLS csynth), "rtl_vivado" (predicts Vivado on the rtl
+/// core; estimator.hpp).
+std::vector<std::string> estimator_flavors();
+
 /// One device, as read from its JSON file.
 struct DeviceModel {
   std::string name;            ///< short name, e.g. the file stem ("xcvu9p")
@@ -34,7 +39,7 @@ struct DeviceModel {
   std::int64_t lut = 0, ff = 0, dsp = 0, bram18 = 0;  ///< totals available on the device
   int dsp_a_width = 27, dsp_b_width = 18;            ///< signed multiplier operand widths of one DSP
   double default_clock_ns = 5.0;                     ///< clock used when none is given
-  std::map<std::string, FlavorCalibration> calibration;  ///< by flavor ("rtl", "hls"); missing = identity
+  std::map<std::string, FlavorCalibration> calibration;  ///< by flavor (estimator_flavors()); missing = identity
   std::filesystem::path file;  ///< the file it was read from
 
   /// The calibration of `flavor` (identity when the file has none).

@@ -1,7 +1,9 @@
 #pragma once
 /// \file Analytic resource and latency estimators behind one interface, selected by name
-/// (docs/estimators.md): `rtl` counts the project's own netlist bit by bit; `hls` models the
-/// hls4ml Vivado/Vitis HLS dense implementation (latency and resource strategies).
+/// (docs/estimators.md): `rtl` counts the project's own netlist bit by bit in the cells yosys maps
+/// it to; `rtl_vivado` counts the same netlist in Vivado's cells (CARRY8, SRLC32E) and has its
+/// own calibration, fitted on Vivado reports; `hls` models the hls4ml Vivado/Vitis HLS dense
+/// implementation (latency and resource strategies).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,18 +57,16 @@ struct EstimateOptions {
 class Estimator {
  public:
   virtual ~Estimator() = default;
-  /// Its name ("rtl", "hls").
+  /// Its name ("rtl", "hls", "rtl_vivado").
   virtual std::string name() const = 0;
   /// Estimates `model` on `device`. Throws ConfigError for bad options.
   virtual Estimate estimate(const nn::QuantizedModel& model, const DeviceModel& device,
                             const EstimateOptions& options) const = 0;
 };
 
-/// The estimator called `flavor` ("rtl" or "hls"); ConfigError naming the valid ones otherwise.
+/// The estimator called `flavor` (one of estimator_flavors(), device_model.hpp); ConfigError
+/// naming the valid ones otherwise.
 std::unique_ptr<Estimator> make_estimator(std::string_view flavor);
-
-/// Names of every estimator flavor.
-std::vector<std::string> estimator_flavors();
 
 /// Fills totals, latency in ns, utilization and calibration from the per-layer numbers.
 void finish_estimate(Estimate& e, const DeviceModel& device);

@@ -25,8 +25,19 @@
 
 namespace nas4ml::estimate {
 
+/// The cells a synthesis tool maps carry chains and delay lines to. The defaults are yosys 0.23
+/// `synth_xilinx`'s (the `rtl` flavor); Vivado on UltraScale+ maps adders to CARRY8 and static
+/// shift registers to SRLC32E (UG574 "CLB Resources", UG974 CARRY8 and SRLC32E: the
+/// `rtl_vivado` flavor).
+struct CarryShiftCells {
+  int carry_bits = 4;   ///< carry-chain bits of one carry cell (CARRY4: 4, CARRY8: 8)
+  int srl_depth = 16;   ///< stages of one shift-register LUT (SRL16E: 16, SRLC32E: 32)
+};
+
 /// Per-layer counts (lut, ff, srl, carry, dsp, adders, live_neurons, latency_cycles, ii = 1) of
 /// `netlist`; `dsp_a_width` x `dsp_b_width` is one DSP's multiplier.
-std::vector<LayerEstimate> count_netlist(const netlist::Netlist& netlist, int dsp_a_width = 27, int dsp_b_width = 18);
+/// `cells` sets the carry-cell and shift-register widths (CARRY4 and SRL16 above are the defaults).
+std::vector<LayerEstimate> count_netlist(const netlist::Netlist& netlist, int dsp_a_width = 27, int dsp_b_width = 18,
+                                         const CarryShiftCells& cells = {});
 
 }  // namespace nas4ml::estimate

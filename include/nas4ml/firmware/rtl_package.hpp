@@ -5,7 +5,9 @@
 ///  - <top>.v: a top level with a synchronous reset, registered inputs and outputs,
 ///    AXI4-Stream-style valid/ready handshakes with back-pressure (an output FIFO of L + 2
 ///    entries and a credit count on s_axis_tready; the core itself never stalls) and, for models
-///    with two or more outputs, an argmax class output; latency L + 2, II 1;
+///    with two or more outputs, an argmax class output from a pipelined comparison tree of
+///    ceil(log2 n) levels registered every K levels (A = ceil(levels / K) stages, K the core's
+///    adder levels per stage); latency L + A + 2, II 1;
 ///  - constraints.xdc (the clock), build_vivado.tcl (non-project out-of-context synthesis,
 ///    implementation, reports; IP packaging on request), README.md (port map, widths, latency);
 ///  - a Verilator stream bench (stream_main.cpp) that drives random valid/ready patterns, a reset
@@ -29,6 +31,7 @@ struct RtlPackageOptions {
   double clock_ns = 5.0;            ///< the clock constraint
   std::string part = "xcvu9p-flga2104-2L-e";  ///< FPGA part of the Vivado script
   bool argmax = true;               ///< an m_class port (only for models with two or more outputs)
+  int argmax_levels_per_stage = 1;  ///< comparison levels between the argmax tree's registers (>= 1)
 };
 
 /// The package's ports and timing, derived from the core's ports.
@@ -36,10 +39,13 @@ struct RtlPackageLayout {
   PortLayout core;         ///< the core's ports
   int s_width = 0;         ///< s_axis_tdata bits: core.in_width padded to whole bytes
   int m_width = 0;         ///< m_axis_tdata bits: core.out_width padded to whole bytes
-  int latency_cycles = 0;  ///< core latency + 2
-  int fifo_depth = 0;      ///< core latency + 2
+  int latency_cycles = 0;  ///< core latency + argmax_stages + 2
+  int fifo_depth = 0;      ///< core latency + argmax_stages + 2
   bool argmax = false;     ///< whether m_class exists
   int class_bits = 0;      ///< m_class width (0 without it)
+  int argmax_levels = 0;   ///< comparison levels of the argmax tree: ceil(log2 outputs) (0 without it)
+  int argmax_levels_per_stage = 1;  ///< levels between its registers
+  int argmax_stages = 0;   ///< its register stages: ceil(argmax_levels / argmax_levels_per_stage)
 };
 
 /// The layout for `core` ports; ConfigError for a bad top name, InternalError when the outputs

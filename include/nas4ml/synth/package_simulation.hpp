@@ -16,7 +16,7 @@ namespace nas4ml::synth {
 struct PackageSimulationReport {
   std::string tool_version;  ///< Verilator's version line
   firmware::StreamCounts counts;
-  int expected_latency = 0;  ///< the package's latency (core + 2)
+  int expected_latency = 0;  ///< the package's latency (core + argmax stages + 2)
   double build_seconds = 0.0, run_seconds = 0.0;
   std::filesystem::path dir;
   /// Bit-exact (outputs and class), every sample delivered or dropped by the one reset, the

@@ -14,9 +14,6 @@ namespace nas4ml::synth {
 /// The flow options (lowering, top, yosys limits) the rtl target runs with for `settings`.
 FlowOptions rtl_flow_options(const TargetSettings& settings);
 
-/// The settings that make an rtl target run exactly `flow`.
-TargetSettings target_settings(const FlowOptions& flow);
-
 /// A new `rtl` target.
 std::unique_ptr<Target> make_rtl_target(const TargetSettings& settings);
 

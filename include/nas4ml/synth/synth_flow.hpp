@@ -31,12 +31,15 @@ struct ValidPipeCost {
 };
 ValidPipeCost valid_pipe_cost(int latency_cycles);
 
-/// The rtl estimator's uncalibrated totals for `model` (the device's calibration is ignored)
-/// plus the valid pipeline, as the `estimate` object of a synthesis result:
-/// {"estimator": "rtl", "calibrated": false, "device", "clock_ns", "lut", "ff", "srl", "carry",
+/// An rtl estimator flavor's uncalibrated totals for `model` (the device's calibration is
+/// ignored) as the `estimate` object of a synthesis result:
+/// {"estimator": flavor, "calibrated": false, "device", "clock_ns", "lut", "ff", "srl", "carry",
 ///  "dsp", "bram18", "latency_cycles", "valid_pipe": {"ff", "srl"}}.
+/// "rtl" (yosys synthesizes the core alone) includes the core's valid pipeline; "rtl_vivado"
+/// (Vivado's row of the core inside the firmware package, whose valid output is left unconnected
+/// there and removed) does not.
 Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
-                      const netlist::LoweringOptions& lowering);
+                      const netlist::LoweringOptions& lowering, const std::string& flavor = "rtl");
 
 /// Synthesizes `model` already lowered to `net` and written as `verilog` (one lowering per
 /// design) in `out_dir`; the result carries raw_rtl_estimate() and is saved as out_dir/result.json.

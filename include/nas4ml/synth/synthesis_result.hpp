@@ -47,6 +47,9 @@ struct SynthesisResult {
                                   ///< ({"estimator": "rtl", "lut": .., "ff": .., ...}); null when absent
   Json timing;                    ///< vendor tools only (vendor_reports.hpp): latency, II, clock, WNS, Fmax;
                                   ///< null for yosys
+  Json package;                   ///< Vivado on the rtl package only: `resources` are the core instance's
+                                  ///< row of the hierarchical report, this is the whole package's totals
+                                  ///< {"instance", "lut", "ff", "srl", "carry", "dsp", "bram18"}; null otherwise
 };
 
 /// The JSON form (docs/synthesis.md "result.json").

@@ -82,8 +82,8 @@ class Target {
   virtual std::vector<TargetOption> options() const = 0;
   /// Whether it implements per-layer reuse factor and strategy (false: searching them is refused).
   virtual bool has_reuse() const = 0;
-  /// The estimator flavor that predicts its synthesis ("rtl", "hls"); its calibration is the
-  /// device file's calibration.<flavor>.
+  /// The estimator flavor that predicts its backend's synthesis ("rtl", "rtl_vivado", "hls");
+  /// its calibration is the device file's calibration.<flavor>.
   virtual std::string estimator_flavor() const = 0;
   /// The synthesis backends it runs (synthesis.backend, `nas4ml synth --backend`), the default first.
   virtual std::vector<std::string> backends() const = 0;
@@ -107,6 +107,17 @@ class Target {
   /// the checking tool is missing or fails.
   virtual Verification verify(const WrittenDesign& design, const firmware::TestVectors& vectors,
                               const std::filesystem::path& work_dir) const = 0;
+  /// The result of a vendor run a user made outside nas4ml on a design this target wrote into
+  /// `design_dir` (beside its model.q.json, as `nas4ml emit` leaves it): the tool's reports
+  /// parsed, the raw estimate of the flavor they calibrate attached (`nas4ml calibrate`).
+  /// nullopt when `design_dir` is not a design of this target; ConfigError/ToolError when it is
+  /// but its reports or model are missing or unreadable.
+  virtual std::optional<SynthesisResult> result_from_reports(const std::filesystem::path& design_dir,
+                                                             const estimate::DeviceModel& device) const {
+    (void)design_dir;
+    (void)device;
+    return std::nullopt;
+  }
 };
 
 /// Builds a Target from settings.

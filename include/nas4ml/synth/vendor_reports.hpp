@@ -7,6 +7,10 @@
 ///    (LUT, FF, DSP or DSP48E, BRAM_18K, URAM), ReportVersion/Version.
 ///  - Vivado `report_utilization` text tables: CLB LUTs (Slice LUTs on 7-series), CLB Registers,
 ///    LUT as Shift Register, CARRY8 (CARRY4), DSPs, RAMB36/FIFO and RAMB18; the header's Tool Version.
+///  - Vivado `report_utilization -hierarchical`: the "Utilization by Hierarchy" table, one row per
+///    instance indented two spaces a level (Instance, Module, Total LUTs, Logic LUTs, LUTRAMs,
+///    SRLs, FFs, RAMB36, RAMB18, [URAM,] DSP Blocks; "DSP48 Blocks" in older releases; cells may
+///    carry a "(0.12%)" share): the row of one instance directly below the top.
 ///  - Vivado `report_timing_summary`: the Design Timing Summary's WNS and the Clock Summary's
 ///    period of the first clock; Fmax = 1000 / (period - WNS) MHz.
 /// (Vitis HLS User Guide UG1399 "Output of C Synthesis"; Vivado Design Suite Tcl Command
@@ -37,11 +41,23 @@ CsynthReport parse_csynth_xml(const std::string& text, const std::string& file);
 struct VivadoUtilization {
   std::string tool_version;   ///< "Vivado v.2023.2 (lin64) Build ..."; empty when absent
   std::string device;
+  std::string design;         ///< the header's Design (the top module)
   ResourceCounts resources;   ///< lut, ff, srl, carry (CARRY8 or CARRY4), dsp, bram18 (RAMB18 + 2 x RAMB36)
 };
 
 /// Parses a report_utilization text; ToolError naming `file` when a table row is missing.
 VivadoUtilization parse_vivado_utilization(const std::string& text, const std::string& file);
+
+/// One instance's row of report_utilization -hierarchical.
+struct VivadoInstanceUtilization {
+  std::string instance, module;
+  ResourceCounts resources;   ///< lut (Logic LUTs), ff, srl, dsp, bram18 (RAMB18 + 2 x RAMB36); no carry column
+};
+
+/// Parses a report_utilization -hierarchical text and returns the row of `instance`, a direct
+/// child of the top; ToolError naming `file` when the table, a column or the row is missing.
+VivadoInstanceUtilization parse_vivado_hierarchy(const std::string& text, const std::string& file,
+                                                 const std::string& instance);
 
 /// What report_timing_summary says.
 struct VivadoTiming {
