@@ -39,7 +39,7 @@ std::string number(const Json& j, const char* key, const char* fmt_spec = "{:.0f
 
 std::string synthesized_row(const Json& result, const std::string& when) {
   const Json& r = result["resources"];
-  return fmt::format("| synthesized ({}, {}) | {} | {} | {} | {} | | | |\n", result.value("tool_version", "yosys"), when,
+  return fmt::format("| synthesized ({}, {}) | {} | {} | {} | {} | | | |\n", result.value("tool_version", result.value("backend", "?")), when,
                      number(r, "lut"), number(r, "ff"), number(r, "dsp"), number(r, "bram18"));
 }
 
@@ -65,7 +65,8 @@ std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& mod
     if (e.status == "ok" && e.result.is_object())
       s += synthesized_row(e.result, fmt::format("stored, front of generation {}", e.generation));
   if (synthesis.is_object()) s += synthesized_row(synthesis, "this emit");
-  s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are yosys `synth_xilinx -family xcup`.\n";
+  s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are those of the tool each row names "
+       "(docs/synthesis.md: the core for yosys and, from Vivado's hierarchical report, for Vivado).\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
   s += "\nNot run here: Vivado (rtl/build_vivado.tcl) and Vitis HLS (hls/build_prj.tcl); their reports are the "

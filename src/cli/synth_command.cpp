@@ -17,7 +17,6 @@
 #include "nas4ml/nn/quantized_model_json.hpp"
 #include "nas4ml/synth/rtl_target.hpp"
 #include "nas4ml/synth/synth_flow.hpp"
-#include "nas4ml/synth/yosys_backend.hpp"
 
 namespace nas4ml::cli {
 namespace {
@@ -109,7 +108,7 @@ int run_synth(const SynthArgs& a) {
   std::cout << fmt::format("model {}: synthesized with {} (synth_xilinx -family {}{}), {:.1f} s, {:.0f} MB{}\n",
                            model.name, r.tool_version, r.family, r.use_dsp ? "" : " -nodsp", r.wall_seconds,
                            static_cast<double>(r.peak_rss_bytes) / 1e6, r.cache_hit ? " (from the cache)" : "");
-  std::cout << fmt::format("{:<10} {:>12} {:>14} {:>8}\n", "resource", "yosys", "rtl estimate", "error");
+  std::cout << fmt::format("{:<10} {:>12} {:>14} {:>8}\n", "resource", r.backend, "rtl estimate", "error");
   auto row = [&](const char* label, std::int64_t measured, const char* key) {
     const double est = e.at(key).get<double>();
     std::cout << fmt::format("{:<10} {:>12} {:>14.0f} {:>8}\n", label, measured, est, pct(est, measured));
