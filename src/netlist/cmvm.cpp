@@ -181,20 +181,28 @@ class Solver {
       const std::size_t dense = s0 * s0 * span_ * 2;
       table_.assign(std::max(dense, s0 * 4 * span_), 0);
       std::vector<CmvmTerm>& sorted = fresh_;
+      std::vector<std::size_t> code;
       for (const auto& row : g_.rows) {
         // In pattern order (shift, then signal), every pair's first term comes first.
         sorted.assign(row.begin(), row.end());
         std::sort(sorted.begin(), sorted.end(), [](const CmvmTerm& x, const CmvmTerm& y) {
           return x.shift != y.shift ? x.shift < y.shift : x.signal < y.signal;
         });
+        // Counter of (p, q): ((p.signal s0 + q.signal) span + q.shift - p.shift) 2 + (p.negative != q.negative),
+        // q's part (even, its sign in the low bit) computed once per term.
+        code.resize(sorted.size());
+        for (std::size_t j = 0; j < sorted.size(); ++j)
+          code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
+        std::int32_t* const counts = table_.data();
         for (std::size_t i = 0; i < sorted.size(); ++i) {
           const CmvmTerm p = sorted[i];
-          const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2;
+          const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2 - std::size_t(p.shift) * 2;  // mod 2^64
           for (std::size_t j = i + 1; j < sorted.size(); ++j) {
-            const CmvmTerm& q = sorted[j];
-            const std::size_t at = first + (std::size_t(q.signal) * span_ + std::size_t(q.shift - p.shift)) * 2 +
-                                   (p.negative != q.negative);
-            if (++table_[at] == 2) twice_.push_back({at, pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative)});
+            const std::size_t at = first + (code[j] ^ std::size_t(p.negative));
+            if (++counts[at] == 2) {
+              const CmvmTerm& q = sorted[j];
+              twice_.push_back({at, pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative)});
+            }
           }
         }
       }
@@ -426,13 +434,10 @@ class Solver {
       d = static_cast<std::size_t>(sx - su);
     }
     const bool sub = nx != nu;
-    bump(((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub, side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub));
-  }
-  /// One more pair in counter `slot` (pattern `key`); a pattern is listed when it reaches two.
-  void bump(std::size_t slot, std::uint64_t key) {
-    const std::int32_t c = ++table_[slot];
+    const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
+    const std::int32_t c = ++table_[slot];  // a pattern is listed when it reaches two
     if (c == 1) first_.push_back(slot);
-    else if (c == 2) twice_.push_back({slot, key});
+    else if (c == 2) twice_.push_back({slot, side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub)});
   }
   /// Queues the round's patterns that occur twice or more (in the order they reached two:
   /// deterministic) and clears the counters.
