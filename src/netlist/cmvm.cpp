@@ -170,8 +170,8 @@ class Solver {
         row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
         set_shift(t, r);
       }
-    // Every pair of terms of a row counts once for its pattern, under the pattern's first
-    // signal a as the anchor; the patterns that occur twice are queued, anchor by anchor.
+    // Every pair of terms of a row counts once for its pattern (one dense table over the input
+    // signals' patterns, else signal by signal); the patterns that occur twice are queued.
     int top_shift = 0;
     for (const auto& row : g_.rows)
       for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
@@ -237,10 +237,9 @@ class Solver {
     std::vector<Match> matches;
     while (!queue_.empty()) {
       const Candidate top = queue_.pop();
-      // Lazy: the entry's count bounds the pattern's pairs; a looser bound goes back with the
-      // pairs left (counted on the rows' shift masks), so the first entry whose bound holds is
-      // the most frequent pattern.
-      // Neither signal lost a term since: the count still holds.
+      // Lazy: the entry's count bounds the pattern's pairs. It holds when neither signal lost a
+      // term since it was queued; else the pairs left are counted on the rows' shift masks and
+      // a looser bound goes back, so the first entry whose bound holds is the most frequent.
       const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
       const bool kept = top.stamp == lost_[std::size_t(a)] + lost_[std::size_t(b)];
       const std::int32_t now = kept ? top.count : pairs_now(top.key);
