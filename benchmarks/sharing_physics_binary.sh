@@ -56,6 +56,10 @@ for i in range(n):
         print(f"| {i} | {arch} | not finished |||||||")
         continue
     ra, rb, ea, eb = a["resources"], b["resources"], a["estimate"], b["estimate"]
+    if ra["lut"] == 0 and rb["lut"] == 0:  # training left a constant network: nothing to share
+        print(f"| {i} | {arch} | 0 | 0 | constant network, not in the medians | {ra['ff']} | {rb['ff']} | | "
+              f"{ea['latency_cycles']} / {eb['latency_cycles']} |")
+        continue
     dl = 100 * (rb["lut"] / ra["lut"] - 1) if ra["lut"] else 0.0
     df = 100 * (rb["ff"] / ra["ff"] - 1) if ra["ff"] else 0.0
     lut_red.append(-dl); ff_chg.append(df)
@@ -64,7 +68,7 @@ for i in range(n):
     print(f"| {i} | {arch} | {ra['lut']} ({ea['lut']:.0f}) | {rb['lut']} ({eb['lut']:.0f}) | {dl:+.1f}% "
           f"| {ra['ff']} ({ea['ff']:.0f}) | {rb['ff']} ({eb['ff']:.0f}) | {df:+.1f}% | {la} / {lb} |")
 if lut_red:
-    print(f"\n{len(lut_red)} of {n} samples: median LUT reduction {statistics.median(lut_red):.1f}%, "
+    print(f"\n{len(lut_red)} samples with logic of {n}: median LUT reduction {statistics.median(lut_red):.1f}%, "
           f"median FF change {statistics.median(ff_chg):+.1f}%, equal latency in {equal_lat} of {len(lut_red)}")
 PY
 }
