@@ -48,18 +48,19 @@ for s in ["none", "cse"]:
     est = sum(float(e["estimate_seconds"] or 0) for e in evals)
     best = []
     for a in levels:
-        luts = [c["lut"] for c in front if (c.get("accuracy") or 0) >= a]
-        best.append(min(luts) if luts else None)
+        ok = [(c["lut"], c["latency_ns"]) for c in front if (c.get("accuracy") or 0) >= a]
+        best.append(min(ok) if ok else None)
     rows[s] = (best, u + sy, wall, len(front), len(evals), est)
-print("| sharing | evaluations | front size | " + " | ".join(f"min LUT at acc >= {a}" for a in levels)
+print("| sharing | evaluations | front size | " + " | ".join(f"min LUT (latency) at acc >= {a}" for a in levels)
       + " | CPU s | wall s | estimation s (sum) |")
 print("|---|---|---|" + "---|" * len(levels) + "---|---|---|")
 for s, (best, cpu, wall, n, ne, est) in rows.items():
-    cells = " | ".join("-" if b is None else f"{b:.0f}" for b in best)
+    cells = " | ".join("-" if b is None else f"{b[0]:.0f} ({b[1]:.0f} ns)" for b in best)
     print(f"| {s} | {ne} | {n} | {cells} | {cpu:.1f} | {wall:.0f} | {est:.2f} |")
 for i, a in enumerate(levels):
     n, c = rows["none"][0][i], rows["cse"][0][i]
     if n and c:
+        n, c = n[0], c[0]
         print(f"acc >= {a}: cse/none LUT = {c / n:.3f} ({100 * (c / n - 1):+.1f}%)")
 print(f"CPU time cse/none = {rows['cse'][1] / rows['none'][1]:.2f}; "
       f"estimation time cse/none = {rows['cse'][5] / max(rows['none'][5], 1e-9):.2f}")
