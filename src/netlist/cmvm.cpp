@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <queue>
 
-#include "flat_hash.hpp"
 #include "nas4ml/core/error.hpp"
 
 namespace nas4ml::netlist {
@@ -16,29 +16,19 @@ std::uint64_t pack(std::int32_t a, std::int32_t b, int d, bool subtract) {
   return (std::uint64_t(a) << 33) | (std::uint64_t(b) << 9) | (std::uint64_t(d) << 1) | std::uint64_t{subtract};
 }
 
-/// The pattern two terms of one row form, in canonical order (lower shift first; equal shifts:
-/// lower signal first); false for a pair that is no adder (x - x, x + x) or too far apart.
-bool pattern_of(const CmvmTerm& x, const CmvmTerm& y, std::uint64_t& key) {
-  const CmvmTerm *p = &x, *q = &y;
-  if (q->shift < p->shift || (q->shift == p->shift && q->signal < p->signal)) std::swap(p, q);
-  const int d = q->shift - p->shift;
-  if ((d == 0 && p->signal == q->signal) || d > 255) return false;
-  key = pack(p->signal, q->signal, d, p->negative != q->negative);
-  return true;
-}
 
-/// A queued candidate: a pattern key with the count it had when queued (`exact`: the number of
-/// non-overlapping occurrences found when it was last chosen).
+/// A queued candidate: a pattern key with a bound on its count when queued (its occurrences can
+/// only be destroyed after the round that created them, so the bound stays one).
 struct Candidate {
   std::uint64_t key;
   std::int32_t count;
-  bool exact;
+  std::uint32_t stamp;  // terms its two signals had lost when queued
 };
 
-/// The candidates by priority: more rows first, then shallower; within one (count, depth) bucket
-/// the last queued first. A bucket queue: queuing and taking cost O(1), where a binary heap paid a
-/// cache miss per level on the thousands of entries a layer queues. Entries are lazy: one whose
-/// count changed since is dropped or re-queued when taken.
+/// The candidates by priority: more occurrences first, then a tie rank (Solver::push); within one
+/// bucket the last queued first. A bucket queue: queuing and taking cost O(1), where a binary heap
+/// paid a cache miss per level on the thousands of entries a layer queues. Entries are lazy: their
+/// counts are bounds, checked when taken (Solver::run).
 class BucketQueue {
  public:
   static constexpr int depths = 16;  // deeper patterns share the last depth bucket
@@ -83,23 +73,27 @@ class BucketQueue {
 /// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
 /// per candidate would otherwise pay for fresh pages each time.
 struct Workspace {
-  detail::FlatMap<std::int32_t> counts{1024};
   BucketQueue queue;
+  std::vector<std::int32_t> pair_counts;  // Solver::table_
+  std::vector<std::size_t> first;
+  std::vector<std::pair<std::size_t, std::uint64_t>> twice;
+  std::vector<std::uint64_t> rows_of, shifts;
 };
 
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
          DelayScope scope, Factoring factoring, int stage_levels)
-      : counts_(workspace().counts), queue_(workspace().queue) {
-    counts_.clear();
+      : queue_(workspace().queue), table_(workspace().pair_counts), first_(workspace().first),
+        twice_(workspace().twice), rows_of_(workspace().rows_of), shifts_(workspace().shifts) {
+    first_.clear();
+    twice_.clear();
     queue_.clear();
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
     NAS4ML_ASSERT(cols < (1 << 22), "cmvm: too many columns");
     g_.n_inputs = cols;
-    deeper_first_ = dc < 0 && factoring != Factoring::none;
     g_.depth.assign(std::size_t(cols), 0);
     g_.rows.resize(std::size_t(rows));
     // Column factoring (dc = -1): the tree's z sums become the first ops, E replaces M.
@@ -161,35 +155,109 @@ class Solver {
     if (stage_levels > 0 && dc < 0 && stage_levels < 64)
       std::fill(row_limit_.begin(), row_limit_.end(), (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels);
     words_ = (std::size_t(rows) + 63) / 64;
+    n_rows_ = std::size_t(rows);
+    lost_.assign(g_.depth.size(), 0);
+    // Each substitution removes a term at least, so there are at most as many new signals as
+    // terms: reserved, the tables never move (and reused, they cost no fresh pages).
+    std::size_t terms = 0;
+    for (const auto& row : g_.rows) terms += row.size();
+    rows_of_.reserve((g_.depth.size() + terms) * words_);
+    shifts_.reserve((g_.depth.size() + terms) * n_rows_ * 2);
     rows_of_.assign(g_.depth.size() * words_, 0);
+    shifts_.assign(g_.depth.size() * n_rows_ * 2, 0);
     for (int r = 0; r < rows; ++r)
-      for (const CmvmTerm& t : g_.rows[std::size_t(r)]) row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
-    for (auto& row : g_.rows)
-      for (std::size_t i = 0; i < row.size(); ++i)
-        for (std::size_t j = 0; j < i; ++j) increment(row[i], row[j]);
-    flush_increments();
+      for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
+        row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
+        set_shift(t, r);
+      }
+    // Every pair of terms of a row counts once for its pattern (one dense table over the input
+    // signals' patterns, else signal by signal); the patterns that occur twice are queued.
+    int top_shift = 0;
+    for (const auto& row : g_.rows)
+      for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
+    span_ = std::size_t(top_shift) + 1;
+    const std::size_t s0 = g_.depth.size();
+    if (s0 * s0 * span_ * 2 <= dense_limit) {  // one table over all patterns of the inputs
+      const std::size_t dense = s0 * s0 * span_ * 2;
+      table_.assign(std::max(dense, s0 * 4 * span_), 0);
+      std::vector<CmvmTerm>& sorted = fresh_;
+      std::vector<std::size_t> code;
+      for (const auto& row : g_.rows) {
+        // In pattern order (shift, then signal), every pair's first term comes first.
+        sorted.assign(row.begin(), row.end());
+        std::sort(sorted.begin(), sorted.end(), [](const CmvmTerm& x, const CmvmTerm& y) {
+          return x.shift != y.shift ? x.shift < y.shift : x.signal < y.signal;
+        });
+        // Counter of (p, q): ((p.signal s0 + q.signal) span + q.shift - p.shift) 2 + (p.negative != q.negative),
+        // q's part (even, its sign in the low bit) computed once per term.
+        code.resize(sorted.size());
+        for (std::size_t j = 0; j < sorted.size(); ++j)
+          code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
+        std::int32_t* const counts = table_.data();
+        for (std::size_t i = 0; i < sorted.size(); ++i) {
+          const CmvmTerm p = sorted[i];
+          const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2 - std::size_t(p.shift) * 2;  // mod 2^64
+          for (std::size_t j = i + 1; j < sorted.size(); ++j) {
+            const std::size_t at = first + (code[j] ^ std::size_t(p.negative));
+            if (++counts[at] == 2) {
+              const CmvmTerm& q = sorted[j];
+              twice_.push_back({at, pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative)});
+            }
+          }
+        }
+      }
+      for (const auto& [slot, key] : twice_) push(key, table_[slot]);
+      twice_.clear();
+      std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
+      return;
+    }
+    // Else anchor by anchor: x's pairs where x comes first in the pattern.
+    table_.assign(s0 * 4 * span_, 0);
+    for (std::int32_t x = 0; x < static_cast<std::int32_t>(s0); ++x) {
+      const std::uint64_t* rx = row_mask(x);
+      for (std::size_t w = 0; w < words_; ++w)
+        for (std::uint64_t bits = rx[w]; bits != 0; bits &= bits - 1) {
+          const int r = static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits)));
+          const std::uint64_t* m = shift_mask(x, r);
+          for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
+            // x with x: each pair once, from its lower shift; x with u: where x comes first.
+            const std::uint64_t mine = t.signal == x ? (m[0] | m[1]) & ~((std::uint64_t{2} << t.shift) - 1) : m[0] | m[1];
+            for (std::uint64_t k = mine; k != 0; k &= k - 1) {
+              const int sh = std::countr_zero(k);
+              if (t.signal == x) anchor_pair(x, t.shift, t.negative, x, sh, (m[1] >> sh) & 1);
+              else if (sh < t.shift || (sh == t.shift && x < t.signal)) anchor_pair(x, sh, (m[1] >> sh) & 1, t.signal, t.shift, t.negative);
+            }
+          }
+        }
+      queue_counted();
+    }
   }
 
   CmvmGraph run() {
     std::vector<Match> matches;
     while (!queue_.empty()) {
       const Candidate top = queue_.pop();
-      const std::int32_t now = count(top.key);
-      if (!top.exact && now != top.count) {
-        if (now < top.count && now >= 2) push(top.key, now);
+      // Lazy: the entry's count bounds the pattern's pairs. It holds when neither signal lost a
+      // term since it was queued; else the pairs left are counted on the rows' shift masks and
+      // a looser bound goes back, so the first entry whose bound holds is the most frequent.
+      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
+      const bool kept = top.stamp == lost_[std::size_t(a)] + lost_[std::size_t(b)];
+      const std::int32_t now = kept ? top.count : pairs_now(top.key);
+      if (now < top.count) {
+        if (now >= 2) push(top.key, now);
         continue;
       }
       matches.clear();
-      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
       for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
         for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
           find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
       if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
-      // Overlapping pairs (x + (x << d) three times in a row) count more than can be built: with
-      // the number that can, the pattern waits behind any that now occurs more often.
+      // Overlapping pairs (x + (x << d) three times in a row) and the depth limit leave fewer
+      // occurrences than pairs: with the number that can be built, the pattern waits behind any
+      // that may occur more often.
       const auto real = static_cast<std::int32_t>(matches.size());
-      if (!queue_.empty() && real < queue_.top_count() && (real < now || top.exact)) {
-        push(top.key, real, true);
+      if (!queue_.empty() && real < queue_.top_count()) {
+        push(top.key, real);
         continue;
       }
       substitute(top.key, matches);
@@ -350,51 +418,80 @@ class Solver {
     std::uint32_t i, j;  // term indices: i = a's term, j = b's term
   };
 
-  std::int32_t count(std::uint64_t key) const {
-    const auto* c = counts_.find(key);
-    return c ? *c : 0;
-  }
-  /// Pair updates are batched: the keys of a batch are computed first and each slot is
-  /// prefetched a few updates ahead, so the table's cache misses overlap instead of queuing.
-  void increment(const CmvmTerm& x, const CmvmTerm& y) {
-    std::uint64_t key;
-    if (pattern_of(x, y, key)) pending_.push_back(key);
-  }
-  void decrement(const CmvmTerm& x, const CmvmTerm& y) { increment(x, y); }
-  static constexpr std::size_t ahead = 16;  // slots prefetched ahead of the update
-  void flush_increments() {
-    for (std::size_t i = 0; i < std::min(ahead, pending_.size()); ++i) counts_.prefetch(pending_[i]);
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (i + ahead < pending_.size()) counts_.prefetch(pending_[i + ahead]);
-      const std::uint64_t key = pending_[i];
-      auto [c, inserted] = counts_.emplace(key, 0);
-      const std::int32_t now = ++c;
-      if (now >= 2) push(key, now);
+  /// Counts one pair of terms, (x << sx) and (u << su), of the anchor x: every pattern counted
+  /// in one round shares its anchor, so the counts fit a small dense table indexed by the other
+  /// signal u, which of the two comes first in the pattern, the shift difference and the sign.
+  void anchor_pair(std::int32_t x, int sx, bool nx, std::int32_t u, int su, bool nu) {
+    std::size_t side = 0, d = 0;
+    if (u == x) {
+      if (sx == su) return;
+      d = static_cast<std::size_t>(std::abs(su - sx));
+    } else if (sx < su || (sx == su && x < u)) {
+      d = static_cast<std::size_t>(su - sx);
+    } else {
+      side = 1;
+      d = static_cast<std::size_t>(sx - su);
     }
-    pending_.clear();
+    const bool sub = nx != nu;
+    const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
+    const std::int32_t c = ++table_[slot];  // a pattern is listed when it reaches two
+    if (c == 1) first_.push_back(slot);
+    else if (c == 2) twice_.push_back({slot, side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub)});
   }
-  void flush_decrements() {
-    for (std::size_t i = 0; i < std::min(ahead, pending_.size()); ++i) counts_.prefetch(pending_[i]);
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (i + ahead < pending_.size()) counts_.prefetch(pending_[i + ahead]);
-      const std::uint64_t key = pending_[i];
-      auto [c, inserted] = counts_.emplace(key, 0);
-      NAS4ML_ASSERT(!inserted && c > 0, "cmvm: pattern count below zero");
-      --c;
-    }
-    pending_.clear();
+  /// Queues the round's patterns that occur twice or more (in the order they reached two:
+  /// deterministic) and clears the counters.
+  void queue_counted() {
+    for (const auto& [slot, key] : twice_) push(key, table_[slot]);
+    for (std::size_t slot : first_) table_[slot] = 0;
+    first_.clear();
+    twice_.clear();
   }
-  void push(std::uint64_t key, std::int32_t n, bool exact = false) {
+  /// The pairs of `key` left in all rows (overlapping ones included): the shift masks of a and
+  /// b in the rows that have held both.
+  std::int32_t pairs_now(std::uint64_t key) const {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const bool sub = (key & 1) != 0;
+    const std::uint64_t* ra = rows_of_.data() + std::size_t(a) * words_;
+    const std::uint64_t* rb = rows_of_.data() + std::size_t(b) * words_;
+    const std::uint64_t* ma = shifts_.data() + std::size_t(a) * n_rows_ * 2;
+    const std::uint64_t* mb = shifts_.data() + std::size_t(b) * n_rows_ * 2;
+    std::int32_t n = 0;
+    for (std::size_t w = 0; w < words_; ++w)
+      for (std::uint64_t bits = ra[w] & rb[w]; bits != 0; bits &= bits - 1) {
+        const std::size_t r = w * 64 + std::size_t(std::countr_zero(bits));
+        const std::uint64_t pa = ma[2 * r], na = ma[2 * r + 1];
+        const std::uint64_t pb = mb[2 * r] >> d, nb = mb[2 * r + 1] >> d;
+        n += std::popcount(pa & (sub ? nb : pb)) + std::popcount(na & (sub ? pb : nb));
+      }
+    return n;
+  }
+  void set_shift(const CmvmTerm& t, int r) {
+    NAS4ML_ASSERT(t.shift >= 0 && t.shift < 64, "cmvm: term shift beyond 63");
+    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
+    m[t.negative ? 1 : 0] |= std::uint64_t{1} << t.shift;
+  }
+  /// Removes a term from the masks (and the row from the signal's rows when it was its last).
+  void clear_shift(const CmvmTerm& t, int r) {
+    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
+    m[t.negative ? 1 : 0] &= ~(std::uint64_t{1} << t.shift);
+    if ((m[0] | m[1]) == 0) row_mask(t.signal)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
+  }
+  const std::uint64_t* shift_mask(std::int32_t signal, int r) const {
+    return shifts_.data() + (std::size_t(signal) * n_rows_ + std::size_t(r)) * 2;
+  }
+  void push(std::uint64_t key, std::int32_t n) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    const std::uint32_t stamp = lost_[std::size_t(a)] + lost_[std::size_t(b)];
     // Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
-    // where values cross a stage boundary); else the shallower under a depth limit, the deeper
-    // without one in the factorings' mode (fewer adders, measured).
+    // where values cross a stage boundary); else the deeper (fewer adders on random matrices,
+    // measured; a depth limit is kept by find_matches either way).
     if (stage_aware_) {
-      queue_.push({key, n, exact}, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
+      queue_.push({key, n, stamp}, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
       return;
     }
-    queue_.push({key, n, exact}, deeper_first_ ? BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1) : depth);
+    queue_.push({key, n, stamp}, BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1));
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -402,39 +499,38 @@ class Solver {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const bool sub = (key & 1) != 0;
-    auto& row = g_.rows[std::size_t(r)];
-    candidates_.clear();
-    for (std::uint32_t i = 0; i < row.size(); ++i)
-      if (row[i].signal == a) candidates_.push_back(i);
-    if (candidates_.empty()) return;
-    std::sort(candidates_.begin(), candidates_.end(),
-              [&](std::uint32_t x, std::uint32_t y) { return row[x].shift < row[y].shift; });
-    used_.assign(row.size(), 0);
+    // Shifts s with a's term at s and b's term of the matching sign at s + d.
+    const std::uint64_t* ma = shift_mask(a, r);
+    const std::uint64_t* mb = shift_mask(b, r);
+    const std::uint64_t found = (ma[0] & ((sub ? mb[1] : mb[0]) >> d)) | (ma[1] & ((sub ? mb[0] : mb[1]) >> d));
+    if (found == 0) return;
+    const auto& row = g_.rows[std::size_t(r)];
+    for (std::uint32_t i = 0; i < row.size(); ++i) {
+      if (row[i].signal == a && ((found >> row[i].shift) & 1)) term_at_[row[i].shift] = i;
+      if (row[i].signal == b && row[i].shift >= d && ((found >> (row[i].shift - d)) & 1)) term_at_[64 + row[i].shift - d] = i;
+    }
     const std::uint64_t gain = (std::uint64_t{1} << (std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1)) -
                                (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     std::uint64_t kraft = kraft_[std::size_t(r)];
     std::uint32_t positives = positives_[std::size_t(r)];
     bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
-    for (std::uint32_t i : candidates_) {
-      if (used_[i]) continue;
-      for (std::uint32_t j = 0; j < row.size(); ++j) {
-        if (j == i || used_[j] || row[j].signal != b || row[j].shift != row[i].shift + d ||
-            row[j].negative != (row[i].negative != sub))
-          continue;
-        // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
-        const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
-        const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
-        const int limit = row_limit_[std::size_t(r)];
-        if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
-        if (kraft + more > row_cap_[std::size_t(r)]) return;
-        kraft += more;
-        positives = pos;
-        zero = zero || pos == 0;
-        used_[i] = used_[j] = 1;
-        out.push_back({r, i, j});
-        break;
-      }
+    std::uint64_t used = 0;  // shifts of a's terms already taken (x + (x << d): overlapping pairs)
+    for (std::uint64_t k = found; k != 0; k &= k - 1) {  // lowest shift first
+      const int sh = std::countr_zero(k);
+      if (a == b && (((used >> sh) & 1) || ((used >> (sh + d)) & 1))) continue;
+      const std::uint32_t i = term_at_[sh], j = term_at_[64 + sh];
+      // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
+      const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
+      const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
+      const int limit = row_limit_[std::size_t(r)];
+      if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
+      if (kraft + more > row_cap_[std::size_t(r)]) return;
+      kraft += more;
+      positives = pos;
+      zero = zero || pos == 0;
+      used |= (std::uint64_t{1} << sh) | (std::uint64_t{1} << (sh + d));
+      out.push_back({r, i, j});
     }
   }
 
@@ -450,7 +546,10 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
+    lost_.push_back(0);
     rows_of_.resize(rows_of_.size() + words_, 0);
+    shifts_.resize(shifts_.size() + n_rows_ * 2, 0);
+    table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
     for (std::size_t k = 0; k < matches.size();) {
       const int r = matches[k].row;
       std::size_t e = k;
@@ -463,6 +562,8 @@ class Solver {
       }
       k = e;
     }
+    // The new signal's patterns: every pair is counted now (no later round adds to them).
+    queue_counted();
   }
 
   void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
@@ -470,15 +571,13 @@ class Solver {
     removed_.assign(row.size(), 0);
     for (const Match& m : ms) {
       removed_[m.i] = removed_[m.j] = 1;
+      ++lost_[std::size_t(row[m.i].signal)];
+      ++lost_[std::size_t(row[m.j].signal)];
       positives_[std::size_t(r)] -= row[m.j].negative ? 0 : 1;
     }
-    // Pairs that disappear: every removed term with every other term (removed pairs once).
-    for (std::uint32_t x = 0; x < row.size(); ++x) {
-      if (!removed_[x]) continue;
-      for (std::uint32_t u = 0; u < row.size(); ++u)
-        if (u != x && !(removed_[u] && u < x)) decrement(row[x], row[u]);
-    }
-    flush_decrements();
+    // Pairs that disappear are not counted down: the queue's bounds are checked when taken.
+    for (std::uint32_t x = 0; x < row.size(); ++x)
+      if (removed_[x]) clear_shift(row[x], r);
     fresh_.clear();
     for (const Match& m : ms) fresh_.push_back({signal, row[m.i].shift, row[m.i].negative});
     std::size_t n = 0;
@@ -486,10 +585,11 @@ class Solver {
       if (!removed_[x]) row[n++] = row[x];
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
-      for (std::size_t u = 0; u < n; ++u) increment(fresh_[k], row[u]);
-      for (std::size_t l = 0; l < k; ++l) increment(fresh_[k], fresh_[l]);
+      const CmvmTerm& f = fresh_[k];
+      for (std::size_t u = 0; u < n; ++u) anchor_pair(signal, f.shift, f.negative, row[u].signal, row[u].shift, row[u].negative);
+      for (std::size_t l = 0; l < k; ++l) anchor_pair(signal, f.shift, f.negative, signal, fresh_[l].shift, fresh_[l].negative);
+      set_shift(f, r);
     }
-    flush_increments();
     row.insert(row.end(), fresh_.begin(), fresh_.end());
     row_mask(signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
   }
@@ -501,23 +601,30 @@ class Solver {
   std::vector<std::uint64_t> row_cap_;    // per row: the Kraft sum bound of the stage-aware mode
   bool stage_aware_ = false;              // a pipeline boundary inside the plain trees
   std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
-  bool deeper_first_ = false;             // ties between candidates: the deeper first (dc = -1)
   Tree row_tree_;                         // row factoring's tree (empty: none)
   std::vector<CmvmTerm> parent_term_;     // per row with children: its sum as one term
   static Workspace& workspace() {
     thread_local Workspace w;
     return w;
   }
-  detail::FlatMap<std::int32_t>& counts_;
   BucketQueue& queue_;
-  std::vector<std::uint32_t> candidates_;
-  std::vector<std::uint8_t> used_, removed_;
+  // The anchor's pair counts: per signal u, [u first?][shift difference][subtract].
+  std::vector<std::int32_t>& table_;
+  std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
+  static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
+  std::vector<std::size_t>& first_;       // counters of this round that are not zero
+  std::vector<std::pair<std::size_t, std::uint64_t>>& twice_;  // this round's patterns seen twice
+  std::uint32_t term_at_[128] = {};  // find_matches: a's term (0..63) and b's term (64..) per shift of a
+  std::vector<std::uint8_t> removed_;
   std::vector<CmvmTerm> fresh_;
-  std::vector<std::uint64_t> pending_;  // keys of the pair updates not yet applied
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
-  std::vector<std::uint64_t> rows_of_;
+  std::vector<std::uint64_t>& rows_of_;
   std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
+  // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s).
+  std::size_t n_rows_ = 0;
+  std::vector<std::uint64_t>& shifts_;
+  std::vector<std::uint32_t> lost_;  // per signal: terms of it removed by substitutions
 };
 
 }  // namespace

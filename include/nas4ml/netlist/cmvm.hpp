@@ -9,12 +9,17 @@
 /// Chandrakasan, IEEE TCAD 15(2), 1996; H_cmvm: Aksoy, Costa, Flores, Monteiro, "Optimization
 /// algorithms for the multiplierless realization of linear transforms", ACM TODAES 17(1), 2012;
 /// and the same greedy step in da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535): find the two-term
-/// pattern a +- (b << d) that occurs in the most rows (ties: the shallower, then the one queued
+/// pattern a +- (b << d) that occurs in the most rows (ties: the deeper, then the one queued
 /// last), build it once as a new signal, and substitute it in every row where it occurs,
-/// until no pattern occurs twice. Counts are kept incrementally (a substitution updates only
-/// the pairs of the terms it removes and adds), with a lazy bucket queue; a pattern whose pairs
-/// overlap (x + (x << d) at shifts 0, d, 2d) is re-queued with the number of occurrences that
-/// can really be built before it is chosen.
+/// until no pattern occurs twice. A pattern's occurrences can only be destroyed after the round
+/// that creates its newer signal (the first round for two inputs), so each pattern is counted
+/// once, then: its count is a bound that only falls. The queue holds these bounds (a bucket
+/// queue, lazy): the entry taken is checked against the pairs left (bit masks of each signal's
+/// shifts per row, or unchanged when neither signal lost a term), re-queued lower when it fell,
+/// and otherwise its occurrences that can really be built (overlaps such as x + (x << d) at
+/// shifts 0, d, 2d, and the depth limit) are found; when fewer than the next bound, it is
+/// re-queued with that number. A substitution counts only the new signal's pairs (a small dense
+/// table), never decrements: the work is the rows' pairs once plus each new term's pairs.
 ///
 /// Delay limit dc: with dc >= 0, every row's final sum must fit in depth D + dc, D = the
 /// largest ceil(log2(terms)) over the rows (the depth of the plain adder trees). A row whose
