@@ -38,6 +38,8 @@ CONFIGS = {
     "differential-inherit": ({**DE, **INHERIT}, None, 1.0),
     "differential-inherit-half": ({**DE, **INHERIT}, None, 0.5),
     "differential-inherit-e5": ({**DE, **INHERIT}, 5, 1.0),
+    "differential-clamp-inherit": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 1.0),
+    "differential-clamp-inherit-half": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 0.5),
 }
 
 
