@@ -538,7 +538,9 @@ TEST_CASE("differential variation: the clamp bound rule", "[search][differential
   Rng rng = Rng::stream(2, 0, 0, "test");
   const Genome target{{}, {0.9, 0.9, 0.9}}, base{{}, {0.5, 0.2, 0.9}}, a{{}, {0.6, 0.0, 1.0}}, b{{}, {0.2, 0.8, 0.0}};
   const Genome c = v.differential(target, base, a, b, rng);
-  CHECK(c.reals == std::vector<double>{Approx(0.7), 0.0, 1.0});
+  CHECK(c.reals[0] == Approx(0.7));  // 0.5 + 0.5 * 0.4, inside
+  CHECK(c.reals[1] == 0.0);           // 0.2 - 0.4 below 0: the bound
+  CHECK(c.reals[2] == 1.0);           // 0.9 + 0.5 above 1: the bound
   o.de_bounds = "reflect";
   CHECK_THROWS_WITH(make_real_variation({0}, {1}, o), Catch::Contains("real_variation.de_bounds") &&
                                                           Catch::Contains("one of random, clamp") && Catch::Contains("got \"reflect\""));
