@@ -2,7 +2,7 @@
 """Search settings on a real campaign, side by side with today's default search.
 
 Writes reduced copies of experiments/<experiment>.json (population and generations from the
-command line, a share of the generations for the "-half" configurations, synthesis off, one thread per campaign) in the configurations named on the command
+command line, a share of the generations for the "-half", "-two-fifths" and "-third" configurations, synthesis off, one thread per campaign) in the configurations named on the command
 line (default: all of CONFIGS), runs them at once for each seed, and reports per configuration
 (median [min, max] over seeds): the training work (epochs run x parameters) and the CPU time of the
 campaign process (user + system; the configurations of a seed run side by side, so a loaded host
@@ -38,6 +38,9 @@ CONFIGS = {
     "differential-inherit": ({**DE, **INHERIT}, None, 1.0),
     "differential-inherit-half": ({**DE, **INHERIT}, None, 0.5),
     "differential-inherit-e5": ({**DE, **INHERIT}, 5, 1.0),
+    "inherit-third": (INHERIT, None, 0.3),
+    "differential-inherit-third": ({**DE, **INHERIT}, None, 0.3),
+    "inherit-two-fifths": (INHERIT, None, 0.4),
     "differential-clamp-inherit": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 1.0),
     "differential-clamp-inherit-half": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 0.5),
 }

@@ -413,7 +413,7 @@ TEST_CASE("multi-fidelity: stopped candidates are stored with partial metrics, n
   for (int g = 0; g < 4; ++g)
     for (const auto& m : store.front(g)) CHECK(stopped.count(m.at("id").get<std::string>()) == 0);
   // The optimizer was told they failed: infinite violation, never in its non-dominated set.
-  const Json state = store.optimizer_state(3).at("nsga2");
+  const Json state = store.optimizer_state(3);
   for (const auto& ind : state.at("nsga2").at("population")) {
     const std::string id = search::hash_hex(search::genome_hash(
         search::genome_from_json(JsonView(ind.at("genome"), "state", "$.genome"))));
