@@ -41,6 +41,7 @@ CONFIGS = {
     "inherit-third": (INHERIT, None, 0.3),
     "differential-inherit-third": ({**DE, **INHERIT}, None, 0.3),
     "inherit-two-fifths": (INHERIT, None, 0.4),
+    "differential-inherit-two-fifths": ({**DE, **INHERIT}, None, 0.4),
     "differential-clamp-inherit": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 1.0),
     "differential-clamp-inherit-half": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 0.5),
 }
