@@ -11,6 +11,8 @@ candidate in the (accuracy, LUT) plane with the fixed reference of multi_fidelit
 also as a ratio to "default" of the same seed.
 Usage: benchmarks/search_campaign.py BUILD/nas4ml OUTDIR [--experiment magic|higgs] [--pop 50]
        [--gens 10] [--seeds 1 2 3] [--configs default inherit-e3 ...]
+"smsemoa" and "nsga3" change only search.algorithm (the survival kind) against "default" (nsga2);
+"smsemoa-inherit" and "nsga3-inherit" compare with "inherit" (nsga2 with weight inheritance).
 """
 import argparse
 import json
@@ -23,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from multi_fidelity_campaign import LUT_BOUND, ROOT, hypervolume_2d, summary  # noqa: E402
 
-# name -> (keys added to "search", training.max_epochs or None, share of the generations)
+# name -> (keys added to "search", training.max_epochs or None, share of the generations);
+# "search.algorithm" is nsga2 unless the keys name another survival kind
 INHERIT = {"inherit_weights": True}
 DE = {"operator": "differential"}
 CONFIGS = {
@@ -44,6 +47,10 @@ CONFIGS = {
     "differential-inherit-two-fifths": ({**DE, **INHERIT}, None, 0.4),
     "differential-clamp-inherit": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 1.0),
     "differential-clamp-inherit-half": ({**DE, "differential": {"bounds": "clamp"}, **INHERIT}, None, 0.5),
+    "smsemoa": ({"algorithm": "smsemoa"}, None, 1.0),
+    "nsga3": ({"algorithm": "nsga3"}, None, 1.0),
+    "smsemoa-inherit": ({"algorithm": "smsemoa", **INHERIT}, None, 1.0),
+    "nsga3-inherit": ({"algorithm": "nsga3", **INHERIT}, None, 1.0),
 }
 
 
@@ -53,7 +60,7 @@ def write_experiment(out, experiment, name, seed, pop, gens, config):
     e = json.loads((ROOT / f"experiments/{experiment}.json").read_text())
     e["dataset"] = str(ROOT / f"experiments/datasets/{experiment}.json")
     e["search_space"] = str(ROOT / "search_spaces/physics_binary.json")
-    e["search"] = {"algorithm": "nsga2", "population": pop, "generations": gens, **keys}
+    e["search"] = {"algorithm": "nsga2", "population": pop, "generations": gens, **keys}  # keys may set algorithm
     if max_epochs:
         e["training"]["max_epochs"] = max_epochs
     e["synthesis"] = {"enabled": False}
