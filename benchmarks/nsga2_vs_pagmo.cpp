@@ -10,7 +10,10 @@
 //                     6 variables, DTLZ2 5: hypervolume of every point evaluated (each wrapped
 //                     problem records its fitness calls), what a campaign's store keeps.
 // Every cell is "median [min, max]" over the seeds. Our variation is SBX + polynomial mutation
-// with pagmo nsga2's parameters (cr 0.95, eta_c 10, eta_m 50) and m = 1/n for both.
+// with pagmo nsga2's parameters (cr 0.95, eta_c 10, eta_m 50) and m = 1/n for both; rows "+ de"
+// use differential variation instead (DE/rand/1/bin with the dropped-genome archive, F 0.5,
+// CR 0.5, then the same polynomial mutation), "+ de clamp" with mutant variables outside the box
+// set to the bound (docs/search.md "Small budgets").
 //
 // Usage: nsga2_vs_pagmo [--protocol final|archive] [--pop N] [--gens N] [--seeds N]
 //                       [--offspring N] (children per generation for ours; 0 = the population)
@@ -95,8 +98,8 @@ void cross_check(const Points& front, const search::Problem& p, double hv) {
 
 search::Truncation g_truncation = search::Truncation::iterative_crowding;  // for nsga2
 
-Outcome run_ours(const search::Problem& p, const std::string& kind, std::size_t pop, std::size_t gens,
-                 std::size_t offspring, unsigned seed, bool archive) {
+Outcome run_ours(const search::Problem& p, const std::string& kind, const std::string& op, std::size_t pop,
+                 std::size_t gens, std::size_t offspring, unsigned seed, bool archive) {
   search::MooRunOptions o;
   o.problem = p.name;
   o.n_variables = p.lower.size();
@@ -109,6 +112,8 @@ Outcome run_ours(const search::Problem& p, const std::string& kind, std::size_t 
   o.archive = archive;
   o.truncation = g_truncation;
   o.variation.mutation_probability = 1.0 / static_cast<double>(p.lower.size());
+  if (op != "sbx") o.operator_kind = "differential";
+  if (op == "de clamp") o.variation.de_bounds = "clamp";
   const auto r = search::run_moo_benchmark(o);
   return {archive ? r.archive_hypervolume : r.hypervolume, 1e3 * r.seconds / static_cast<double>(gens + 1)};
 }
@@ -215,8 +220,10 @@ int main(int argc, char** argv) {
                                quantile(ms, 0.5));
       std::cout.flush();
     };
-    for (const auto& k : ours)
-      row("nas4ml " + k, [&](unsigned s) { return run_ours(p, k, pop, gens, offspring, s, archive); });
+    for (const std::string op : {"sbx", "de", "de clamp"})
+      for (const auto& k : ours)
+        row("nas4ml " + k + (op == "sbx" ? "" : " + " + op),
+            [&](unsigned s) { return run_ours(p, k, op, pop, gens, offspring, s, archive); });
     for (const auto& k : peers)
       row("pagmo " + k, [&](unsigned s) { return run_peer(k, c.prob, p, pop, gens, s, archive, s == 1); });
   }

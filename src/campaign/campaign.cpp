@@ -91,7 +91,7 @@ class Runner {
     save_json_file(paths_.experiment(), to_json(cfg_));
     if (ctx_->teacher) cache_teacher(*store_, cfg_, ctx_->data, *ctx_->teacher);
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
-    nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
+    nsga_.emplace(nsga_options(), space::make_variation(ctx_->space, operator_options()));
     next_generation_ = 0;
   }
 
@@ -104,7 +104,7 @@ class Runner {
     store_missing_baselines({cfg_, ctx_->data, ctx_->device, *ctx_->estimator, ctx_->estimate_options}, *store_);
     const auto last = store_->last_generation();
     if (!last) {
-      nsga_.emplace(nsga_options(), space::make_variation(ctx_->space));
+      nsga_.emplace(nsga_options(), space::make_variation(ctx_->space, operator_options()));
       next_generation_ = 0;
       return;
     }
@@ -112,7 +112,7 @@ class Runner {
     try {  // a damaged state is the store's problem (exit 2), not an internal error
       const std::vector<std::uint64_t> seen = evaluated_hashes(*last);
       nsga_.emplace(search::Nsga2::restore(JsonView(state.at("nsga2"), paths_.store().string(), "$.nsga2"),
-                                           space::make_variation(ctx_->space), &seen));
+                                           space::make_variation(ctx_->space, operator_options()), &seen));
       if (const auto b = read_hypervolume_bounds(state, cfg_.objectives.size(), paths_.store().string()))
         hv_bounds_ = to_json(*b);
     } catch (const Json::exception& e) {
@@ -187,6 +187,15 @@ class Runner {
   }
 
  private:
+  /// The space's variation settings: defaults, plus those of the differential operator.
+  space::OperatorOptions operator_options() const {
+    space::OperatorOptions o;
+    o.de_f = cfg_.search.de_f;
+    o.de_cr = cfg_.search.de_cr;
+    o.de_bounds = cfg_.search.de_bounds;
+    return o;
+  }
+
   search::Nsga2Options nsga_options() const {
     search::Nsga2Options o;
     o.population_size = static_cast<std::size_t>(cfg_.search.population);
@@ -195,6 +204,7 @@ class Runner {
     o.prescreen = static_cast<std::size_t>(cfg_.search.prescreen);
     o.initial_design = cfg_.search.initial_design;
     o.parents = cfg_.search.parents;
+    o.operator_kind = cfg_.search.operator_kind;
     for (const auto& obj : cfg_.objectives)
       o.directions.push_back(obj.direction == Direction::maximize ? search::Direction::maximize
                                                                   : search::Direction::minimize);

@@ -39,7 +39,7 @@ const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_devi
 const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen", "initial_design", "parents", "multi_fidelity",
-                                              "inherit_weights"};
+                                              "inherit_weights", "operator", "differential"};
 const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
@@ -299,6 +299,15 @@ void parse_search(const JsonView& root, ExperimentConfig& c) {
   r.parents = s.get_choice("parents", {"population", "archive"}, r.parents);
   if (s.has("multi_fidelity")) r.multi_fidelity = parse_multi_fidelity(s.at("multi_fidelity"));
   r.inherit_weights = s.get_bool("inherit_weights", r.inherit_weights);
+  r.operator_kind = s.get_choice("operator", {"crossover", "differential"}, r.operator_kind);
+  if (s.has("differential")) {
+    const JsonView d = s.at("differential");
+    d.require_object("an object like {\"f\": 0.5, \"cr\": 0.5, \"bounds\": \"random\"}");
+    d.check_keys({"f", "cr", "bounds"});
+    r.de_f = d.get_number("f", 0.01, 2.0, r.de_f);
+    r.de_cr = d.get_number("cr", 0.0, 1.0, r.de_cr);
+    r.de_bounds = d.get_choice("bounds", {"random", "clamp"}, r.de_bounds);
+  }
   const bool g = s.has("generations"), m = s.has("max_evaluations");
   if (g && m)
     s.fail("both generations and max_evaluations given", "exactly one of them", "both");
@@ -653,6 +662,9 @@ Json to_json(const ExperimentConfig& c) {
     search["multi_fidelity"] = {{"fraction", m->fraction}, {"quality_slack", m->quality_slack},
                                 {"hardware_slack", m->hardware_slack}};
   if (c.search.inherit_weights) search["inherit_weights"] = true;  // likewise
+  if (c.search.operator_kind != "crossover") search["operator"] = c.search.operator_kind;  // likewise
+  if (c.search.de_f != 0.5 || c.search.de_cr != 0.5 || c.search.de_bounds != "random")  // likewise
+    search["differential"] = {{"f", c.search.de_f}, {"cr", c.search.de_cr}, {"bounds", c.search.de_bounds}};
   j["search"] = search;
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},

@@ -141,6 +141,11 @@ void add_moo_bench_command(CLI::App& app, CommandTable& table) {
   sub->add_option("--de-f", args->run.variation.de_f, "Differential variation: scale F, (0, 2]")->capture_default_str();
   sub->add_option("--de-cr", args->run.variation.de_cr, "Differential variation: crossover rate CR per variable, 0 to 1")
       ->capture_default_str();
+  sub->add_option("--de-bounds", args->run.variation.de_bounds,
+                  "Differential variation: a mutant variable outside its bounds becomes random (uniform between "
+                  "the base and the bound) or clamp (the bound)")
+      ->check(CLI::IsMember({"random", "clamp"}))
+      ->capture_default_str();
   sub->add_flag("--archive", args->archive,
                 "Also report the hypervolume of every point evaluated (what a campaign keeps), not only "
                 "the final population's");

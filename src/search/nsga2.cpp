@@ -151,8 +151,9 @@ std::vector<std::pair<Genome, std::vector<std::uint64_t>>> Nsga2::breed() {
     const std::size_t base = tournament();
     const std::size_t n = mates().size();
     const auto a = static_cast<std::size_t>(rng_.below(n));
-    const auto b = static_cast<std::size_t>(rng_.below(n));
-    Genome child = variation_.differential(mates()[t].genome, mates()[base].genome, mates()[a].genome, mates()[b].genome, rng_);
+    const auto b = static_cast<std::size_t>(rng_.below(n + dropped_.size()));  // mates, then the archive
+    const Genome& gb = b < n ? mates()[b].genome : dropped_[b - n];
+    Genome child = variation_.differential(mates()[t].genome, mates()[base].genome, mates()[a].genome, gb, rng_);
     variation_.mutate(child, rng_);
     out.emplace_back(std::move(child), std::vector<std::uint64_t>{mates()[t].hash, mates()[base].hash});
     return out;
@@ -305,6 +306,7 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
     next = std::move(pool);
   } else {
     const auto keep = survival_->select(mins, viol, options_.population_size, rng_);
+    if (options_.operator_kind == "differential") keep_dropped(pool, keep);
     next.reserve(keep.size());
     for (std::size_t i : keep) next.push_back(std::move(pool[i]));
   }
@@ -312,6 +314,17 @@ void Nsga2::tell(const std::vector<Genome>& genomes, const std::vector<std::vect
   rebuild_ranks();
   pool_.clear();
   ++generation_;
+}
+
+// JADE's external archive: the genomes survival dropped, in pool order; beyond population_size,
+// members drawn at random leave.
+void Nsga2::keep_dropped(const std::vector<Individual>& pool, const std::vector<std::size_t>& keep) {
+  std::vector<char> kept(pool.size(), 0);
+  for (std::size_t i : keep) kept[i] = 1;
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    if (!kept[i]) dropped_.push_back(pool[i].genome);
+  while (dropped_.size() > options_.population_size)
+    dropped_.erase(dropped_.begin() + static_cast<std::ptrdiff_t>(rng_.below(dropped_.size())));
 }
 
 // Archives a feasible evaluation (and offers it to the elite with parents "archive").
@@ -443,6 +456,11 @@ Json Nsga2::state(bool include_seen) const {
   for (std::size_t i = 0; i < archive_.genomes.size(); ++i)
     arch.push_back(Json{{"genome", to_json(archive_.genomes[i])}, {"objectives", archive_.points[i]}});
   j["archive"] = arch;
+  if (options_.operator_kind == "differential") {
+    Json dropped = Json::array();
+    for (const auto& g : dropped_) dropped.push_back(to_json(g));
+    j["dropped"] = dropped;
+  }
   return j;
 }
 
@@ -476,7 +494,7 @@ void restore_seen(const JsonView& view, const std::vector<std::uint64_t>* given,
 
 Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vector<std::uint64_t>* seen) {
   view.check_keys({"format", "options", "variation", "generation", "evaluations", "duplicates_rejected", "rng",
-                   "tournament_pool", "population", "seen", "seen_count", "untold", "archive"});
+                   "tournament_pool", "population", "seen", "seen_count", "untold", "archive", "dropped"});
   const std::string format = view.get_string("format");
   if (format != kFormat && format != kFormatV1)
     view.at("format").fail("unsupported state format", std::string("\"") + kFormat + "\" or \"" + kFormatV1 + "\"",
@@ -554,6 +572,19 @@ Nsga2 Nsga2::restore(const JsonView& view, Variation variation, const std::vecto
         obj.fail("wrong number of objectives", std::to_string(opt.directions.size()), std::to_string(obj.size()));
       for (std::size_t k = 0; k < obj.size(); ++k) p.push_back(read_number_or_string(obj.at(k)));
       out.archive_.points.push_back(std::move(p));
+    }
+  }
+  if (view.has("dropped")) {
+    const JsonView dropped = view.at("dropped");
+    dropped.require_array("an array of genomes");
+    if (dropped.size() > opt.population_size)
+      dropped.fail("too many dropped genomes", fmt::format("at most {}", opt.population_size),
+                   std::to_string(dropped.size()));
+    for (std::size_t i = 0; i < dropped.size(); ++i) {
+      Genome g = genome_from_json(dropped.at(i));
+      const std::string why = out.variation_.check(g);
+      if (!why.empty()) dropped.at(i).fail("invalid genome", "a genome of this search space", why);
+      out.dropped_.push_back(std::move(g));
     }
   }
   if (out.archive_parents()) out.restore_elite();

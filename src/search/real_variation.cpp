@@ -70,6 +70,8 @@ void validate(const RealVariationOptions& o) {
   check_range("eta_m", o.eta_m, 1.0, 100.0);
   check_range("de_f", o.de_f, 1e-9, 2.0);
   check_range("de_cr", o.de_cr, 0.0, 1.0);
+  if (o.de_bounds != "random" && o.de_bounds != "clamp")
+    throw ConfigError("", "real_variation.de_bounds", "invalid choice", "one of random, clamp", "\"" + o.de_bounds + "\"");
 }
 
 Variation make_real_variation(const std::vector<double>& lower, const std::vector<double>& upper,
@@ -95,6 +97,7 @@ Variation make_real_variation(const std::vector<double>& lower, const std::vecto
                               options.crossover_probability, options.eta_c, p->m, options.eta_m, bounds);
   if (options.de_f != 0.5 || options.de_cr != 0.5)  // the defaults keep the older fingerprint
     v.fingerprint += fmt::format(",de_f={},de_cr={}", options.de_f, options.de_cr);
+  if (options.de_bounds != "random") v.fingerprint += ",de_bounds=" + options.de_bounds;
   v.random = [p](Rng& rng) {
     Genome g;
     g.reals.resize(p->lower.size());
@@ -132,8 +135,9 @@ Variation make_real_variation(const std::vector<double>& lower, const std::vecto
     for (std::size_t i = 0; i < n; ++i) {
       if (i != forced && rng.uniform() >= p->opt.de_cr) continue;
       const double x = base.reals[i] + p->opt.de_f * (a.reals[i] - b.reals[i]);
-      // Outside the box: a uniform point between the base and the bound it crossed.
-      if (x < p->lower[i]) child.reals[i] = p->lower[i] + rng.uniform() * (base.reals[i] - p->lower[i]);
+      // Outside the box: the bound ("clamp") or a uniform point between the base and the bound.
+      if ((x < p->lower[i] || x > p->upper[i]) && p->opt.de_bounds == "clamp") child.reals[i] = clamp(x, p->lower[i], p->upper[i]);
+      else if (x < p->lower[i]) child.reals[i] = p->lower[i] + rng.uniform() * (base.reals[i] - p->lower[i]);
       else if (x > p->upper[i]) child.reals[i] = p->upper[i] - rng.uniform() * (p->upper[i] - base.reals[i]);
       else child.reals[i] = x;
     }

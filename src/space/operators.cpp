@@ -1,5 +1,6 @@
 #include "nas4ml/space/operators.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -51,6 +52,11 @@ void validate(const OperatorOptions& o) {
   check_probability("step_probability", o.step_probability);
   check_probability("insert_probability", o.insert_probability);
   check_probability("delete_probability", o.delete_probability);
+  if (!(o.de_f > 0.0 && o.de_f <= 2.0))
+    throw ConfigError("", "space_operators.de_f", "value out of range", "a number in (0, 2]", fmt::format("{}", o.de_f));
+  check_probability("de_cr", o.de_cr);
+  if (o.de_bounds != "random" && o.de_bounds != "clamp")
+    throw ConfigError("", "space_operators.de_bounds", "invalid choice", "one of random, clamp", "\"" + o.de_bounds + "\"");
   if (o.insert_probability + o.delete_probability > 1.0)
     throw ConfigError("", "space_operators.delete_probability", "insert and delete probabilities sum above 1",
                       fmt::format("at most {}", 1.0 - o.insert_probability), fmt::format("{}", o.delete_probability));
@@ -168,6 +174,42 @@ std::pair<Genes, Genes> crossover(const SearchSpace& s, const Genes& a_in, const
   repair(s, out.first);
   repair(s, out.second);
   return out;
+}
+
+namespace {
+/// Gene i of the target's layout read from genome g: a fixed gene at its place, a hidden-layer
+/// gene from the same layer or g's last one; `fallback` when g has no hidden layer.
+double gene_of(const SearchSpace& s, const Genes& g, std::size_t i, std::int32_t fallback) {
+  const std::size_t f = fixed_length(s), h = s.hidden_sizes.size();
+  if (i < f) return g[i];
+  const std::size_t layers = (g.size() - f) / h;
+  if (layers == 0) return fallback;
+  const std::size_t layer = std::min((i - f) / h, layers - 1);
+  return g[f + layer * h + (i - f) % h];
+}
+}  // namespace
+
+Genes differential(const SearchSpace& s, const Genes& target, const Genes& base_in, const Genes& a_in,
+                   const Genes& b_in, Rng& rng, const OperatorOptions& o) {
+  Genes child = target, base = base_in, a = a_in, b = b_in;
+  repair(s, child);
+  repair(s, base);
+  repair(s, a);
+  repair(s, b);
+  const auto sizes = all_sizes(s, hidden_layers(s, child));
+  const auto forced = static_cast<std::size_t>(rng.below(child.size()));  // at least one gene from the mutant
+  for (std::size_t i = 0; i < child.size(); ++i) {
+    if (i != forced && rng.uniform() >= o.de_cr) continue;
+    const double x0 = gene_of(s, base, i, child[i]);
+    const double x = x0 + o.de_f * (gene_of(s, a, i, child[i]) - gene_of(s, b, i, child[i]));
+    const double hi = sizes[i] - 1;
+    double y = x;
+    if (x < 0.0) y = o.de_bounds == "clamp" ? 0.0 : rng.uniform() * x0;
+    else if (x > hi) y = o.de_bounds == "clamp" ? hi : hi - rng.uniform() * (hi - x0);
+    child[i] = static_cast<std::int32_t>(std::clamp(std::lround(y), 0L, static_cast<long>(hi)));
+  }
+  repair(s, child);
+  return child;
 }
 
 void repair(const SearchSpace& s, Genes& g) {

@@ -723,3 +723,42 @@ TEST_CASE("search.inherit_weights: a boolean, absent = off with the hash unchang
   j["search"]["inherit_weights"] = 1;
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.inherit_weights: wrong type, expected true or false"));
 }
+
+TEST_CASE("search.operator and search.differential: absent = crossover with the hash unchanged; bad values one line",
+          "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  const auto plain = load_experiment(f.write(j));
+  CHECK(plain.search.operator_kind == "crossover");
+  CHECK_FALSE(to_json(plain)["search"].contains("operator"));
+  CHECK_FALSE(to_json(plain)["search"].contains("differential"));
+  const std::string hash = experiment_hash(plain);
+  j["search"]["operator"] = "crossover";
+  j["search"]["differential"] = {{"f", 0.5}, {"cr", 0.5}, {"bounds", "random"}};  // the defaults
+  CHECK(experiment_hash(load_experiment(f.write(j))) == hash);
+  j["search"]["operator"] = "differential";
+  j["search"]["differential"] = {{"cr", 0.7}, {"bounds", "clamp"}};
+  const auto de = load_experiment(f.write(j));
+  CHECK(de.search.operator_kind == "differential");
+  CHECK(de.search.de_f == 0.5);
+  CHECK(de.search.de_cr == 0.7);
+  CHECK(de.search.de_bounds == "clamp");
+  CHECK(to_json(de)["search"]["operator"] == "differential");
+  CHECK(experiment_hash(de) != hash);
+  const auto again = load_experiment(f.write(to_json(de), "again.json"));
+  CHECK(experiment_hash(again) == experiment_hash(de));
+  j["search"]["operator"] = "de";
+  CHECK(f.error_of(j) == F + ":$.search.operator: invalid choice, expected one of crossover, differential, got \"de\"");
+  j["search"]["operator"] = "differential";
+  j["search"]["differential"] = {{"f", 3}};
+  CHECK(f.error_of(j) == F + ":$.search.differential.f: value out of range, expected a number in [0.01, 2], got 3");
+  j["search"]["differential"] = {{"cr", -0.1}};
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.differential.cr: value out of range, expected a number in [0, 1]"));
+  j["search"]["differential"] = {{"bounds", "wrap"}};
+  CHECK(f.error_of(j) == F + ":$.search.differential.bounds: invalid choice, expected one of random, clamp, got \"wrap\"");
+  j["search"]["differential"] = {{"F", 0.5}};
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.differential.F: unknown key"));
+  j["search"]["differential"] = 0.5;
+  CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.differential: wrong type, expected an object"));
+}

@@ -497,3 +497,34 @@ TEST_CASE("a campaign with nsga3 survival, archive parents and a Latin hypercube
   const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
   for (const auto& m : front) CHECK(store.evaluation(m.at("id").get<std::string>())->violation == 0.0);
 }
+
+TEST_CASE("a campaign with differential variation: other children than crossover, same evaluations for 1 and 2 threads and after a resume", "[e2e][campaign][resume][differential]") {
+  test::TempDir tmp;
+  const std::string exp = fixture("tiny_differential_experiment.json");  // tiny_inherit_experiment.json + operator
+  campaign::run_campaign(exp, tmp.path() / "whole", quiet_options(1, false));
+  campaign::run_campaign(fixture("tiny_inherit_experiment.json"), tmp.path() / "crossover", quiet_options(1, false));
+  const auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "whole").store());
+  const auto de = store.evaluations();
+  const auto sbx = campaign::Store::open(campaign::RunPaths(tmp.path() / "crossover").store()).evaluations();
+  REQUIRE(de.size() == sbx.size());
+  std::set<std::string> bred_de, bred_sbx;
+  for (std::size_t i = 0; i < de.size(); ++i) {
+    if (de[i].generation == 0) CHECK(de[i].genome_hash == sbx[i].genome_hash);  // the same random start
+    else {
+      bred_de.insert(de[i].genome_hash);
+      bred_sbx.insert(sbx[i].genome_hash);
+    }
+  }
+  CHECK(bred_de != bred_sbx);
+  const Json state = store.optimizer_state(3).at("nsga2");
+  CHECK(state.at("options").at("operator") == "differential");
+  CHECK(state.at("variation").get<std::string>().find("de(f=0.5,cr=0.5,bounds=clamp)") != std::string::npos);
+  CHECK(state.at("dropped").size() == 6);
+  // Same evaluations and front with 2 threads, stopped after generation 1 and resumed.
+  auto first = quiet_options(2, false);
+  first.stop_after_generation = 1;
+  CHECK_FALSE(campaign::run_campaign(exp, tmp.path() / "resumed", first).finished);
+  CHECK(campaign::resume_campaign(tmp.path() / "resumed", quiet_options(2, false)).finished);
+  CHECK(evaluation_fingerprints(tmp.path() / "resumed") == evaluation_fingerprints(tmp.path() / "whole"));
+  CHECK(front_of(tmp.path() / "resumed") == front_of(tmp.path() / "whole"));
+}

@@ -173,3 +173,110 @@ TEST_CASE("a Latin hypercube uses every layer count and every choice about equal
   Rng again = Rng::stream(11, 0, 0, "test.lhs");
   CHECK(latin_hypercube(s, n, again) == design);
 }
+
+namespace {
+/// The rule of differential() with CR 1 and the clamp bound rule, written out: every gene of the
+/// target's layout becomes round(base + F (a - b)) read at the same place (a hidden-layer gene of
+/// a shallower genome from its last layer), clamped into the gene's choices, then repaired.
+Genes expected_differential(const SearchSpace& s, const Genes& target, const Genes& base, const Genes& a,
+                            const Genes& b, double f) {
+  const std::size_t fixed = s.global_sizes.size() + s.output_sizes.size(), h = s.hidden_sizes.size();
+  auto read = [&](const Genes& g, std::size_t i) -> double {
+    if (i < fixed) return g[i];
+    const std::size_t layers = (g.size() - fixed) / h;
+    return g[fixed + std::min((i - fixed) / h, layers - 1) * h + (i - fixed) % h];
+  };
+  Genes out = target;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::int32_t size = i < s.global_sizes.size() ? s.global_sizes[i]
+                              : i < fixed                ? s.output_sizes[i - s.global_sizes.size()]
+                                                         : s.hidden_sizes[(i - fixed) % h];
+    const long x = std::lround(read(base, i) + f * (read(a, i) - read(b, i)));
+    out[i] = static_cast<std::int32_t>(std::clamp(x, 0L, static_cast<long>(size - 1)));
+  }
+  repair(s, out);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("differential variation on choice indices: by hand, the target's depth, bounds, valid, deterministic",
+          "[space][operators][differential]") {
+  const SearchSpace s = jets();
+  OperatorOptions o;
+  o.de_f = 0.5;
+  o.de_cr = 1.0;  // every gene from the mutant
+  o.de_bounds = "clamp";
+  Rng rng(31);
+  std::set<std::pair<int, int>> depths;  // (target, a) depths seen
+  for (int t = 0; t < 300; ++t) {
+    const Genes target = random_genome(s, rng), base = random_genome(s, rng), a = random_genome(s, rng),
+                b = random_genome(s, rng);
+    const Genes child = differential(s, target, base, a, b, rng, o);
+    REQUIRE(child == expected_differential(s, target, base, a, b, 0.5));
+    REQUIRE(hidden_layers(s, child) == hidden_layers(s, target));
+    depths.insert({hidden_layers(s, target), hidden_layers(s, a)});
+  }
+  CHECK(depths.size() == 9);  // deeper and shallower donors than the target were both exercised
+
+  // One gene by hand: the first hidden layer's units (choices 8, 16, 24, 32, 48, 64).
+  const std::size_t units = s.global_sizes.size() + s.output_sizes.size();
+  REQUIRE(gene_names(s, 1)[units].find("units") != std::string::npos);
+  Genes zero(s.genome_length(1), 0);
+  repair(s, zero);
+  Genes a = zero, b = zero;
+  a[units] = 4;  // 48 units
+  b[units] = 1;  // 16 units
+  Genes base = zero;
+  base[units] = 2;
+  CHECK(differential(s, zero, base, a, b, rng, o)[units] == 4);  // 2 + 0.5 * (4 - 1) = 3.5 -> 4
+  o.de_f = 2.0;
+  CHECK(differential(s, zero, base, a, b, rng, o)[units] == 5);  // 2 + 2 * 3 = 8 > 5: clamped to the last choice
+  o.de_bounds = "random";
+  std::set<std::int32_t> seen;
+  for (int t = 0; t < 200; ++t) seen.insert(differential(s, zero, base, a, b, rng, o)[units]);
+  CHECK(seen == std::set<std::int32_t>{2, 3, 4, 5});  // uniform between the base (2) and the end (5)
+
+  // CR 0: exactly one gene may come from the mutant.
+  o = {};
+  o.de_cr = 0.0;
+  for (int t = 0; t < 200; ++t) {
+    const Genes target = random_genome(s, rng);
+    const Genes child = differential(s, target, random_genome(s, rng), random_genome(s, rng), random_genome(s, rng), rng, o);
+    std::size_t changed = 0;
+    const auto names = gene_names(s, hidden_layers(s, target));
+    for (std::size_t i = 0; i < child.size(); ++i)  // canonicalization may reset the genes without effect
+      changed += child[i] != target[i] && !names[i].starts_with("training.prune") &&
+                 !names[i].starts_with("training.structured") && names[i] != "training.momentum";
+    REQUIRE(changed <= 1);
+  }
+
+  // Always valid on every shipped space, and deterministic given the stream.
+  for (const char* file : {"jet_mlp.json", "image_mlp.json", "physics_binary.json"}) {
+    const SearchSpace sp = load_search_space(test::source_path(std::string("search_spaces/") + file));
+    auto run = [&](std::uint64_t seed) {
+      Rng r(seed);
+      std::vector<Genes> out;
+      for (int t = 0; t < 300; ++t) {
+        out.push_back(differential(sp, random_genome(sp, r), random_genome(sp, r), random_genome(sp, r),
+                                   random_genome(sp, r), r, OperatorOptions{}));
+        REQUIRE(check(sp, out.back()).empty());
+      }
+      return out;
+    };
+    CHECK(run(4) == run(4));
+    CHECK(run(4) != run(5));
+  }
+}
+
+TEST_CASE("differential settings are validated", "[space][operators][differential]") {
+  OperatorOptions o;
+  o.de_f = 0.0;
+  CHECK_THROWS_WITH(validate(o), Catch::Contains("space_operators.de_f") && Catch::Contains("(0, 2]") && Catch::Contains("got 0"));
+  o = {};
+  o.de_cr = 1.5;
+  CHECK_THROWS_WITH(validate(o), Catch::Contains("space_operators.de_cr") && Catch::Contains("got 1.5"));
+  o = {};
+  o.de_bounds = "wrap";
+  CHECK_THROWS_WITH(validate(o), Catch::Contains("space_operators.de_bounds") && Catch::Contains("one of random, clamp") &&
+                                     Catch::Contains("got \"wrap\""));
+}

@@ -97,6 +97,10 @@ struct SearchConfig {
   std::optional<std::int64_t> max_evaluations;  ///< or after this many candidate evaluations
   std::optional<MultiFidelityConfig> multi_fidelity;  ///< early stopping of hopeless candidates (absent = off)
   bool inherit_weights = false;  ///< a bred child starts from its parent's trained weights where shapes match
+  std::string operator_kind = "crossover";  ///< how children are bred: crossover | differential (search.operator)
+  /// search.differential: F, CR and the bound rule of the differential operator (space/operators.hpp)
+  double de_f = 0.5, de_cr = 0.5;
+  std::string de_bounds = "random";
 };
 
 /// The budget one candidate gets for training.

@@ -57,7 +57,11 @@ struct Nsga2Options {
   /// How children are bred: "crossover" (the encoding's crossover of two tournament winners, then
   /// mutation) or "differential" (Variation::differential of a tournament winner as target, a
   /// second as base and two uniformly drawn mates as the difference, then mutation; one child at
-  /// a time). "differential" needs an encoding that has it (real_variation.hpp).
+  /// a time). "differential" needs an encoding that has it (real_variation.hpp). The second
+  /// member of the difference is drawn from the mates and the genomes survival dropped most
+  /// recently (at most population_size of them, part of the JSON state): the external archive of
+  /// J. Zhang, A. C. Sanderson, "JADE: adaptive differential evolution with optional external
+  /// archive", IEEE Trans. Evol. Comput. 13(5):945-958, 2009.
   std::string operator_kind = "crossover";
 };
 
@@ -151,6 +155,7 @@ class Nsga2 {
   void add_to_archive(const Individual& ind);
   void offer_elite(const Individual& ind);
   void restore_elite();
+  void keep_dropped(const std::vector<Individual>& pool, const std::vector<std::size_t>& keep);
 
   Nsga2Options options_;
   Variation variation_;
@@ -163,6 +168,7 @@ class Nsga2 {
   Archive archive_;  // feasible evaluations, kept only when prescreen > 1 or parents "archive"
   std::vector<Individual> elite_;    // parents "archive": the non-dominated feasible evaluations
   std::vector<Individual> mating_;   // parents "archive": population + elite not in it, ranked
+  std::vector<Genome> dropped_;      // operator "differential": genomes survival dropped (JADE's archive)
   std::vector<std::size_t> pool_;  // tournament pool: shuffled indices not used yet
   std::size_t generation_ = 0, evaluations_ = 0, duplicates_rejected_ = 0;
 };

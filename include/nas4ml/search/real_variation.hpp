@@ -10,6 +10,7 @@
 /// Complex Systems 9:115-148, 1995; K. Deb, M. Goyal, "A combined genetic adaptive search
 /// (GeneAS) for engineering design", Computer Science and Informatics 26(4):30-45, 1996
 /// (polynomial mutation); the bounded forms of both as in Deb et al. 2002 (NSGA-II).
+#include <string>
 #include <vector>
 
 #include "nas4ml/search/variation.hpp"
@@ -24,6 +25,9 @@ struct RealVariationOptions {
   double eta_m = 50.0;                  ///< polynomial mutation distribution index, in [1, 100]
   double de_f = 0.5;                    ///< differential variation: scale F of the difference, in (0, 2]
   double de_cr = 0.5;                   ///< differential variation: per-variable crossover rate CR, in [0, 1] (docs/search.md)
+  /// differential variation: a mutant gene outside the box becomes "random" (a uniform point
+  /// between the base and the bound it crossed) or "clamp" (the bound itself)
+  std::string de_bounds = "random";
 };
 
 /// Throws ConfigError (location "real_variation.<field>") stating the range and the bad value.

@@ -6,6 +6,8 @@
 /// Canonical form: a gene that cannot change the trained model is set to its first choice
 /// (momentum unless the optimizer is sgd; prune_rounds and structured_pruning when every layer's
 /// sparsity is 0), so two genomes that decode to the same candidate are equal and hash equal.
+#include <string>
+
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/space/search_space.hpp"
 
@@ -18,6 +20,11 @@ struct OperatorOptions {
   double step_probability = 0.5;       ///< a mutated gene steps to a neighbour (else it is resampled)
   double insert_probability = 0.1;     ///< insert a hidden layer (a copy of a neighbour)
   double delete_probability = 0.1;     ///< delete a random hidden layer
+  double de_f = 0.5;                   ///< differential(): scale F of the difference, in (0, 2]
+  double de_cr = 0.5;                  ///< differential(): per-gene crossover rate CR, in [0, 1]
+  /// differential(): a mutant index outside a gene's choices becomes "random" (uniform between
+  /// the base's index and the end it crossed) or "clamp" (that end)
+  std::string de_bounds = "random";
 };
 
 /// Throws ConfigError (location "space_operators.<field>") stating the range and the bad value.
@@ -42,6 +49,15 @@ void mutate(const SearchSpace& space, Genes& genes, Rng& rng, const OperatorOpti
 /// children's depths in range. Otherwise returns copies. Children are repaired.
 std::pair<Genes, Genes> crossover(const SearchSpace& space, const Genes& a, const Genes& b, Rng& rng,
                                   const OperatorOptions& options = {});
+
+/// Differential variation on the genes' choice indices, their ordinal relaxation (DE/rand/1/bin,
+/// Storn & Price, J. Global Optim. 11, 1997): the child has the target's depth; each gene, with
+/// probability de_cr (and one gene drawn at random always), becomes round(base + F (a - b)) of the
+/// same gene in base, a and b, where a hidden-layer gene of a genome with fewer layers is read
+/// from its last hidden layer (the target's own value when it has none). An index outside the
+/// gene's choices is replaced per de_bounds. The child is repaired.
+Genes differential(const SearchSpace& space, const Genes& target, const Genes& base, const Genes& a, const Genes& b,
+                   Rng& rng, const OperatorOptions& options = {});
 
 /// Makes any vector of indices a valid canonical genome, deterministically: a length that fits no
 /// depth is cut to the nearest shorter depth (or padded with first choices), too many layers are

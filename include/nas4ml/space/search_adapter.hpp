@@ -20,6 +20,8 @@ inline search::Variation make_variation(const SearchSpace& space, const Operator
   v.fingerprint = fmt::format("space({},cr={},gene_rate={},step={},insert={},delete={})", fingerprint(space),
                               options.crossover_probability, options.gene_rate, options.step_probability,
                               options.insert_probability, options.delete_probability);
+  if (options.de_f != 0.5 || options.de_cr != 0.5 || options.de_bounds != "random")  // defaults: older fingerprint
+    v.fingerprint += fmt::format(",de(f={},cr={},bounds={})", options.de_f, options.de_cr, options.de_bounds);
   v.random = [s](Rng& rng) { return search::Genome{random_genome(*s, rng), {}}; };
   v.design = [s](std::size_t n, Rng& rng) {
     std::vector<search::Genome> out;
@@ -29,6 +31,10 @@ inline search::Variation make_variation(const SearchSpace& space, const Operator
   v.crossover = [s, options](const search::Genome& a, const search::Genome& b, Rng& rng) {
     auto [x, y] = crossover(*s, a.choices, b.choices, rng, options);
     return std::pair<search::Genome, search::Genome>{search::Genome{std::move(x), {}}, search::Genome{std::move(y), {}}};
+  };
+  v.differential = [s, options](const search::Genome& target, const search::Genome& base, const search::Genome& a,
+                                const search::Genome& b, Rng& rng) {
+    return search::Genome{differential(*s, target.choices, base.choices, a.choices, b.choices, rng, options), {}};
   };
   v.mutate = [s, options](search::Genome& g, Rng& rng) { mutate(*s, g.choices, rng, options); };
   v.repair = [s](search::Genome& g) {
