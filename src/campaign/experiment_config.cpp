@@ -395,6 +395,7 @@ void check_referenced_files(const JsonView& root, const ExperimentConfig& c) {
       classes = c.task.targets.size();
     } else {
       classes = features;
+      if (c.task.variational) classes = static_cast<std::size_t>(c.task.latent);  // the deployed latent means
     }
   }
   check_fit(c, sp, features, classes, "as its spec states");
