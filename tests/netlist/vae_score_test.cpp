@@ -74,7 +74,7 @@ TEST_CASE("a VAE encoder's score against zero in the netlist equals the golden s
           distinct.insert(scores[r]);
           saturated += scores[r] == m.anomaly_score->format.max_raw();
         }
-        CHECK(distinct.size() > 20);
+        CHECK(distinct.size() > (c.saturates ? 2u : 20u));
         if (c.saturates) CHECK((saturated > 0 && saturated < 500));
         else CHECK(saturated == 0);
       }

@@ -164,8 +164,7 @@ TEST_CASE("variational task keys parse; bad ones are one-line config errors", "[
 
 TEST_CASE("a VAE trained on Shuttle deploys its mean head; metrics are the golden score's; same seed, same bits",
           "[nn][vae][train]") {
-  data::LoadedDataset d = data::load_dataset(test::source_path("experiments/datasets/shuttle.json"),
-                                             data::LoadOverrides{.max_rows = 12000});
+  data::LoadedDataset d = data::load_dataset(test::source_path("experiments/datasets/shuttle.json"));
   const auto task = make_task(task_of(
       R"({"kind": "autoencoder", "background": ["Rad.Flow"], "variational": true, "latent": 3, "beta": 1, "score_format": "ap_ufixed<18,11>"})"));
   task->prepare(d, "e.json");
