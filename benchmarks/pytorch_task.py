@@ -9,7 +9,11 @@ loss (patience), PyTorch's default initialization or nas4ml's (--init nas4ml), t
   its mean;
 - autoencoder: MSE reconstruction loss fitted on background rows (label 0) only; the score is
   the sum of squared reconstruction errors (float); AUC (Mann-Whitney, ties one half) and the TPR
-  at FPR 1e-2, 1e-3, 1e-4 (flag above the (k+1)-th highest background score, k = floor(rate * n_b)).
+  at FPR 1e-2, 1e-3, 1e-4 (flag above the (k+1)-th highest background score, k = floor(rate * n_b));
+- vae: a variational autoencoder (encoder with mu and log-variance heads, reparameterized sample,
+  decoder of the encoder's hidden layers mirrored), loss = mean squared reconstruction error +
+  beta * KL(N(mu, sigma^2) || N(0, 1)) fitted on background rows; the validation loss decodes mu
+  itself (as nas4ml); the score is sum mu^2 of the encoder's means (encoder-only deployment).
 
 Run with Debian's interpreter: /usr/bin/python3 benchmarks/pytorch_task.py ...
 """
@@ -54,7 +58,7 @@ def tpr_at_fpr(scores, positive, rate):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
-    p.add_argument("--task", choices=["regression", "autoencoder"], required=True)
+    p.add_argument("--task", choices=["regression", "autoencoder", "vae"], required=True)
     p.add_argument("--hidden", required=True, help="e.g. 32,16")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch", type=int, default=256)
@@ -64,13 +68,15 @@ def main():
     p.add_argument("--offset", type=float, default=0.0)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--latent", type=int, default=3, help="vae: latent size")
+    p.add_argument("--beta", type=float, default=1.0, help="vae: weight of the KL term")
     p.add_argument("--init", choices=["pytorch", "nas4ml"], default="pytorch",
                    help="nas4ml: He-normal hidden, Glorot-uniform output weights and zero biases, as nas4ml initializes")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)
     tr, va, te = (load(f"{a.dir}/{s}.csv") for s in ("train", "validation", "test"))
-    if a.task == "autoencoder":
+    if a.task in ("autoencoder", "vae"):
         n_in = tr.shape[1] - 1
         tr, va = tr[tr[:, -1] == 0], va[va[:, -1] == 0]
         split = lambda m: (torch.tensor(m[:, :n_in], dtype=torch.float32),) * 2
@@ -85,18 +91,35 @@ def main():
     for h in [int(u) for u in a.hidden.split(",")]:
         layers += [torch.nn.Linear(last, h), torch.nn.ReLU()]
         last = h
-    layers.append(torch.nn.Linear(last, n_out))
+    layers.append(torch.nn.Linear(last, 2 * a.latent if a.task == "vae" else n_out))
     net = torch.nn.Sequential(*layers)
+    if a.task == "vae":
+        dec, last = [], a.latent
+        for h in reversed([int(u) for u in a.hidden.split(",")]):
+            dec += [torch.nn.Linear(last, h), torch.nn.ReLU()]
+            last = h
+        dec.append(torch.nn.Linear(last, n_in))
+        decoder = torch.nn.Sequential(*dec)
+        z_n = a.latent
+
+        def vae_loss(x, sample):
+            h = net(x)
+            mu, lv = h[:, :z_n], h[:, z_n:]
+            z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu) if sample else mu
+            rec = ((decoder(z) - x) ** 2).mean(dim=1)
+            kl = 0.5 * (mu ** 2 + torch.exp(lv) - 1 - lv).sum(dim=1)
+            return (rec + a.beta * kl).mean()
     if a.init == "nas4ml":
-        for mod in net:
+        for mod in list(net) + (list(decoder) if a.task == "vae" else []):
             if isinstance(mod, torch.nn.Linear):
                 torch.nn.init.zeros_(mod.bias)
-                if mod is layers[-1]:
+                if mod is layers[-1] or (a.task == "vae" and mod is dec[-1]):
                     torch.nn.init.xavier_uniform_(mod.weight)
                 else:
                     torch.nn.init.kaiming_normal_(mod.weight, nonlinearity="relu")
     loss_fn = torch.nn.HuberLoss(delta=1.0) if (a.task == "regression" and a.loss == "huber") else torch.nn.MSELoss()
-    opt = torch.optim.Adam(net.parameters(), lr=a.lr, eps=1e-7)
+    params = list(net.parameters()) + (list(decoder.parameters()) if a.task == "vae" else [])
+    opt = torch.optim.Adam(params, lr=a.lr, eps=1e-7)
     steps = a.epochs * math.ceil(len(xtr) / a.batch)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     best, best_state, since = float("inf"), None, 0
@@ -105,11 +128,11 @@ def main():
         for i in range(0, len(xtr), a.batch):
             idx = perm[i:i + a.batch]
             opt.zero_grad()
-            loss_fn(net(xtr[idx]), ytr[idx]).backward()
+            (vae_loss(xtr[idx], True) if a.task == "vae" else loss_fn(net(xtr[idx]), ytr[idx])).backward()
             opt.step()
             sched.step()
         with torch.no_grad():
-            v = loss_fn(net(xva), yva).item()
+            v = (vae_loss(xva, False) if a.task == "vae" else loss_fn(net(xva), yva)).item()
         if v < best:
             best, best_state, since = v, {k: t.clone() for k, t in net.state_dict().items()}, 0
         else:
@@ -118,9 +141,12 @@ def main():
                 break
     net.load_state_dict(best_state)
     with torch.no_grad():
-        if a.task == "autoencoder":
+        if a.task in ("autoencoder", "vae"):
             x = torch.tensor(te[:, :n_in], dtype=torch.float32)
-            score = ((net(x) - x) ** 2).sum(dim=1).double().numpy()
+            if a.task == "vae":
+                score = (net(x)[:, :a.latent] ** 2).sum(dim=1).double().numpy()
+            else:
+                score = ((net(x) - x) ** 2).sum(dim=1).double().numpy()
             lab = te[:, -1].astype(np.int64)
             out = {"auc": auc(score, lab)}
             for r in ("1e-2", "1e-3", "1e-4"):

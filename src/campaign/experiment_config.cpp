@@ -404,6 +404,11 @@ void check_referenced_files(const JsonView& root, const ExperimentConfig& c) {
       classes = c.task.targets.size();
     } else {
       classes = features;
+      if (c.task.variational && sp.outputs != c.task.latent)  // a VAE deploys its latent means
+        throw ConfigError(c.source_file.string(), "$.task.latent", "a VAE's search space has one output per latent mean",
+                          fmt::format("{} outputs in {}", c.task.latent, c.search_space),
+                          fmt::format("{} outputs", sp.outputs));
+      if (c.task.variational) classes = std::nullopt;
     }
   }
   check_fit(c, sp, features, classes, "as its spec states");

@@ -154,6 +154,9 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   if (!is_identifier(options.project))
     throw ConfigError({}, "project", "the HLS project name must be a C identifier", "letters, digits, _", options.project);
   nn::check_golden_computable(model);
+  if (model.anomaly_score && model.anomaly_score->against_zero())  // the rtl firmware computes it
+    throw ConfigError(model.name, "$.anomaly_score.reference", "the HLS project does not compute a variational "
+                      "autoencoder's score (sum over its latent means) yet", "an rtl target", "\"zero\"");
   std::vector<KeptWeights> kept;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> tables;  // layer, activation table
   Json layers = Json::array();

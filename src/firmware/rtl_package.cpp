@@ -98,7 +98,12 @@ Json package_slots(const nn::QuantizedModel& model, const RtlPackageLayout& p, c
               {"output_bits", p.core.output_bits.front()},
               {"output_format", out_format.to_string()},
               {"output_signed", out_format.is_signed ? 1 : 0},
-              {"output_meaning", model.anomaly_score
+              {"output_meaning", model.anomaly_score && model.anomaly_score->against_zero()
+                                     ? fmt::format("the {} latent means mu of a variational autoencoder's encoder, then the "
+                                                   "anomaly score, the sum of their {} values (the top {} bits, {})", n_out - 1,
+                                                   model.anomaly_score->error, p.core.output_bits.back(),
+                                                   model.anomaly_score->format.to_string())
+                                 : model.anomaly_score
                                      ? fmt::format("the reconstruction of each of the {} inputs, then the anomaly score "
                                                    "(the top {} bits, {})", model.n_inputs, p.core.output_bits.back(),
                                                    model.anomaly_score->format.to_string())

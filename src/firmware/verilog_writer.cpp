@@ -309,7 +309,12 @@ std::string write_verilog(const nl::Netlist& net, const VerilogOptions& options)
                    ports.n_inputs, net.input_format.to_string(), ports.input_bits, ports.input_bits);
   v += fmt::format("// Outputs: {} x {}, packed: output o is out_data[o*W +: W] (output 0 in the low bits).\n",
                    net.outputs.size(), format_list(net.output_formats));
-  if (net.score != nl::no_node)
+  if (net.score != nl::no_node && net.score_reference == "zero")
+    v += fmt::format("// Output {} is the anomaly score: the sum of the {} outputs 0..{} (a variational autoencoder's "
+                     "latent means, exact), cast to {} (docs/firmware.md).\n",
+                     net.outputs.size() - 1, net.score_error == "squared" ? "squared" : "absolute", net.outputs.size() - 2,
+                     net.score_format.to_string());
+  else if (net.score != nl::no_node)
     v += fmt::format("// Output {} is the anomaly score: the sum of the {} differences between output i and input i "
                      "(aligned, exact), cast to {} (docs/firmware.md).\n",
                      net.outputs.size() - 1, net.score_error == "squared" ? "squared" : "absolute",

@@ -189,6 +189,7 @@ class Builder {
     net_.score = no_node;
     net_.score_format = {};
     net_.score_error.clear();
+    net_.score_reference.clear();
   }
 
   Netlist run() {
@@ -1393,10 +1394,12 @@ class Builder {
   /// aligns them, the model inputs carried there by their own registers; d_i^2 or |d_i|,
   /// registered; their balanced adder tree (a register every K levels); one cast to the score's
   /// format; the output register. The reconstruction outputs are carried to the score's stage,
-  /// so that every output is valid in the same cycle.
+  /// so that every output is valid in the same cycle. Against zero (a VAE's encoder) d_i is
+  /// out_i itself: no subtraction, no input registers.
   void build_score(const std::vector<NodeId>& outs, int first_stage) {
     const nn::AnomalyScore& score = *model_.anomaly_score;
-    const int n = model_.n_inputs;
+    const bool zero = score.against_zero();  // d_i = out_i (a VAE's latent means): no inputs read
+    const int n = zero ? model_.n_outputs() : model_.n_inputs;
     if (model_.n_outputs() != n)
       throw ConfigError(model_.name, "$.anomaly_score", "an anomaly score compares the reconstruction with the input",
                         fmt::format("{} outputs", n), fmt::format("{} outputs", model_.n_outputs()));
@@ -1415,7 +1418,7 @@ class Builder {
     info.n_out = 1;
     info.first_stage = first_stage;
     info.inputs = outs;
-    info.inputs.insert(info.inputs.end(), net_.inputs.begin(), net_.inputs.end());
+    if (!zero) info.inputs.insert(info.inputs.end(), net_.inputs.begin(), net_.inputs.end());
     info.first_node = static_cast<NodeId>(net_.nodes.size());
     info.accumulator_fractional = nn::score_sum_fractional(model_);
     const int K = levels_per_stage(options_, sum_width);
@@ -1423,14 +1426,15 @@ class Builder {
     const int f = nn::score_difference_fractional(model_);
     const int s_in = f - model_.input_format.fractional(), s_out = f - model_.layers.back().result_format.fractional();
     std::vector<NodeId> vars = outs;
-    for (NodeId x : net_.inputs) {
+    for (NodeId x : zero ? std::vector<NodeId>{} : net_.inputs) {
       while (node(x).stage < first_stage) x = new_reg(x);
       vars.push_back(x);
     }
     fresh_variables(vars);
     std::vector<NodeId> errors(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      const NodeId d = adder({vars[static_cast<std::size_t>(i)], s_out}, {vars[static_cast<std::size_t>(n + i)], s_in}, true, 1);
+      const NodeId d = zero ? vars[static_cast<std::size_t>(i)]
+                            : adder({vars[static_cast<std::size_t>(i)], s_out}, {vars[static_cast<std::size_t>(n + i)], s_in}, true, 1);
       errors[static_cast<std::size_t>(i)] = reg(error_term(d, kind, 2));
     }
     // The sum, from the registered error terms (stage first_stage + 1).
@@ -1473,6 +1477,7 @@ class Builder {
     net_.score = out;
     net_.score_format = score.format;
     net_.score_error = score.error;
+    net_.score_reference = score.reference;
   }
 
   const nn::QuantizedModel& model_;

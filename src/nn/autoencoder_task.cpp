@@ -56,8 +56,9 @@ class AutoencoderTask final : public Task {
   }
 
   int output_units(const data::LoadedDataset& data) const override {
-    return static_cast<int>(data.n_features());
+    return spec_.variational ? spec_.latent : static_cast<int>(data.n_features());  // a VAE deploys mu only
   }
+  const TaskSpec* variational() const override { return spec_.variational ? &spec_ : nullptr; }
 
   double loss_gradient(const float* out, std::size_t ld, int n_out, int batch, const float* target,
                        float* grad) const override {
@@ -77,6 +78,11 @@ class AutoencoderTask final : public Task {
     AnomalyScore score;
     score.error = spec_.score;
     score.format = FixedFormat{spec_.score_width, spec_.score_integer, false, Rounding::truncate, Overflow::saturate};
+    if (spec_.variational) {  // the encoder's mean head: outputs mu_0.., the score sums them against zero
+      model.class_names.clear();
+      for (int j = 0; j < spec_.latent; ++j) model.class_names.push_back(fmt::format("mu_{}", j));
+      score.reference = "zero";
+    }
     model.anomaly_score = score;
   }
 
@@ -85,23 +91,26 @@ class AutoencoderTask final : public Task {
     Metrics m;
     m.samples = split.rows();
     m.accuracy = m.background_rejection = std::numeric_limits<double>::quiet_NaN();
-    const auto n = static_cast<std::size_t>(model.n_inputs);
+    // A VAE's deployed outputs are its latent means: its loss here is the mean of mu^2 (the
+    // decoder is not deployed); an autoencoder's the mean squared reconstruction error.
+    const auto n = static_cast<std::size_t>(model.n_inputs), n_out = static_cast<std::size_t>(model.n_outputs());
+    const bool zero = spec_.variational;
     const auto& fo = model.layers.back().result_format;
-    std::vector<std::int64_t> in_raw(n), out_raw(n);
+    std::vector<std::int64_t> in_raw(n), out_raw(n_out);
     std::vector<double> scores(split.rows());
     std::vector<std::uint8_t> anomalous(split.rows());
     double se = 0.0;
     for (std::size_t r = 0; r < split.rows(); ++r) {
-      for (std::size_t i = 0; i < n; ++i) {
-        in_raw[i] = std::llround(inputs[r * n + i] / model.input_format.lsb());
-        out_raw[i] = std::llround(outputs[r * n + i] / fo.lsb());
-        const double d = outputs[r * n + i] - inputs[r * n + i];
+      for (std::size_t i = 0; i < n; ++i) in_raw[i] = std::llround(inputs[r * n + i] / model.input_format.lsb());
+      for (std::size_t i = 0; i < n_out; ++i) {
+        out_raw[i] = std::llround(outputs[r * n_out + i] / fo.lsb());
+        const double d = outputs[r * n_out + i] - (zero ? 0.0 : inputs[r * n + i]);
         se += d * d;
       }
       scores[r] = to_real(anomaly_score_raw(model, in_raw, out_raw), model.anomaly_score->format);
       anomalous[r] = split.y[r] != 0;
     }
-    m.loss = split.rows() ? se / static_cast<double>(split.rows() * n) : std::numeric_limits<double>::quiet_NaN();
+    m.loss = split.rows() ? se / static_cast<double>(split.rows() * n_out) : std::numeric_limits<double>::quiet_NaN();
     m.auc = roc_auc(scores, anomalous);
     m.task = {{"tpr_at_fpr_1e-2", tpr_at_fpr(scores, anomalous, 1e-2)},
               {"tpr_at_fpr_1e-3", tpr_at_fpr(scores, anomalous, 1e-3)},

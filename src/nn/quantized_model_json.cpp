@@ -91,6 +91,7 @@ Json to_json(const QuantizedModel& model) {
   j["layers"] = std::move(layers);
   if (model.anomaly_score)
     j["anomaly_score"] = {{"error", model.anomaly_score->error}, {"format", model.anomaly_score->format.to_string()}};
+  if (model.anomaly_score && model.anomaly_score->against_zero()) j["anomaly_score"]["reference"] = "zero";
   j["training"] = model.training.is_null() ? Json::object() : model.training;
   return j;
 }
@@ -178,12 +179,13 @@ QuantizedModel quantized_model_from_json(const JsonView& v) {
   if (v.has("anomaly_score")) {
     const JsonView a = v.at("anomaly_score");
     a.require_object("an object with error and format");
-    a.check_keys({"error", "format"});
+    a.check_keys({"error", "format", "reference"});
     AnomalyScore score;
     score.error = a.get_choice("error", {"squared", "absolute"});
     score.format = a.at("format").as_fixed_format();
+    score.reference = a.get_choice("reference", {"input", "zero"}, "input");
     if (score.format.is_signed) a.at("format").fail("the anomaly score is unsigned", "ap_ufixed<W,I,...>", score.format.to_string());
-    if (m.n_outputs() != m.n_inputs)
+    if (!score.against_zero() && m.n_outputs() != m.n_inputs)
       a.fail("an anomaly score needs as many outputs as inputs", std::to_string(m.n_inputs), std::to_string(m.n_outputs()));
     m.anomaly_score = score;
   }

@@ -37,6 +37,26 @@ std::vector<std::string> string_list(const JsonView& v, std::string_view key) {
   for (std::size_t i = 0; i < list.size(); ++i) out.push_back(list.at(i).as_string());
   return out;
 }
+// The variational autoencoder's keys: latent size (required), beta >= 0, decoder hidden units.
+void parse_variational(const JsonView& view, TaskSpec& s) {
+  s.variational = view.get_bool("variational", false);
+  if (!s.variational) {
+    for (const char* key : {"latent", "beta", "decoder"})
+      if (view.has(key))
+        view.at(key).fail("only a variational autoencoder has this key", "\"variational\": true or no key",
+                          view.at(key).json().dump());
+    return;
+  }
+  if (!view.has("latent"))
+    view.fail("a variational autoencoder needs a latent size", "\"latent\": an integer in [1, 64]", "no \"latent\" key");
+  s.latent = static_cast<int>(view.get_int("latent", 1, 64));
+  s.beta = view.get_number("beta", 0.0, 1e3, 1.0);
+  if (view.has("decoder")) {
+    const JsonView d = view.at("decoder");
+    d.require_array("an array of hidden layer sizes, e.g. [16, 32]");
+    for (std::size_t i = 0; i < d.size(); ++i) s.decoder.push_back(static_cast<int>(d.at(i).as_int(1, 4096)));
+  }
+}
 }  // namespace
 
 const std::vector<std::string>& task_kinds() {
@@ -67,6 +87,9 @@ TaskSpec parse_task_spec(const JsonView& view) {
   }
   view.require_object("a task object like {\"kind\": \"regression\", \"targets\": [\"m_bb\"]}");
   s.kind = view.get_choice("kind", task_kinds());
+  if (view.has("variational") && s.kind != "autoencoder")
+    view.at("variational").fail("a variational autoencoder is an autoencoder task",
+                                "\"kind\": \"autoencoder\" with \"variational\"", "\"kind\": \"" + s.kind + "\"");
   if (s.kind == "classification") {
     view.check_keys({"kind"});
   } else if (s.kind == "regression") {
@@ -78,7 +101,7 @@ TaskSpec parse_task_spec(const JsonView& view) {
     s.loss = view.get_choice("loss", {"mse", "huber"}, "mse");
     s.huber_delta = view.get_number("huber_delta", 1e-6, 1e6, 1.0);
   } else {
-    view.check_keys({"kind", "background", "score", "score_format"});
+    view.check_keys({"kind", "background", "score", "score_format", "variational", "latent", "beta", "decoder"});
     s.background = string_list(view, "background");
     s.score = view.get_choice("score", {"squared", "absolute"}, "squared");
     if (view.has("score_format")) {
@@ -89,6 +112,7 @@ TaskSpec parse_task_spec(const JsonView& view) {
       s.score_width = f.width;
       s.score_integer = f.integer;
     }
+    parse_variational(view, s);
   }
   return s;
 }
@@ -105,6 +129,12 @@ Json to_json(const TaskSpec& s) {
     j["background"] = s.background;
     j["score"] = s.score;
     j["score_format"] = fmt::format("ap_ufixed<{},{}>", s.score_width, s.score_integer);
+    if (s.variational) {  // only then, so the hashes of plain autoencoder experiments stay the same
+      j["variational"] = true;
+      j["latent"] = s.latent;
+      j["beta"] = s.beta;
+      j["decoder"] = s.decoder;
+    }
   }
   return j;
 }

@@ -16,6 +16,7 @@
 #include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/optimizer.hpp"
 #include "nas4ml/nn/pruning.hpp"
+#include "nas4ml/nn/variational.hpp"
 #include "nas4ml/nn/weight_inheritance.hpp"
 
 namespace nas4ml::nn {
@@ -64,7 +65,7 @@ Metrics exact_task_metrics(const Task& task, Mlp& mlp, const QuantizedModel& mod
   if (split.rows() == 0) return Metrics{};
   const auto x = exact_features(split.x, model.input_format);
   std::vector<double> outputs(split.rows() * static_cast<std::size_t>(model.n_outputs()));
-  if (mlp.exact_in_double()) {
+  if (mlp.exact_in_double() && mlp.n_outputs() == model.n_outputs()) {  // (a VAE deploys part of its outputs)
     mlp.forward_exact(x.data(), split.rows(), outputs.data());
   } else {
     const auto raw = golden_forward_batch(model, quantize_inputs(model, split.x));
@@ -156,11 +157,14 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   const Task* task = options.task && !options.task->kind().empty() && options.task->kind() != "classification"
                          ? options.task
                          : nullptr;
-  const ModelSpec spec = task ? resolve_task_model_spec(input_spec, static_cast<int>(n_features),
+  ModelSpec spec = task ? resolve_task_model_spec(input_spec, static_cast<int>(n_features),
                                                         task->output_units(data), source)
                               : resolve_model_spec(input_spec, static_cast<int>(n_features),
                                                    static_cast<int>(n_classes), source);
   validate_model_spec(spec, source);
+  // A variational autoencoder trains its encoder with mu and log-variance heads (nn/variational.hpp).
+  const TaskSpec* vae = task ? task->variational() : nullptr;
+  if (vae) spec.layers.back().units = 2 * vae->latent;
   const std::string data_source = data.spec_file.empty() ? data.name : data.spec_file;
   if (data.train.rows() == 0) throw DataError(data_source, "train", "the training split is empty", "at least one row", "0 rows");
   check_split(data.train, "train", n_features, n_classes, data_source);
@@ -191,6 +195,14 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
   std::vector<int> inherited_layers;
   if (inherited_parent >= 0) inherited_layers = inherit_weights(mlp, *options.parents[static_cast<std::size_t>(inherited_parent)]);
   Optimizer optimizer(ts.optimizer, ts.momentum, mlp.params().size());
+  std::optional<VariationalTrainer> vt;
+  if (vae) {
+    std::vector<int> hidden;
+    for (std::size_t k = 0; k + 1 < spec.layers.size(); ++k) hidden.push_back(spec.layers[k].units);
+    vt.emplace(*vae, spec.n_inputs, hidden, batch, ts,
+               Rng::stream(options.seed, options.generation, options.index, "train.vae.decoder"),
+               Rng::stream(options.seed, options.generation, options.index, "train.vae.noise"));
+  }
 
   // Inputs as the training forward sees them: on the input format's grid when training QAT.
   const std::vector<float> train_x = qat ? quantized_features(fit_train.x, spec.input_format)
@@ -243,7 +255,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
 
   // The integer model of `m`, and its exact metrics on a split.
   auto integer_model = [&](const Mlp& m) {
-    QuantizedModel model = m.to_quantized_model();
+    QuantizedModel model = vae ? mean_head(m.to_quantized_model(), vae->latent) : m.to_quantized_model();
     model.feature_names = data.feature_names;
     model.class_names = data.class_names;
     model.input_offset = data.preprocessing.offset;
@@ -281,6 +293,8 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
     t["quantization_aware"] = qat;
     t["sparsity"] = sparsity_of(m);
     if (task) t["task"] = task->kind();
+    if (vae)
+      t["variational"] = {{"latent", vae->latent}, {"beta", vae->beta}, {"decoder", vt->decoder().sizes()}};
     if (teacher)
       t["distillation"] = {{"teacher", teacher->source},
                            {"alpha", ts.distillation_alpha},
@@ -332,6 +346,10 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       std::size_t ld = 0;
       const float* out = mlp.forward(xq.data() + start * n_in, b, ld);
       scratch.assign(ld * static_cast<std::size_t>(b), 0.0f);
+      if (vt) {  // deterministic: z = mu
+        sum += vt->loss_gradient(out, ld, b, xq.data() + start * n_in, scratch.data(), false);
+        continue;
+      }
       sum += task->loss_gradient(out, ld, static_cast<int>(n_out), b, target_row(split, xq, start), scratch.data());
     }
     return sum;
@@ -356,7 +374,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
         std::memcpy(xb.data() + static_cast<std::size_t>(j) * n_in, train_x.data() + static_cast<std::size_t>(r) * n_in,
                     n_in * sizeof(float));
         yb[static_cast<std::size_t>(j)] = fit_train.y[r];
-        if (task)
+        if (task && !vae)
           std::memcpy(tb.data() + static_cast<std::size_t>(j) * n_out, target_row(fit_train, train_x, r),
                       n_out * sizeof(float));
       }
@@ -365,7 +383,11 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
           std::memcpy(tb.data() + static_cast<std::size_t>(j) * n_out,
                       teacher->logits.data() + static_cast<std::size_t>(order[start + static_cast<std::size_t>(j)]) * n_out,
                       n_out * sizeof(float));
-      const double loss = task      ? mlp.train_step(xb.data(), *task, tb.data(), b, ts.l1)
+      const double loss = vt ? mlp.train_step(xb.data(), b, ts.l1,
+                                              [&](const float* out, std::size_t ld, float* grad) {
+                                                return vt->loss_gradient(out, ld, b, xb.data(), grad, true);
+                                              })
+                          : task    ? mlp.train_step(xb.data(), *task, tb.data(), b, ts.l1)
                           : teacher ? mlp.train_step(xb.data(), b, ts.l1,
                                                      [&](const float* out, std::size_t ld, float* grad) {
                                                        return distillation_loss_gradient(
@@ -384,6 +406,7 @@ TrainResult train_model(const ModelSpec& input_spec, const data::LoadedDataset& 
       loss_sum += loss;
       lr = learning_rate_at(ts, epoch, epochs, step, total_steps);
       optimizer.step(mlp.params(), mlp.grads(), mlp.mask(), lr);
+      if (vt) vt->step(lr);
       mlp.quantize_params();
       ++step;
     }

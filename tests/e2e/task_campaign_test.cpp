@@ -87,3 +87,40 @@ TEST_CASE("an autoencoder campaign optimizes TPR at fixed FPR of the firmware's 
   REQUIRE(csv.exit_code == 0);
   CHECK_THAT(csv.out, Catch::StartsWith("id,gen,tpr_at_fpr_1e-2,lut,auc,tpr_at_fpr_1e-3,tpr_at_fpr_1e-4,test_auc,ff,"));
 }
+
+TEST_CASE("a VAE campaign deploys encoders whose firmware computes sum mu^2", "[e2e][campaign][task][vae]") {
+  test::TempDir tmp;
+  const auto run = tmp.path() / "vae";
+  const auto experiment = source_path("tests/e2e/fixtures/tiny_vae_experiment.json");
+  const auto s = campaign::run_campaign(experiment, run, options());
+  CHECK(s.finished);
+  REQUIRE(!s.front.empty());
+  const auto store = campaign::Store::open(campaign::RunPaths(run).store());
+  CHECK(store.experiment()["task"]["variational"] == true);
+  for (const auto& m : s.front) {
+    const auto rec = store.evaluation(m["id"].get<std::string>());
+    REQUIRE(rec);
+    const Json& v = rec->metrics["validation"];
+    INFO(v.dump());
+    REQUIRE(v["tpr_at_fpr_1e-2"].is_number());
+    CHECK(rec->objectives[0].get<double>() == v["tpr_at_fpr_1e-2"].get<double>());
+    CHECK(v["auc"].get<double>() > 0.3);
+    const auto dir = campaign::RunPaths(run).firmware_dir(m["id"].get<std::string>());
+    const Json model = Json::parse(read_text(dir / "model.q.json"));
+    CHECK(model["n_outputs"] == 3);  // the latent means only
+    CHECK(model["anomaly_score"]["reference"] == "zero");
+    CHECK(model["training"]["variational"]["latent"] == 3);
+    const std::string top = read_text(dir / "rtl" / "nas4ml_top.v");
+    CHECK(top.find("latent means") != std::string::npos);
+    CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
+  }
+  const auto csv = run_cli({"front", run.string(), "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::StartsWith("id,gen,tpr_at_fpr_1e-2,lut,auc,"));
+  // The same front with 2 threads (the sampling noise is a per-candidate stream).
+  campaign::RunOptions two = options();
+  two.threads = 2;
+  two.emit = false;
+  const auto s2 = campaign::run_campaign(experiment, tmp.path() / "vae2", two);
+  CHECK(s2.front == s.front);
+}

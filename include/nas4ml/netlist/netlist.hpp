@@ -178,6 +178,7 @@ struct Netlist {
   NodeId score = no_node;
   FixedFormat score_format;
   std::string score_error;          ///< "squared" or "absolute"; empty without a score
+  std::string score_reference;      ///< "input" (reconstruction error) or "zero" (sum over the outputs: a VAE's mu)
 
   /// Bit origins of node `n` (width of them).
   std::span<const BitOrigin> origins(NodeId n) const {

@@ -31,6 +31,11 @@ struct TaskSpec {
   std::string score = "squared";        ///< anomaly score: squared | absolute reconstruction errors
   int score_width = 16;                 ///< the firmware score's unsigned fixed-point format ap_ufixed<W,I>
   int score_integer = 8;
+  // variational autoencoder (an autoencoder with "variational": true, nn/variational.hpp)
+  bool variational = false;             ///< trained as a VAE, deployed as its encoder's mean head
+  int latent = 0;                       ///< latent size z (the deployed outputs, mu_0..mu_{z-1})
+  double beta = 1.0;                    ///< weight of the KL term: loss = reconstruction + beta * KL
+  std::vector<int> decoder;             ///< the decoder's hidden units; empty: the encoder's, mirrored
 
   bool is_classification() const noexcept { return kind == "classification"; }
 };
@@ -72,6 +77,9 @@ class Task {
   virtual void finish_model(QuantizedModel& model, const data::LoadedDataset& data) const = 0;
   /// Metric names this task adds to objectives/constraints (beyond accuracy/auc and costs).
   virtual std::vector<std::string> metric_names() const = 0;
+  /// A variational autoencoder's settings (trained through nn/variational.hpp, deployed as
+  /// the encoder's mean head); null for every other task.
+  virtual const TaskSpec* variational() const { return nullptr; }
 };
 
 /// The registered kinds, in registration order.
