@@ -1,5 +1,7 @@
 #include "nas4ml/campaign/target_knobs.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -24,21 +26,32 @@ void check_layer(const synth::Target& t, const space::LayerChoices& c, const std
   }
 }
 
-// The hls estimator and writer cost and emit relu and linear layers only (nn/activation.hpp).
-void check_activations(const synth::Target& t, const space::SearchSpace& space, const std::string& experiment) {
+int widest(const space::FormatChoices& c) {
+  int w = 0;
+  for (const auto& f : c.formats) w = std::max(w, f.width);
+  for (int b : c.total_bits) w = std::max(w, b);
+  return w;
+}
+
+// The hls writer and estimator tabulate an activation other than relu and linear over the
+// layer's result format (2^W entries, W <= 12): a space offering one with a wider result format
+// would train candidates the target cannot build.
+void check_activations(const synth::Target& t, const space::LayerChoices& c, const std::string& where,
+                       const std::string& file, const std::string& experiment) {
   if (t.estimator_flavor() != "hls") return;
-  for (nn::Activation a : space.hidden.activation)
-    if (!nn::activation_kind(a).hls_supported())
-      throw ConfigError(space.file, "$.hidden.activation",
-                        fmt::format("the {} target (hardware.target in {}) emits relu and linear layers only", t.name(),
-                                    experiment),
-                        "\"relu\" or \"linear\", or the rtl target", "\"" + nn::to_string(a) + "\"");
+  for (nn::Activation a : c.activation)
+    if (!nn::activation_kind(a).hls_supported() && widest(c.result_format) > 12)
+      throw ConfigError(file, "$." + where + ".result_format",
+                        fmt::format("the {} target (hardware.target in {}) tabulates {} over the {} result format",
+                                    t.name(), experiment, nn::to_string(a), where),
+                        "formats of at most 12 bits", std::to_string(widest(c.result_format)) + " bits");
 }
 
 }  // namespace
 
 void check_target_knobs(const synth::Target& target, const space::SearchSpace& space, const std::string& experiment) {
-  check_activations(target, space, experiment);
+  check_activations(target, space.hidden, "hidden", space.file, experiment);
+  check_activations(target, space.output, "output", space.file, experiment);
   if (target.has_reuse()) return;
   check_layer(target, space.hidden, "hidden", space.file, experiment);
   check_layer(target, space.output, "output", space.file, experiment);

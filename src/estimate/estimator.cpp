@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/estimate/complexity.hpp"
 #include "nas4ml/estimate/hls_model.hpp"
@@ -107,10 +109,6 @@ class HlsEstimator final : public Estimator {
       le.index = static_cast<int>(k);
       le.n_in = l.n_in;
       le.n_out = l.n_out;
-      if (l.activation != nn::Activation::relu && l.activation != nn::Activation::linear)
-        throw ConfigError("", "layers[" + std::to_string(k) + "].activation",
-                          "the hls estimator costs relu and linear layers only (as the HLS writer emits them)",
-                          "\"relu\" or \"linear\" (use the rtl target)", "\"" + nn::to_string(l.activation) + "\"");
       if (l.reuse_factor < 1)
         throw ConfigError("", "layers[" + std::to_string(k) + "].reuse_factor", "reuse factor must be >= 1", ">= 1",
                           std::to_string(l.reuse_factor));
@@ -160,6 +158,19 @@ class HlsEstimator final : public Estimator {
       le.ff = static_cast<double>(l.n_out) * acc * std::max(1, le.latency_cycles - 1) +
               (le.dsp > 0 ? le.dsp * (ba + bw) : 0.0);
       le.bram18 = latency ? 0.0 : static_cast<double>(hls_weight_bram18(l.n_in, l.n_out, R, bw));
+      // Another activation than relu/linear: the HLS project's table (hls_model.hpp), read by every neuron.
+      if (!nn::activation_kind(l.activation).hls_supported()) {
+        const HlsTableCost t = hls_activation_table(l.activation, l.result_format, l.n_out, R,
+                                                    "$.layers[" + std::to_string(k) + "].result_format");
+        le.lut += t.lut;
+        le.ff += t.ff;
+        le.bram18 += t.bram18;
+        le.latency_cycles += t.latency_cycles;
+        le.note += (le.note.empty() ? "" : "; ") +
+                   fmt::format("{} table: {} entries x {} bits, {} {} ROM{}", nn::to_string(l.activation), t.entries,
+                               t.bits, t.bram ? (t.ports + 1) / 2 : t.ports, t.bram ? "BRAM" : "LUT",
+                               (t.bram ? (t.ports + 1) / 2 : t.ports) == 1 ? "" : "s");
+      }
       le.live_neurons = l.n_out;
       total_cycles += le.latency_cycles;
       ii = std::max(ii, R);

@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/lookup.hpp"
+#include "nas4ml/nn/activation.hpp"
 
 namespace nas4ml::estimate {
 
@@ -56,6 +58,40 @@ std::int64_t hls_weight_bram18(int n_in, int n_out, int reuse_factor, int weight
     if (best < 0 || blocks < best) best = blocks;
   }
   return best;
+}
+
+namespace {
+// BRAM18 blocks of one depth x width ROM in the cheapest aspect ratio (512x36 .. 16Kx1).
+std::int64_t rom_bram18(std::int64_t depth, std::int64_t width) {
+  static constexpr std::int64_t configs[][2] = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}};
+  std::int64_t best = -1;
+  for (const auto& c : configs) {
+    const std::int64_t blocks = ceil_div(depth, c[0]) * ceil_div(width, c[1]);
+    if (best < 0 || blocks < best) best = blocks;
+  }
+  return best;
+}
+}  // namespace
+
+HlsTableCost hls_activation_table(nn::Activation a, const FixedFormat& result, int n_out, int reuse_factor,
+                                  const std::string& field) {
+  NAS4ML_ASSERT(n_out >= 1 && reuse_factor >= 1, "a layer has outputs and a reuse factor");
+  HlsTableCost c;
+  c.entries = result.max_raw() - result.min_raw() + 1;
+  if (c.entries > netlist::kMaxLookupEntries)
+    throw ConfigError({}, field, "the HLS project tabulates " + nn::to_string(a) + " over its result format",
+                      "a result format of at most 12 bits", result.to_string());
+  const netlist::LookupContents rom = netlist::lookup_contents(a, result, result.min_raw(), result.max_raw());
+  for (std::uint64_t d : rom.depends) c.bits += d != 0;
+  c.ports = static_cast<int>(ceil_div(n_out, reuse_factor));
+  c.bram = c.entries >= kHlsTableBramEntries;
+  const std::uint64_t address = (std::uint64_t{1} << result.width) - 1;  // every address bit is a signal
+  if (c.bram)
+    c.bram18 = static_cast<double>(ceil_div(c.ports, 2) * rom_bram18(c.entries, std::max(1, c.bits)));
+  else
+    c.lut = c.ports * netlist::rom_luts(rom, address);
+  c.ff = static_cast<double>(n_out) * c.bits;
+  return c;
 }
 
 }  // namespace nas4ml::estimate

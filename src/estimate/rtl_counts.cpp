@@ -68,20 +68,24 @@ int signal_bits(const Netlist& n, const Node& x) {
 }
 
 /// LUTs and CARRY4 of an anomaly score's error term (square or absolute value) of a w-bit signed
-/// word, as yosys 0.23 `synth_xilinx -nodsp` maps `$signed(x) * $signed(x)` and
-/// `x[w-1] ? 0 - x : x` (measured on single registered terms, docs/estimators.md "Anomaly
-/// score"): |x| is w - 1 LUTs and a w-bit carry chain; x^2 takes ceil(w/2) CARRY4 and the LUTs
-/// measured for its width (abc's mapping of the partial products' adder array with MUXF7/8/9,
-/// irregular from width to width; 7 and 15 interpolated, <= 5 one LUT per result bit), beyond 16
-/// bits the least-squares fit 0.1635 w^3 of the widths 8 to 16.
-double square_luts(int w) {
-  static constexpr double measured[17] = {0, 0, 4, 6, 8, 10, 17, 44, 70, 140, 230, 198, 264, 383, 470, 555, 639};
-  if (w <= 16) return measured[std::max(0, w)];
-  return 0.1635 * w * w * w;
+/// word, as yosys 0.23 `synth_xilinx -nodsp` maps `$signed(x) * $signed(x)` (with the writer's
+/// constant bits 1 and w*2-1 as literals) and `x[w-1] ? 0 - x : x` (measured, docs/estimators.md
+/// "Anomaly score"): |x| is w - 1 LUTs and a w-bit carry chain; x^2 takes floor(w/2) CARRY4 and
+/// the LUTs measured for its width (abc's mapping of the partial products' adder array with
+/// MUXF7/8/9, irregular from width to width; 7 and 15 interpolated, <= 5 one LUT per result bit),
+/// beyond 16 bits the least-squares fit c w^3 of the widths 8 to 16. A square whose operand is
+/// an adder's result in the same cycle (the score's difference y_i - x_i) maps differently from
+/// one of a register: measured as the difference and its square minus the difference alone,
+/// it costs up to 12% more LUTs at 11 to 16 bits and less at 8 to 10.
+double square_luts(int w, bool adder_operand) {
+  static constexpr double registered[17] = {0, 0, 4, 6, 8, 10, 13, 35, 58, 112, 220, 187, 252, 373, 454, 546, 639};
+  static constexpr double after_adder[17] = {0, 0, 4, 6, 8, 10, 14, 36, 59, 120, 200, 213, 279, 415, 508, 600, 691};
+  if (w <= 16) return (adder_operand ? after_adder : registered)[std::max(0, w)];
+  return (adder_operand ? 0.1743 : 0.1597) * w * w * w;
 }
 
-void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, int dsp_a_width, int dsp_b_width,
-                    int carry_bits) {
+void add_error_term(LayerEstimate& le, const Node& term, int w, bool adder_operand, bool use_dsp, int dsp_a_width,
+                    int dsp_b_width, int carry_bits) {
   if (term.kind == NodeKind::absolute) {
     le.lut += std::max(0, w - 1);
     le.carry += static_cast<double>(ceil_div(w, carry_bits));
@@ -91,8 +95,9 @@ void add_error_term(LayerEstimate& le, const Node& term, int w, bool use_dsp, in
     le.dsp += static_cast<double>(ceil_div(w, dsp_a_width) * ceil_div(w, dsp_b_width));
     return;
   }
-  le.lut += square_luts(w);
-  le.carry += static_cast<double>(ceil_div(2 * w, carry_bits));  // a 2w-bit chain: ceil(w/2) CARRY4
+  le.lut += square_luts(w, adder_operand);
+  // floor(w/2) CARRY4 measured: a chain of 4 * floor(w/2) bits, in the flavor's carry cells
+  le.carry += static_cast<double>(ceil_div(4 * std::max(1, w / 2), carry_bits));
 }
 
 /// Whether any of the n bytes at p is nonzero: a few word loads (the first and last ones may
@@ -183,9 +188,11 @@ std::vector<LayerEstimate> count_netlist(const Netlist& n, int dsp_a_width, int 
       case NodeKind::lookup: le.lut += lookup_luts(n, node, live); break;
       case NodeKind::square:
       case NodeKind::absolute:
-        if (any_set(live + node.first_bit, node.width))
-          add_error_term(le, node, signal_bits(n, n.nodes[static_cast<std::size_t>(node.a.node)]), n.options.dsp_products,
-                         dsp_a_width, dsp_b_width, carry_bits);
+        if (any_set(live + node.first_bit, node.width)) {
+          const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];
+          add_error_term(le, node, signal_bits(n, x), x.kind == NodeKind::add || x.kind == NodeKind::sub,
+                         n.options.dsp_products, dsp_a_width, dsp_b_width, carry_bits);
+        }
         break;
       case NodeKind::multiply: {
         const Node& x = n.nodes[static_cast<std::size_t>(node.a.node)];

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 
 namespace nas4ml::firmware {
@@ -14,6 +15,22 @@ const char* strategy_name(nn::Strategy s) { return s == nn::Strategy::resource ?
 std::string accum(const nn::QuantizedModel& model, std::size_t k) {
   const int w = nn::accumulator_width(model, k);
   return fmt::format("ap_fixed<{},{}>", w, w - nn::accumulator_fractional(model, k));
+}
+
+// hls4ml has no layer for the score: this entry only describes what nas4ml's HLS project computes
+// after the last layer, so a user rebuilding the design in hls4ml can add it in their own code.
+Json anomaly_score_entry(const nn::QuantizedModel& model) {
+  const HlsScoreTypes t = hls_score_types(model);
+  const bool squared = model.anomaly_score->error == "squared";
+  const std::size_t last = model.layers.size() - 1;
+  const std::string act = hls4ml_activation_name(model, last);
+  return Json{{"Error", model.anomaly_score->error},
+              {"Formula", squared ? "score = (score_t) sum_i (y_i - x_i)^2" : "score = (score_t) sum_i |y_i - x_i|"},
+              {"Inputs", {{"y", act.empty() ? hls4ml_dense_name(last) : act}, {"x", "input_1"}}},
+              {"Precision", {{"difference", t.difference}, {"term", t.term}, {"sum", t.sum}, {"result", t.score}}},
+              {"Note", "not an hls4ml layer: hls4ml has none for an anomaly score and ignores this key; nas4ml's HLS "
+                       "project computes it in firmware/nnet_utils/nas4ml_score.h (every step exact, one cast to the "
+                       "result precision)"}};
 }
 
 }  // namespace
@@ -46,13 +63,15 @@ Json hls4ml_config(const nn::QuantizedModel& model, const Hls4mlConfigOptions& o
   const Json model_level = {{"Precision", model.layers.back().result_format.to_string()},
                             {"ReuseFactor", max_reuse},
                             {"Strategy", any_resource ? "Resource" : "Latency"}};
-  return Json{{"Backend", o.backend},
+  Json config{{"Backend", o.backend},
               {"ProjectName", o.project},
               {"OutputDir", o.output_dir},
               {"Part", o.part},
               {"ClockPeriod", o.clock_ns},
               {"IOType", "io_parallel"},
               {"HLSConfig", {{"Model", model_level}, {"LayerName", layers}}}};
+  if (model.anomaly_score) config["AnomalyScore"] = anomaly_score_entry(model);
+  return config;
 }
 
 }  // namespace nas4ml::firmware

@@ -1,6 +1,7 @@
 #include "nas4ml/firmware/hls_writer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <fstream>
 #include <optional>
@@ -77,6 +78,28 @@ std::optional<std::vector<std::string>> activation_table(const nn::QuantizedLaye
   return values;
 }
 
+// Bits of the smallest two's-complement word holding every integer in [lo, hi].
+int signed_bits(std::int64_t lo, std::int64_t hi) {
+  int w = 1;
+  while (lo < -(std::int64_t{1} << (w - 1)) || hi >= (std::int64_t{1} << (w - 1))) ++w;
+  return w;
+}
+
+int unsigned_bits(std::uint64_t hi) { return std::max(1, static_cast<int>(std::bit_width(hi))); }
+
+Json score_context(const nn::QuantizedModel& m) {
+  if (!m.anomaly_score) return Json{{"score", false}};
+  const HlsScoreTypes t = hls_score_types(m);
+  return Json{{"score", true},
+              {"score_error", m.anomaly_score->error},
+              {"score_reference", t.reference},
+              {"score_n", t.n},
+              {"score_diff_type", t.difference},
+              {"score_term_type", t.term},
+              {"score_sum_type", t.sum},
+              {"score_type", t.score}};
+}
+
 Json layer_context(const nn::QuantizedModel& model, std::size_t k, const KeptWeights& kw) {
   const auto& l = model.layers[k];
   const int nnz = static_cast<int>(kw.values.size());
@@ -150,6 +173,44 @@ const std::string& HlsProject::file(const std::string& path) const {
   throw InternalError("no file " + path + " in the HLS project");
 }
 
+// Each type is the exact range of its value, so the kernel loses nothing before the one cast to
+// score_t, as the golden model does (nn/anomaly_score.hpp).
+HlsScoreTypes hls_score_types(const nn::QuantizedModel& m) {
+  NAS4ML_ASSERT(m.anomaly_score.has_value(), "the model computes no anomaly score");
+  const nn::AnomalyScore& s = *m.anomaly_score;
+  if (s.error != "squared" && s.error != "absolute")
+    throw ConfigError(m.name, "$.anomaly_score.error", "the HLS writer computes squared or absolute errors",
+                      "\"squared\" or \"absolute\"", "\"" + s.error + "\"");
+  if (m.n_outputs() != m.n_inputs)
+    throw ConfigError(m.name, "$.anomaly_score", "an anomaly score compares the reconstruction with the input",
+                      fmt::format("{} outputs", m.n_inputs), std::to_string(m.n_outputs()));
+  if (nn::score_sum_width(m) > 62)
+    throw ConfigError(m.name, "$.anomaly_score", "the score's full-width sum does not fit 62 bits",
+                      "narrower input/output formats", std::to_string(nn::score_sum_width(m)) + " bits");
+  HlsScoreTypes t;
+  // The one slot a reference-free score (the sum of the outputs' squares, as an encoder-only
+  // deployment scores its latent means) changes: d_i = y_i instead of y_i - x_i.
+  t.reference = true;
+  t.n = m.n_outputs();
+  const FixedFormat& in = m.input_format;
+  const FixedFormat& out = m.layers.back().result_format;
+  const int f = nn::score_difference_fractional(m);
+  const std::int64_t in_scale = std::int64_t{1} << (f - in.fractional());
+  const std::int64_t out_scale = std::int64_t{1} << (f - out.fractional());
+  const std::int64_t lo = out.min_raw() * out_scale - (t.reference ? in.max_raw() * in_scale : 0);
+  const std::int64_t hi = out.max_raw() * out_scale - (t.reference ? in.min_raw() * in_scale : 0);
+  const auto magnitude = std::max(static_cast<std::uint64_t>(hi < 0 ? -hi : hi), static_cast<std::uint64_t>(lo < 0 ? -lo : lo));
+  const std::uint64_t term_max = s.error == "squared" ? magnitude * magnitude : magnitude;
+  const int fs = nn::score_sum_fractional(m);
+  const int wd = signed_bits(lo, hi), wt = unsigned_bits(term_max);
+  const int ws = unsigned_bits(term_max * static_cast<std::uint64_t>(t.n));
+  t.difference = fmt::format("ap_fixed<{},{}>", wd, wd - f);
+  t.term = fmt::format("ap_ufixed<{},{}>", wt, wt - fs);
+  t.sum = fmt::format("ap_ufixed<{},{}>", ws, ws - fs);
+  t.score = s.format.to_string();
+  return t;
+}
+
 HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& options) {
   if (!is_identifier(options.project))
     throw ConfigError({}, "project", "the HLS project name must be a C identifier", "letters, digits, _", options.project);
@@ -175,6 +236,7 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   }
   Json ctx = project_context(model, options, layers);
   ctx["tables"] = !tables.empty();
+  ctx.update(score_context(model));
   HlsProject p;
   p.project = options.project;
   auto add = [&](std::string path, const char* tpl, const Json& c) { p.files.emplace_back(std::move(path), render_embedded(tpl, c)); };
@@ -184,6 +246,7 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   add("firmware/parameters.h", "hls/parameters.h.tpl", ctx);
   add("firmware/nnet_utils/nas4ml_dense.h", "hls/nnet_utils/nas4ml_dense.h.tpl", ctx);
   if (!tables.empty()) add("firmware/nnet_utils/nas4ml_lookup.h", "hls/nnet_utils/nas4ml_lookup.h.tpl", ctx);
+  if (model.anomaly_score) add("firmware/nnet_utils/nas4ml_score.h", "hls/nnet_utils/nas4ml_score.h.tpl", ctx);
   for (std::size_t k = 0; k < model.layers.size(); ++k) {
     const auto& l = model.layers[k];
     Json w = array_context(ctx, k, "w", "kept weights", fmt::format("layer{}_weight_t", k), kept[k].values);
@@ -226,7 +289,8 @@ void save_hls_project(const HlsProject& project, const std::filesystem::path& di
   for (const auto& [path, text] : project.files) write_file(dir / path, text);
 }
 
-void save_hls_testbench_data(const TestVectors& v, const std::filesystem::path& dir) {
+void save_hls_testbench_data(const TestVectors& vectors, const std::filesystem::path& dir) {
+  const TestVectors v = rtl_outputs(vectors);  // with a score: each row's outputs, then its score
   write_file(dir / "tb_data" / "tb_input_raw.dat", raw_lines(v.inputs_raw, v.rows, v.n_inputs));
   write_file(dir / "tb_data" / "tb_output_raw.dat", raw_lines(v.outputs_raw, v.rows, v.n_outputs));
 }

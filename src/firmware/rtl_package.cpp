@@ -94,7 +94,7 @@ Json package_slots(const nn::QuantizedModel& model, const RtlPackageLayout& p, c
               {"n_inputs", p.core.n_inputs},
               {"input_bits", p.core.input_bits},
               {"input_format", model.input_format.to_string()},
-              {"n_outputs", n_out},
+              {"n_outputs", model.anomaly_score ? n_out - 1 : n_out},  // the score's field is described apart
               {"output_bits", p.core.output_bits.front()},
               {"output_format", out_format.to_string()},
               {"output_signed", out_format.is_signed ? 1 : 0},
@@ -109,6 +109,10 @@ Json package_slots(const nn::QuantizedModel& model, const RtlPackageLayout& p, c
                                                    model.anomaly_score->format.to_string())
                                  : n_out >= 2 ? "one score per class (" + fmt::format("{}", fmt::join(model.class_names, ", ")) + ")"
                                             : "the model's single score"},
+              {"score", model.anomaly_score.has_value()},
+              {"score_lsb", p.core.out_width - p.core.output_bits.back()},
+              {"score_bits", p.core.output_bits.back()},
+              {"score_format", model.anomaly_score ? model.anomaly_score->format.to_string() : ""},
               {"in_width", p.core.in_width},
               {"out_width", p.core.out_width},
               {"s_width", p.s_width},

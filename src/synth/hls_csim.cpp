@@ -74,6 +74,11 @@ CsimReport run_hls_csim(const fs::path& project_dir, const std::string& project,
   report.samples = std::stoul(m[1]);
   report.checked = std::stoul(m[2]);
   report.mismatches = std::stoul(m[3]);
+  static const std::regex score_line(R"(nas4ml-csim samples=\d+ checked=\d+ mismatches=\d+ scores=(\d+) score_mismatches=(\d+))");
+  if (std::regex_search(log, m, score_line)) {
+    report.scores = std::stoul(m[1]);
+    report.score_mismatches = std::stoul(m[2]);
+  }
   return report;
 }
 

@@ -100,12 +100,16 @@ class HlsTarget final : public Target {
     Verification v;
     v.tool = "g++ C simulation";
     v.ok = r.ok();
-    v.summary = fmt::format("C simulation (g++, Xilinx ap_types) of {} test samples: {} outputs checked, {} "
+    v.summary = fmt::format("C simulation (g++, Xilinx ap_types) of {} test samples: {} outputs checked{}, {} "
                             "mismatches: {}.",
-                            r.samples, r.checked, r.mismatches, r.ok() ? "bit-exact" : "MISMATCH");
+                            r.samples, r.checked,
+                            r.scores > 0 ? fmt::format(" (incl. {} anomaly scores, {} wrong)", r.scores, r.score_mismatches) : "",
+                            r.mismatches, r.ok() ? "bit-exact" : "MISMATCH");
     v.details = Json{{"samples", r.samples},
                      {"checked", r.checked},
                      {"mismatches", r.mismatches},
+                     {"scores", r.scores},
+                     {"score_mismatches", r.score_mismatches},
                      {"compile_seconds", r.compile_seconds},
                      {"run_seconds", r.run_seconds}};
     return v;

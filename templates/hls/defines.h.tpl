@@ -21,5 +21,14 @@ typedef {{accum_type}} layer{{index}}_accum_t;
 typedef {{result_type}} layer{{index}}_result_t;
 {{/layers}}
 typedef layer{{last}}_result_t result_t;
+{{#score}}
+
+// anomaly score, the sum of the {{score_error}} reconstruction errors over {{score_n}} outputs:
+// one difference (exact), one error term (exact), their sum (exact), the score's own format
+typedef {{score_diff_type}} score_diff_t;
+typedef {{score_term_type}} score_term_t;
+typedef {{score_sum_type}} score_sum_t;
+typedef {{score_type}} score_t;
+{{/score}}
 
 #endif

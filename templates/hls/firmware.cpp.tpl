@@ -4,10 +4,10 @@
 
 #include "parameters.h"
 
-void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]) {
+void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]{{#score}}, score_t& score{{/score}}) {
 #pragma HLS ARRAY_RESHAPE variable=x complete dim=0
 #pragma HLS ARRAY_PARTITION variable=y complete dim=0
-#pragma HLS INTERFACE ap_vld port=x,y
+#pragma HLS INTERFACE ap_vld port=x,y{{#score}},score{{/score}}
 #pragma HLS PIPELINE II={{ii}}
 {{#layers}}
   layer{{index}}_result_t layer{{index}}_out[N_LAYER_{{index}}];
@@ -21,4 +21,7 @@ void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]) {
 #pragma HLS UNROLL
     y[i] = layer{{last}}_out[i];
   }
+{{#score}}
+  nas4ml::anomaly_score<input_t, result_t, score_config>(x, layer{{last}}_out, score);
+{{/score}}
 }

@@ -4,7 +4,8 @@
 
 #include "defines.h"
 
-// One inference: {{n_inputs}} inputs of input_t -> {{n_outputs}} outputs of result_t.
-void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]);
+// One inference: {{n_inputs}} inputs of input_t -> {{n_outputs}} outputs of result_t{{#score}}
+// and the anomaly score of score_t{{/score}}.
+void {{project}}(const input_t x[N_INPUT], result_t y[N_OUTPUT]{{#score}}, score_t& score{{/score}});
 
 #endif

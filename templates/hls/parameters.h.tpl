@@ -9,6 +9,9 @@
 {{#tables}}
 #include "nnet_utils/nas4ml_lookup.h"
 {{/tables}}
+{{#score}}
+#include "nnet_utils/nas4ml_score.h"
+{{/score}}
 {{#layers}}
 #include "weights/w{{index}}.h"
 #include "weights/b{{index}}.h"
@@ -36,5 +39,17 @@ struct config{{index}} {
 {{/table}}
 };
 {{/layers}}
+{{#score}}
+
+struct score_config {
+  typedef score_diff_t diff_t;
+  typedef score_term_t term_t;
+  typedef score_sum_t sum_t;
+  typedef score_t out_t;
+  static const unsigned n = {{score_n}};
+  static const nas4ml::score_error_t error = nas4ml::{{score_error}};
+  static const bool reference = {{score_reference}};  // false: the outputs' own squares (no input)
+};
+{{/score}}
 
 #endif

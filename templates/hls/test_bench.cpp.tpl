@@ -3,7 +3,9 @@
 // integers of input_t resp. result_t, i.e. value * 2^fractional_bits, written by nas4ml from its
 // golden integer model), runs {{project}}() on every sample, compares every output bit for bit
 // and prints one line:
-//   nas4ml-csim samples=<N> checked=<outputs compared> mismatches=<m>
+//   nas4ml-csim samples=<N> checked=<outputs compared> mismatches=<m>{{#score}} scores=<N> score_mismatches=<s>
+// With the anomaly score: each expected line ends with the score's raw integer (score_t), and the
+// score is compared too (counted in checked and mismatches, and on its own in score_mismatches).{{/score}}
 // The outputs go to tb_data/csim_results.log (raw integers). Exit status 0 only without mismatches.
 #include <cstdio>
 #include <fstream>
@@ -35,23 +37,25 @@ int main() {
     std::cerr << "cannot open tb_data/tb_input_raw.dat or tb_data/tb_output_raw.dat" << std::endl;
     return 2;
   }
-  long samples = 0, checked = 0, mismatches = 0;
+  long samples = 0, checked = 0, mismatches = 0;{{#score}}
+  long score_mismatches = 0;{{/score}}
   std::string in_line, exp_line;
   while (std::getline(fin, in_line) && std::getline(fexp, exp_line)) {
     std::istringstream in_s(in_line), exp_s(exp_line);
     input_t x[N_INPUT];
-    result_t y[N_OUTPUT];
+    result_t y[N_OUTPUT];{{#score}}
+    score_t score = 0;{{/score}}
     for (int i = 0; i < N_INPUT; i++) {
       long long raw = 0;
       in_s >> raw;
       x[i] = from_raw<input_t>(raw);
     }
-    {{project}}(x, y);
+    {{project}}(x, y{{#score}}, score{{/score}});
     for (int j = 0; j < N_OUTPUT; j++) {
       long long expected = 0;
       exp_s >> expected;
       const long long got = to_raw(y[j]);
-      fout << got << (j + 1 < N_OUTPUT ? " " : "\n");
+      fout << got << (j + 1 < N_OUTPUT{{#score}} + 1{{/score}} ? " " : "\n");
       ++checked;
       if (got != expected) {
         if (mismatches < 10)
@@ -59,8 +63,24 @@ int main() {
         ++mismatches;
       }
     }
+{{#score}}
+    {
+      long long expected = 0;
+      exp_s >> expected;
+      const long long got = to_raw(score);
+      fout << got << "\n";
+      ++checked;
+      if (got != expected) {
+        if (mismatches < 10)
+          std::cerr << "sample " << samples << " score: expected " << expected << ", got " << got << std::endl;
+        ++mismatches;
+        ++score_mismatches;
+      }
+    }
+{{/score}}
     ++samples;
   }
-  std::cout << "nas4ml-csim samples=" << samples << " checked=" << checked << " mismatches=" << mismatches << std::endl;
+  std::cout << "nas4ml-csim samples=" << samples << " checked=" << checked << " mismatches=" << mismatches{{#score}}
+            << " scores=" << samples << " score_mismatches=" << score_mismatches{{/score}} << std::endl;
   return mismatches == 0 && samples > 0 ? 0 : 1;
 }

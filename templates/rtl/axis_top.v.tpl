@@ -14,6 +14,9 @@
 // Ports (the tdata widths are padded with zeros to whole bytes):
 //   s_axis_tdata[{{s_width_msb}}:0]: input i (of {{n_inputs}}) at bits [i*{{input_bits}} +: {{input_bits}}], {{input_format}}
 //   m_axis_tdata[{{m_width_msb}}:0]: output o (of {{n_outputs}}) at bits [o*{{output_bits}} +: {{output_bits}}], {{output_format}}
+{{#score}}
+//     then the anomaly score at bits [{{score_lsb}} +: {{score_bits}}], {{score_format}}
+{{/score}}
 {{#argmax}}
 //   m_class[{{class_msb}}:0]: the index of the largest output (the first one on ties), valid with m_axis_tvalid;
 //   computed by a comparison tree of {{argmax_levels}} levels registered every {{argmax_levels_per_stage}} levels (as the core's adder levels)

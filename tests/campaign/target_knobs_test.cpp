@@ -140,3 +140,22 @@ TEST_CASE("synthesis.fold_standardization enters the JSON only when true; synthe
   CHECK_THROWS_WITH(campaign::load_experiment(f.tmp.write("quartus.json", j.dump())),
                     Catch::Contains("$.synthesis.backend") && Catch::Contains("\"quartus\""));
 }
+
+TEST_CASE("the hls target searches table activations whose result formats its tables cover", "[campaign][target][activation]") {
+  Fixture f;
+  Json sp = Json::parse(source_text("search_spaces/jet_mlp_hls.json"));
+  sp["hidden"]["activation"] = {"relu", "tanh", "sigmoid", "leaky_relu"};
+  sp["hidden"]["result_format"]["total_bits"] = {6, 8, 10, 12};
+  f.tmp.write("spaces/tables.json", sp.dump(2));
+  CHECK(f.error_of("spaces/tables.json", R"({"device": "xcvu9p", "target": "hls"})") == "no error");
+  sp["hidden"]["result_format"]["total_bits"] = {8, 16};  // a 16-bit table would have 65,536 entries
+  f.tmp.write("spaces/wide.json", sp.dump(2));
+  const std::string e = f.error_of("spaces/wide.json", R"({"device": "xcvu9p", "target": "hls"})");
+  CHECK_THAT(e, Catch::Contains("wide.json") && Catch::Contains("$.hidden.result_format") &&
+                    Catch::Contains("tabulates tanh") && Catch::Contains("at most 12 bits") && Catch::Contains("got 16 bits"));
+  // The rtl target lowers tables itself and is not concerned by this check.
+  sp["hidden"]["reuse_factor"] = {1};
+  sp["hidden"].erase("strategy");
+  f.tmp.write("spaces/wide_rtl.json", sp.dump(2));
+  CHECK(f.error_of("spaces/wide_rtl.json", R"({"device": "xcvu9p"})").find("result_format") == std::string::npos);
+}

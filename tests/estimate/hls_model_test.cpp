@@ -71,3 +71,56 @@ TEST_CASE("hls estimator: II = R, multipliers follow the limit, resource strateg
   o.hls_tool = "quartus";
   CHECK_THROWS_WITH(est->estimate(m, dev, o), Catch::Contains("vitis-2024.1"));
 }
+
+TEST_CASE("hls activation tables: LUT ROMs per port below 1,024 entries, dual-port BRAM18 above", "[estimate][hls][activation]") {
+  const auto f8 = parse_fixed_format("ap_fixed<8,3,AP_RND,AP_SAT>");
+  // A leaky ReLU's output bits each read at most 3 address bits: one LUT6 per non-constant bit and port.
+  const HlsTableCost leaky = hls_activation_table(nn::Activation::leaky_relu, f8, 6, 1, "f");
+  CHECK(leaky.entries == 256);
+  CHECK(leaky.ports == 6);
+  CHECK_FALSE(leaky.bram);
+  CHECK(leaky.bits >= 6);
+  CHECK(leaky.bits <= 8);
+  CHECK(leaky.lut == 6.0 * leaky.bits);
+  CHECK(leaky.ff == 6.0 * leaky.bits);
+  CHECK(leaky.bram18 == 0);
+  CHECK(leaky.latency_cycles == 1);
+  // tanh's bits read most of the 8 address bits: up to 4 LUT6 each (MUXF7/F8 trees); reuse 2 halves the ports.
+  const HlsTableCost tanh8 = hls_activation_table(nn::Activation::tanh, f8, 6, 2, "f");
+  CHECK(tanh8.ports == 3);
+  CHECK(tanh8.lut > 3.0 * tanh8.bits * 2);
+  CHECK(tanh8.lut <= 3.0 * tanh8.bits * 4);
+  CHECK(tanh8.ff == 6.0 * tanh8.bits);
+  // 10 bits: 1,024 entries of <= 10 bits fit one BRAM18 (1Kx18); 6 ports -> 3 dual-port copies.
+  const HlsTableCost tanh10 = hls_activation_table(nn::Activation::tanh, parse_fixed_format("ap_fixed<10,3>"), 6, 1, "f");
+  CHECK(tanh10.bram);
+  CHECK(tanh10.bram18 == 3);
+  CHECK(tanh10.lut == 0);
+  // 12 bits: 4,096 entries of 12 bits: 3 BRAM18 in the 4Kx4 ratio per copy; 5 ports -> 3 copies.
+  const HlsTableCost sig12 = hls_activation_table(nn::Activation::sigmoid, parse_fixed_format("ap_fixed<12,4>"), 5, 1, "f");
+  CHECK(sig12.entries == 4096);
+  CHECK(sig12.bram18 == 3.0 * ((sig12.bits + 3) / 4));
+  CHECK_THROWS_WITH(hls_activation_table(nn::Activation::tanh, parse_fixed_format("ap_fixed<13,4>"), 4, 1,
+                                         "$.layers[0].result_format"),
+                    Catch::Contains("$.layers[0].result_format") && Catch::Contains("at most 12 bits"));
+}
+
+TEST_CASE("the hls estimator costs a table activation instead of refusing it", "[estimate][hls][activation]") {
+  Rng rng(22);
+  const FixedFormat in{8, 3}, w{6, 1};
+  auto m = test::random_model(rng, {10, 6, 2}, in, w, in, parse_fixed_format("ap_fixed<8,3,AP_RND,AP_SAT>"), 0.3);
+  const DeviceModel dev = find_device("xcvu9p", test::source_path("estimators"));
+  const auto est = make_estimator("hls");
+  const Estimate relu = est->estimate(m, dev, {});
+  m.layers[0].activation = nn::Activation::tanh;
+  const Estimate tanh = est->estimate(m, dev, {});
+  const HlsTableCost t = hls_activation_table(nn::Activation::tanh, m.layers[0].result_format, 6, 1, "f");
+  CHECK(tanh.layers[0].lut == Approx(relu.layers[0].lut + t.lut));
+  CHECK(tanh.layers[0].ff == Approx(relu.layers[0].ff + t.ff));
+  CHECK(tanh.layers[0].latency_cycles == relu.layers[0].latency_cycles + 1);
+  CHECK(tanh.latency_cycles == relu.latency_cycles + 1);
+  CHECK(tanh.layers[1].lut == relu.layers[1].lut);
+  CHECK_THAT(tanh.layers[0].note, Catch::Contains("tanh table: 256 entries") && Catch::Contains("6 LUT ROMs"));
+  m.layers[0].result_format = parse_fixed_format("ap_fixed<14,4>");
+  CHECK_THROWS_WITH(est->estimate(m, dev, {}), Catch::Contains("$.layers[0].result_format"));
+}

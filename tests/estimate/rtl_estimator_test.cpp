@@ -189,7 +189,8 @@ TEST_CASE("ROM activations cost LUTs in the rtl estimate; the hls estimate refus
   CHECK(tanh_luts > relu_luts + 6 * 10);
   CHECK(leaky_luts > linear_luts);
   CHECK(leaky_luts < linear_luts + 6 * 9);
-  CHECK_THROWS_WITH(make_estimator("hls")->estimate(m, device(), o), Catch::Contains("layers[0].activation"));
+  // The hls estimator costs the HLS project's table (tests/estimate/hls_model_test.cpp).
+  CHECK(make_estimator("hls")->estimate(m, device(), o).layers[0].note.find("leaky_relu table") != std::string::npos);
 }
 
 TEST_CASE("rtl_vivado counts the same netlist in CARRY8 and SRLC32E and has its own calibration", "[estimate][rtl][vivado]") {

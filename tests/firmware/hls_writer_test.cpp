@@ -189,3 +189,92 @@ TEST_CASE("the HLS writer tabulates a ROM activation; a result format over 12 bi
     CHECK(what.find("at most 12 bits") != std::string::npos);
   }
 }
+
+namespace {
+
+// The small model with a 3-output reconstruction and an anomaly score.
+nn::QuantizedModel small_autoencoder(const std::string& error) {
+  nn::QuantizedModel m = small_model();
+  nn::QuantizedLayer& o = m.layers.back();
+  o.n_out = 3;
+  o.weights = {5, -3, -6, 1, 2, 2};
+  o.mask = {1, 1, 1, 1, 1, 1};
+  o.biases = {0, 2, -1};
+  m.class_names = {"a", "b", "c"};
+  m.anomaly_score = nn::AnomalyScore{error, parse_fixed_format("ap_ufixed<12,7,AP_RND,AP_SAT>")};
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the HLS writer computes an autoencoder's anomaly score with exact intermediate types", "[firmware][hls][score]") {
+  // input ap_fixed<6,3> (LSB 2^-3), reconstruction ap_fixed<8,4> (LSB 2^-4): d = y - x at 2^-4 in
+  // [-128 - 2*31, 127 + 2*32] = [-190, 191] -> 9 bits; d^2 <= 191^2 = 36481 (16 bits at 2^-8),
+  // three of them 109443 (17 bits); |d| <= 191 (8 bits at 2^-4), three 573 (10 bits).
+  const auto sq = firmware::hls_score_types(small_autoencoder("squared"));
+  CHECK(sq.difference == "ap_fixed<9,5>");
+  CHECK(sq.term == "ap_ufixed<16,8>");
+  CHECK(sq.sum == "ap_ufixed<17,9>");
+  CHECK(sq.score == "ap_ufixed<12,7,AP_RND,AP_SAT>");
+  CHECK(sq.n == 3);
+  CHECK(sq.reference);
+  const auto ab = firmware::hls_score_types(small_autoencoder("absolute"));
+  CHECK(ab.difference == "ap_fixed<9,5>");
+  CHECK(ab.term == "ap_ufixed<8,4>");
+  CHECK(ab.sum == "ap_ufixed<10,6>");
+
+  const auto project = firmware::write_hls_project(small_autoencoder("absolute"));
+  for (const auto& [path, text] : project.files) {
+    INFO(path);
+    CHECK(text.find("{{") == std::string::npos);
+  }
+  CHECK_THAT(project.file("firmware/defines.h"), Catch::Contains("typedef ap_fixed<9,5> score_diff_t;") &&
+                                                     Catch::Contains("typedef ap_ufixed<10,6> score_sum_t;") &&
+                                                     Catch::Contains("typedef ap_ufixed<12,7,AP_RND,AP_SAT> score_t;"));
+  CHECK_THAT(project.file("firmware/parameters.h"),
+             Catch::Contains("#include \"nnet_utils/nas4ml_score.h\"") && Catch::Contains("struct score_config") &&
+                 Catch::Contains("error = nas4ml::absolute;") && Catch::Contains("static const bool reference = true;") &&
+                 Catch::Contains("static const unsigned n = 3;"));
+  CHECK_THAT(project.file("firmware/nas4ml_top.h"),
+             Catch::Contains("void nas4ml_top(const input_t x[N_INPUT], result_t y[N_OUTPUT], score_t& score);"));
+  CHECK_THAT(project.file("firmware/nas4ml_top.cpp"),
+             Catch::Contains("nas4ml::anomaly_score<input_t, result_t, score_config>(x, layer1_out, score);") &&
+                 Catch::Contains("port=x,y,score"));
+  CHECK_THAT(project.file("nas4ml_top_test.cpp"), Catch::Contains("nas4ml_top(x, y, score);"));
+  CHECK_THAT(project.file("firmware/nnet_utils/nas4ml_score.h"), Catch::Contains("void anomaly_score("));
+  // A model without a score has none of it.
+  const auto plain = firmware::write_hls_project(small_model());
+  for (const auto& [path, text] : plain.files) CHECK(text.find("score") == std::string::npos);
+
+  // The test bench data: each expected line ends with the score.
+  test::TempDir tmp;
+  const nn::QuantizedModel m = small_autoencoder("squared");
+  const auto v = firmware::make_test_vectors(m, {-32, 31, 5, 7, -8, 0});
+  firmware::save_hls_testbench_data(v, tmp.path());
+  std::ifstream in(tmp.path() / "tb_data" / "tb_output_raw.dat");
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == fmt::format("{} {} {} {}", v.outputs_raw[0], v.outputs_raw[1], v.outputs_raw[2], v.scores_raw[0]));
+
+  // Refusals: an unknown error kind, outputs that do not match the inputs.
+  nn::QuantizedModel bad = small_autoencoder("squared");
+  bad.anomaly_score->error = "cubic";
+  CHECK_THROWS_WITH(firmware::write_hls_project(bad), Catch::Contains("$.anomaly_score.error") && Catch::Contains("cubic"));
+  nn::QuantizedModel mismatched = small_model();
+  mismatched.anomaly_score = nn::AnomalyScore{};
+  CHECK_THROWS_WITH(firmware::write_hls_project(mismatched), Catch::Contains("$.anomaly_score"));
+}
+
+TEST_CASE("the hls4ml configuration describes the anomaly score under a key of its own", "[firmware][hls4ml][score]") {
+  const Json c = firmware::hls4ml_config(small_autoencoder("squared"));
+  REQUIRE(c.contains("AnomalyScore"));
+  const Json& s = c["AnomalyScore"];
+  CHECK(s["Error"] == "squared");
+  CHECK(s["Inputs"]["y"] == "dense_1");
+  CHECK(s["Inputs"]["x"] == "input_1");
+  CHECK(s["Precision"]["result"] == "ap_ufixed<12,7,AP_RND,AP_SAT>");
+  CHECK(s["Precision"]["sum"] == "ap_ufixed<17,9>");
+  CHECK_THAT(s["Note"].get<std::string>(), Catch::Contains("not an hls4ml layer"));
+  CHECK_FALSE(c["HLSConfig"]["LayerName"].contains("AnomalyScore"));
+  CHECK_FALSE(firmware::hls4ml_config(small_model()).contains("AnomalyScore"));
+}

@@ -37,7 +37,13 @@ TEST_CASE("an autoencoder's firmware carries the anomaly score as its last outpu
   test::TempDir tmp;
   firmware::write_rtl_package(tmp.path(), model, layout, o, "nas4ml_top.v");
   CHECK_THAT(test::read_text(tmp.path() / "README.md"),
-             Catch::Contains("the reconstruction of each of the 4 inputs, then the anomaly score (the top 14 bits"));
+             Catch::Contains("the reconstruction of each of the 4 inputs, then the anomaly score (the top 14 bits") &&
+                 Catch::Contains("output o of 4 at bits `[o*10 +: 10]`, each `ap_fixed<10,4>`, then the anomaly score "
+                                 "at bits `[40 +: 14]`, `ap_ufixed<14,8>`; bits 54 and up are zero"));
+  // The top level's port comment gives the score its own field and width.
+  CHECK_THAT(test::read_text(tmp.path() / "ae_top.v"),
+             Catch::Contains("output o (of 4) at bits [o*10 +: 10], ap_fixed<10,4>") &&
+                 Catch::Contains("then the anomaly score at bits [40 +: 14], ap_ufixed<14,8>"));
 
   // The benches: every row's expected word holds the 4 outputs and then the golden score.
   const auto vectors = firmware::make_test_vectors(model, {1, -2, 3, 4, 100, -100, 50, 7});

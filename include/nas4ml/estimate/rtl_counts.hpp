@@ -15,8 +15,9 @@
 ///    (yosys' xilinx_dsp thresholds) takes ceil(a/27) * ceil(b/18) DSP48E2, the wider operand on
 ///    the 27-bit port.
 ///  - An autoencoder's anomaly score (the square / absolute nodes of its error terms): |x| of a
-///    w-bit word w - 1 LUTs and ceil(w/4) CARRY4; x^2 the LUTs measured at its width (~0.16 w^3)
-///    and ceil(w/2) CARRY4, or
+///    w-bit word w - 1 LUTs and ceil(w/4) CARRY4; x^2 the LUTs measured at its width (~0.16 w^3;
+///    a table for a square of an adder's result, as the score's differences are, and one for a
+///    square of a register) and floor(w/2) CARRY4, or
 ///    under the DSP variant ceil(w/27) * ceil(w/18) DSP48E2 (measured, docs/estimators.md).
 #include <vector>
 

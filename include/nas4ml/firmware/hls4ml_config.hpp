@@ -7,7 +7,9 @@
 ///               LayerName: {<layer>: {Precision: {weight, bias, result, accum}, ReuseFactor, Strategy}, ...}}
 /// with layers named as a Keras Sequential model of Dense layers would be after hls4ml split off
 /// the activations: input_1, dense_<k>, and dense_<k>_relu for a ReLU (docs/firmware.md
-/// "hls4ml configuration"). Precisions are nas4ml's formats in hls4ml's ap_fixed spelling; the
+/// "hls4ml configuration"). An autoencoder's anomaly score, which hls4ml has no layer for, is
+/// described under a key of its own, AnomalyScore (Error, Formula, Inputs, Precision, Note), that
+/// hls4ml does not read. Precisions are nas4ml's formats in hls4ml's ap_fixed spelling; the
 /// accumulator is the exact one of the golden model (hls_writer.hpp).
 #include <string>
 

@@ -7,6 +7,7 @@
 ///   firmware/parameters.h          per-layer configuration (sizes, reuse factor, strategy, ...)
 ///   firmware/weights/w<k>.h, b<k>.h  kept weights with their indices, biases
 ///   firmware/nnet_utils/nas4ml_dense.h  the dense kernels (latency and resource strategies)
+///   firmware/nnet_utils/nas4ml_score.h  an autoencoder's anomaly score (only with a score)
 ///   <project>_test.cpp             the C-simulation test bench (tb_data/ from the golden model)
 ///   build_prj.tcl                  Vitis HLS: csim, csynth, cosim, export IP, optional vsynth
 /// Every file is rendered from a template under templates/hls/ (template_engine.hpp). The
@@ -40,6 +41,21 @@ struct HlsProject {
   const std::string& file(const std::string& path) const;
 };
 
+/// The HLS types of an autoencoder's anomaly score (nn/anomaly_score.hpp), as ap_fixed spellings:
+/// each holds its value's exact range, so only the cast to `score` rounds or saturates.
+struct HlsScoreTypes {
+  std::string difference;  ///< d_i = y_i - x_i at the finer of the two LSBs (signed)
+  std::string term;        ///< d_i^2 or |d_i|
+  std::string sum;         ///< the sum of the n terms
+  std::string score;       ///< the score's own format (model.anomaly_score->format)
+  int n = 0;               ///< terms summed: the outputs
+  bool reference = true;   ///< d_i compares with the input (false: the outputs alone)
+};
+
+/// The score types of `model` (which has a score). ConfigError for an error kind other than
+/// squared/absolute, outputs that do not match the inputs, or a sum wider than 62 bits.
+HlsScoreTypes hls_score_types(const nn::QuantizedModel& model);
+
 /// The project of `model`. ConfigError when the project name is not a C identifier or a weight
 /// or bias format is wider than 53 bits (the literals are exact doubles).
 HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& options = {});
@@ -48,7 +64,8 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
 void save_hls_project(const HlsProject& project, const std::filesystem::path& dir);
 
 /// Writes the test bench's data, dir/tb_data/tb_input_raw.dat and tb_output_raw.dat: one sample
-/// per line, the raw integers of the input resp. output format separated by spaces.
+/// per line, the raw integers of the input resp. output format separated by spaces; with an
+/// anomaly score, each expected line ends with the score's raw integer.
 void save_hls_testbench_data(const TestVectors& vectors, const std::filesystem::path& dir);
 
 }  // namespace nas4ml::firmware

@@ -26,8 +26,8 @@ struct TestVectors {
   std::vector<std::int64_t> inputs_raw;   ///< rows * n_inputs, raw integers of the input format
   std::vector<std::int64_t> outputs_raw;  ///< rows * n_outputs, raw integers of the result formats
   /// An autoencoder's golden anomaly score per row (nn/anomaly_score.hpp), raw integers of the
-  /// score's format; empty for a model without a score. The rtl firmware outputs it after the
-  /// reconstruction (rtl_outputs()); the HLS project does not compute it.
+  /// score's format; empty for a model without a score. The rtl firmware and the HLS project
+  /// output it after the reconstruction (rtl_outputs()).
   std::vector<std::int64_t> scores_raw;
 };
 

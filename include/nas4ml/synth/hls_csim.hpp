@@ -3,7 +3,8 @@
 /// tool: g++ compiles the project and its test bench against Xilinx's open-source ap_fixed /
 /// ap_int headers (github.com/Xilinx/HLS_arbitrary_Precision_Types, the headers Vitis HLS's
 /// csim_design compiles with), then the program runs on tb_data/ and prints
-///   nas4ml-csim samples=<N> checked=<n> mismatches=<m>
+///   nas4ml-csim samples=<N> checked=<n> mismatches=<m>[ scores=<N> score_mismatches=<s>]
+/// (the score part for a model with an anomaly score, docs/firmware.md).
 /// Both the compiler and the program run as bounded child processes (process.hpp).
 #include <filesystem>
 #include <string>
@@ -24,6 +25,8 @@ struct CsimOptions {
 /// What the C simulation printed, and how long it took.
 struct CsimReport {
   std::size_t samples = 0, checked = 0, mismatches = 0;
+  /// With an anomaly score: scores compared, and how many of the mismatches are scores.
+  std::size_t scores = 0, score_mismatches = 0;
   double compile_seconds = 0.0, run_seconds = 0.0;
   bool ok() const noexcept { return samples > 0 && mismatches == 0; }
 };
