@@ -24,9 +24,13 @@ Json anomaly_score_entry(const nn::QuantizedModel& model) {
   const bool squared = model.anomaly_score->error == "squared";
   const std::size_t last = model.layers.size() - 1;
   const std::string act = hls4ml_activation_name(model, last);
+  const std::string d = t.reference ? "(y_i - x_i)" : "y_i";  // against zero: the latent means alone
+  Json inputs = {{"y", act.empty() ? hls4ml_dense_name(last) : act}};
+  if (t.reference) inputs["x"] = "input_1";
   return Json{{"Error", model.anomaly_score->error},
-              {"Formula", squared ? "score = (score_t) sum_i (y_i - x_i)^2" : "score = (score_t) sum_i |y_i - x_i|"},
-              {"Inputs", {{"y", act.empty() ? hls4ml_dense_name(last) : act}, {"x", "input_1"}}},
+              {"Formula", squared ? "score = (score_t) sum_i " + d + "^2"
+                                  : "score = (score_t) sum_i |" + (t.reference ? std::string("y_i - x_i") : d) + "|"},
+              {"Inputs", inputs},
               {"Precision", {{"difference", t.difference}, {"term", t.term}, {"sum", t.sum}, {"result", t.score}}},
               {"Note", "not an hls4ml layer: hls4ml has none for an anomaly score and ignores this key; nas4ml's HLS "
                        "project computes it in firmware/nnet_utils/nas4ml_score.h (every step exact, one cast to the "

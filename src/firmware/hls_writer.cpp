@@ -181,16 +181,16 @@ HlsScoreTypes hls_score_types(const nn::QuantizedModel& m) {
   if (s.error != "squared" && s.error != "absolute")
     throw ConfigError(m.name, "$.anomaly_score.error", "the HLS writer computes squared or absolute errors",
                       "\"squared\" or \"absolute\"", "\"" + s.error + "\"");
-  if (m.n_outputs() != m.n_inputs)
+  if (!s.against_zero() && m.n_outputs() != m.n_inputs)
     throw ConfigError(m.name, "$.anomaly_score", "an anomaly score compares the reconstruction with the input",
                       fmt::format("{} outputs", m.n_inputs), std::to_string(m.n_outputs()));
   if (nn::score_sum_width(m) > 62)
     throw ConfigError(m.name, "$.anomaly_score", "the score's full-width sum does not fit 62 bits",
                       "narrower input/output formats", std::to_string(nn::score_sum_width(m)) + " bits");
   HlsScoreTypes t;
-  // The one slot a reference-free score (the sum of the outputs' squares, as an encoder-only
-  // deployment scores its latent means) changes: d_i = y_i instead of y_i - x_i.
-  t.reference = true;
+  // A score against zero (a variational autoencoder's encoder-only deployment: the sum of its
+  // latent means' squares or magnitudes) reads the outputs alone: d_i = y_i instead of y_i - x_i.
+  t.reference = !s.against_zero();
   t.n = m.n_outputs();
   const FixedFormat& in = m.input_format;
   const FixedFormat& out = m.layers.back().result_format;
@@ -215,9 +215,6 @@ HlsProject write_hls_project(const nn::QuantizedModel& model, const HlsOptions& 
   if (!is_identifier(options.project))
     throw ConfigError({}, "project", "the HLS project name must be a C identifier", "letters, digits, _", options.project);
   nn::check_golden_computable(model);
-  if (model.anomaly_score && model.anomaly_score->against_zero())  // the rtl firmware computes it
-    throw ConfigError(model.name, "$.anomaly_score.reference", "the HLS project does not compute a variational "
-                      "autoencoder's score (sum over its latent means) yet", "an rtl target", "\"zero\"");
   std::vector<KeptWeights> kept;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> tables;  // layer, activation table
   Json layers = Json::array();

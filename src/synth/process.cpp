@@ -82,9 +82,11 @@ ProcessResult run_process(const ProcessSpec& spec) {
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const std::string exe = resolved->string();
+  // The child changes into working_dir before it opens the log and execs: relative paths are
+  // the caller's, so they are made absolute here.
+  const std::string exe = std::filesystem::absolute(*resolved).string();
   const std::string workdir = spec.working_dir.string();
-  const std::string log = spec.log_file.empty() ? std::string("/dev/null") : spec.log_file.string();
+  const std::string log = spec.log_file.empty() ? std::string("/dev/null") : std::filesystem::absolute(spec.log_file).string();
 
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0)

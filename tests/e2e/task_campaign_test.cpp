@@ -113,6 +113,9 @@ TEST_CASE("a VAE campaign deploys encoders whose firmware computes sum mu^2", "[
     const std::string top = read_text(dir / "rtl" / "nas4ml_top.v");
     CHECK(top.find("latent means") != std::string::npos);
     CHECK(std::filesystem::exists(dir / "tb" / "expected.hex"));
+    // The HLS project computes the same score (no input reference) and the config says so.
+    CHECK(read_text(dir / "hls" / "firmware" / "parameters.h").find("reference = false") != std::string::npos);
+    CHECK(Json::parse(read_text(dir / "hls4ml_config.json"))["AnomalyScore"]["Formula"] == "score = (score_t) sum_i y_i^2");
   }
   const auto csv = run_cli({"front", run.string(), "--csv"});
   REQUIRE(csv.exit_code == 0);

@@ -2,8 +2,8 @@
 // bit-exact with the golden score (nn::anomaly_scores) on 1,000 samples for squared and absolute
 // errors and score formats that truncate, round, saturate (on some samples, not all) and append
 // fractional bits; the score is compared on its own by the bench (a wrong expected score is one
-// score mismatch); and the reference-free variant (the outputs' own squares, one slot in
-// parameters.h) computes the sum of the outputs' squares cast to the score's format.
+// score mismatch); and a variational autoencoder's encoder (score against zero: the sum of its
+// latent means' squares or magnitudes) is bit-exact too.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -124,38 +124,49 @@ TEST_CASE("the HLS project's anomaly score C-simulates bit-exactly with the gold
   }
 }
 
-TEST_CASE("the HLS score without a reference is the outputs' own sum of squares", "[synth][hls][csim][score]") {
+TEST_CASE("a variational autoencoder's encoder scores its latent means in the HLS project", "[synth][hls][csim][score][vae]") {
   require_ap_types();
-  test::TempDir tmp;
-  const nn::QuantizedModel m = autoencoder(50, "squared", "ap_ufixed<14,8,AP_RND,AP_SAT>");
-  const auto project = firmware::write_hls_project(m);
-  firmware::save_hls_project(project, tmp.path());
-  // The one slot: parameters.h's score_config::reference.
-  const fs::path params = tmp.path() / "firmware" / "parameters.h";
-  std::string text = read_text(params);
-  const std::string slot = "static const bool reference = true;";
-  REQUIRE(text.find(slot) != std::string::npos);
-  text.replace(text.find(slot), slot.size(), "static const bool reference = false;");
-  write_text(params, text);
+  // A 7-5-3 encoder (the latent means mu_0..mu_2) scored against zero: S = sum mu_i^2 or sum |mu_i|.
+  for (const char* error : {"squared", "absolute"}) {
+    DYNAMIC_SECTION(error) {
+      test::TempDir tmp;
+      test::RandomModelSpec spec;
+      spec.sizes = {7, 5, 3};
+      spec.input = parse_fixed_format("ap_fixed<10,3,AP_RND,AP_SAT>");
+      spec.weight = parse_fixed_format("ap_fixed<6,1>");
+      spec.bias = parse_fixed_format("ap_fixed<10,3>");
+      spec.hidden_result = parse_fixed_format("ap_fixed<12,4,AP_RND,AP_SAT>");
+      spec.output_result = parse_fixed_format("ap_fixed<9,4,AP_RND,AP_SAT>");
+      spec.sparsity = 0.2;
+      spec.seed = 50;
+      nn::QuantizedModel m = test::random_model(spec);
+      m.anomaly_score = nn::AnomalyScore{error, parse_fixed_format("ap_ufixed<16,7,AP_TRN,AP_SAT>"), "zero"};
+      const auto project = firmware::write_hls_project(m);
+      firmware::save_hls_project(project, tmp.path());
+      CHECK(read_text(tmp.path() / "firmware" / "parameters.h").find("static const bool reference = false;") !=
+            std::string::npos);
 
-  // Expected: sum_i (y_i at the score's difference LSB)^2, cast once to the score's format.
-  auto vectors = firmware::make_test_vectors(m, test::random_inputs(m, 1000, 51));
-  const int f = nn::score_difference_fractional(m);
-  const int shift = f - m.layers.back().result_format.fractional();
-  const auto n = static_cast<std::size_t>(m.n_outputs());
-  for (std::size_t r = 0; r < vectors.rows; ++r) {
-    std::int64_t sum = 0;
-    for (std::size_t o = 0; o < n; ++o) {
-      const std::int64_t y = vectors.outputs_raw[r * n + o] * (std::int64_t{1} << shift);
-      sum += y * y;
+      // The golden score is the means' own: sum_i (mu_i at the output's LSB)^2 or |mu_i|, cast once.
+      const auto vectors = firmware::make_test_vectors(m, test::random_inputs(m, 1000, 51));
+      const auto n = static_cast<std::size_t>(m.n_outputs());
+      const bool squared = std::string(error) == "squared";
+      for (std::size_t r = 0; r < vectors.rows; ++r) {
+        std::int64_t sum = 0;
+        for (std::size_t o = 0; o < n; ++o) {
+          const std::int64_t y = vectors.outputs_raw[r * n + o];
+          sum += squared ? y * y : std::abs(y);
+        }
+        const int f = m.layers.back().result_format.fractional();
+        REQUIRE(vectors.scores_raw[r] == cast_raw(sum, squared ? 2 * f : f, m.anomaly_score->format));
+      }
+      CHECK(std::set<std::int64_t>(vectors.scores_raw.begin(), vectors.scores_raw.end()).size() > 50);
+      firmware::save_hls_testbench_data(vectors, tmp.path());
+      const auto r = synth::run_hls_csim(tmp.path(), project.project);
+      CHECK(r.samples == 1000);
+      CHECK(r.scores == 1000);
+      CHECK(r.checked == 1000 * 4);  // 3 latent means and the score
+      CHECK(r.mismatches == 0);
+      CHECK(r.score_mismatches == 0);
     }
-    vectors.scores_raw[r] = cast_raw(sum, 2 * f, m.anomaly_score->format);
   }
-  CHECK(vectors.scores_raw != nn::anomaly_scores(m, vectors.inputs_raw));  // really another score
-  CHECK(std::set<std::int64_t>(vectors.scores_raw.begin(), vectors.scores_raw.end()).size() > 50);
-  firmware::save_hls_testbench_data(vectors, tmp.path());
-  const auto r = synth::run_hls_csim(tmp.path(), project.project);
-  CHECK(r.samples == 1000);
-  CHECK(r.scores == 1000);
-  CHECK(r.mismatches == 0);
 }

@@ -43,6 +43,29 @@ TEST_CASE("arguments reach the child unsplit, output goes to the log, cwd is hon
   CHECK(r.describe() == "exit status 3");
 }
 
+TEST_CASE("relative program, working directory and log paths are the caller's", "[synth][process]") {
+  test::TempDir dir;
+  write_script(dir, "where.sh", "pwd\n");
+  std::filesystem::create_directories(dir.path() / "out");
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  ProcessSpec spec;
+  spec.program = "./where.sh";
+  spec.working_dir = "out";
+  spec.log_file = "out/run.log";  // relative to the caller, not to the child's working directory
+  ProcessResult r;
+  try {
+    r = run_process(spec);
+  } catch (...) {
+    std::filesystem::current_path(before);
+    throw;
+  }
+  std::filesystem::current_path(before);
+  CHECK(r.ok());
+  const std::string log = read_text(dir.path() / "out" / "run.log");
+  CHECK(log == std::filesystem::canonical(dir.path() / "out").string() + "\n");
+}
+
 TEST_CASE("a hanging tool is killed at the time-out, grandchildren included", "[synth][process]") {
   test::TempDir dir;
   // The script starts a background sleeper, records its pid and then hangs itself.
