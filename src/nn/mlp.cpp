@@ -220,7 +220,12 @@ void Mlp::initialize(Rng& rng) {
     const int n_in = sizes_[k], n_out = sizes_[k + 1];
     const auto nw = static_cast<std::size_t>(n_in) * n_out;
     float* w = params_.data() + w_off_[k];
-    if (activation_kind(spec_.layers[k].activation).relu_like()) {
+    if (spec_.training.init == "uniform_fan_in") {
+      const double limit = 1.0 / std::sqrt(static_cast<double>(n_in));
+      for (std::size_t i = 0; i < nw; ++i) w[i] = static_cast<float>(rng.uniform(-limit, limit));
+      float* b = params_.data() + b_off_[k];
+      for (int o = 0; o < n_out; ++o) b[o] = static_cast<float>(rng.uniform(-limit, limit));
+    } else if (activation_kind(spec_.layers[k].activation).relu_like()) {
       const double sd = std::sqrt(2.0 / n_in);
       for (std::size_t i = 0; i < nw; ++i) w[i] = static_cast<float>(sd * rng.normal());
     } else {

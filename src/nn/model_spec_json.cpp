@@ -16,7 +16,7 @@ const std::vector<std::string> default_keys = {"activation", "sparsity", "weight
 const std::vector<std::string> training_keys = {"optimizer", "learning_rate", "momentum", "batch_size",
                                                 "epochs", "schedule", "patience", "l1", "prune_rounds",
                                                 "structured_pruning", "quantization_aware",
-                                                "distillation_alpha", "distillation_temperature"};
+                                                "distillation_alpha", "distillation_temperature", "init"};
 
 FixedFormat trainable_format(const JsonView& v) {
   const FixedFormat f = v.as_fixed_format();
@@ -62,6 +62,7 @@ TrainingSpec read_training(const JsonView& v) {
   t.quantization_aware = v.get_bool("quantization_aware", t.quantization_aware);
   t.distillation_alpha = v.get_number("distillation_alpha", 0.0, 1.0, t.distillation_alpha);
   t.distillation_temperature = v.get_number("distillation_temperature", 0.01, 1000.0, t.distillation_temperature);
+  t.init = v.get_choice("init", {"he", "uniform_fan_in"}, t.init);
   return t;
 }
 }  // namespace
@@ -154,6 +155,7 @@ Json to_json(const ModelSpec& spec) {
     j["training"]["distillation_alpha"] = t.distillation_alpha;
     j["training"]["distillation_temperature"] = t.distillation_temperature;
   }
+  if (t.init != "he") j["training"]["init"] = t.init;  // written only when not the default: hashes kept
   return j;
 }
 

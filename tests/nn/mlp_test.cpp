@@ -6,6 +6,7 @@
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/mlp.hpp"
+#include "nas4ml/nn/model_spec_json.hpp"
 
 using namespace nas4ml;
 using namespace nas4ml::nn;
@@ -187,4 +188,87 @@ TEST_CASE("a training step equals a plain double reference at widths that use ev
       CHECK(m.grads()[m.bias_offset(k) + o] == Approx(gb[k][o]).margin(1e-6).epsilon(1e-4));
     }
   }
+}
+
+TEST_CASE("the default initialization is He-normal / Glorot-uniform with zero biases, draw for draw", "[nn][mlp][init]") {
+  // Recomputes the default ("he") from the same stream: any change to the default's draws fails.
+  const ModelSpec spec = small_spec({5, 4, 2});
+  REQUIRE(spec.training.init == "he");
+  Mlp m(spec, 4, true);
+  Rng rng(21), ref(21);
+  m.initialize(rng);
+  const std::vector<int> sizes{3, 5, 4, 2};
+  for (int k = 0; k < 3; ++k) {
+    const int n_in = sizes[k], n_out = sizes[k + 1];
+    for (int i = 0; i < n_in * n_out; ++i) {
+      const double v = k < 2 ? std::sqrt(2.0 / n_in) * ref.normal()
+                             : ref.uniform(-std::sqrt(6.0 / (n_in + n_out)), std::sqrt(6.0 / (n_in + n_out)));
+      CHECK(m.params()[m.weight_offset(k) + i] == static_cast<float>(v));
+    }
+    for (int o = 0; o < n_out; ++o) CHECK(m.params()[m.bias_offset(k) + o] == 0.0f);
+  }
+  CHECK(rng.state() == ref.state());
+}
+
+TEST_CASE("uniform_fan_in draws weights and biases in +-1/sqrt(fan_in), deterministically", "[nn][mlp][init]") {
+  ModelSpec spec = small_spec({40, 16, 2});
+  spec.n_inputs = 25;
+  spec.training.init = "uniform_fan_in";
+  Mlp a(spec, 4, false), b(spec, 4, false);
+  Rng ra(7), rb(7);
+  a.initialize(ra);
+  b.initialize(rb);
+  const std::vector<int> sizes{25, 40, 16, 2};
+  for (int k = 0; k < 3; ++k) {
+    const int n_in = sizes[k], n_out = sizes[k + 1];
+    const float limit = static_cast<float>(1.0 / std::sqrt(static_cast<double>(n_in)));
+    float lo = 1.0f, hi = -1.0f, blo = 1.0f, bhi = -1.0f;
+    for (int i = 0; i < n_in * n_out; ++i) {
+      const float w = a.params()[a.weight_offset(k) + i];
+      lo = std::min(lo, w);
+      hi = std::max(hi, w);
+    }
+    for (int o = 0; o < n_out; ++o) {
+      const float v = a.params()[a.bias_offset(k) + o];
+      blo = std::min(blo, v);
+      bhi = std::max(bhi, v);
+    }
+    INFO("layer " << k);
+    CHECK(lo >= -limit);
+    CHECK(hi <= limit);
+    CHECK(blo >= -limit);
+    CHECK(bhi <= limit);
+    // The draws fill the range (1,000 and 640 weights: the extremes come within 10% of the limit),
+    // and the biases are not zero.
+    if (k < 2) {
+      CHECK(hi > 0.9f * limit);
+      CHECK(lo < -0.9f * limit);
+    }
+    CHECK(bhi > blo);
+  }
+  // Deterministic: the same stream gives the same parameters, a different one different ones.
+  CHECK(std::equal(a.params().begin(), a.params().end(), b.params().begin()));
+  Mlp c(spec, 4, false);
+  Rng rc(8);
+  c.initialize(rc);
+  CHECK_FALSE(std::equal(a.params().begin(), a.params().end(), c.params().begin()));
+  // Not the default's draws.
+  ModelSpec he = spec;
+  he.training.init = "he";
+  Mlp d(he, 4, false);
+  Rng rd(7);
+  d.initialize(rd);
+  CHECK_FALSE(std::equal(a.params().begin(), a.params().end(), d.params().begin()));
+}
+
+TEST_CASE("training.init is written only when it is not the default, and read back", "[nn][mlp][init]") {
+  ModelSpec spec = small_spec({4, 2});
+  CHECK_FALSE(to_json(spec)["training"].contains("init"));
+  spec.training.init = "uniform_fan_in";
+  const Json j = to_json(spec);
+  CHECK(j["training"]["init"] == "uniform_fan_in");
+  CHECK(parse_model_spec(JsonView(j, "spec.json")).training.init == "uniform_fan_in");
+  Json bad = j;
+  bad["training"]["init"] = "glorot";
+  CHECK_THROWS_WITH(parse_model_spec(JsonView(bad, "spec.json")), Catch::Contains("training.init"));
 }

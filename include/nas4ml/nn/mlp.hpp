@@ -37,7 +37,12 @@ class Mlp {
   int max_batch() const noexcept { return max_batch_; }
   const ModelSpec& spec() const noexcept { return spec_; }
 
-  /// He-normal weights for ReLU layers, Glorot-uniform for the linear output layer, zero biases.
+  /// Draws the parameters from `rng` as the spec's training.init says: "he" (the default): He-normal
+  /// weights for ReLU-like layers (He et al., "Delving Deep into Rectifiers", ICCV 2015),
+  /// Glorot-uniform for the others (Glorot and Bengio, AISTATS 2010), zero biases;
+  /// "uniform_fan_in": every weight and bias uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)] (PyTorch's
+  /// nn.Linear default, kaiming_uniform with a = sqrt(5)), layer by layer, weights before biases.
+  /// Batch-norm layers start at gamma 1, beta 0, mean 0, variance 1 either way.
   void initialize(Rng& rng);
 
   /// Flat parameter, gradient and mask arrays (mask: 1 kept, 0 pruned; biases of pruned neurons

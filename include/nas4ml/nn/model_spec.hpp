@@ -46,6 +46,10 @@ struct TrainingSpec {
   /// Knowledge distillation (nn/distillation.hpp): weight of the label loss; 1 = no teacher.
   double distillation_alpha = 1.0;
   double distillation_temperature = 1.0;  ///< softening temperature T of the teacher term
+  /// Weight initialization (nn/mlp.hpp): "he" (He-normal weights for ReLU-like layers,
+  /// Glorot-uniform otherwise, zero biases) or "uniform_fan_in" (weights and biases uniform in
+  /// +-1/sqrt(fan_in), the default of PyTorch's nn.Linear).
+  std::string init = "he";
 };
 
 /// A whole candidate. The last entry of `layers` is the output layer (units = classes, linear).
