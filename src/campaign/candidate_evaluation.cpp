@@ -39,10 +39,11 @@ void check_fit(const EvaluationContext& c) {
                       fmt::format("{} outputs ({} task on {})", classes, c.task->kind(), c.data.name), std::to_string(space.outputs));
 }
 
-/// The candidate's decoded spec with the experiment's epoch cap applied.
+/// The candidate's decoded spec with the experiment's epoch cap and initialization applied.
 nn::ModelSpec decoded_spec(const EvaluationContext& c, const CandidateJob& job, const std::string& id) {
   nn::ModelSpec spec = space::decode(c.space, job.genome.choices, id);
   spec.training.epochs = std::min(spec.training.epochs, c.config.training.max_epochs);
+  spec.training.init = c.config.training.init;
   if (c.config.distillation.enabled && !space::searches_distillation(c.space)) {  // else the genes decide
     spec.training.distillation_alpha = c.config.distillation.alpha;
     spec.training.distillation_temperature = c.config.distillation.temperature;

@@ -40,7 +40,7 @@ const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator",
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen", "initial_design", "parents", "multi_fidelity",
                                               "inherit_weights", "operator", "differential"};
-const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split"};
+const std::vector<std::string> kTrainingKeys = {"max_epochs", "timeout_seconds", "metrics_split", "init"};
 const std::vector<std::string> kSynthesisKeys = {"enabled",     "backend",     "every_generations", "top_n",
                                                  "timeout_seconds", "memory_limit_mb", "jobs",     "recalibrate",
                                                  "final_top_n", "simulate",    "simulate_samples", "csim",
@@ -332,6 +332,7 @@ void parse_training(const JsonView& root, ExperimentConfig& c) {
   r.max_epochs = static_cast<int>(t.get_int("max_epochs", 1, 100000, r.max_epochs));
   r.timeout_seconds = t.get_number("timeout_seconds", 1.0, 604800.0, r.timeout_seconds);
   r.metrics_split = t.get_choice("metrics_split", {"validation", "test"}, r.metrics_split);
+  r.init = t.get_choice("init", {"he", "uniform_fan_in"}, r.init);
 }
 
 void parse_synthesis(const JsonView& root, ExperimentConfig& c) {
@@ -674,6 +675,7 @@ Json to_json(const ExperimentConfig& c) {
   j["training"] = {{"max_epochs", c.training.max_epochs},
                    {"timeout_seconds", c.training.timeout_seconds},
                    {"metrics_split", c.training.metrics_split}};
+  if (c.training.init != "he") j["training"]["init"] = c.training.init;  // absent at the default: hashes unchanged
   const auto& s = c.synthesis;
   j["synthesis"] = {{"enabled", s.enabled},
                     {"backend", s.backend},

@@ -225,3 +225,19 @@ TEST_CASE("weight inheritance: the parents travel with the job, the record names
   CHECK(broken.status == "failed");
   CHECK_THAT(broken.failure_reason, Catch::Contains("$.parents[0].model.layers"));
 }
+
+TEST_CASE("the experiment's training.init reaches every candidate's trainer", "[campaign][executor]") {
+  auto cfg = load_experiment(test::source_path("tests/e2e/fixtures/tiny_experiment.json"));
+  const auto he = load_evaluation_context(cfg, RunPaths(std::filesystem::temp_directory_path() / "nas4ml-init-he"));
+  cfg.training.init = "uniform_fan_in";
+  const auto u = load_evaluation_context(cfg, RunPaths(std::filesystem::temp_directory_path() / "nas4ml-init-u"));
+  const auto job = random_jobs(he, 1, 0)[0];
+  const EvaluationRecord a = evaluate_candidate(he, job);
+  const EvaluationRecord b = evaluate_candidate(u, job);
+  const EvaluationRecord b2 = evaluate_candidate(u, job);
+  REQUIRE(a.status == "ok");
+  REQUIRE(b.status == "ok");
+  CHECK(a.model.at("layers") != b.model.at("layers"));  // another start, another trained model
+  CHECK(deterministic_part(b) == deterministic_part(b2));
+  CHECK(deterministic_part(a) == deterministic_part(evaluate_candidate(tiny_context(), job)));  // he = the default
+}

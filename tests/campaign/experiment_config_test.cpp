@@ -762,3 +762,23 @@ TEST_CASE("search.operator and search.differential: absent = crossover with the 
   j["search"]["differential"] = 0.5;
   CHECK_THAT(f.error_of(j), Catch::StartsWith(F + ":$.search.differential: wrong type, expected an object"));
 }
+
+TEST_CASE("training.init: absent = he with the hash unchanged; bad values one line", "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  const auto he = load_experiment(f.write(j));
+  CHECK(he.training.init == "he");
+  CHECK_FALSE(to_json(he)["training"].contains("init"));
+  const std::string hash = experiment_hash(he);
+  j["training"] = Json::parse(R"({"init": "he"})");
+  CHECK(experiment_hash(load_experiment(f.write(j))) == hash);
+  j["training"]["init"] = "uniform_fan_in";
+  const auto u = load_experiment(f.write(j));
+  CHECK(u.training.init == "uniform_fan_in");
+  CHECK(to_json(u)["training"]["init"] == "uniform_fan_in");
+  CHECK(experiment_hash(u) != hash);
+  CHECK(load_experiment(f.write(to_json(u), "again.json")).training.init == "uniform_fan_in");
+  j["training"]["init"] = "glorot";
+  CHECK(f.error_of(j) == F + ":$.training.init: invalid choice, expected one of he, uniform_fan_in, got \"glorot\"");
+}

@@ -108,6 +108,7 @@ struct TrainingBudget {
   int max_epochs = 50;                      ///< caps the epochs the search space decodes to
   double timeout_seconds = 300.0;           ///< wall clock per candidate; over it the candidate fails
   std::string metrics_split = "validation"; ///< split the accuracy/auc objectives are measured on
+  std::string init = "he";                  ///< every candidate's weight initialization (nn/mlp.hpp)
 };
 
 /// When real synthesis checks and recalibrates the estimator.
