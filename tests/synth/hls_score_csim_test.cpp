@@ -35,10 +35,12 @@ void require_ap_types() {
 }
 
 // A random 7-5-3-5-7 autoencoder whose reconstruction has a format of its own (another LSB than
-// the input's, so the differences are aligned), with the given score.
-nn::QuantizedModel autoencoder(std::uint64_t seed, const std::string& error, const std::string& score_format) {
+// the input's, so the differences are aligned), with the given score; against zero, a 7-5-3
+// encoder whose 3 outputs are the latent means.
+nn::QuantizedModel autoencoder(std::uint64_t seed, const std::string& error, const std::string& score_format,
+                               const std::string& reference = "input") {
   test::RandomModelSpec s;
-  s.sizes = {7, 5, 3, 5, 7};
+  s.sizes = reference == "zero" ? std::vector<int>{7, 5, 3} : std::vector<int>{7, 5, 3, 5, 7};
   s.input = parse_fixed_format("ap_fixed<10,3,AP_RND,AP_SAT>");
   s.weight = parse_fixed_format("ap_fixed<6,1>");
   s.bias = parse_fixed_format("ap_fixed<10,3>");
@@ -47,7 +49,7 @@ nn::QuantizedModel autoencoder(std::uint64_t seed, const std::string& error, con
   s.sparsity = 0.2;
   s.seed = seed;
   nn::QuantizedModel m = test::random_model(s);
-  m.anomaly_score = nn::AnomalyScore{error, parse_fixed_format(score_format)};
+  m.anomaly_score = nn::AnomalyScore{error, parse_fixed_format(score_format), reference};
   return m;
 }
 
@@ -130,17 +132,7 @@ TEST_CASE("a variational autoencoder's encoder scores its latent means in the HL
   for (const char* error : {"squared", "absolute"}) {
     DYNAMIC_SECTION(error) {
       test::TempDir tmp;
-      test::RandomModelSpec spec;
-      spec.sizes = {7, 5, 3};
-      spec.input = parse_fixed_format("ap_fixed<10,3,AP_RND,AP_SAT>");
-      spec.weight = parse_fixed_format("ap_fixed<6,1>");
-      spec.bias = parse_fixed_format("ap_fixed<10,3>");
-      spec.hidden_result = parse_fixed_format("ap_fixed<12,4,AP_RND,AP_SAT>");
-      spec.output_result = parse_fixed_format("ap_fixed<9,4,AP_RND,AP_SAT>");
-      spec.sparsity = 0.2;
-      spec.seed = 50;
-      nn::QuantizedModel m = test::random_model(spec);
-      m.anomaly_score = nn::AnomalyScore{error, parse_fixed_format("ap_ufixed<16,7,AP_TRN,AP_SAT>"), "zero"};
+      const nn::QuantizedModel m = autoencoder(50, error, "ap_ufixed<16,7,AP_TRN,AP_SAT>", "zero");
       const auto project = firmware::write_hls_project(m);
       firmware::save_hls_project(project, tmp.path());
       CHECK(read_text(tmp.path() / "firmware" / "parameters.h").find("static const bool reference = false;") !=
