@@ -6,7 +6,7 @@
 // to call, without decoding Netlist::bits; the fresh lowering with decoded origins is what
 // firmware emission runs.
 // --sharing cse times the shared-subexpression lowering (docs/netlist.md; target 2 ms).
-//   estimate_speed [model.q.json] [--repeat N] [--sharing none|cse]
+//   estimate_speed [model.q.json] [--repeat N] [--sharing none|cse] [--save model.q.json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -65,15 +65,21 @@ int run(int argc, char** argv) {
   std::string path;
   int repeat = 200;
   netlist::Sharing sharing = netlist::Sharing::none;
+  std::string save;  // --save PATH: write the model timed (the random one) and stop
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
     else if (a == "--sharing" && i + 1 < argc) sharing = netlist::parse_sharing(argv[++i], "", "--sharing");
+    else if (a == "--save" && i + 1 < argc) save = argv[++i];
     else path = a;
   }
   estimate::EstimateOptions options;
   options.sharing = sharing;
   const nn::QuantizedModel model = path.empty() ? random_jet_model() : nn::load_quantized_model(path);
+  if (!save.empty()) {
+    nn::save_quantized_model(model, save);
+    return 0;
+  }
   const auto device = estimate::find_device("xcvu9p", estimate::default_estimators_dir());
   const auto rtl = estimate::make_estimator("rtl");
   const auto hls = estimate::make_estimator("hls");

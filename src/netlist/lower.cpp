@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #ifdef __AVX2__
@@ -142,6 +143,11 @@ struct Scratch {
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term, DefaultInitAllocator<Term>> terms;  // the adder trees' terms of one layer, neuron after neuron
   std::vector<Term, DefaultInitAllocator<Term>> sorted;  // sort_leaves()' buffer
+  // sum_narrowest()'s leaves (adder level, Term order), which are alive, and its queue of pairs
+  // (sum width, level, leaf i, leaf j).
+  std::vector<std::pair<int, std::uint64_t>> leaves;
+  std::vector<std::uint8_t> alive;
+  std::vector<std::tuple<int, int, std::uint32_t, std::uint32_t>> pairs;
   /// The CSD digits of every weight value of a layer's format, as Term increments (see
   /// build_layer()); the per-input parts of the leaves' Terms, 0 for inputs taken one by one.
   struct WeightDigits {
@@ -1050,7 +1056,8 @@ class Builder {
       const NodeId b = at_level(signal[static_cast<std::size_t>(op.b)], level, first_stage, K);
       signal[cols + k] = adder({a, 0}, {b, op.shift}, op.subtract, level);
     }
-    // Every row's sum: (level, term) pairs, the two least (level first, then Term order) combined.
+    // Every row's sum: (level, term) pairs, summed within the row's least depth (step 4 of
+    // docs/netlist.md "Shared subexpressions").
     terms_.clear();
     int deepest = 0;
     std::vector<Leaf> heap;
@@ -1065,8 +1072,12 @@ class Builder {
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
-      group_by_width(heap, first_stage, K);
-      sum_leaves(heap, first_stage, K);
+      if (kraft_depth(heap) <= K) {
+        sum_narrowest(heap, first_stage, K);
+      } else {
+        group_by_width(heap, first_stage, K);
+        sum_leaves(heap, first_stage, K);
+      }
       Term root{heap[0].second};
       int level = heap[0].first;
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
@@ -1076,7 +1087,17 @@ class Builder {
     return deepest;
   }
   using Leaf = std::pair<int, std::uint64_t>;  // (adder level, Term order)
-  /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined.
+  /// Smallest depth L with sum 2^level <= 2^L over the leaves (Kraft): the least depth of a tree
+  /// summing them.
+  static int kraft_depth(const std::vector<Leaf>& h) {
+    std::uint64_t s = 0;
+    for (const Leaf& l : h) s += std::uint64_t{1} << l.first;
+    return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
+  }
+  /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined;
+  /// a leaf left alone at its level (the other one is deeper) is not added to the deeper one but
+  /// moved up to its level, where it pairs with a term of its own width class, as in `none`'s
+  /// level-by-level trees (same depth, narrower adders).
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
     std::make_heap(h.begin(), h.end(), std::greater<>());
     while (h.size() > 1) {
@@ -1085,16 +1106,83 @@ class Builder {
       h.pop_back();
       std::pop_heap(h.begin(), h.end(), std::greater<>());
       const Leaf y = h.back();
-      const int level = std::max(x.first, y.first) + 1;
+      if (y.first > x.first) {  // x waits for a partner at y's level
+        h.back() = {y.first, x.second};
+        std::push_heap(h.begin(), h.end(), std::greater<>());
+        h.push_back(y);
+        std::push_heap(h.begin(), h.end(), std::greater<>());
+        continue;
+      }
+      const int level = x.first + 1;
       h.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
                                        lift(Term{y.second}, level, first_stage, K), level).order};
       std::push_heap(h.begin(), h.end(), std::greater<>());
     }
   }
+  /// Sums the leaves of a row that fits one pipeline stage into one (left in h[0]), within the
+  /// row's least depth L = kraft_depth(h): repeatedly the pair whose sum is narrowest (the signed
+  /// width of the interval sum of the two terms, aligned at the lower one's shift: an adder's
+  /// LUTs grow with its width), among the
+  /// pairs whose merge keeps sum 2^level <= 2^L (so depth L stays reachable); ties: the shallower
+  /// sum, then the earlier leaves. Narrow terms are summed together first and the widest terms
+  /// last, where `none`'s balanced trees pair terms by width at every level.
+  void sum_narrowest(std::vector<Leaf>& h, int first_stage, int K) {
+    const std::uint64_t budget = std::uint64_t{1} << kraft_depth(h);
+    std::uint64_t kraft = 0;
+    for (const Leaf& l : h) kraft += std::uint64_t{1} << l.first;
+    std::vector<Leaf>& leaves = scratch_.leaves;
+    std::vector<std::uint8_t>& alive = scratch_.alive;
+    using Pair = std::tuple<int, int, std::uint32_t, std::uint32_t>;  // width, level, i, j
+    std::vector<Pair>& queue = scratch_.pairs;
+    leaves.assign(h.begin(), h.end());
+    alive.assign(leaves.size(), 1);
+    queue.clear();
+    auto push = [&](std::uint32_t i, std::uint32_t j) {
+      const Term x{leaves[i].second}, y{leaves[j].second};
+      const int m = std::min(x.shift(), y.shift());
+      const auto [lo, hi] =
+          range_sum(node(x.node()), x.shift() - m, node(y.node()), y.shift() - m, x.negative() != y.negative());
+      queue.emplace_back(signed_width(lo, hi), std::max(leaves[i].first, leaves[j].first) + 1, i, j);
+      std::push_heap(queue.begin(), queue.end(), std::greater<>());
+    };
+    for (std::uint32_t j = 0; j < leaves.size(); ++j)
+      for (std::uint32_t i = 0; i < j; ++i) push(i, j);
+    for (std::size_t n = leaves.size(); n > 1;) {
+      NAS4ML_ASSERT(!queue.empty(), "row sum: no pair keeps the depth");
+      std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+      const auto [width, level, i, j] = queue.back();
+      queue.pop_back();
+      if (!alive[i] || !alive[j]) continue;
+      // Kraft only grows (a merge of unequal levels): a pair over the budget stays over it.
+      const std::uint64_t after = kraft - (std::uint64_t{1} << leaves[i].first) -
+                                  (std::uint64_t{1} << leaves[j].first) + (std::uint64_t{1} << level);
+      if (after > budget) continue;
+      kraft = after;
+      alive[i] = alive[j] = 0;
+      const Term t = combine_terms(lift(Term{leaves[i].second}, level, first_stage, K),
+                                   lift(Term{leaves[j].second}, level, first_stage, K), level);
+      leaves.emplace_back(level, t.order);
+      alive.push_back(1);
+      const auto k = static_cast<std::uint32_t>(leaves.size() - 1);
+      for (std::uint32_t x = 0; x < k; ++x)
+        if (alive[x]) push(x, k);
+      --n;
+    }
+    for (std::size_t x = 0; x < leaves.size(); ++x)
+      if (alive[x]) h.assign(1, leaves[x]);
+  }
+  /// Lowest bit of term t that is a signal (below it the term's bits are constants).
+  int low_signal_bit(Term t) const {
+    const Node& n = node(t.node());
+    int j = 0;
+    while (j < n.width && literal_of(n, j) < 2) ++j;
+    return j + t.shift();
+  }
   /// A row deeper than K levels hands ceil(S / 2^K) values (S = sum of 2^level over its leaves)
-  /// over the first stage boundary. When the leaves, widest first, fill that many groups of
-  /// Kraft sum <= 2^K in order, each group is summed first (within K levels), so every value
-  /// crossing the boundary sums terms of like magnitude (narrower registers; the stage-aware
+  /// over the first stage boundary. When the leaves, in order of their lowest signal bit (highest
+  /// first; then widest first), fill that many groups of Kraft sum <= 2^K in order, each group
+  /// is summed first (within K levels), so every value crossing the boundary sums terms of like
+  /// alignment, whose constant low bits are no flip-flops (narrower registers; the stage-aware
   /// search already bounds S); the depth stays ceil(log2 S). Otherwise the leaves stay as they are.
   void group_by_width(std::vector<Leaf>& h, int first_stage, int K) {
     if (K <= 0 || K >= 62 || h.size() < 2) return;
@@ -1105,7 +1193,13 @@ class Builder {
     }
     const std::uint64_t unit = std::uint64_t{1} << K;
     if (total <= unit) return;
-    std::sort(h.begin(), h.end(), [](const Leaf& x, const Leaf& y) { return x.second > y.second; });
+    std::vector<std::pair<int, Leaf>> keyed;
+    keyed.reserve(h.size());
+    for (const Leaf& l : h) keyed.emplace_back(low_signal_bit(Term{l.second}), l);
+    std::sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second.second > y.second.second;
+    });
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = keyed[i].second;
     std::vector<std::size_t> starts{0};
     std::uint64_t fill = 0;
     for (std::size_t i = 0; i < h.size(); ++i) {
