@@ -1095,9 +1095,9 @@ class Builder {
     return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
   }
   /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined;
-  /// a leaf left alone at its level (the other one is deeper) is not added to the deeper one but
-  /// moved up to its level, where it pairs with a term of its own width class, as in `none`'s
-  /// level-by-level trees (same depth, narrower adders).
+  /// a leaf left alone at its level (the next one is deeper) is not added to the deeper one but
+  /// moved up to the deeper one's level, where it pairs with a term of its own width class, as in
+  /// `none`'s level-by-level trees (same depth, narrower adders).
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
     std::make_heap(h.begin(), h.end(), std::greater<>());
     while (h.size() > 1) {
@@ -1122,10 +1122,10 @@ class Builder {
   /// Sums the leaves of a row that fits one pipeline stage into one (left in h[0]), within the
   /// row's least depth L = kraft_depth(h): repeatedly the pair whose sum is narrowest (the signed
   /// width of the interval sum of the two terms, aligned at the lower one's shift: an adder's
-  /// LUTs grow with its width), among the
-  /// pairs whose merge keeps sum 2^level <= 2^L (so depth L stays reachable); ties: the shallower
-  /// sum, then the earlier leaves. Narrow terms are summed together first and the widest terms
-  /// last, where `none`'s balanced trees pair terms by width at every level.
+  /// LUTs grow with its width), among the pairs whose merge keeps sum 2^level <= 2^L (so depth L
+  /// stays reachable); ties: the shallower sum, then the earlier leaves. Narrow terms are summed
+  /// together first and the widest terms last, where `none`'s balanced trees pair terms by width
+  /// at every level.
   void sum_narrowest(std::vector<Leaf>& h, int first_stage, int K) {
     const std::uint64_t budget = std::uint64_t{1} << kraft_depth(h);
     std::uint64_t kraft = 0;
