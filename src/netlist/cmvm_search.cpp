@@ -1,0 +1,240 @@
+#include "nas4ml/netlist/cmvm_search.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+#include <vector>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/core/rng.hpp"
+
+namespace nas4ml::netlist {
+namespace {
+
+/// Nonzero CSD digits of v: the weight of its non-adjacent form, popcount(|v| xor 3|v|).
+int digits(std::int64_t v) {
+  const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+  return std::popcount(u ^ (3 * u));
+}
+
+/// One form a run searches: cmvm.hpp's own factoring of the matrix, or first a spanning tree of
+/// its rows (edge penalty, tree depth limit; -1 none), optionally then the column factoring.
+struct Form {
+  bool row_tree = false;
+  Factoring factoring = Factoring::none;
+  int penalty = 0, max_depth = -1;
+};
+
+/// The factored forms in the order they are tried at dc = -1 (the cheapest first on random 8-bit
+/// matrices, measured with benchmarks/cmvm on other seeds than its table's); the last is the plain
+/// search, which on the identity permutation is run 0.
+constexpr Form kForms[] = {{true, Factoring::columns, 3, -1}, {false, Factoring::columns, 0, -1},
+                           {true, Factoring::columns, 2, 4},  {true, Factoring::columns, 1, -1},
+                           {false, Factoring::both, 0, -1},   {false, Factoring::rows, 0, -1},
+                           {true, Factoring::none, 3, 3},     {false, Factoring::none, 0, -1}};
+constexpr int kFormCount = static_cast<int>(std::size(kForms));
+
+/// Rows of m as vectors: a spanning tree rooted at the zero vector (Prim, ties to the lower
+/// index), where row i below row j costs the CSD digits of r_i - r_j or r_i + r_j (the cheaper,
+/// `negated` when the sum) + `penalty`, below the root the digits of r_i; no row deeper than
+/// `max_depth` (-1: no limit). `order` lists the rows as they joined (parents first).
+struct RowTree {
+  std::vector<int> parent, order;
+  std::vector<std::uint8_t> negated;
+};
+RowTree row_tree(std::span<const std::int64_t> m, int rows, int cols, int penalty, int max_depth) {
+  const auto R = std::size_t(rows), C = std::size_t(cols);
+  RowTree t;
+  t.parent.assign(R, -1);
+  t.negated.assign(R, 0);
+  std::vector<int> best(R, 0), depth(R, 1);
+  std::vector<std::uint8_t> in(R, 0);
+  for (std::size_t i = 0; i < R; ++i)
+    for (std::size_t c = 0; c < C; ++c) best[i] += digits(m[i * C + c]);
+  for (std::size_t step = 0; step < R; ++step) {
+    std::size_t j = R;
+    for (std::size_t i = 0; i < R; ++i)
+      if (!in[i] && (j == R || best[i] < best[j])) j = i;
+    in[j] = 1;
+    t.order.push_back(static_cast<int>(j));
+    if (max_depth >= 0 && depth[j] >= max_depth) continue;
+    for (std::size_t i = 0; i < R; ++i) {
+      if (in[i]) continue;
+      int minus = penalty, plus = penalty;
+      for (std::size_t c = 0; c < C && std::min(minus, plus) < best[i]; ++c) {
+        minus += digits(m[i * C + c] - m[j * C + c]);
+        plus += digits(m[i * C + c] + m[j * C + c]);
+      }
+      if (std::min(minus, plus) < best[i]) {
+        best[i] = std::min(minus, plus);
+        t.parent[i] = static_cast<int>(j);
+        t.negated[i] = plus < minus;
+        depth[i] = depth[j] + 1;
+      }
+    }
+  }
+  return t;
+}
+
+/// Two terms as one new signal: +-(A << k1) +- (B << k2), k1 <= k2, is +-((A +- (B << (k2 - k1))) << k1).
+CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
+  if (y.shift < x.shift || (y.shift == x.shift && x.negative && !y.negative)) std::swap(x, y);
+  g.ops.push_back({x.signal, y.signal, y.shift - x.shift, x.negative != y.negative});
+  g.depth.push_back(std::max(g.depth[std::size_t(x.signal)], g.depth[std::size_t(y.signal)]) + 1);
+  return {static_cast<std::int32_t>(g.depth.size() - 1), x.shift, x.negative};
+}
+
+/// The search on F (f_i = r_i -+ r_parent(i)); then, parents first, a row with children is summed
+/// into one term (shallowest two first), which each child row takes as one term more.
+CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra,
+                          const Form& form, DelayScope scope, int stage_levels) {
+  const auto C = std::size_t(cols);
+  const RowTree t = row_tree(m, rows, cols, form.penalty, form.max_depth);
+  std::vector<std::int64_t> f(m.begin(), m.end());
+  for (std::size_t r = 0; r < std::size_t(rows); ++r) {
+    if (t.parent[r] < 0) continue;
+    const std::int64_t* p = m.data() + std::size_t(t.parent[r]) * C;
+    for (std::size_t c = 0; c < C; ++c) f[r * C + c] += t.negated[r] ? p[c] : -p[c];
+  }
+  CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels);
+  std::vector<std::uint8_t> has_child(std::size_t(rows), 0);
+  for (int p : t.parent)
+    if (p >= 0) has_child[std::size_t(p)] = 1;
+  std::vector<CmvmTerm> sum(static_cast<std::size_t>(rows));
+  std::vector<std::uint8_t> empty(std::size_t(rows), 0);  // the row's linear part is 0
+  const auto deeper = [&g](const CmvmTerm& x, const CmvmTerm& y) {
+    return g.depth[std::size_t(x.signal)] > g.depth[std::size_t(y.signal)];
+  };
+  for (int r : t.order) {
+    auto& row = g.rows[std::size_t(r)];
+    const int p = t.parent[std::size_t(r)];
+    if (p >= 0 && !empty[std::size_t(p)]) {
+      CmvmTerm x = sum[std::size_t(p)];
+      x.negative = x.negative != (t.negated[std::size_t(r)] != 0);
+      row.push_back(x);
+    }
+    empty[std::size_t(r)] = row.empty();
+    if (!has_child[std::size_t(r)] || row.empty()) continue;
+    std::stable_sort(row.begin(), row.end(), deeper);  // shallowest last
+    while (row.size() > 1) {
+      const CmvmTerm x = row.back();
+      row.pop_back();
+      const CmvmTerm y = row.back();
+      row.pop_back();
+      const CmvmTerm z = combine(g, x, y);
+      row.insert(std::upper_bound(row.begin(), row.end(), z, deeper), z);
+    }
+    sum[std::size_t(r)] = row[0];
+  }
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {  // a row of negative terms only: 0 - (...)
+    bool positive = !extra.empty() && extra[r] != 0;
+    for (const CmvmTerm& x : g.rows[r]) positive = positive || !x.negative;
+    g.zero_term[r] = !g.rows[r].empty() && !positive;
+  }
+  return g;
+}
+
+/// The row and column permutations of round p (p = 0: the identity): new row k is row pr[k].
+void permutation(int p, int rows, int cols, std::vector<int>& pr, std::vector<int>& pc) {
+  pr.resize(std::size_t(rows));
+  pc.resize(std::size_t(cols));
+  std::iota(pr.begin(), pr.end(), 0);
+  std::iota(pc.begin(), pc.end(), 0);
+  if (p == 0) return;
+  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(p), 0, "netlist.cmvm_search");
+  rng.shuffle(pr.begin(), pr.end());
+  rng.shuffle(pc.begin(), pc.end());
+}
+
+/// One run: the form on the permuted matrix, its graph mapped back to the original numbering.
+CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
+              DelayScope scope, int stage_levels, const Form& form, int p) {
+  std::vector<int> pr, pc;
+  permutation(p, rows, cols, pr, pc);
+  const auto R = std::size_t(rows), C = std::size_t(cols);
+  std::vector<std::int64_t> pm(R * C);
+  std::vector<std::uint8_t> pe(extra.empty() ? 0 : R);
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t c = 0; c < C; ++c) pm[r * C + c] = m[std::size_t(pr[r]) * C + std::size_t(pc[c])];
+    if (!extra.empty()) pe[r] = extra[std::size_t(pr[r])];
+  }
+  CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels)
+                              : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels);
+  if (p == 0) return g;
+  const auto input = [&pc, cols](std::int32_t s) { return s < cols ? pc[std::size_t(s)] : s; };
+  for (CmvmOp& op : g.ops) {
+    op.a = input(op.a);
+    op.b = input(op.b);
+  }
+  std::vector<std::vector<CmvmTerm>> out(R);
+  std::vector<std::uint8_t> zero(R, 0);
+  for (std::size_t r = 0; r < R; ++r) {
+    for (CmvmTerm& t : g.rows[r]) t.signal = input(t.signal);
+    out[std::size_t(pr[r])] = std::move(g.rows[r]);
+    zero[std::size_t(pr[r])] = g.zero_term[r];
+  }
+  g.rows = std::move(out);
+  g.zero_term = std::move(zero);
+  return g;
+}
+
+/// The plain trees' depth D: the largest ceil(log2(terms)) over the rows, constants included.
+int plain_depth(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra) {
+  int deepest = 0;
+  for (std::size_t r = 0; r < std::size_t(rows); ++r) {
+    std::uint64_t n = extra.empty() ? 0 : extra[r];
+    for (std::size_t c = 0; c < std::size_t(cols); ++c) n += std::uint64_t(digits(m[r * std::size_t(cols) + c]));
+    deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
+  }
+  return deepest;
+}
+
+}  // namespace
+
+int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms) {
+  int d = 0;
+  for (std::size_t r = 0; r < g.rows.size(); ++r)
+    d = std::max(d, cmvm_row_depth(g, static_cast<int>(r), extra_terms.empty() ? 0 : extra_terms[r]));
+  return d;
+}
+
+CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
+                                std::span<const std::uint8_t> extra_terms, int dc, int effort, DelayScope scope,
+                                int stage_levels) {
+  NAS4ML_ASSERT(effort >= 1 && effort <= kMaxSharingEffort, "cmvm_search: effort out of range");
+  CmvmGraph best = share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels);
+  if (effort == 1) return best;
+  // Factored forms only without a depth limit (they are deeper); a pipelined layer keeps the
+  // plain search's bound, the end of the plain trees' last stage.
+  const bool factored = dc < 0;
+  int bound = -1;
+  if (factored && stage_levels > 0) {
+    const int d = std::max(plain_depth(m, rows, cols, extra_terms), 1);
+    bound = (d + stage_levels - 1) / stage_levels * stage_levels;
+  }
+  std::int64_t best_adders = cmvm_adders(best);
+  int best_depth = cmvm_depth(best, extra_terms);
+  for (int k = 1; k < effort; ++k) {
+    // Run k: with factored forms, kForms on the identity (but the plain one, run 0), then rounds
+    // of all kForms on permutation 1, 2, ...; else the plain search on permutation k.
+    Form form;
+    int p = k;
+    if (factored) {
+      const int j = k - 1;
+      p = j < kFormCount - 1 ? 0 : 1 + (j - (kFormCount - 1)) / kFormCount;
+      form = kForms[j < kFormCount - 1 ? j : (j - (kFormCount - 1)) % kFormCount];
+    }
+    CmvmGraph g = run(m, rows, cols, extra_terms, dc, scope, stage_levels, form, p);
+    const std::int64_t adders = cmvm_adders(g);
+    const int depth = cmvm_depth(g, extra_terms);
+    if (bound >= 0 && depth > bound) continue;
+    if (adders < best_adders || (adders == best_adders && depth < best_depth)) {
+      best = std::move(g);
+      best_adders = adders;
+      best_depth = depth;
+    }
+  }
+  return best;
+}
+
+}  // namespace nas4ml::netlist
