@@ -7,6 +7,7 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 
 namespace nas4ml::netlist {
 namespace {

@@ -33,10 +33,7 @@
 
 namespace nas4ml::netlist {
 
-/// Largest accepted sharing effort (runs of the search per layer).
-inline constexpr int kMaxSharingEffort = 256;
-
-/// The best of `effort` runs (>= 1) of share_subexpressions as above; the arguments are those of
+/// The best of `effort` runs (1 to kMaxSharingEffort, netlist.hpp) of share_subexpressions as above; the arguments are those of
 /// share_subexpressions (its Factoring is chosen per run). effort 1 returns share_subexpressions'
 /// own graph with Factoring::none.
 CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
