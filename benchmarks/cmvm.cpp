@@ -12,8 +12,8 @@
 // dc = -1 without and with the spanning-tree factorings (netlist::Factoring); their graphs are
 // evaluated against the integer product on the first ten matrices (exit 1 on a mismatch).
 // The rows "effort E dc=D" are netlist::search_subexpressions (the best of E runs, cmvm_search.hpp)
-// at dc = D, adders = netlist::cmvm_adders, graphs checked the same way; "cse effort E" rows are the
-// lowering with LoweringOptions::sharing_effort = E.
+// at dc = D, adders = netlist::cmvm_adders, graphs checked the same way; "cse E32" rows are the
+// lowering with LoweringOptions::sharing_effort = E ("cse E32").
 //   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
 #include <algorithm>
 #include <ctime>
@@ -139,9 +139,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  struct Setting { const char* name; netlist::Sharing sharing; int dc; };
+  struct Setting { const char* name; netlist::Sharing sharing; int dc; int effort = 1; };
   const Setting settings[] = {{"none", netlist::Sharing::none, -1}, {"cse dc=-1", netlist::Sharing::cse, -1},
-                              {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1}};
+                              {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1},
+                              {"cse E32 dc=-1", netlist::Sharing::cse, -1, 32}, {"cse E32 dc=0", netlist::Sharing::cse, 0, 32}};
   std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
               static_cast<unsigned long long>(seed));
   std::printf("%4s  %-16s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
@@ -155,13 +156,15 @@ int main(int argc, char** argv) {
     const char* factoring_names[] = {"search alone", "cols+search", "rows+search", "both+search"};
     std::vector<Row> factored(std::size(factorings));
     struct Effort { int effort, dc; const char* name; };
-    const Effort efforts[] = {{8, -1, "effort 8 dc=-1"}, {32, -1, "effort 32 dc=-1"}, {8, 0, "effort 8 dc=0"}, {32, 0, "effort 32 dc=0"}};
+    const Effort efforts[] = {{8, -1, "effort 8 dc=-1"}, {32, -1, "effort 32 dc=-1"}, {128, -1, "effort 128 dc=-1"},
+                              {8, 0, "effort 8 dc=0"}, {32, 0, "effort 32 dc=0"}};
     std::vector<Row> searched(std::size(efforts));
     for (int t = 0; t < matrices; ++t) {
       const auto model = random_matrix_model(n, rng);
       for (std::size_t s = 0; s < std::size(settings); ++s) {
         netlist::LoweringOptions o;
         o.sharing = settings[s].sharing;
+        o.sharing_effort = settings[s].effort;
         auto model_dc = model;
         model_dc.layers[0].dc = settings[s].dc;
         o.levels_per_stage = 64;  // no pipeline registers: adders only

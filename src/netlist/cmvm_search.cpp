@@ -34,6 +34,9 @@ constexpr Form kForms[] = {{true, Factoring::columns, 3, -1}, {false, Factoring:
                            {false, Factoring::both, 0, -1},   {false, Factoring::rows, 0, -1},
                            {true, Factoring::none, 3, 3},     {false, Factoring::none, 0, -1}};
 constexpr int kFormCount = static_cast<int>(std::size(kForms));
+/// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
+constexpr Form kLnsForm{true, Factoring::none, 3, -1};
+constexpr double kKeep = 0.6;
 
 /// Rows of m as vectors: a spanning tree rooted at the zero vector (Prim, ties to the lower
 /// index), where row i below row j costs the CSD digits of r_i - r_j or r_i + r_j (the cheaper,
@@ -85,10 +88,72 @@ CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
   return {static_cast<std::int32_t>(g.depth.size() - 1), x.shift, x.negative};
 }
 
+/// Ruin and recreate, one step of a large-neighbourhood search (Shaw, CP 1998; Schrimpf et al.,
+/// J. Comput. Phys. 159(2), 2000): keeps each op whose operands are inputs or kept ops with
+/// probability `keep`, writes every row over the inputs and the kept ops (the other ops expanded
+/// into their operands), and runs the greedy search on that matrix; the kept ops come first in the
+/// result. Returns false (g unchanged) when an expanded term would shift beyond 61 bits.
+bool recreate(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope, int stage_levels, double keep,
+              Rng& rng) {
+  const int C = g.n_inputs;
+  const auto R = g.rows.size();
+  std::vector<std::int32_t> column(g.depth.size(), -1);  // the signal's column in the new matrix
+  for (int i = 0; i < C; ++i) column[std::size_t(i)] = i;
+  std::vector<std::size_t> kept;
+  for (std::size_t k = 0; k < g.ops.size(); ++k) {
+    const CmvmOp& op = g.ops[k];
+    if (column[std::size_t(op.a)] < 0 || column[std::size_t(op.b)] < 0 || !(rng.uniform() < keep)) continue;
+    column[std::size_t(C) + k] = static_cast<std::int32_t>(std::size_t(C) + kept.size());
+    kept.push_back(k);
+  }
+  const std::size_t W = std::size_t(C) + kept.size();
+  std::vector<std::int64_t> m(R * W, 0);
+  std::vector<CmvmTerm> stack;
+  for (std::size_t r = 0; r < R; ++r) {
+    stack.assign(g.rows[r].begin(), g.rows[r].end());
+    while (!stack.empty()) {
+      const CmvmTerm t = stack.back();
+      stack.pop_back();
+      if (t.shift > 61) return false;
+      if (const std::int32_t c = column[std::size_t(t.signal)]; c >= 0) {
+        m[r * W + std::size_t(c)] += (t.negative ? -1 : 1) * (std::int64_t{1} << t.shift);
+        continue;
+      }
+      const CmvmOp& op = g.ops[std::size_t(t.signal - C)];
+      stack.push_back({op.a, t.shift, t.negative});
+      stack.push_back({op.b, t.shift + op.shift, t.negative != op.subtract});
+    }
+  }
+  CmvmGraph h = share_subexpressions(m, static_cast<int>(R), static_cast<int>(W), extra, -1, scope, Factoring::none,
+                                     stage_levels);
+  CmvmGraph out;
+  out.n_inputs = C;
+  out.depth.assign(std::size_t(C), 0);
+  std::vector<std::int32_t> signal(W + h.ops.size());
+  std::iota(signal.begin(), signal.begin() + C, 0);
+  const auto push = [&out](const CmvmOp& op, std::int32_t a, std::int32_t b) {
+    out.ops.push_back({a, b, op.shift, op.subtract});
+    out.depth.push_back(std::max(out.depth[std::size_t(a)], out.depth[std::size_t(b)]) + 1);
+    return static_cast<std::int32_t>(out.depth.size() - 1);
+  };
+  for (std::size_t j = 0; j < kept.size(); ++j) {
+    const CmvmOp& op = g.ops[kept[j]];
+    signal[std::size_t(C) + j] = push(op, signal[std::size_t(column[std::size_t(op.a)])], signal[std::size_t(column[std::size_t(op.b)])]);
+  }
+  for (std::size_t k = 0; k < h.ops.size(); ++k)
+    signal[W + k] = push(h.ops[k], signal[std::size_t(h.ops[k].a)], signal[std::size_t(h.ops[k].b)]);
+  out.rows = std::move(h.rows);
+  for (auto& row : out.rows)
+    for (CmvmTerm& t : row) t.signal = signal[std::size_t(t.signal)];
+  out.zero_term = std::move(h.zero_term);
+  g = std::move(out);
+  return true;
+}
+
 /// The search on F (f_i = r_i -+ r_parent(i)); then, parents first, a row with children is summed
 /// into one term (shallowest two first), which each child row takes as one term more.
 CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra,
-                          const Form& form, DelayScope scope, int stage_levels) {
+                          const Form& form, DelayScope scope, int stage_levels, int lns) {
   const auto C = std::size_t(cols);
   const RowTree t = row_tree(m, rows, cols, form.penalty, form.max_depth);
   std::vector<std::int64_t> f(m.begin(), m.end());
@@ -98,6 +163,12 @@ CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, s
     for (std::size_t c = 0; c < C; ++c) f[r * C + c] += t.negated[r] ? p[c] : -p[c];
   }
   CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels);
+  // `lns` ruin-and-recreate steps on F's graph, each kept when it costs no more adders.
+  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(lns), 1, "netlist.cmvm_search.lns");
+  for (int k = 0; k < lns; ++k) {
+    CmvmGraph h = g;
+    if (recreate(h, extra, scope, stage_levels, kKeep, rng) && cmvm_adders(h) <= cmvm_adders(g)) g = std::move(h);
+  }
   std::vector<std::uint8_t> has_child(std::size_t(rows), 0);
   for (int p : t.parent)
     if (p >= 0) has_child[std::size_t(p)] = 1;
@@ -149,7 +220,7 @@ void permutation(int p, int rows, int cols, std::vector<int>& pr, std::vector<in
 
 /// One run: the form on the permuted matrix, its graph mapped back to the original numbering.
 CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
-              DelayScope scope, int stage_levels, const Form& form, int p) {
+              DelayScope scope, int stage_levels, const Form& form, int p, int lns = 0) {
   std::vector<int> pr, pc;
   permutation(p, rows, cols, pr, pc);
   const auto R = std::size_t(rows), C = std::size_t(cols);
@@ -159,7 +230,7 @@ CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<con
     for (std::size_t c = 0; c < C; ++c) pm[r * C + c] = m[std::size_t(pr[r]) * C + std::size_t(pc[c])];
     if (!extra.empty()) pe[r] = extra[std::size_t(pr[r])];
   }
-  CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels)
+  CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels, lns)
                               : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels);
   if (p == 0) return g;
   const auto input = [&pc, cols](std::int32_t s) { return s < cols ? pc[std::size_t(s)] : s; };
@@ -215,26 +286,26 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
   }
   std::int64_t best_adders = cmvm_adders(best);
   int best_depth = cmvm_depth(best, extra_terms);
-  for (int k = 1; k < effort; ++k) {
-    // Run k: with factored forms, kForms on the identity (but the plain one, run 0), then rounds
-    // of all kForms on permutation 1, 2, ...; else the plain search on permutation k.
-    Form form;
-    int p = k;
-    if (factored) {
-      const int j = k - 1;
-      p = j < kFormCount - 1 ? 0 : 1 + (j - (kFormCount - 1)) / kFormCount;
-      form = kForms[j < kFormCount - 1 ? j : (j - (kFormCount - 1)) % kFormCount];
-    }
-    CmvmGraph g = run(m, rows, cols, extra_terms, dc, scope, stage_levels, form, p);
+  const auto consider = [&](CmvmGraph g) {
     const std::int64_t adders = cmvm_adders(g);
     const int depth = cmvm_depth(g, extra_terms);
-    if (bound >= 0 && depth > bound) continue;
+    if (bound >= 0 && depth > bound) return;
     if (adders < best_adders || (adders == best_adders && depth < best_depth)) {
       best = std::move(g);
       best_adders = adders;
       best_depth = depth;
     }
+  };
+  // Without a depth limit: kForms on the identity (but the plain one, run 0), then the remaining
+  // runs as ruin-and-recreate steps of kLnsForm. Under a limit: the plain search on permutation k.
+  if (factored) {
+    for (int k = 1; k < std::min(effort, kFormCount); ++k)
+      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kForms[k - 1], 0));
+    if (effort > kFormCount)
+      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0, effort - kFormCount));
+    return best;
   }
+  for (int k = 1; k < effort; ++k) consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, Form{}, k));
   return best;
 }
 
