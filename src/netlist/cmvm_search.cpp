@@ -146,8 +146,26 @@ bool recreate(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scop
   for (auto& row : out.rows)
     for (CmvmTerm& t : row) t.signal = signal[std::size_t(t.signal)];
   out.zero_term = std::move(h.zero_term);
+  out.depth_limit = g.depth_limit;
   g = std::move(out);
   return true;
+}
+
+/// `steps` ruin-and-recreate steps on g (seeded by their number), each kept when it costs no more
+/// adders and fits(graph).
+template <class Fits>
+void improve(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope, int stage_levels, int steps,
+             const Fits& fits) {
+  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(steps), 1, "netlist.cmvm_search.lns");
+  std::int64_t adders = cmvm_adders(g);
+  for (int k = 0; k < steps; ++k) {
+    CmvmGraph h = g;
+    if (!recreate(h, extra, scope, stage_levels, kKeep, rng)) return;
+    const std::int64_t a = cmvm_adders(h);
+    if (a > adders || !fits(h)) continue;
+    g = std::move(h);
+    adders = a;
+  }
 }
 
 /// The search on F (f_i = r_i -+ r_parent(i)); then, parents first, a row with children is summed
@@ -163,12 +181,7 @@ CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, s
     for (std::size_t c = 0; c < C; ++c) f[r * C + c] += t.negated[r] ? p[c] : -p[c];
   }
   CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels);
-  // `lns` ruin-and-recreate steps on F's graph, each kept when it costs no more adders.
-  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(lns), 1, "netlist.cmvm_search.lns");
-  for (int k = 0; k < lns; ++k) {
-    CmvmGraph h = g;
-    if (recreate(h, extra, scope, stage_levels, kKeep, rng) && cmvm_adders(h) <= cmvm_adders(g)) g = std::move(h);
-  }
+  improve(g, extra, scope, stage_levels, lns, [](const CmvmGraph&) { return true; });
   std::vector<std::uint8_t> has_child(std::size_t(rows), 0);
   for (int p : t.parent)
     if (p >= 0) has_child[std::size_t(p)] = 1;
@@ -250,15 +263,21 @@ CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<con
   return g;
 }
 
-/// The plain trees' depth D: the largest ceil(log2(terms)) over the rows, constants included.
-int plain_depth(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra) {
-  int deepest = 0;
+/// The plain trees' terms per row (CSD digits and the constant).
+std::vector<std::uint64_t> plain_terms(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra) {
+  std::vector<std::uint64_t> n(std::size_t(rows), 0);
   for (std::size_t r = 0; r < std::size_t(rows); ++r) {
-    std::uint64_t n = extra.empty() ? 0 : extra[r];
-    for (std::size_t c = 0; c < std::size_t(cols); ++c) n += std::uint64_t(digits(m[r * std::size_t(cols) + c]));
-    deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
+    n[r] = extra.empty() ? 0 : extra[r];
+    for (std::size_t c = 0; c < std::size_t(cols); ++c) n[r] += std::uint64_t(digits(m[r * std::size_t(cols) + c]));
   }
-  return deepest;
+  return n;
+}
+
+/// Row r's Kraft sum in g: sum of 2^depth over its terms, its constant 0 and `extra` constant.
+std::uint64_t kraft(const CmvmGraph& g, std::size_t r, int extra) {
+  std::uint64_t k = std::uint64_t(extra) + g.zero_term[r];
+  for (const CmvmTerm& t : g.rows[r]) k += std::uint64_t{1} << std::min(g.depth[std::size_t(t.signal)], 63);
+  return k;
 }
 
 }  // namespace
@@ -276,36 +295,57 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
   NAS4ML_ASSERT(effort >= 1 && effort <= kMaxSharingEffort, "cmvm_search: effort out of range");
   CmvmGraph best = share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels);
   if (effort == 1) return best;
-  // Factored forms only without a depth limit (they are deeper); a pipelined layer keeps the
-  // plain search's bound, the end of the plain trees' last stage.
+  // Factored forms only without a depth limit (they are deeper). The bound every kept graph
+  // meets: dc >= 0, the layer's D + dc; a pipelined layer at dc = -1, the end of the plain
+  // trees' last stage; else none (-1).
   const bool factored = dc < 0;
-  int bound = -1;
-  if (factored && stage_levels > 0) {
-    const int d = std::max(plain_depth(m, rows, cols, extra_terms), 1);
-    bound = (d + stage_levels - 1) / stage_levels * stage_levels;
-  }
+  int bound = dc >= 0 ? best.depth_limit : -1;
+  const std::vector<std::uint64_t> terms = plain_terms(m, rows, cols, extra_terms);
+  int deepest = 0;
+  for (std::uint64_t n : terms) deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
+  if (factored && stage_levels > 0) bound = (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels;
+  // The stage-aware mode of cmvm.hpp (a boundary inside the plain trees): no row carries more
+  // values over the first boundary than its plain tree, Kraft sum <= 2^K ceil(S / 2^K).
+  const bool stage_aware = stage_levels > 0 && stage_levels < deepest;
+  const auto fits = [&](const CmvmGraph& g) {
+    if (bound >= 0 && cmvm_depth(g, extra_terms) > bound) return false;
+    if (!stage_aware) return true;
+    const std::uint64_t unit = std::uint64_t{1} << stage_levels;
+    std::uint64_t crossing = 0, plain = 0;
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {
+      plain += std::max<std::uint64_t>((terms[r] + unit - 1) / unit, 1);
+      crossing += std::max<std::uint64_t>((kraft(g, r, extra_terms.empty() ? 0 : extra_terms[r]) + unit - 1) / unit, 1);
+    }
+    return crossing <= plain;
+  };
   std::int64_t best_adders = cmvm_adders(best);
   int best_depth = cmvm_depth(best, extra_terms);
   const auto consider = [&](CmvmGraph g) {
     const std::int64_t adders = cmvm_adders(g);
     const int depth = cmvm_depth(g, extra_terms);
-    if (bound >= 0 && depth > bound) return;
+    if (!fits(g)) return;
     if (adders < best_adders || (adders == best_adders && depth < best_depth)) {
       best = std::move(g);
       best_adders = adders;
       best_depth = depth;
     }
   };
-  // Without a depth limit: kForms on the identity (but the plain one, run 0), then the remaining
-  // runs as ruin-and-recreate steps of kLnsForm. Under a limit: the plain search on permutation k.
-  if (factored) {
-    for (int k = 1; k < std::min(effort, kFormCount); ++k)
-      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kForms[k - 1], 0));
-    if (effort > kFormCount)
+  // Runs 1 .. kFormCount - 1: without a depth limit kForms on the identity (but the plain one,
+  // run 0), else the plain search on permutation k. The remaining runs are ruin-and-recreate
+  // steps: on kLnsForm without any bound, else on the best graph so far (within the bound; not
+  // with the per-row scope, whose bounds differ by row).
+  for (int k = 1; k < std::min(effort, kFormCount); ++k)
+    consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, factored ? kForms[k - 1] : Form{}, factored ? 0 : k));
+  if (effort > kFormCount) {
+    // A pipelined layer: the row-tree form only when its plain run fits the bound.
+    if (factored && (bound < 0 || fits(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0)))) {
       consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0, effort - kFormCount));
-    return best;
+    } else if (scope == DelayScope::layer) {
+      CmvmGraph g = best;
+      improve(g, extra_terms, scope, stage_levels, effort - kFormCount, fits);
+      consider(std::move(g));
+    }
   }
-  for (int k = 1; k < effort; ++k) consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, Form{}, k));
   return best;
 }
 
