@@ -205,13 +205,16 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     }
   }
   const auto inputs = nn::quantize_inputs(model, d.test.x);
-  for (int K : {0, 3}) {
+  for (int K : {0, 3, 16}) {
     LoweringOptions opt{.levels_per_stage = K};
     opt.sharing = Sharing::cse;
     const Netlist one = lower(model, opt);
     opt.sharing_effort = 12;  // the factored forms and 4 ruin-and-recreate steps
     const Netlist n = lower(model, opt);
     CHECK(adders(n) <= adders(one));
+    // K = 16: no boundary inside the plain trees, so the stage-aware bound does not reject the
+    // wider search's graphs (at K = 0 and 3 it may, measured: every one on this network).
+    if (K == 16) CHECK(adders(n) < adders(one));
     CHECK(n.latency_cycles <= one.latency_cycles);
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
