@@ -27,7 +27,7 @@ struct Form {
 };
 
 /// The factored forms in the order they are tried at dc = -1 (the cheapest first on random 8-bit
-/// matrices, measured with benchmarks/cmvm on other seeds than its table's); the last is the plain
+/// matrices of other seeds than benchmarks/cmvm's table, greedy order of gains); the last is the plain
 /// search, which on the identity permutation is run 0.
 constexpr Form kForms[] = {{true, Factoring::columns, 3, -1}, {false, Factoring::columns, 0, -1},
                            {true, Factoring::columns, 2, 4},  {true, Factoring::columns, 1, -1},
@@ -231,7 +231,8 @@ void permutation(int p, int rows, int cols, std::vector<int>& pr, std::vector<in
   rng.shuffle(pc.begin(), pc.end());
 }
 
-/// One run: the form on the permuted matrix, its graph mapped back to the original numbering.
+/// One run: the form on permutation p of the matrix (with `lns` ruin-and-recreate steps on a
+/// row-tree form's graph before its chain is summed), its graph mapped back to the original numbering.
 CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
               DelayScope scope, int stage_levels, const Form& form, int p, int lns = 0) {
   std::vector<int> pr, pc;

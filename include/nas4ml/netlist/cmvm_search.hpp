@@ -5,27 +5,28 @@
 ///
 /// The greedy search (share_subexpressions) commits to the most frequent two-term pattern at every
 /// step, and which of several equally frequent patterns it takes, or which spanning tree a
-/// factoring builds, changes the final count by a few percent. Each run here starts from another
-/// form of the matrix:
-///   - the matrix as it is (run 0: exactly share_subexpressions' graph, so more effort never
-///     costs adders);
-///   - its rows and columns renumbered by a seeded random permutation (the greedy's tie-breaks
-///     fall elsewhere; the graph is mapped back);
-///   - with dc = -1, factored through a spanning tree of its rows (y_i = f_i x +- y_parent(i),
-///     a tree over the rows' weight vectors rooted at the zero vector, Prim, Bell Syst. Tech. J.
-///     36(6), 1957), with several edge penalties and tree depth limits, optionally followed by the
-///     column factoring of cmvm.hpp: the idea of the first stage of da4ml (Sun et al., ACM TRETS
-///     2025, arXiv:2507.04535), which likewise tries several depth limits and keeps the cheapest;
-///     and cmvm.hpp's own factorings (columns, rows, both).
-/// A run's graph is kept when it has fewer adders (cmvm_adders) than every earlier one, ties to
-/// the shallower, then the earlier run; a run deeper than the bound the plain search keeps (dc >= 0:
-/// the layer's D + dc; a pipelined layer at dc = -1: the end of the plain trees' last stage) is
-/// rejected. Deterministic: the runs, their permutations (seeded by the run index) and the choice
-/// depend on the matrix alone, never on threads or time.
-///
-/// Runs per effort: effort 1 is run 0 only; dc = -1 without a stage limit goes through the
-/// factored forms first (they save the most on random matrices, measured in benchmarks/cmvm),
-/// then the same forms on permuted matrices; under a depth bound only permutations are run.
+/// factoring builds, changes the final count by a few percent. With effort E the runs are:
+///   - run 0: the matrix as it is, exactly share_subexpressions' graph (more effort never costs
+///     adders);
+///   - runs 1-7, without a depth limit (dc = -1): factored forms, i.e. a spanning tree of the rows
+///     (y_i = f_i x +- y_parent(i), rooted at the zero vector, Prim, Bell Syst. Tech. J. 36(6),
+///     1957) with several edge penalties and tree depth limits, optionally followed by the column
+///     factoring of cmvm.hpp, and cmvm.hpp's own factorings: the idea of the first stage of da4ml
+///     (Sun et al., ACM TRETS 2025, arXiv:2507.04535), which likewise tries several depth limits
+///     and keeps the cheapest;
+///   - runs 1-7 under a depth limit: the plain search on the matrix with rows and columns
+///     renumbered by a permutation seeded by the run's number (the graph is mapped back);
+///   - runs 8 .. E-1: steps of a ruin-and-recreate (large-neighbourhood) search (Shaw, CP 1998;
+///     Schrimpf et al., J. Comput. Phys. 159(2), 2000): keep each op whose operands are kept with
+///     probability 0.6, write every row over the inputs and the kept ops, search that matrix again,
+///     keep the result when it costs no more adders; on the row-tree form before its chain is
+///     summed when nothing bounds the depth, else on the best graph so far.
+/// A graph is kept only within the bound the plain search keeps: dc >= 0, the layer's D + dc
+/// (the per-row scope runs no ruin-and-recreate steps); a pipelined layer at dc = -1, the end of
+/// the plain trees' last stage; in cmvm.hpp's stage-aware mode, no more values over the first
+/// stage boundary than the plain trees (summed over the rows). Ties: the shallower, then the
+/// earlier run. Deterministic: the runs, their permutations and steps (seeded by their numbers)
+/// and the choice depend on the matrix alone, never on threads or time.
 #include <cstdint>
 #include <span>
 
