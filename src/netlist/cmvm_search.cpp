@@ -92,7 +92,8 @@ CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
 /// J. Comput. Phys. 159(2), 2000): keeps each op whose operands are inputs or kept ops with
 /// probability `keep`, writes every row over the inputs and the kept ops (the other ops expanded
 /// into their operands), and runs the greedy search on that matrix; the kept ops come first in the
-/// result. Returns false (g unchanged) when an expanded term would shift beyond 61 bits.
+/// result. Returns false (g unchanged) when an expanded term would shift beyond 61 bits or a
+/// coefficient reach 2^60.
 bool recreate(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope, int stage_levels, double keep,
               Rng& rng) {
   const int C = g.n_inputs;
@@ -124,6 +125,8 @@ bool recreate(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scop
       stack.push_back({op.b, t.shift + op.shift, t.negative != op.subtract});
     }
   }
+  constexpr std::int64_t big = std::int64_t{1} << 60;  // sums stay far from overflow
+  if (std::any_of(m.begin(), m.end(), [](std::int64_t v) { return v <= -big || v >= big; })) return false;
   CmvmGraph h = share_subexpressions(m, static_cast<int>(R), static_cast<int>(W), extra, -1, scope, Factoring::none,
                                      stage_levels);
   CmvmGraph out;

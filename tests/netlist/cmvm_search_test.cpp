@@ -121,6 +121,18 @@ TEST_CASE("the wider search computes exactly the matrix, keeps dc and never cost
   }
 }
 
+TEST_CASE("wide weights stay exact with every kind of run", "[netlist][cmvm_search]") {
+  Rng rng = Rng::stream(8, 0, 0, "netlist.cmvm_search");
+  for (int bits : {24, 44, 56}) {
+    const auto m = random_matrix(rng, 6, 7, bits, 0.2);
+    for (int dc : {-1, 0}) {
+      const CmvmGraph g = search_subexpressions(m, 6, 7, {}, dc, 14);
+      require_exact(g, m, 6, 7);
+      CHECK(cmvm_adders(g) <= cmvm_adders(share_subexpressions(m, 6, 7, {}, dc)));
+    }
+  }
+}
+
 TEST_CASE("more effort finds fewer adders on random 8-bit matrices", "[netlist][cmvm_search]") {
   Rng rng = Rng::stream(6, 0, 0, "netlist.cmvm_search");
   std::int64_t one = 0, eight = 0, one_dc0 = 0, eight_dc0 = 0;
