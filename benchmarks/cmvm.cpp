@@ -11,6 +11,9 @@
 // The rows "search alone", "cols+search", "rows+search", "both+search" are the search alone at
 // dc = -1 without and with the spanning-tree factorings (netlist::Factoring); their graphs are
 // evaluated against the integer product on the first ten matrices (exit 1 on a mismatch).
+// The rows "effort E dc=D" are netlist::search_subexpressions (the best of E runs, cmvm_search.hpp)
+// at dc = D, adders = netlist::cmvm_adders, graphs checked the same way; "cse E32" rows are the
+// lowering with LoweringOptions::sharing_effort = E ("cse E32").
 //   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
 #include <algorithm>
 #include <ctime>
@@ -23,6 +26,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
+#include "nas4ml/netlist/cmvm_search.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 
@@ -135,12 +139,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  struct Setting { const char* name; netlist::Sharing sharing; int dc; };
+  struct Setting { const char* name; netlist::Sharing sharing; int dc; int effort = 1; };
   const Setting settings[] = {{"none", netlist::Sharing::none, -1}, {"cse dc=-1", netlist::Sharing::cse, -1},
-                              {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1}};
+                              {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1},
+                              {"cse E32 dc=-1", netlist::Sharing::cse, -1, 32}, {"cse E32 dc=0", netlist::Sharing::cse, 0, 32}};
   std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
               static_cast<unsigned long long>(seed));
-  std::printf("%4s  %-12s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
+  std::printf("%4s  %-16s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
   for (int n : sizes) {
     Rng rng = Rng::stream(seed, 0, static_cast<std::uint64_t>(n), "bench.cmvm");
     Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
@@ -150,11 +155,16 @@ int main(int argc, char** argv) {
                                              netlist::Factoring::rows, netlist::Factoring::both};
     const char* factoring_names[] = {"search alone", "cols+search", "rows+search", "both+search"};
     std::vector<Row> factored(std::size(factorings));
+    struct Effort { int effort, dc; const char* name; };
+    const Effort efforts[] = {{8, -1, "effort 8 dc=-1"}, {32, -1, "effort 32 dc=-1"}, {128, -1, "effort 128 dc=-1"},
+                              {8, 0, "effort 8 dc=0"}, {32, 0, "effort 32 dc=0"}};
+    std::vector<Row> searched(std::size(efforts));
     for (int t = 0; t < matrices; ++t) {
       const auto model = random_matrix_model(n, rng);
       for (std::size_t s = 0; s < std::size(settings); ++s) {
         netlist::LoweringOptions o;
         o.sharing = settings[s].sharing;
+        o.sharing_effort = settings[s].effort;
         auto model_dc = model;
         model_dc.layers[0].dc = settings[s].dc;
         o.levels_per_stage = 64;  // no pipeline registers: adders only
@@ -195,13 +205,27 @@ int main(int argc, char** argv) {
           return 1;
         }
       }
+      for (std::size_t e = 0; e < std::size(efforts); ++e) {  // the wider search
+        const double t1 = cpu_ms();
+        const auto ge = netlist::search_subexpressions(w, l.n_out, l.n_in, {}, efforts[e].dc, efforts[e].effort);
+        searched[e].ms.push_back(cpu_ms() - t1);
+        searched[e].adders += static_cast<double>(netlist::cmvm_adders(ge));
+        searched[e].depth += netlist::cmvm_depth(ge);
+        if (t < 10 && !exact_graph(ge, w, l.n_in, check, 20)) {
+          std::fprintf(stderr, "error: N = %d, matrix %d, %s: the graph differs from the integer product\n", n, t,
+                       efforts[e].name);
+          return 1;
+        }
+      }
     }
     rows.push_back(per_row);
     for (auto& f : factored) rows.push_back(f);
+    for (auto& f : searched) rows.push_back(f);
     for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      std::printf("%4d  %-12s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : s == std::size(settings) ? "cse dc=0/row" : factoring_names[s - std::size(settings) - 1],
+      const std::size_t f = s - std::size(settings) - 1;
+      std::printf("%4d  %-16s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : s == std::size(settings) ? "cse dc=0/row" : f < std::size(factorings) ? factoring_names[f] : efforts[f - std::size(factorings)].name,
                   rows[s].adders / matrices, rows[s].depth / matrices, ms[ms.size() / 2]);
     }
   }

@@ -145,6 +145,7 @@ EvaluationContext load_evaluation_context(const ExperimentConfig& config, const 
   c.estimate_options.clock_ns = config.hardware.clock_ns;
   c.estimate_options.dsp_products = config.hardware.use_dsp;
   c.estimate_options.sharing = netlist::parse_sharing(config.hardware.sharing);
+  c.estimate_options.sharing_effort = config.hardware.sharing_effort;
   c.target = target_settings(config, paths);
   return c;
 }

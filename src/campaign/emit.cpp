@@ -85,6 +85,7 @@ synth::TargetSettings target_settings(const ExperimentConfig& config, const RunP
   s.lowering.clock_ns = config.hardware.clock_ns;
   s.lowering.dsp_products = config.hardware.use_dsp;
   s.lowering.sharing = netlist::parse_sharing(config.hardware.sharing);
+  s.lowering.sharing_effort = config.hardware.sharing_effort;
   s.tool.timeout_seconds = config.synthesis.timeout_seconds;
   s.tool.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
   s.tool.cache_dir = paths.synth_cache();

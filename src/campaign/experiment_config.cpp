@@ -36,7 +36,7 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
                                            "task", "distillation"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
-const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing"};
+const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing", "sharing_effort"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen", "initial_design", "parents", "multi_fidelity",
                                               "inherit_weights", "operator", "differential"};
@@ -255,6 +255,7 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   c.hardware.clock_ns = h.get_number("clock_ns", netlist::kMinClockNs, netlist::kMaxClockNs, c.hardware.clock_ns);
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
   c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);
+  c.hardware.sharing_effort = static_cast<int>(h.get_int("sharing_effort", 1, netlist::kMaxSharingEffort, c.hardware.sharing_effort));
 
   if (options.estimators_dir) {
     std::error_code ec;
@@ -657,6 +658,7 @@ Json to_json(const ExperimentConfig& c) {
                    {"clock_ns", c.hardware.clock_ns},
                    {"use_dsp", c.hardware.use_dsp}};
   if (c.hardware.sharing != "none") j["hardware"]["sharing"] = c.hardware.sharing;
+  if (c.hardware.sharing_effort != 1) j["hardware"]["sharing_effort"] = c.hardware.sharing_effort;  // absent = 1: older hashes hold
   if (c.hardware.target != "rtl") j["hardware"]["target"] = c.hardware.target;  // absent = rtl: older hashes hold
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;

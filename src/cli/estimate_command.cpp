@@ -91,6 +91,10 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
          "rtl: adders shared between neurons: none (default: CSD terms in per-neuron trees) or cse (shared "
          "two-term subexpressions, each layer's delay limit dc from the model)")
       ->check(CLI::IsMember({"none", "cse"}));
+  sub->add_option("--sharing-effort", args->options.sharing_effort,
+                  "rtl, with --sharing cse: runs of the subexpression search per layer, the fewest adders kept (1 = "
+                  "the single greedy search)")
+      ->check(CLI::Range(1, netlist::kMaxSharingEffort));
   sub->add_option("--hls-tool", args->options.hls_tool,
                   "hls: tool version whose DSP-vs-LUT choice to model: vitis-2024.1, vivado-2019.2 or hls4ml-rule")
       ->check(CLI::IsMember({"vitis-2024.1", "vivado-2019.2", "hls4ml-rule"}))

@@ -41,6 +41,7 @@ struct SimArgs {
   int levels_per_stage = 0;
   bool dsp = false;
   std::string sharing = "none";
+  int sharing_effort = 1;
   bool json = false;
   double timeout = 900.0;
   std::string target = "rtl";
@@ -78,6 +79,7 @@ int run_sim(const SimArgs& a) {
   settings.lowering.levels_per_stage = a.levels_per_stage;
   settings.lowering.dsp_products = a.dsp;
   settings.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
+  settings.lowering.sharing_effort = a.sharing_effort;
   settings.tool.timeout_seconds = a.timeout;
   const auto target = synth::make_target(a.target, settings, "--target");
   if (a.package && target->name() != "rtl")
@@ -175,6 +177,10 @@ void add_sim_command(CLI::App& app, CommandTable& table) {
   sub->add_flag("--dsp", args->dsp, "Simulate the DSP variant (plain `*` products) instead of CSD shift-adds");
   sub->add_option("--sharing", args->sharing, "Adders shared between neurons: none or cse (docs/netlist.md)")
       ->check(CLI::IsMember({"none", "cse"}))
+      ->capture_default_str();
+  sub->add_option("--sharing-effort", args->sharing_effort,
+                  "With --sharing cse: runs of the subexpression search per layer, the fewest adders kept")
+      ->check(CLI::Range(1, netlist::kMaxSharingEffort))
       ->capture_default_str();
   sub->add_option("--target", args->target,
                   "Implementation target whose design is checked (`nas4ml targets`): rtl (its Verilog core in "

@@ -28,6 +28,7 @@ struct SynthArgs {
   bool json = false;
   bool dsp = false;
   std::string sharing = "none";
+  int sharing_effort = 1;
   double clock_ns = 0.0;
   int levels_per_stage = 0;
   std::string device = "xcvu9p";
@@ -86,6 +87,7 @@ int run_synth(const SynthArgs& a) {
   settings.lowering.levels_per_stage = a.levels_per_stage;
   settings.lowering.dsp_products = a.dsp;
   settings.lowering.sharing = netlist::parse_sharing(a.sharing, "", "--sharing");
+  settings.lowering.sharing_effort = a.sharing_effort;
   settings.top = a.top;
   settings.tool.program = a.yosys;
   settings.tool.timeout_seconds = a.timeout;
@@ -151,6 +153,10 @@ void add_synth_command(CLI::App& app, CommandTable& table) {
                 "no DSP)");
   sub->add_option("--sharing", args->sharing, "Adders shared between neurons: none or cse (docs/netlist.md)")
       ->check(CLI::IsMember({"none", "cse"}))
+      ->capture_default_str();
+  sub->add_option("--sharing-effort", args->sharing_effort,
+                  "With --sharing cse: runs of the subexpression search per layer, the fewest adders kept")
+      ->check(CLI::Range(1, netlist::kMaxSharingEffort))
       ->capture_default_str();
   sub->add_option("--clock-ns", args->clock_ns,
                   "Target clock period in ns; decides the adder levels per pipeline stage (default: the device's "

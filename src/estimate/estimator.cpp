@@ -49,6 +49,7 @@ class RtlEstimator final : public Estimator {
     lo.levels_per_stage = options.levels_per_stage;
     lo.dsp_products = options.dsp_products;
     lo.sharing = options.sharing;
+    lo.sharing_effort = options.sharing_effort;
     lo.decode_origins = false;  // counting reads Netlist::literals
     // One netlist per thread, rebuilt in place call after call: its ~2 MB of arrays keep their
     // pages (a fresh netlist costs ~150 page faults per estimate, docs/netlist.md "Speed").

@@ -23,6 +23,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/bit_liveness.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
+#include "nas4ml/netlist/cmvm_search.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lookup.hpp"
 #include "nas4ml/nn/activation.hpp"
@@ -272,6 +273,9 @@ class Builder {
     if (options_.levels_per_stage < 0 || options_.levels_per_stage > kMaxLevelsPerStage)
       throw ConfigError("", "levels_per_stage", "adder levels per stage out of range (0 = from the clock)",
                         fmt::format("0 to {}", kMaxLevelsPerStage), std::to_string(options_.levels_per_stage));
+    if (options_.sharing_effort < 1 || options_.sharing_effort > kMaxSharingEffort)
+      throw ConfigError("", "sharing_effort", "sharing effort out of range (runs of the subexpression search)",
+                        fmt::format("an integer from 1 to {}", kMaxSharingEffort), std::to_string(options_.sharing_effort));
     NAS4ML_ASSERT(model_.n_inputs > 0 && !model_.layers.empty(), "model has no inputs or no layers");
     NAS4ML_ASSERT(model_.layers.size() < (std::size_t{1} << 15), "more than 2^15 layers (Node::layer is 16-bit)");
     int n_in = model_.n_inputs;
@@ -1045,8 +1049,8 @@ class Builder {
       bias[r] = static_cast<std::int64_t>(c);
       extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
     }
-    const CmvmGraph g = share_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                             layer.dc, DelayScope::layer, Factoring::none, K);
+    const CmvmGraph g = search_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
+                                              layer.dc, options_.sharing_effort, DelayScope::layer, K);
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());
     for (std::size_t k = 0; k < g.ops.size(); ++k) {

@@ -74,6 +74,7 @@ class RtlTarget final : public Target {
             {"hardware.use_dsp", lo.dsp_products ? "true" : "false", "products as DSP multiplies (else CSD shift-adds)"},
             {"hardware.sharing", lo.sharing == netlist::Sharing::cse ? "cse" : "none",
              "shared two-term subexpressions between a layer's neurons"},
+            {"hardware.sharing_effort", std::to_string(lo.sharing_effort), "with cse: runs of the subexpression search per layer, the fewest adders kept"},
             {"--levels-per-stage", std::to_string(lo.levels_per_stage), "(sim, synth) adder levels per pipeline stage; 0 = from the clock"},
             {"--backend", backend_, "(synth) yosys (the core, synth_xilinx) or vivado (the firmware package, out of "
                                     "context); an experiment's synthesis.backend chooses"},
@@ -134,7 +135,7 @@ class RtlTarget final : public Target {
     const Json record = load_json_file(record_file);
     if (!record.is_object() || record.value("target", "") != name()) return std::nullopt;
     const JsonView v(record, record_file.string());
-    v.check_keys({"target", "top", "package_top", "core_instance", "clock_ns", "levels_per_stage", "dsp_products", "sharing"});
+    v.check_keys({"target", "top", "package_top", "core_instance", "clock_ns", "levels_per_stage", "dsp_products", "sharing", "sharing_effort"});
     TargetSettings s;
     s.backend = "vivado";
     s.top = v.get_string("top");
@@ -142,6 +143,7 @@ class RtlTarget final : public Target {
     s.lowering.levels_per_stage = static_cast<int>(v.get_int("levels_per_stage", 0, 1 << 20));
     s.lowering.dsp_products = v.get_bool("dsp_products");
     s.lowering.sharing = netlist::parse_sharing(v.get_string("sharing"), record_file.string(), "$.sharing");
+    s.lowering.sharing_effort = static_cast<int>(v.get_int("sharing_effort", 1, netlist::kMaxSharingEffort, 1));
     const fs::path reports = dir / "reports" / "utilization.rpt";
     if (!fs::exists(reports))
       throw ConfigError(reports.string(), "", "no Vivado reports in this design folder",
@@ -217,7 +219,7 @@ class RtlTarget final : public Target {
   // What result_from_reports() needs to recompute the design's estimate.
   Json design_record() const {
     const auto& lo = flow_.lowering;
-    return Json{{"target", name()},
+    Json record{{"target", name()},
                 {"top", flow_.top},
                 {"package_top", package_.top},
                 {"core_instance", kCoreInstance},
@@ -225,6 +227,8 @@ class RtlTarget final : public Target {
                 {"levels_per_stage", lo.levels_per_stage},
                 {"dsp_products", lo.dsp_products},
                 {"sharing", netlist::to_string(lo.sharing)}};
+    if (lo.sharing_effort != 1) record["sharing_effort"] = lo.sharing_effort;  // absent = 1
+    return record;
   }
 
   FlowOptions flow_;

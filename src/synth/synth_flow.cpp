@@ -23,6 +23,7 @@ Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceMod
   eo.levels_per_stage = lowering.levels_per_stage;
   eo.dsp_products = lowering.dsp_products;
   eo.sharing = lowering.sharing;
+  eo.sharing_effort = lowering.sharing_effort;
   const estimate::Estimate e = estimate::make_estimator(flavor)->estimate(model, raw, eo);
   const ValidPipeCost vp = flavor == "rtl" ? valid_pipe_cost(e.latency_cycles) : ValidPipeCost{};
   return Json{{"estimator", flavor},

@@ -782,3 +782,26 @@ TEST_CASE("training.init: absent = he with the hash unchanged; bad values one li
   j["training"]["init"] = "glorot";
   CHECK(f.error_of(j) == F + ":$.training.init: invalid choice, expected one of he, uniform_fan_in, got \"glorot\"");
 }
+
+TEST_CASE("hardware.sharing_effort: absent keeps the hash, set changes it, bad values are one clear error",
+          "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string h = experiment_hash(load_experiment(f.write(Fixture::base())));
+  Json j = Fixture::base();
+  j["hardware"]["sharing"] = "cse";
+  const std::string cse = experiment_hash(load_experiment(f.write(j)));
+  j["hardware"]["sharing_effort"] = 1;  // the default spelled out
+  CHECK(experiment_hash(load_experiment(f.write(j))) == cse);
+  j["hardware"]["sharing_effort"] = 16;
+  const auto c = load_experiment(f.write(j));
+  CHECK(c.hardware.sharing_effort == 16);
+  CHECK(to_json(c).at("hardware").at("sharing_effort") == 16);
+  CHECK(experiment_hash(c) != cse);
+  CHECK(cse != h);
+  for (const char* bad : {"0", "257", "2.5", "\"high\""}) {
+    j["hardware"]["sharing_effort"] = Json::parse(bad);
+    const std::string e = f.error_of(j);
+    CHECK_THAT(e, Catch::Contains("sharing_effort"));
+    CHECK(e.find('\n') == std::string::npos);
+  }
+}

@@ -73,6 +73,7 @@ struct HardwareConfig {
   double clock_ns = 5.0;                   ///< target clock period in ns (200 MHz)
   bool use_dsp = false;                    ///< products as DSP multiplies instead of CSD shift-adds in LUTs
   std::string sharing = "none";            ///< rtl lowering: "none" or "cse" (shared subexpressions)
+  int sharing_effort = 1;                  ///< with cse: runs of the subexpression search per layer
   std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
 };
 

@@ -50,6 +50,7 @@ struct EstimateOptions {
   int levels_per_stage = 0;     ///< rtl: adder levels per register stage; 0 = from the clock
   bool dsp_products = false;    ///< rtl: products as `*` on DSPs instead of CSD shift-adds
   netlist::Sharing sharing = netlist::Sharing::none;  ///< rtl: adder sharing between neurons (docs/netlist.md)
+  int sharing_effort = 1;       ///< rtl, with sharing: runs of the subexpression search per layer
   std::string hls_tool = "vitis-2024.1";  ///< hls: "vivado-2019.2" or "vitis-2024.1" (DSP policy)
 };
 

@@ -108,6 +108,8 @@ Sharing parse_sharing(const std::string& name, const std::string& file = "", con
 inline constexpr double kMinClockNs = 0.1, kMaxClockNs = 1000.0;
 /// Largest forced adder-level count per pipeline stage (deeper than any accumulator tree).
 inline constexpr int kMaxLevelsPerStage = 64;
+/// Largest accepted sharing effort (runs of the subexpression search per layer, cmvm_search.hpp).
+inline constexpr int kMaxSharingEffort = 256;
 
 struct LoweringOptions {
   /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
@@ -122,6 +124,9 @@ struct LoweringOptions {
   /// each layer's delay limit is its QuantizedLayer::dc: adder levels allowed beyond the plain
   /// trees' depth (the layer's largest ceil(log2(terms))), -1 = no limit.
   Sharing sharing = Sharing::none;
+  /// With Sharing::cse: runs of the subexpression search per layer, the graph with the fewest
+  /// adders kept (cmvm_search.hpp; 1 = the single greedy search, 1 to kMaxSharingEffort).
+  int sharing_effort = 1;
   /// Delay model (ns) of one adder level of width w: level_base_ns + level_per_bit_ns * w; one
   /// stage also pays register_overhead_ns (clock-to-out + setup + margin). K = the largest
   /// number of levels of the layer's widest accumulator that fits in clock_ns (at least 1).

@@ -1,0 +1,356 @@
+#include "nas4ml/netlist/cmvm_search.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+#include <vector>
+
+#include "nas4ml/core/error.hpp"
+#include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/netlist.hpp"
+
+namespace nas4ml::netlist {
+namespace {
+
+/// Nonzero CSD digits of v: the weight of its non-adjacent form, popcount(|v| xor 3|v|).
+int digits(std::int64_t v) {
+  const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+  return std::popcount(u ^ (3 * u));
+}
+
+/// One form a run searches: cmvm.hpp's own factoring of the matrix, or first a spanning tree of
+/// its rows (edge penalty, tree depth limit; -1 none), optionally then the column factoring.
+struct Form {
+  bool row_tree = false;
+  Factoring factoring = Factoring::none;
+  int penalty = 0, max_depth = -1;
+};
+
+/// The factored forms in the order they are tried at dc = -1 (the cheapest first on random 8-bit
+/// matrices of other seeds than benchmarks/cmvm's table, greedy order of gains); the last is the plain
+/// search, which on the identity permutation is run 0.
+constexpr Form kForms[] = {{true, Factoring::columns, 3, -1}, {false, Factoring::columns, 0, -1},
+                           {true, Factoring::columns, 2, 4},  {true, Factoring::columns, 1, -1},
+                           {false, Factoring::both, 0, -1},   {false, Factoring::rows, 0, -1},
+                           {true, Factoring::none, 3, 3},     {false, Factoring::none, 0, -1}};
+constexpr int kFormCount = static_cast<int>(std::size(kForms));
+/// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
+constexpr Form kLnsForm{true, Factoring::none, 3, -1};
+constexpr double kKeep = 0.6;
+
+/// Rows of m as vectors: a spanning tree rooted at the zero vector (Prim, ties to the lower
+/// index), where row i below row j costs the CSD digits of r_i - r_j or r_i + r_j (the cheaper,
+/// `negated` when the sum) + `penalty`, below the root the digits of r_i; no row deeper than
+/// `max_depth` (-1: no limit). `order` lists the rows as they joined (parents first).
+struct RowTree {
+  std::vector<int> parent, order;
+  std::vector<std::uint8_t> negated;
+};
+RowTree row_tree(std::span<const std::int64_t> m, int rows, int cols, int penalty, int max_depth) {
+  const auto R = std::size_t(rows), C = std::size_t(cols);
+  RowTree t;
+  t.parent.assign(R, -1);
+  t.negated.assign(R, 0);
+  std::vector<int> best(R, 0), depth(R, 1);
+  std::vector<std::uint8_t> in(R, 0);
+  for (std::size_t i = 0; i < R; ++i)
+    for (std::size_t c = 0; c < C; ++c) best[i] += digits(m[i * C + c]);
+  for (std::size_t step = 0; step < R; ++step) {
+    std::size_t j = R;
+    for (std::size_t i = 0; i < R; ++i)
+      if (!in[i] && (j == R || best[i] < best[j])) j = i;
+    in[j] = 1;
+    t.order.push_back(static_cast<int>(j));
+    if (max_depth >= 0 && depth[j] >= max_depth) continue;
+    for (std::size_t i = 0; i < R; ++i) {
+      if (in[i]) continue;
+      int minus = penalty, plus = penalty;
+      for (std::size_t c = 0; c < C && std::min(minus, plus) < best[i]; ++c) {
+        minus += digits(m[i * C + c] - m[j * C + c]);
+        plus += digits(m[i * C + c] + m[j * C + c]);
+      }
+      if (std::min(minus, plus) < best[i]) {
+        best[i] = std::min(minus, plus);
+        t.parent[i] = static_cast<int>(j);
+        t.negated[i] = plus < minus;
+        depth[i] = depth[j] + 1;
+      }
+    }
+  }
+  return t;
+}
+
+/// Two terms as one new signal: +-(A << k1) +- (B << k2), k1 <= k2, is +-((A +- (B << (k2 - k1))) << k1).
+CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
+  if (y.shift < x.shift || (y.shift == x.shift && x.negative && !y.negative)) std::swap(x, y);
+  g.ops.push_back({x.signal, y.signal, y.shift - x.shift, x.negative != y.negative});
+  g.depth.push_back(std::max(g.depth[std::size_t(x.signal)], g.depth[std::size_t(y.signal)]) + 1);
+  return {static_cast<std::int32_t>(g.depth.size() - 1), x.shift, x.negative};
+}
+
+/// Ruin and recreate, one step of a large-neighbourhood search (Shaw, CP 1998; Schrimpf et al.,
+/// J. Comput. Phys. 159(2), 2000): keeps each op whose operands are inputs or kept ops with
+/// probability `keep`, writes every row over the inputs and the kept ops (the other ops expanded
+/// into their operands), and runs the greedy search on that matrix; the kept ops come first in the
+/// result. Returns false (g unchanged) when an expanded term would shift beyond 61 bits or a
+/// coefficient reach 2^60.
+bool recreate(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope, int stage_levels, double keep,
+              Rng& rng) {
+  const int C = g.n_inputs;
+  const auto R = g.rows.size();
+  std::vector<std::int32_t> column(g.depth.size(), -1);  // the signal's column in the new matrix
+  for (int i = 0; i < C; ++i) column[std::size_t(i)] = i;
+  std::vector<std::size_t> kept;
+  for (std::size_t k = 0; k < g.ops.size(); ++k) {
+    const CmvmOp& op = g.ops[k];
+    if (column[std::size_t(op.a)] < 0 || column[std::size_t(op.b)] < 0 || !(rng.uniform() < keep)) continue;
+    column[std::size_t(C) + k] = static_cast<std::int32_t>(std::size_t(C) + kept.size());
+    kept.push_back(k);
+  }
+  const std::size_t W = std::size_t(C) + kept.size();
+  std::vector<std::int64_t> m(R * W, 0);
+  std::vector<CmvmTerm> stack;
+  for (std::size_t r = 0; r < R; ++r) {
+    stack.assign(g.rows[r].begin(), g.rows[r].end());
+    while (!stack.empty()) {
+      const CmvmTerm t = stack.back();
+      stack.pop_back();
+      if (t.shift > 61) return false;
+      if (const std::int32_t c = column[std::size_t(t.signal)]; c >= 0) {
+        m[r * W + std::size_t(c)] += (t.negative ? -1 : 1) * (std::int64_t{1} << t.shift);
+        continue;
+      }
+      const CmvmOp& op = g.ops[std::size_t(t.signal - C)];
+      stack.push_back({op.a, t.shift, t.negative});
+      stack.push_back({op.b, t.shift + op.shift, t.negative != op.subtract});
+    }
+  }
+  constexpr std::int64_t big = std::int64_t{1} << 60;  // sums stay far from overflow
+  if (std::any_of(m.begin(), m.end(), [](std::int64_t v) { return v <= -big || v >= big; })) return false;
+  CmvmGraph h = share_subexpressions(m, static_cast<int>(R), static_cast<int>(W), extra, -1, scope, Factoring::none,
+                                     stage_levels);
+  CmvmGraph out;
+  out.n_inputs = C;
+  out.depth.assign(std::size_t(C), 0);
+  std::vector<std::int32_t> signal(W + h.ops.size());
+  std::iota(signal.begin(), signal.begin() + C, 0);
+  const auto push = [&out](const CmvmOp& op, std::int32_t a, std::int32_t b) {
+    out.ops.push_back({a, b, op.shift, op.subtract});
+    out.depth.push_back(std::max(out.depth[std::size_t(a)], out.depth[std::size_t(b)]) + 1);
+    return static_cast<std::int32_t>(out.depth.size() - 1);
+  };
+  for (std::size_t j = 0; j < kept.size(); ++j) {
+    const CmvmOp& op = g.ops[kept[j]];
+    signal[std::size_t(C) + j] = push(op, signal[std::size_t(column[std::size_t(op.a)])], signal[std::size_t(column[std::size_t(op.b)])]);
+  }
+  for (std::size_t k = 0; k < h.ops.size(); ++k)
+    signal[W + k] = push(h.ops[k], signal[std::size_t(h.ops[k].a)], signal[std::size_t(h.ops[k].b)]);
+  out.rows = std::move(h.rows);
+  for (auto& row : out.rows)
+    for (CmvmTerm& t : row) t.signal = signal[std::size_t(t.signal)];
+  out.zero_term = std::move(h.zero_term);
+  out.depth_limit = g.depth_limit;
+  g = std::move(out);
+  return true;
+}
+
+/// `steps` ruin-and-recreate steps on g (seeded by their number), each kept when it costs no more
+/// adders and fits(graph).
+template <class Fits>
+void improve(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope, int stage_levels, int steps,
+             const Fits& fits) {
+  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(steps), 1, "netlist.cmvm_search.lns");
+  std::int64_t adders = cmvm_adders(g);
+  for (int k = 0; k < steps; ++k) {
+    CmvmGraph h = g;
+    if (!recreate(h, extra, scope, stage_levels, kKeep, rng)) return;
+    const std::int64_t a = cmvm_adders(h);
+    if (a > adders || !fits(h)) continue;
+    g = std::move(h);
+    adders = a;
+  }
+}
+
+/// The search on F (f_i = r_i -+ r_parent(i)); then, parents first, a row with children is summed
+/// into one term (shallowest two first), which each child row takes as one term more.
+CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra,
+                          const Form& form, DelayScope scope, int stage_levels, int lns) {
+  const auto C = std::size_t(cols);
+  const RowTree t = row_tree(m, rows, cols, form.penalty, form.max_depth);
+  std::vector<std::int64_t> f(m.begin(), m.end());
+  for (std::size_t r = 0; r < std::size_t(rows); ++r) {
+    if (t.parent[r] < 0) continue;
+    const std::int64_t* p = m.data() + std::size_t(t.parent[r]) * C;
+    for (std::size_t c = 0; c < C; ++c) f[r * C + c] += t.negated[r] ? p[c] : -p[c];
+  }
+  CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels);
+  improve(g, extra, scope, stage_levels, lns, [](const CmvmGraph&) { return true; });
+  std::vector<std::uint8_t> has_child(std::size_t(rows), 0);
+  for (int p : t.parent)
+    if (p >= 0) has_child[std::size_t(p)] = 1;
+  std::vector<CmvmTerm> sum(static_cast<std::size_t>(rows));
+  std::vector<std::uint8_t> empty(std::size_t(rows), 0);  // the row's linear part is 0
+  const auto deeper = [&g](const CmvmTerm& x, const CmvmTerm& y) {
+    return g.depth[std::size_t(x.signal)] > g.depth[std::size_t(y.signal)];
+  };
+  for (int r : t.order) {
+    auto& row = g.rows[std::size_t(r)];
+    const int p = t.parent[std::size_t(r)];
+    if (p >= 0 && !empty[std::size_t(p)]) {
+      CmvmTerm x = sum[std::size_t(p)];
+      x.negative = x.negative != (t.negated[std::size_t(r)] != 0);
+      row.push_back(x);
+    }
+    empty[std::size_t(r)] = row.empty();
+    if (!has_child[std::size_t(r)] || row.empty()) continue;
+    std::stable_sort(row.begin(), row.end(), deeper);  // shallowest last
+    while (row.size() > 1) {
+      const CmvmTerm x = row.back();
+      row.pop_back();
+      const CmvmTerm y = row.back();
+      row.pop_back();
+      const CmvmTerm z = combine(g, x, y);
+      row.insert(std::upper_bound(row.begin(), row.end(), z, deeper), z);
+    }
+    sum[std::size_t(r)] = row[0];
+  }
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {  // a row of negative terms only: 0 - (...)
+    bool positive = !extra.empty() && extra[r] != 0;
+    for (const CmvmTerm& x : g.rows[r]) positive = positive || !x.negative;
+    g.zero_term[r] = !g.rows[r].empty() && !positive;
+  }
+  return g;
+}
+
+/// The row and column permutations of round p (p = 0: the identity): new row k is row pr[k].
+void permutation(int p, int rows, int cols, std::vector<int>& pr, std::vector<int>& pc) {
+  pr.resize(std::size_t(rows));
+  pc.resize(std::size_t(cols));
+  std::iota(pr.begin(), pr.end(), 0);
+  std::iota(pc.begin(), pc.end(), 0);
+  if (p == 0) return;
+  Rng rng = Rng::stream(0, static_cast<std::uint64_t>(p), 0, "netlist.cmvm_search");
+  rng.shuffle(pr.begin(), pr.end());
+  rng.shuffle(pc.begin(), pc.end());
+}
+
+/// One run: the form on permutation p of the matrix (with `lns` ruin-and-recreate steps on a
+/// row-tree form's graph before its chain is summed), its graph mapped back to the original numbering.
+CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
+              DelayScope scope, int stage_levels, const Form& form, int p, int lns = 0) {
+  std::vector<int> pr, pc;
+  permutation(p, rows, cols, pr, pc);
+  const auto R = std::size_t(rows), C = std::size_t(cols);
+  std::vector<std::int64_t> pm(R * C);
+  std::vector<std::uint8_t> pe(extra.empty() ? 0 : R);
+  for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t c = 0; c < C; ++c) pm[r * C + c] = m[std::size_t(pr[r]) * C + std::size_t(pc[c])];
+    if (!extra.empty()) pe[r] = extra[std::size_t(pr[r])];
+  }
+  CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels, lns)
+                              : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels);
+  if (p == 0) return g;
+  const auto input = [&pc, cols](std::int32_t s) { return s < cols ? pc[std::size_t(s)] : s; };
+  for (CmvmOp& op : g.ops) {
+    op.a = input(op.a);
+    op.b = input(op.b);
+  }
+  std::vector<std::vector<CmvmTerm>> out(R);
+  std::vector<std::uint8_t> zero(R, 0);
+  for (std::size_t r = 0; r < R; ++r) {
+    for (CmvmTerm& t : g.rows[r]) t.signal = input(t.signal);
+    out[std::size_t(pr[r])] = std::move(g.rows[r]);
+    zero[std::size_t(pr[r])] = g.zero_term[r];
+  }
+  g.rows = std::move(out);
+  g.zero_term = std::move(zero);
+  return g;
+}
+
+/// The plain trees' terms per row (CSD digits and the constant).
+std::vector<std::uint64_t> plain_terms(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra) {
+  std::vector<std::uint64_t> n(std::size_t(rows), 0);
+  for (std::size_t r = 0; r < std::size_t(rows); ++r) {
+    n[r] = extra.empty() ? 0 : extra[r];
+    for (std::size_t c = 0; c < std::size_t(cols); ++c) n[r] += std::uint64_t(digits(m[r * std::size_t(cols) + c]));
+  }
+  return n;
+}
+
+/// Row r's Kraft sum in g: sum of 2^depth over its terms, its constant 0 and `extra` constant.
+std::uint64_t kraft(const CmvmGraph& g, std::size_t r, int extra) {
+  std::uint64_t k = std::uint64_t(extra) + g.zero_term[r];
+  for (const CmvmTerm& t : g.rows[r]) k += std::uint64_t{1} << std::min(g.depth[std::size_t(t.signal)], 63);
+  return k;
+}
+
+}  // namespace
+
+int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms) {
+  int d = 0;
+  for (std::size_t r = 0; r < g.rows.size(); ++r)
+    d = std::max(d, cmvm_row_depth(g, static_cast<int>(r), extra_terms.empty() ? 0 : extra_terms[r]));
+  return d;
+}
+
+CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
+                                std::span<const std::uint8_t> extra_terms, int dc, int effort, DelayScope scope,
+                                int stage_levels) {
+  NAS4ML_ASSERT(effort >= 1 && effort <= kMaxSharingEffort, "cmvm_search: effort out of range");
+  CmvmGraph best = share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels);
+  if (effort == 1) return best;
+  // Factored forms only without a depth limit (they are deeper). The bound every kept graph
+  // meets: dc >= 0, the layer's D + dc; a pipelined layer at dc = -1, the end of the plain
+  // trees' last stage; else none (-1).
+  const bool factored = dc < 0;
+  int bound = dc >= 0 ? best.depth_limit : -1;
+  const std::vector<std::uint64_t> terms = plain_terms(m, rows, cols, extra_terms);
+  int deepest = 0;
+  for (std::uint64_t n : terms) deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
+  if (factored && stage_levels > 0) bound = (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels;
+  // The stage-aware mode of cmvm.hpp (a boundary inside the plain trees): no row carries more
+  // values over the first boundary than its plain tree, Kraft sum <= 2^K ceil(S / 2^K).
+  const bool stage_aware = stage_levels > 0 && stage_levels < deepest;
+  const auto fits = [&](const CmvmGraph& g) {
+    if (bound >= 0 && cmvm_depth(g, extra_terms) > bound) return false;
+    if (!stage_aware) return true;
+    const std::uint64_t unit = std::uint64_t{1} << stage_levels;
+    std::uint64_t crossing = 0, plain = 0;
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {
+      plain += std::max<std::uint64_t>((terms[r] + unit - 1) / unit, 1);
+      crossing += std::max<std::uint64_t>((kraft(g, r, extra_terms.empty() ? 0 : extra_terms[r]) + unit - 1) / unit, 1);
+    }
+    return crossing <= plain;
+  };
+  std::int64_t best_adders = cmvm_adders(best);
+  int best_depth = cmvm_depth(best, extra_terms);
+  const auto consider = [&](CmvmGraph g) {
+    const std::int64_t adders = cmvm_adders(g);
+    const int depth = cmvm_depth(g, extra_terms);
+    if (!fits(g)) return;
+    if (adders < best_adders || (adders == best_adders && depth < best_depth)) {
+      best = std::move(g);
+      best_adders = adders;
+      best_depth = depth;
+    }
+  };
+  // Runs 1 .. kFormCount - 1: without a depth limit kForms on the identity (but the plain one,
+  // run 0), else the plain search on permutation k. The remaining runs are ruin-and-recreate
+  // steps: on kLnsForm without any bound, else on the best graph so far (within the bound; not
+  // with the per-row scope, whose bounds differ by row).
+  for (int k = 1; k < std::min(effort, kFormCount); ++k)
+    consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, factored ? kForms[k - 1] : Form{}, factored ? 0 : k));
+  if (effort > kFormCount) {
+    // A pipelined layer: the row-tree form only when its plain run fits the bound.
+    if (factored && (bound < 0 || fits(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0)))) {
+      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0, effort - kFormCount));
+    } else if (scope == DelayScope::layer) {
+      CmvmGraph g = best;
+      improve(g, extra_terms, scope, stage_levels, effort - kFormCount, fits);
+      consider(std::move(g));
+    }
+  }
+  return best;
+}
+
+}  // namespace nas4ml::netlist
