@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <queue>
 
 #include "nas4ml/core/error.hpp"
@@ -75,18 +76,27 @@ class BucketQueue {
 struct Workspace {
   BucketQueue queue;
   std::vector<std::int32_t> pair_counts;  // Solver::table_
-  std::vector<std::size_t> first;
-  std::vector<std::pair<std::size_t, std::uint64_t>> twice;
-  std::vector<std::uint64_t> rows_of, shifts;
+  std::vector<std::size_t> touched;
+  std::vector<std::uint64_t> twice;
+  std::vector<std::uint64_t> rows_of;
+  std::vector<std::uint8_t> shifts;
 };
+
+/// Eight bytes at p (unaligned), and stored back: the shift masks are 1, 2, 4 or 8 bytes wide.
+std::uint64_t load8(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+void store8(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
 
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
          DelayScope scope, Factoring factoring, int stage_levels)
-      : queue_(workspace().queue), table_(workspace().pair_counts), first_(workspace().first),
+      : queue_(workspace().queue), table_(workspace().pair_counts), touched_(workspace().touched),
         twice_(workspace().twice), rows_of_(workspace().rows_of), shifts_(workspace().shifts) {
-    first_.clear();
+    touched_.clear();
     twice_.clear();
     queue_.clear();
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
@@ -157,14 +167,25 @@ class Solver {
     words_ = (std::size_t(rows) + 63) / 64;
     n_rows_ = std::size_t(rows);
     lost_.assign(g_.depth.size(), 0);
+    // Every term's shift is one of the matrix's digit positions (a new term takes its first
+    // operand's shift): the masks need span_ bits.
+    int top_shift = 0;
+    std::size_t terms = 0;
+    for (const auto& row : g_.rows) {
+      terms += row.size();
+      for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
+    }
+    NAS4ML_ASSERT(top_shift < 64, "cmvm: term shift beyond 63");
+    span_ = std::size_t(top_shift) + 1;
+    mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;
+    mask_low_ = mask_bytes_ == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * mask_bytes_)) - 1;
+    entry_bytes_ = 2 * mask_bytes_ * n_rows_;
     // Each substitution removes a term at least, so there are at most as many new signals as
     // terms: reserved, the tables never move (and reused, they cost no fresh pages).
-    std::size_t terms = 0;
-    for (const auto& row : g_.rows) terms += row.size();
     rows_of_.reserve((g_.depth.size() + terms) * words_);
-    shifts_.reserve((g_.depth.size() + terms) * n_rows_ * 2);
+    shifts_.reserve((g_.depth.size() + terms) * entry_bytes_ + 8);
     rows_of_.assign(g_.depth.size() * words_, 0);
-    shifts_.assign(g_.depth.size() * n_rows_ * 2, 0);
+    shifts_.assign(g_.depth.size() * entry_bytes_ + 8, 0);  // + 8: an 8-byte access at the last mask
     for (int r = 0; r < rows; ++r)
       for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
         row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
@@ -172,41 +193,48 @@ class Solver {
       }
     // Every pair of terms of a row counts once for its pattern (one dense table over the input
     // signals' patterns, else signal by signal); the patterns that occur twice are queued.
-    int top_shift = 0;
-    for (const auto& row : g_.rows)
-      for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
-    span_ = std::size_t(top_shift) + 1;
     const std::size_t s0 = g_.depth.size();
     if (s0 * s0 * span_ * 2 <= dense_limit) {  // one table over all patterns of the inputs
       const std::size_t dense = s0 * s0 * span_ * 2;
       table_.assign(std::max(dense, s0 * 4 * span_), 0);
       std::vector<CmvmTerm>& sorted = fresh_;
       std::vector<std::size_t> code;
+      std::vector<std::uint64_t> tail;
+      // A pattern is listed once, when its count reaches two: at most half the pairs.
+      std::size_t pairs = 0;
+      for (const auto& row : g_.rows) pairs += row.size() * (row.size() - (row.empty() ? 0 : 1)) / 2;
+      twice_.resize(pairs / 2 + 1);
+      std::uint64_t* const listed = twice_.data();
+      std::size_t n_listed = 0;
       for (const auto& row : g_.rows) {
         // In pattern order (shift, then signal), every pair's first term comes first.
-        sorted.assign(row.begin(), row.end());
-        std::sort(sorted.begin(), sorted.end(), [](const CmvmTerm& x, const CmvmTerm& y) {
-          return x.shift != y.shift ? x.shift < y.shift : x.signal < y.signal;
-        });
+        sort_by_shift(row, sorted);
         // Counter of (p, q): ((p.signal s0 + q.signal) span + q.shift - p.shift) 2 + (p.negative != q.negative),
-        // q's part (even, its sign in the low bit) computed once per term.
+        // and key pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative): q's parts
+        // (its sign in the low bit) computed once per term, p's added, the sign flipped by p's.
         code.resize(sorted.size());
-        for (std::size_t j = 0; j < sorted.size(); ++j)
+        tail.resize(sorted.size());
+        for (std::size_t j = 0; j < sorted.size(); ++j) {
           code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
+          tail[j] = (std::uint64_t(sorted[j].signal) << 9) + (std::uint64_t(sorted[j].shift) << 1) + sorted[j].negative;
+        }
         std::int32_t* const counts = table_.data();
-        for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const std::size_t n = sorted.size();
+        for (std::size_t i = 0; i < n; ++i) {
           const CmvmTerm p = sorted[i];
           const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2 - std::size_t(p.shift) * 2;  // mod 2^64
-          for (std::size_t j = i + 1; j < sorted.size(); ++j) {
-            const std::size_t at = first + (code[j] ^ std::size_t(p.negative));
-            if (++counts[at] == 2) {
-              const CmvmTerm& q = sorted[j];
-              twice_.push_back({at, pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative)});
-            }
+          const std::uint64_t head = (std::uint64_t(p.signal) << 33) - (std::uint64_t(p.shift) << 1);  // mod 2^64
+          const std::size_t neg = p.negative;
+          // Without branches (whether a count reaches two is not predictable): every pair
+          // writes its key, and the list grows only at the second occurrence.
+          for (std::size_t j = i + 1; j < n; ++j) {
+            const std::int32_t c = ++counts[first + (code[j] ^ neg)];
+            listed[n_listed] = (head + tail[j]) ^ neg;
+            n_listed += c == 2;
           }
         }
       }
-      for (const auto& [slot, key] : twice_) push(key, table_[slot]);
+      for (std::size_t k = 0; k < n_listed; ++k) push(listed[k], dense_count(listed[k], s0));
       twice_.clear();
       std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
       return;
@@ -218,18 +246,18 @@ class Solver {
       for (std::size_t w = 0; w < words_; ++w)
         for (std::uint64_t bits = rx[w]; bits != 0; bits &= bits - 1) {
           const int r = static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits)));
-          const std::uint64_t* m = shift_mask(x, r);
+          const Shifts m = shifts_of(x, std::size_t(r));
           for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
             // x with x: each pair once, from its lower shift; x with u: where x comes first.
-            const std::uint64_t mine = t.signal == x ? (m[0] | m[1]) & ~((std::uint64_t{2} << t.shift) - 1) : m[0] | m[1];
+            const std::uint64_t mine = t.signal == x ? (m.pos | m.neg) & ~((std::uint64_t{2} << t.shift) - 1) : m.pos | m.neg;
             for (std::uint64_t k = mine; k != 0; k &= k - 1) {
               const int sh = std::countr_zero(k);
-              if (t.signal == x) anchor_pair(x, t.shift, t.negative, x, sh, (m[1] >> sh) & 1);
-              else if (sh < t.shift || (sh == t.shift && x < t.signal)) anchor_pair(x, sh, (m[1] >> sh) & 1, t.signal, t.shift, t.negative);
+              if (t.signal == x) anchor_pair(x, t.shift, t.negative, x, sh, (m.neg >> sh) & 1);
+              else if (sh < t.shift || (sh == t.shift && x < t.signal)) anchor_pair(x, sh, (m.neg >> sh) & 1, t.signal, t.shift, t.negative);
             }
           }
         }
-      queue_counted();
+      queue_counted(x);
     }
   }
 
@@ -435,16 +463,44 @@ class Solver {
     const bool sub = nx != nu;
     const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
     const std::int32_t c = ++table_[slot];  // a pattern is listed when it reaches two
-    if (c == 1) first_.push_back(slot);
-    else if (c == 2) twice_.push_back({slot, side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub)});
+    if (c == 1) touched_.push_back(slot);
+    else if (c == 2) twice_.push_back(side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub));
   }
-  /// Queues the round's patterns that occur twice or more (in the order they reached two:
+  /// The anchor table's counter of `key`, a pattern of anchor x (anchor_pair()).
+  std::size_t anchor_slot(std::int32_t x, std::uint64_t key) const {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const std::size_t side = a == x ? 0 : 1;
+    const std::size_t u = side ? std::size_t(a) : std::size_t(b);
+    return ((u * 2 + side) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1);
+  }
+  /// The first round's counter of `key` (s0 input signals).
+  std::int32_t dense_count(std::uint64_t key, std::size_t s0) const {
+    const std::size_t a = key >> 33, b = (key >> 9) & 0xFFFFFF;
+    return table_[((a * s0 + b) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1)];
+  }
+  /// Queues anchor x's patterns that occur twice or more (in the order they reached two:
   /// deterministic) and clears the counters.
-  void queue_counted() {
-    for (const auto& [slot, key] : twice_) push(key, table_[slot]);
-    for (std::size_t slot : first_) table_[slot] = 0;
-    first_.clear();
+  void queue_counted(std::int32_t x) {
+    for (std::uint64_t key : twice_) push(key, table_[anchor_slot(x, key)]);
+    for (std::size_t slot : touched_) table_[slot] = 0;
+    touched_.clear();
     twice_.clear();
+  }
+  /// Row terms in pattern order: by shift, then signal (a counting sort by shift, the row's
+  /// column order kept within a shift, then an insertion sort for the signals, which are in
+  /// column order unless the columns were factored).
+  void sort_by_shift(const std::vector<CmvmTerm>& row, std::vector<CmvmTerm>& out) const {
+    std::uint32_t start[65] = {};
+    for (const CmvmTerm& t : row) ++start[t.shift + 1];
+    for (std::size_t k = 1; k <= span_; ++k) start[k] += start[k - 1];
+    out.resize(row.size());
+    for (const CmvmTerm& t : row) out[start[t.shift]++] = t;
+    for (std::size_t i = 1; i < out.size(); ++i) {
+      const CmvmTerm t = out[i];
+      std::size_t j = i;
+      for (; j > 0 && out[j - 1].shift == t.shift && out[j - 1].signal > t.signal; --j) out[j] = out[j - 1];
+      out[j] = t;
+    }
   }
   /// The pairs of `key` left in all rows (overlapping ones included): the shift masks of a and
   /// b in the rows that have held both.
@@ -454,31 +510,39 @@ class Solver {
     const bool sub = (key & 1) != 0;
     const std::uint64_t* ra = rows_of_.data() + std::size_t(a) * words_;
     const std::uint64_t* rb = rows_of_.data() + std::size_t(b) * words_;
-    const std::uint64_t* ma = shifts_.data() + std::size_t(a) * n_rows_ * 2;
-    const std::uint64_t* mb = shifts_.data() + std::size_t(b) * n_rows_ * 2;
     std::int32_t n = 0;
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = ra[w] & rb[w]; bits != 0; bits &= bits - 1) {
         const std::size_t r = w * 64 + std::size_t(std::countr_zero(bits));
-        const std::uint64_t pa = ma[2 * r], na = ma[2 * r + 1];
-        const std::uint64_t pb = mb[2 * r] >> d, nb = mb[2 * r + 1] >> d;
-        n += std::popcount(pa & (sub ? nb : pb)) + std::popcount(na & (sub ? pb : nb));
+        const Shifts ma = shifts_of(a, r), mb = shifts_of(b, r);
+        const std::uint64_t pb = mb.pos >> d, nb = mb.neg >> d;
+        n += std::popcount(ma.pos & (sub ? nb : pb)) + std::popcount(ma.neg & (sub ? pb : nb));
       }
     return n;
   }
+  /// Signal s's masks in row r: its positive and its negative terms' shifts (bit k: shift k).
+  struct Shifts {
+    std::uint64_t pos, neg;
+  };
+  Shifts shifts_of(std::int32_t s, std::size_t r) const {
+    const std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + r * 2 * mask_bytes_;
+    return {load8(m) & mask_low_, load8(m + mask_bytes_) & mask_low_};
+  }
+  /// The mask of t's sign for t's signal in row r (an 8-byte access: the bytes past the mask are
+  /// written back unchanged).
+  std::uint8_t* mask_of(const CmvmTerm& t, int r) {
+    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * 2 * mask_bytes_ + (t.negative ? mask_bytes_ : 0);
+  }
   void set_shift(const CmvmTerm& t, int r) {
-    NAS4ML_ASSERT(t.shift >= 0 && t.shift < 64, "cmvm: term shift beyond 63");
-    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
-    m[t.negative ? 1 : 0] |= std::uint64_t{1} << t.shift;
+    std::uint8_t* m = mask_of(t, r);
+    store8(m, load8(m) | (std::uint64_t{1} << t.shift));
   }
   /// Removes a term from the masks (and the row from the signal's rows when it was its last).
   void clear_shift(const CmvmTerm& t, int r) {
-    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
-    m[t.negative ? 1 : 0] &= ~(std::uint64_t{1} << t.shift);
-    if ((m[0] | m[1]) == 0) row_mask(t.signal)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
-  }
-  const std::uint64_t* shift_mask(std::int32_t signal, int r) const {
-    return shifts_.data() + (std::size_t(signal) * n_rows_ + std::size_t(r)) * 2;
+    std::uint8_t* m = mask_of(t, r);
+    store8(m, load8(m) & ~(std::uint64_t{1} << t.shift));
+    const Shifts left = shifts_of(t.signal, std::size_t(r));
+    if ((left.pos | left.neg) == 0) row_mask(t.signal)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
   void push(std::uint64_t key, std::int32_t n) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
@@ -500,9 +564,8 @@ class Solver {
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const bool sub = (key & 1) != 0;
     // Shifts s with a's term at s and b's term of the matching sign at s + d.
-    const std::uint64_t* ma = shift_mask(a, r);
-    const std::uint64_t* mb = shift_mask(b, r);
-    const std::uint64_t found = (ma[0] & ((sub ? mb[1] : mb[0]) >> d)) | (ma[1] & ((sub ? mb[0] : mb[1]) >> d));
+    const Shifts ma = shifts_of(a, std::size_t(r)), mb = shifts_of(b, std::size_t(r));
+    const std::uint64_t found = (ma.pos & ((sub ? mb.neg : mb.pos) >> d)) | (ma.neg & ((sub ? mb.pos : mb.neg) >> d));
     if (found == 0) return;
     const auto& row = g_.rows[std::size_t(r)];
     for (std::uint32_t i = 0; i < row.size(); ++i) {
@@ -548,7 +611,7 @@ class Solver {
     g_.depth.push_back(depth);
     lost_.push_back(0);
     rows_of_.resize(rows_of_.size() + words_, 0);
-    shifts_.resize(shifts_.size() + n_rows_ * 2, 0);
+    shifts_.resize(shifts_.size() + entry_bytes_, 0);
     table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
     for (std::size_t k = 0; k < matches.size();) {
       const int r = matches[k].row;
@@ -563,7 +626,7 @@ class Solver {
       k = e;
     }
     // The new signal's patterns: every pair is counted now (no later round adds to them).
-    queue_counted();
+    queue_counted(signal);
   }
 
   void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
@@ -586,12 +649,39 @@ class Solver {
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
       const CmvmTerm& f = fresh_[k];
-      for (std::size_t u = 0; u < n; ++u) anchor_pair(signal, f.shift, f.negative, row[u].signal, row[u].shift, row[u].negative);
+      fresh_pairs(signal, f, row.data(), n);
       for (std::size_t l = 0; l < k; ++l) anchor_pair(signal, f.shift, f.negative, signal, fresh_[l].shift, fresh_[l].negative);
       set_shift(f, r);
     }
     row.insert(row.end(), fresh_.begin(), fresh_.end());
     row_mask(signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
+  }
+
+  /// anchor_pair() of the new signal x's term f with each of the row's n older terms, without
+  /// branches: x is the newest signal, so x comes first in a pattern exactly when its shift is
+  /// the lower; every counter is listed to be cleared, and a key when its counter reaches two.
+  void fresh_pairs(std::int32_t x, const CmvmTerm& f, const CmvmTerm* row, std::size_t n) {
+    const std::size_t t0 = touched_.size(), w0 = twice_.size();
+    touched_.resize(t0 + n);
+    twice_.resize(w0 + n);
+    std::size_t* touched = touched_.data() + t0;
+    std::uint64_t* listed = twice_.data() + w0;
+    std::size_t n_listed = 0;
+    std::int32_t* const counts = table_.data();
+    const std::uint64_t mine = std::uint64_t(x);
+    for (std::size_t k = 0; k < n; ++k) {
+      const CmvmTerm& t = row[k];
+      const std::size_t side = f.shift >= t.shift;
+      const std::size_t d = static_cast<std::size_t>(side ? f.shift - t.shift : t.shift - f.shift);
+      const std::size_t sub = f.negative != t.negative;
+      const std::size_t slot = ((std::size_t(t.signal) * 2 + side) * span_ + d) * 2 + sub;
+      const std::int32_t c = ++counts[slot];
+      touched[k] = slot;
+      const std::uint64_t u = std::uint64_t(t.signal);
+      listed[n_listed] = ((side ? u : mine) << 33) | ((side ? mine : u) << 9) | (d << 1) | sub;
+      n_listed += c == 2;
+    }
+    twice_.resize(w0 + n_listed);
   }
 
   CmvmGraph g_;
@@ -612,8 +702,8 @@ class Solver {
   std::vector<std::int32_t>& table_;
   std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
-  std::vector<std::size_t>& first_;       // counters of this round that are not zero
-  std::vector<std::pair<std::size_t, std::uint64_t>>& twice_;  // this round's patterns seen twice
+  std::vector<std::size_t>& touched_;     // counters of this round that may not be zero
+  std::vector<std::uint64_t>& twice_;     // this round's patterns seen twice, in that order
   std::uint32_t term_at_[128] = {};  // find_matches: a's term (0..63) and b's term (64..) per shift of a
   std::vector<std::uint8_t> removed_;
   std::vector<CmvmTerm> fresh_;
@@ -621,9 +711,13 @@ class Solver {
   std::size_t words_ = 0;
   std::vector<std::uint64_t>& rows_of_;
   std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
-  // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s).
+  // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s),
+  // each mask in mask_bytes_ bytes (the fewest of 1, 2, 4, 8 that hold span_ bits): a signal's
+  // masks take entry_bytes_.
   std::size_t n_rows_ = 0;
-  std::vector<std::uint64_t>& shifts_;
+  std::size_t mask_bytes_ = 8, entry_bytes_ = 0;
+  std::uint64_t mask_low_ = ~std::uint64_t{0};
+  std::vector<std::uint8_t>& shifts_;
   std::vector<std::uint32_t> lost_;  // per signal: terms of it removed by substitutions
 };
 
