@@ -179,7 +179,13 @@ class Solver {
     span_ = std::size_t(top_shift) + 1;
     mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;
     mask_low_ = mask_bytes_ == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * mask_bytes_)) - 1;
-    entry_bytes_ = 2 * mask_bytes_ * n_rows_;
+    half_bytes_ = (mask_bytes_ * n_rows_ + 7) / 8 * 8;
+    entry_bytes_ = 2 * half_bytes_;
+    for (std::size_t d = 0; d < 64; ++d) {  // per lane of mask_bytes_: the bits a shift by d keeps
+      const std::uint64_t keep = (mask_low_ >> d) & mask_low_;
+      lane_keep_[d] = 0;
+      for (std::size_t lane = 0; lane < 8 / mask_bytes_; ++lane) lane_keep_[d] |= keep << (lane * 8 * mask_bytes_);
+    }
     // Each substitution removes a term at least, so there are at most as many new signals as
     // terms: reserved, the tables never move (and reused, they cost no fresh pages).
     rows_of_.reserve((g_.depth.size() + terms) * words_);
@@ -508,9 +514,20 @@ class Solver {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const bool sub = (key & 1) != 0;
+    std::int32_t n = 0;
+    if (half_bytes_ <= 64) {  // all rows at once, 8 bytes (8 / mask_bytes_ rows) a step, no branch
+      const std::uint8_t* pa = shifts_.data() + std::size_t(a) * entry_bytes_;
+      const std::uint8_t* pb = shifts_.data() + std::size_t(b) * entry_bytes_;
+      const std::uint64_t keep = lane_keep_[d];
+      for (std::size_t k = 0; k < half_bytes_; k += 8) {
+        const std::uint64_t ap = load8(pa + k), an = load8(pa + half_bytes_ + k);
+        const std::uint64_t bp = (load8(pb + k) >> d) & keep, bn = (load8(pb + half_bytes_ + k) >> d) & keep;
+        n += std::popcount(ap & (sub ? bn : bp)) + std::popcount(an & (sub ? bp : bn));
+      }
+      return n;
+    }
     const std::uint64_t* ra = rows_of_.data() + std::size_t(a) * words_;
     const std::uint64_t* rb = rows_of_.data() + std::size_t(b) * words_;
-    std::int32_t n = 0;
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = ra[w] & rb[w]; bits != 0; bits &= bits - 1) {
         const std::size_t r = w * 64 + std::size_t(std::countr_zero(bits));
@@ -525,13 +542,13 @@ class Solver {
     std::uint64_t pos, neg;
   };
   Shifts shifts_of(std::int32_t s, std::size_t r) const {
-    const std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + r * 2 * mask_bytes_;
-    return {load8(m) & mask_low_, load8(m + mask_bytes_) & mask_low_};
+    const std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + r * mask_bytes_;
+    return {load8(m) & mask_low_, load8(m + half_bytes_) & mask_low_};
   }
   /// The mask of t's sign for t's signal in row r (an 8-byte access: the bytes past the mask are
   /// written back unchanged).
   std::uint8_t* mask_of(const CmvmTerm& t, int r) {
-    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * 2 * mask_bytes_ + (t.negative ? mask_bytes_ : 0);
+    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * mask_bytes_ + (t.negative ? half_bytes_ : 0);
   }
   void set_shift(const CmvmTerm& t, int r) {
     std::uint8_t* m = mask_of(t, r);
@@ -713,9 +730,11 @@ class Solver {
   std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
   // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s),
   // each mask in mask_bytes_ bytes (the fewest of 1, 2, 4, 8 that hold span_ bits): a signal's
-  // masks take entry_bytes_.
+  // positive masks row after row, padded with zeros to half_bytes_ (a multiple of 8), then its
+  // negative ones, entry_bytes_ in all.
   std::size_t n_rows_ = 0;
-  std::size_t mask_bytes_ = 8, entry_bytes_ = 0;
+  std::size_t mask_bytes_ = 8, half_bytes_ = 0, entry_bytes_ = 0;
+  std::uint64_t lane_keep_[64] = {};  // pairs_now(): per shift d, the bits of every lane kept by >> d
   std::uint64_t mask_low_ = ~std::uint64_t{0};
   std::vector<std::uint8_t>& shifts_;
   std::vector<std::uint32_t> lost_;  // per signal: terms of it removed by substitutions
