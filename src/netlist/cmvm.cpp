@@ -75,7 +75,7 @@ class BucketQueue {
 /// per candidate would otherwise pay for fresh pages each time.
 struct Workspace {
   BucketQueue queue;
-  std::vector<std::int32_t> pair_counts;  // Solver::table_
+  std::vector<std::uint8_t> pair_counts;  // Solver::table_
   std::vector<std::size_t> touched;
   std::vector<std::uint64_t> twice;
   std::vector<std::uint64_t> rows_of;
@@ -224,7 +224,7 @@ class Solver {
           code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
           tail[j] = (std::uint64_t(sorted[j].signal) << 9) + (std::uint64_t(sorted[j].shift) << 1) + sorted[j].negative;
         }
-        std::int32_t* const counts = table_.data();
+        std::uint8_t* const counts = table_.data();
         const std::size_t n = sorted.size();
         for (std::size_t i = 0; i < n; ++i) {
           const CmvmTerm p = sorted[i];
@@ -234,13 +234,14 @@ class Solver {
           // Without branches (whether a count reaches two is not predictable): every pair
           // writes its key, and the list grows only at the second occurrence.
           for (std::size_t j = i + 1; j < n; ++j) {
-            const std::int32_t c = ++counts[first + (code[j] ^ neg)];
+            std::uint8_t& c = counts[first + (code[j] ^ neg)];
             listed[n_listed] = (head + tail[j]) ^ neg;
-            n_listed += c == 2;
+            n_listed += c == 1;
+            c += c != 255;
           }
         }
       }
-      for (std::size_t k = 0; k < n_listed; ++k) push(listed[k], dense_count(listed[k], s0));
+      for (std::size_t k = 0; k < n_listed; ++k) push(listed[k], count_of(dense_count(listed[k], s0), listed[k]));
       twice_.clear();
       std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
       return;
@@ -468,9 +469,15 @@ class Solver {
     }
     const bool sub = nx != nu;
     const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
-    const std::int32_t c = ++table_[slot];  // a pattern is listed when it reaches two
-    if (c == 1) touched_.push_back(slot);
-    else if (c == 2) twice_.push_back(side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub));
+    std::uint8_t& c = table_[slot];  // a pattern is listed when it reaches two
+    if (c == 0) touched_.push_back(slot);
+    else if (c == 1) twice_.push_back(side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub));
+    c += c != 255;
+  }
+  /// A pattern's count from its counter, which saturates at 255: beyond, its pairs are counted
+  /// on the masks (in the round that counts a pattern, every pair of it is there).
+  std::int32_t count_of(std::uint8_t counter, std::uint64_t key) const {
+    return counter < 255 ? counter : pairs_now(key);
   }
   /// The anchor table's counter of `key`, a pattern of anchor x (anchor_pair()).
   std::size_t anchor_slot(std::int32_t x, std::uint64_t key) const {
@@ -480,14 +487,14 @@ class Solver {
     return ((u * 2 + side) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1);
   }
   /// The first round's counter of `key` (s0 input signals).
-  std::int32_t dense_count(std::uint64_t key, std::size_t s0) const {
+  std::uint8_t dense_count(std::uint64_t key, std::size_t s0) const {
     const std::size_t a = key >> 33, b = (key >> 9) & 0xFFFFFF;
     return table_[((a * s0 + b) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1)];
   }
   /// Queues anchor x's patterns that occur twice or more (in the order they reached two:
   /// deterministic) and clears the counters.
   void queue_counted(std::int32_t x) {
-    for (std::uint64_t key : twice_) push(key, table_[anchor_slot(x, key)]);
+    for (std::uint64_t key : twice_) push(key, count_of(table_[anchor_slot(x, key)], key));
     for (std::size_t slot : touched_) table_[slot] = 0;
     touched_.clear();
     twice_.clear();
@@ -684,19 +691,24 @@ class Solver {
     std::size_t* touched = touched_.data() + t0;
     std::uint64_t* listed = twice_.data() + w0;
     std::size_t n_listed = 0;
-    std::int32_t* const counts = table_.data();
+    std::uint8_t* const counts = table_.data();
+    const std::size_t span = span_;
     const std::uint64_t mine = std::uint64_t(x);
+    const int fs = f.shift;
+    const bool fn = f.negative;
     for (std::size_t k = 0; k < n; ++k) {
-      const CmvmTerm& t = row[k];
-      const std::size_t side = f.shift >= t.shift;
-      const std::size_t d = static_cast<std::size_t>(side ? f.shift - t.shift : t.shift - f.shift);
-      const std::size_t sub = f.negative != t.negative;
-      const std::size_t slot = ((std::size_t(t.signal) * 2 + side) * span_ + d) * 2 + sub;
-      const std::int32_t c = ++counts[slot];
+      const CmvmTerm t = row[k];
+      const std::size_t side = fs >= t.shift;
+      const std::size_t d = static_cast<std::size_t>(std::abs(fs - t.shift));
+      const std::size_t sub = fn != t.negative;
+      const std::size_t slot = ((std::size_t(t.signal) * 2 + side) * span + d) * 2 + sub;
+      std::uint8_t& c = counts[slot];
       touched[k] = slot;
-      const std::uint64_t u = std::uint64_t(t.signal);
-      listed[n_listed] = ((side ? u : mine) << 33) | ((side ? mine : u) << 9) | (d << 1) | sub;
-      n_listed += c == 2;
+      // pack(x, u, ...) or pack(u, x, ...): the two signals swap places when side is 1.
+      const std::uint64_t u = std::uint64_t(t.signal), swap = (u ^ mine) & (0 - std::uint64_t(side));
+      listed[n_listed] = ((mine ^ swap) << 33) | ((u ^ swap) << 9) | (d << 1) | sub;
+      n_listed += c == 1;
+      c += c != 255;
     }
     twice_.resize(w0 + n_listed);
   }
@@ -716,7 +728,7 @@ class Solver {
   }
   BucketQueue& queue_;
   // The anchor's pair counts: per signal u, [u first?][shift difference][subtract].
-  std::vector<std::int32_t>& table_;
+  std::vector<std::uint8_t>& table_;  // counters saturating at 255 (count_of())
   std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
   std::vector<std::size_t>& touched_;     // counters of this round that may not be zero
