@@ -286,11 +286,11 @@ class Solver {
       for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
         for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
           find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
-      if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
+      const std::int32_t real = occurrences(matches);
+      if (real < 2) continue;  // occurs twice only where the depth limit forbids it
       // Overlapping pairs (x + (x << d) three times in a row) and the depth limit leave fewer
       // occurrences than pairs: with the number that can be built, the pattern waits behind any
       // that may occur more often.
-      const auto real = static_cast<std::int32_t>(matches.size());
       if (!queue_.empty() && real < queue_.top_count()) {
         push(top.key, real);
         continue;
@@ -448,10 +448,17 @@ class Solver {
     }
   }
 
+  /// A pattern's occurrences taken in one row: a's terms at the shifts of `shifts` (bit s:
+  /// shift s), each with b's term at s + d.
   struct Match {
     int row;
-    std::uint32_t i, j;  // term indices: i = a's term, j = b's term
+    std::uint64_t shifts;
   };
+  static std::int32_t occurrences(const std::vector<Match>& matches) {
+    std::int32_t n = 0;
+    for (const Match& m : matches) n += std::popcount(m.shifts);
+    return n;
+  }
 
   /// Counts one pair of terms, (x << sx) and (u << su), of the anchor x: every pattern counted
   /// in one round shares its anchor, so the counts fit a small dense table indexed by the other
@@ -561,12 +568,14 @@ class Solver {
     std::uint8_t* m = mask_of(t, r);
     store8(m, load8(m) | (std::uint64_t{1} << t.shift));
   }
-  /// Removes a term from the masks (and the row from the signal's rows when it was its last).
-  void clear_shift(const CmvmTerm& t, int r) {
-    std::uint8_t* m = mask_of(t, r);
-    store8(m, load8(m) & ~(std::uint64_t{1} << t.shift));
-    const Shifts left = shifts_of(t.signal, std::size_t(r));
-    if ((left.pos | left.neg) == 0) row_mask(t.signal)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
+  /// Removes signal s's terms at `shifts` in row r from the masks (and the row from the
+  /// signal's rows when they were its last).
+  void clear_shifts(std::int32_t s, int r, std::uint64_t shifts) {
+    std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + std::size_t(r) * mask_bytes_;
+    store8(m, load8(m) & ~shifts);
+    store8(m + half_bytes_, load8(m + half_bytes_) & ~shifts);
+    const Shifts left = shifts_of(s, std::size_t(r));
+    if ((left.pos | left.neg) == 0) row_mask(s)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
   void push(std::uint64_t key, std::int32_t n) {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
@@ -591,11 +600,6 @@ class Solver {
     const Shifts ma = shifts_of(a, std::size_t(r)), mb = shifts_of(b, std::size_t(r));
     const std::uint64_t found = (ma.pos & ((sub ? mb.neg : mb.pos) >> d)) | (ma.neg & ((sub ? mb.pos : mb.neg) >> d));
     if (found == 0) return;
-    const auto& row = g_.rows[std::size_t(r)];
-    for (std::uint32_t i = 0; i < row.size(); ++i) {
-      if (row[i].signal == a && ((found >> row[i].shift) & 1)) term_at_[row[i].shift] = i;
-      if (row[i].signal == b && row[i].shift >= d && ((found >> (row[i].shift - d)) & 1)) term_at_[64 + row[i].shift - d] = i;
-    }
     const std::uint64_t gain = (std::uint64_t{1} << (std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1)) -
                                (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
@@ -603,22 +607,25 @@ class Solver {
     std::uint32_t positives = positives_[std::size_t(r)];
     bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
     std::uint64_t used = 0;  // shifts of a's terms already taken (x + (x << d): overlapping pairs)
+    std::uint64_t taken = 0;
     for (std::uint64_t k = found; k != 0; k &= k - 1) {  // lowest shift first
       const int sh = std::countr_zero(k);
       if (a == b && (((used >> sh) & 1) || ((used >> (sh + d)) & 1))) continue;
-      const std::uint32_t i = term_at_[sh], j = term_at_[64 + sh];
-      // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
-      const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
+      // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes). b's
+      // term has a's sign, flipped when the pattern subtracts.
+      const bool b_negative = (((ma.neg >> sh) & 1) != 0) != sub;
+      const std::uint32_t pos = positives - (b_negative ? 0 : 1);
       const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
       const int limit = row_limit_[std::size_t(r)];
-      if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
-      if (kraft + more > row_cap_[std::size_t(r)]) return;
+      if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) break;
+      if (kraft + more > row_cap_[std::size_t(r)]) break;
       kraft += more;
       positives = pos;
       zero = zero || pos == 0;
       used |= (std::uint64_t{1} << sh) | (std::uint64_t{1} << (sh + d));
-      out.push_back({r, i, j});
+      taken |= std::uint64_t{1} << sh;
     }
+    if (taken != 0) out.push_back({r, taken});
   }
 
   /// Builds the pattern once and replaces its occurrences (matches grouped by row).
@@ -637,39 +644,49 @@ class Solver {
     rows_of_.resize(rows_of_.size() + words_, 0);
     shifts_.resize(shifts_.size() + entry_bytes_, 0);
     table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
-    for (std::size_t k = 0; k < matches.size();) {
-      const int r = matches[k].row;
-      std::size_t e = k;
-      while (e < matches.size() && matches[e].row == r) ++e;
-      replace_in_row(r, std::span(matches.data() + k, e - k), signal);
-      kraft_[std::size_t(r)] += gain * (e - k);
+    for (const Match& m : matches) {
+      const int r = m.row;
+      replace_in_row(r, m.shifts, key, signal);
+      kraft_[std::size_t(r)] += gain * std::uint64_t(std::popcount(m.shifts));
       if (positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)]) {
         g_.zero_term[std::size_t(r)] = 1;
         kraft_[std::size_t(r)] += 1;
       }
-      k = e;
     }
     // The new signal's patterns: every pair is counted now (no later round adds to them).
     queue_counted(signal);
   }
 
-  void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
+  /// Replaces the occurrences of `key` at a's shifts `taken` in row r by terms of `signal`
+  /// (with a's shifts and signs, lowest shift first).
+  void replace_in_row(int r, std::uint64_t taken, std::uint64_t key, std::int32_t signal) {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const bool sub = (key & 1) != 0;
     auto& row = g_.rows[std::size_t(r)];
-    removed_.assign(row.size(), 0);
-    for (const Match& m : ms) {
-      removed_[m.i] = removed_[m.j] = 1;
-      ++lost_[std::size_t(row[m.i].signal)];
-      ++lost_[std::size_t(row[m.j].signal)];
-      positives_[std::size_t(r)] -= row[m.j].negative ? 0 : 1;
+    const std::uint64_t a_negative = shifts_of(a, std::size_t(r)).neg & taken;
+    const auto n_taken = static_cast<std::uint32_t>(std::popcount(taken));
+    lost_[std::size_t(a)] += n_taken;
+    lost_[std::size_t(b)] += n_taken;
+    // b's terms have a's signs, flipped when the pattern subtracts: its positive ones go.
+    const auto b_negative = static_cast<std::uint32_t>(std::popcount(sub ? taken & ~a_negative : a_negative));
+    positives_[std::size_t(r)] -= n_taken - b_negative;
+    fresh_.clear();
+    for (std::uint64_t k = taken; k != 0; k &= k - 1) {
+      const int sh = std::countr_zero(k);
+      fresh_.push_back({signal, sh, ((a_negative >> sh) & 1) != 0});
     }
     // Pairs that disappear are not counted down: the queue's bounds are checked when taken.
-    for (std::uint32_t x = 0; x < row.size(); ++x)
-      if (removed_[x]) clear_shift(row[x], r);
-    fresh_.clear();
-    for (const Match& m : ms) fresh_.push_back({signal, row[m.i].shift, row[m.i].negative});
+    const std::uint64_t gone_a = taken, gone_b = taken << d;
+    clear_shifts(a, r, gone_a);
+    clear_shifts(b, r, gone_b);
     std::size_t n = 0;
-    for (std::uint32_t x = 0; x < row.size(); ++x)
-      if (!removed_[x]) row[n++] = row[x];
+    for (std::size_t x = 0; x < row.size(); ++x) {
+      const CmvmTerm t = row[x];
+      const bool gone = (t.signal == a && ((gone_a >> t.shift) & 1)) || (t.signal == b && ((gone_b >> t.shift) & 1));
+      row[n] = t;
+      n += !gone;
+    }
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
       const CmvmTerm& f = fresh_[k];
@@ -733,8 +750,6 @@ class Solver {
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
   std::vector<std::size_t>& touched_;     // counters of this round that may not be zero
   std::vector<std::uint64_t>& twice_;     // this round's patterns seen twice, in that order
-  std::uint32_t term_at_[128] = {};  // find_matches: a's term (0..63) and b's term (64..) per shift of a
-  std::vector<std::uint8_t> removed_;
   std::vector<CmvmTerm> fresh_;
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
