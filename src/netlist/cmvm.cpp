@@ -18,57 +18,48 @@ std::uint64_t pack(std::int32_t a, std::int32_t b, int d, bool subtract) {
 }
 
 
-/// A queued candidate: a pattern key with a bound on its count when queued (its occurrences can
-/// only be destroyed after the round that created them, so the bound stays one).
-struct Candidate {
-  std::uint64_t key;
-  std::int32_t count;
-  std::uint32_t stamp;  // terms its two signals had lost when queued
-};
-
 /// The candidates by priority: more occurrences first, then a tie rank (Solver::push); within one
 /// bucket the last queued first. A bucket queue: queuing and taking cost O(1), where a binary heap
-/// paid a cache miss per level on the thousands of entries a layer queues. Entries are lazy: their
-/// counts are bounds, checked when taken (Solver::run).
+/// paid a cache miss per level on the thousands of entries a layer queues. An entry is a pattern
+/// key, its bucket a bound on the pattern's count when queued (its occurrences can only be
+/// destroyed after the round that created them, so the bound stays one): lazy, checked when
+/// taken (Solver::run).
 class BucketQueue {
  public:
   static constexpr int depths = 16;  // deeper patterns share the last depth bucket
   void clear() {
-    for (std::uint32_t i : touched_) buckets_[i].clear();
-    touched_.clear();
-    top_ = -1;
+    for (std::ptrdiff_t i = 0; i <= high_; ++i) buckets_[std::size_t(i)].clear();
+    high_ = top_ = -1;
   }
-  void push(const Candidate& c, int depth) {
-    const auto i = static_cast<std::size_t>(c.count) * depths + std::size_t(depths - 1 - std::min(depth, depths - 1));
-    if (i >= buckets_.size()) buckets_.resize(i + 1 + buckets_.size() / 2);
-    if (buckets_[i].empty()) touched_.push_back(static_cast<std::uint32_t>(i));
-    buckets_[i].push_back(c);
-    top_ = std::max(top_, static_cast<std::ptrdiff_t>(i));
-  }
-  bool empty() {
-    settle();
-    return top_ < 0;
+  void push(std::uint64_t key, std::int32_t count, int depth) {
+    const auto i = static_cast<std::ptrdiff_t>(count) * depths + (depths - 1 - std::min(depth, depths - 1));
+    if (std::size_t(i) >= buckets_.size()) buckets_.resize(std::size_t(i) + 1 + buckets_.size() / 2);
+    buckets_[std::size_t(i)].push_back(key);
+    top_ = std::max(top_, i);
+    high_ = std::max(high_, i);
   }
   /// The best candidate's count (0 when empty).
   std::int32_t top_count() {
     settle();
-    return top_ < 0 ? 0 : buckets_[std::size_t(top_)].back().count;
+    return top_ < 0 ? 0 : static_cast<std::int32_t>(top_ / depths);
   }
-  Candidate pop() {
+  /// Takes the best candidate: its key and count bound (false when empty).
+  bool pop(std::uint64_t& key, std::int32_t& count) {
     settle();
+    if (top_ < 0) return false;
     auto& b = buckets_[std::size_t(top_)];
-    const Candidate c = b.back();
+    key = b.back();
     b.pop_back();
-    return c;
+    count = static_cast<std::int32_t>(top_ / depths);
+    return true;
   }
 
  private:
   void settle() {
     while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
   }
-  std::vector<std::vector<Candidate>> buckets_;
-  std::vector<std::uint32_t> touched_;
-  std::ptrdiff_t top_ = -1;
+  std::vector<std::vector<std::uint64_t>> buckets_;
+  std::ptrdiff_t top_ = -1, high_ = -1;  // the best non-empty bucket (or below), the highest used
 };
 
 /// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
@@ -166,7 +157,6 @@ class Solver {
       std::fill(row_limit_.begin(), row_limit_.end(), (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels);
     words_ = (std::size_t(rows) + 63) / 64;
     n_rows_ = std::size_t(rows);
-    lost_.assign(g_.depth.size(), 0);
     // Every term's shift is one of the matrix's digit positions (a new term takes its first
     // operand's shift): the masks need span_ bits.
     int top_shift = 0;
@@ -270,32 +260,32 @@ class Solver {
 
   CmvmGraph run() {
     std::vector<Match> matches;
-    while (!queue_.empty()) {
-      const Candidate top = queue_.pop();
-      // Lazy: the entry's count bounds the pattern's pairs. It holds when neither signal lost a
-      // term since it was queued; else the pairs left are counted on the rows' shift masks and
-      // a looser bound goes back, so the first entry whose bound holds is the most frequent.
-      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
-      const bool kept = top.stamp == lost_[std::size_t(a)] + lost_[std::size_t(b)];
-      const std::int32_t now = kept ? top.count : pairs_now(top.key);
-      if (now < top.count) {
-        if (now >= 2) push(top.key, now);
+    std::uint64_t key = 0;
+    std::int32_t bound = 0;
+    while (queue_.pop(key, bound)) {
+      // Lazy: the entry's count bounds the pattern's pairs. The pairs left are counted on the
+      // rows' shift masks; when fewer, a looser bound goes back, so the first entry whose bound
+      // holds is the most frequent.
+      const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+      const std::int32_t now = pairs_now(key);
+      if (now < bound) {
+        if (now >= 2) push(key, now);
         continue;
       }
       matches.clear();
       for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
         for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
-          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
+          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), key, matches);
       const std::int32_t real = occurrences(matches);
       if (real < 2) continue;  // occurs twice only where the depth limit forbids it
       // Overlapping pairs (x + (x << d) three times in a row) and the depth limit leave fewer
       // occurrences than pairs: with the number that can be built, the pattern waits behind any
       // that may occur more often.
-      if (!queue_.empty() && real < queue_.top_count()) {
-        push(top.key, real);
+      if (real < queue_.top_count()) {
+        push(key, real);
         continue;
       }
-      substitute(top.key, matches);
+      substitute(key, matches);
     }
     if (!row_tree_.parent.empty()) chain_rows();
     return std::move(g_);
@@ -578,17 +568,16 @@ class Solver {
     if ((left.pos | left.neg) == 0) row_mask(s)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
   void push(std::uint64_t key, std::int32_t n) {
-    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
-    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    const std::uint32_t stamp = lost_[std::size_t(a)] + lost_[std::size_t(b)];
     // Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
     // where values cross a stage boundary); else the deeper (fewer adders on random matrices,
     // measured; a depth limit is kept by find_matches either way).
     if (stage_aware_) {
-      queue_.push({key, n, stamp}, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
+      queue_.push(key, n, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
       return;
     }
-    queue_.push({key, n, stamp}, BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1));
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    queue_.push(key, n, BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1));
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -640,7 +629,6 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
-    lost_.push_back(0);
     rows_of_.resize(rows_of_.size() + words_, 0);
     shifts_.resize(shifts_.size() + entry_bytes_, 0);
     table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
@@ -666,8 +654,6 @@ class Solver {
     auto& row = g_.rows[std::size_t(r)];
     const std::uint64_t a_negative = shifts_of(a, std::size_t(r)).neg & taken;
     const auto n_taken = static_cast<std::uint32_t>(std::popcount(taken));
-    lost_[std::size_t(a)] += n_taken;
-    lost_[std::size_t(b)] += n_taken;
     // b's terms have a's signs, flipped when the pattern subtracts: its positive ones go.
     const auto b_negative = static_cast<std::uint32_t>(std::popcount(sub ? taken & ~a_negative : a_negative));
     positives_[std::size_t(r)] -= n_taken - b_negative;
@@ -764,7 +750,6 @@ class Solver {
   std::uint64_t lane_keep_[64] = {};  // pairs_now(): per shift d, the bits of every lane kept by >> d
   std::uint64_t mask_low_ = ~std::uint64_t{0};
   std::vector<std::uint8_t>& shifts_;
-  std::vector<std::uint32_t> lost_;  // per signal: terms of it removed by substitutions
 };
 
 }  // namespace
