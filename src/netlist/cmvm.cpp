@@ -7,6 +7,7 @@
 #include <cstring>
 #include <queue>
 
+#include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/error.hpp"
 
 namespace nas4ml::netlist {
@@ -67,8 +68,9 @@ class BucketQueue {
 struct Workspace {
   BucketQueue queue;
   std::vector<std::uint8_t> pair_counts;  // Solver::table_
-  std::vector<std::size_t> touched;
-  std::vector<std::uint64_t> twice;
+  bool counts_zero = true;                // pair_counts is all zero (a search that threw may leave it not)
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>> touched;  // written before read: not zeroed
+  std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>> twice;
   std::vector<std::uint64_t> rows_of;
   std::vector<std::uint8_t> shifts;
 };
@@ -90,6 +92,8 @@ class Solver {
     touched_.clear();
     twice_.clear();
     queue_.clear();
+    if (!workspace().counts_zero) std::fill(table_.begin(), table_.end(), std::uint8_t{0});
+    workspace().counts_zero = false;  // until run() ends with every counter cleared
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
@@ -192,7 +196,7 @@ class Solver {
     const std::size_t s0 = g_.depth.size();
     if (s0 * s0 * span_ * 2 <= dense_limit) {  // one table over all patterns of the inputs
       const std::size_t dense = s0 * s0 * span_ * 2;
-      table_.assign(std::max(dense, s0 * 4 * span_), 0);
+      table_.resize(std::max(table_.size(), std::max(dense, s0 * 4 * span_)), 0);
       std::vector<CmvmTerm>& sorted = fresh_;
       std::vector<std::size_t> code;
       std::vector<std::uint64_t> tail;
@@ -237,7 +241,7 @@ class Solver {
       return;
     }
     // Else anchor by anchor: x's pairs where x comes first in the pattern.
-    table_.assign(s0 * 4 * span_, 0);
+    table_.resize(std::max(table_.size(), s0 * 4 * span_), 0);
     for (std::int32_t x = 0; x < static_cast<std::int32_t>(s0); ++x) {
       const std::uint64_t* rx = row_mask(x);
       for (std::size_t w = 0; w < words_; ++w)
@@ -287,6 +291,7 @@ class Solver {
       }
       substitute(key, matches);
     }
+    workspace().counts_zero = true;  // every round cleared its counters
     if (!row_tree_.parent.empty()) chain_rows();
     return std::move(g_);
   }
@@ -734,8 +739,8 @@ class Solver {
   std::vector<std::uint8_t>& table_;  // counters saturating at 255 (count_of())
   std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
-  std::vector<std::size_t>& touched_;     // counters of this round that may not be zero
-  std::vector<std::uint64_t>& twice_;     // this round's patterns seen twice, in that order
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& touched_;  // counters of this round that may not be zero
+  std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>>& twice_;  // this round's patterns seen twice, in that order
   std::vector<CmvmTerm> fresh_;
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
