@@ -70,7 +70,7 @@ struct Workspace {
   std::vector<std::uint8_t> pair_counts;  // Solver::table_
   bool counts_zero = true;                // pair_counts is all zero (a search that threw may leave it not)
   std::vector<std::size_t, DefaultInitAllocator<std::size_t>> touched;  // written before read: not zeroed
-  std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>> twice;
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>> twice;
   std::vector<std::uint64_t> rows_of;
   std::vector<std::uint8_t> shifts;
 };
@@ -171,6 +171,7 @@ class Solver {
     }
     NAS4ML_ASSERT(top_shift < 64, "cmvm: term shift beyond 63");
     span_ = std::size_t(top_shift) + 1;
+    rel_bits_ = static_cast<std::size_t>(std::bit_width(2 * span_ - 1));
     mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;
     mask_low_ = mask_bytes_ == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * mask_bytes_)) - 1;
     half_bytes_ = (mask_bytes_ * n_rows_ + 7) / 8 * 8;
@@ -196,7 +197,7 @@ class Solver {
     const std::size_t s0 = g_.depth.size();
     if (s0 * s0 * span_ * 2 <= dense_limit) {  // one table over all patterns of the inputs
       const std::size_t dense = s0 * s0 * span_ * 2;
-      table_.resize(std::max(table_.size(), std::max(dense, s0 * 4 * span_)), 0);
+      table_.resize(std::max(table_.size(), std::max(dense, s0 << (rel_bits_ + 1))), 0);
       std::vector<CmvmTerm>& sorted = fresh_;
       std::vector<std::size_t> code;
       std::vector<std::uint64_t> tail;
@@ -204,7 +205,7 @@ class Solver {
       std::size_t pairs = 0;
       for (const auto& row : g_.rows) pairs += row.size() * (row.size() - (row.empty() ? 0 : 1)) / 2;
       twice_.resize(pairs / 2 + 1);
-      std::uint64_t* const listed = twice_.data();
+      std::size_t* const listed = twice_.data();
       std::size_t n_listed = 0;
       for (const auto& row : g_.rows) {
         // In pattern order (shift, then signal), every pair's first term comes first.
@@ -241,7 +242,7 @@ class Solver {
       return;
     }
     // Else anchor by anchor: x's pairs where x comes first in the pattern.
-    table_.resize(std::max(table_.size(), s0 * 4 * span_), 0);
+    table_.resize(std::max(table_.size(), s0 << (rel_bits_ + 1)), 0);
     for (std::int32_t x = 0; x < static_cast<std::int32_t>(s0); ++x) {
       const std::uint64_t* rx = row_mask(x);
       for (std::size_t w = 0; w < words_; ++w)
@@ -457,36 +458,33 @@ class Solver {
 
   /// Counts one pair of terms, (x << sx) and (u << su), of the anchor x: every pattern counted
   /// in one round shares its anchor, so the counts fit a small dense table indexed by the other
-  /// signal u, which of the two comes first in the pattern, the shift difference and the sign.
+  /// signal u, the relative shift su - sx (x with x: its absolute value) and the sign (the
+  /// counter's slot, anchor_slot(); anchor_key() tells the pattern back).
   void anchor_pair(std::int32_t x, int sx, bool nx, std::int32_t u, int su, bool nu) {
-    std::size_t side = 0, d = 0;
-    if (u == x) {
-      if (sx == su) return;
-      d = static_cast<std::size_t>(std::abs(su - sx));
-    } else if (sx < su || (sx == su && x < u)) {
-      d = static_cast<std::size_t>(su - sx);
-    } else {
-      side = 1;
-      d = static_cast<std::size_t>(sx - su);
-    }
-    const bool sub = nx != nu;
-    const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
+    if (u == x && sx == su) return;
+    const std::size_t slot = anchor_slot(u, u == x ? std::abs(su - sx) : su - sx, nx != nu);
     std::uint8_t& c = table_[slot];  // a pattern is listed when it reaches two
     if (c == 0) touched_.push_back(slot);
-    else if (c == 1) twice_.push_back(side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub));
+    else if (c == 1) twice_.push_back(slot);
     c += c != 255;
+  }
+  /// The anchor table's counter of the other signal u at relative shift rel (|rel| < span_).
+  std::size_t anchor_slot(std::int32_t u, int rel, bool sub) const {
+    return ((std::size_t(u) << rel_bits_) + std::size_t(rel + static_cast<int>(span_))) * 2 + sub;
+  }
+  /// The pattern of anchor x's counter `slot`: x first when u's shift is the higher (or the
+  /// same, and x the lower signal), else u first.
+  std::uint64_t anchor_key(std::int32_t x, std::size_t slot) const {
+    const auto u = static_cast<std::int32_t>(slot >> (rel_bits_ + 1));
+    const int rel = static_cast<int>((slot >> 1) & ((std::size_t{1} << rel_bits_) - 1)) - static_cast<int>(span_);
+    const bool sub = (slot & 1) != 0;
+    const bool u_first = rel < 0 || (rel == 0 && u < x);
+    return u_first ? pack(u, x, -rel, sub) : pack(x, u, rel, sub);
   }
   /// A pattern's count from its counter, which saturates at 255: beyond, its pairs are counted
   /// on the masks (in the round that counts a pattern, every pair of it is there).
   std::int32_t count_of(std::uint8_t counter, std::uint64_t key) const {
     return counter < 255 ? counter : pairs_now(key);
-  }
-  /// The anchor table's counter of `key`, a pattern of anchor x (anchor_pair()).
-  std::size_t anchor_slot(std::int32_t x, std::uint64_t key) const {
-    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
-    const std::size_t side = a == x ? 0 : 1;
-    const std::size_t u = side ? std::size_t(a) : std::size_t(b);
-    return ((u * 2 + side) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1);
   }
   /// The first round's counter of `key` (s0 input signals).
   std::uint8_t dense_count(std::uint64_t key, std::size_t s0) const {
@@ -496,7 +494,10 @@ class Solver {
   /// Queues anchor x's patterns that occur twice or more (in the order they reached two:
   /// deterministic) and clears the counters.
   void queue_counted(std::int32_t x) {
-    for (std::uint64_t key : twice_) push(key, count_of(table_[anchor_slot(x, key)], key));
+    for (std::size_t slot : twice_) {
+      const std::uint64_t key = anchor_key(x, slot);
+      push(key, count_of(table_[slot], key));
+    }
     for (std::size_t slot : touched_) table_[slot] = 0;
     touched_.clear();
     twice_.clear();
@@ -636,7 +637,7 @@ class Solver {
     g_.depth.push_back(depth);
     rows_of_.resize(rows_of_.size() + words_, 0);
     shifts_.resize(shifts_.size() + entry_bytes_, 0);
-    table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
+    table_.resize(std::max(table_.size(), g_.depth.size() << (rel_bits_ + 1)), 0);
     for (const Match& m : matches) {
       const int r = m.row;
       replace_in_row(r, m.shifts, key, signal);
@@ -681,7 +682,7 @@ class Solver {
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
       const CmvmTerm& f = fresh_[k];
-      fresh_pairs(signal, f, row.data(), n);
+      fresh_pairs(f, row.data(), n);
       for (std::size_t l = 0; l < k; ++l) anchor_pair(signal, f.shift, f.negative, signal, fresh_[l].shift, fresh_[l].negative);
       set_shift(f, r);
     }
@@ -690,31 +691,23 @@ class Solver {
   }
 
   /// anchor_pair() of the new signal x's term f with each of the row's n older terms, without
-  /// branches: x is the newest signal, so x comes first in a pattern exactly when its shift is
-  /// the lower; every counter is listed to be cleared, and a key when its counter reaches two.
-  void fresh_pairs(std::int32_t x, const CmvmTerm& f, const CmvmTerm* row, std::size_t n) {
+  /// branches (x is not among them): every counter is listed to be cleared, and listed once
+  /// more when it reaches two. The slot is the term's own part plus f's.
+  void fresh_pairs(const CmvmTerm& f, const CmvmTerm* row, std::size_t n) {
     const std::size_t t0 = touched_.size(), w0 = twice_.size();
     touched_.resize(t0 + n);
     twice_.resize(w0 + n);
     std::size_t* touched = touched_.data() + t0;
-    std::uint64_t* listed = twice_.data() + w0;
+    std::size_t* listed = twice_.data() + w0;
     std::size_t n_listed = 0;
     std::uint8_t* const counts = table_.data();
-    const std::size_t span = span_;
-    const std::uint64_t mine = std::uint64_t(x);
-    const int fs = f.shift;
-    const bool fn = f.negative;
+    const std::size_t bits = rel_bits_, base = (span_ - std::size_t(f.shift)) * 2, flip = f.negative;
     for (std::size_t k = 0; k < n; ++k) {
       const CmvmTerm t = row[k];
-      const std::size_t side = fs >= t.shift;
-      const std::size_t d = static_cast<std::size_t>(std::abs(fs - t.shift));
-      const std::size_t sub = fn != t.negative;
-      const std::size_t slot = ((std::size_t(t.signal) * 2 + side) * span + d) * 2 + sub;
+      const std::size_t slot = ((((std::size_t(t.signal) << bits) + std::size_t(t.shift)) * 2 + t.negative) + base) ^ flip;
       std::uint8_t& c = counts[slot];
       touched[k] = slot;
-      // pack(x, u, ...) or pack(u, x, ...): the two signals swap places when side is 1.
-      const std::uint64_t u = std::uint64_t(t.signal), swap = (u ^ mine) & (0 - std::uint64_t(side));
-      listed[n_listed] = ((mine ^ swap) << 33) | ((u ^ swap) << 9) | (d << 1) | sub;
+      listed[n_listed] = slot;
       n_listed += c == 1;
       c += c != 255;
     }
@@ -738,9 +731,11 @@ class Solver {
   // The anchor's pair counts: per signal u, [u first?][shift difference][subtract].
   std::vector<std::uint8_t>& table_;  // counters saturating at 255 (count_of())
   std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
+  std::size_t rel_bits_ = 1;              // anchor_slot(): bits of a relative shift + span_
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
   std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& touched_;  // counters of this round that may not be zero
-  std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>>& twice_;  // this round's patterns seen twice, in that order
+  // This round's counters that reached two, in that order (the dense first round: pattern keys).
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& twice_;
   std::vector<CmvmTerm> fresh_;
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
