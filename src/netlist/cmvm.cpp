@@ -32,12 +32,34 @@ class BucketQueue {
     for (std::ptrdiff_t i = 0; i <= high_; ++i) buckets_[std::size_t(i)].clear();
     high_ = top_ = -1;
   }
+  /// The bucket of a count and a tie rank (higher first).
+  static std::size_t bucket(std::int32_t count, int depth) {
+    return static_cast<std::size_t>(count) * depths + std::size_t(depths - 1 - std::min(depth, depths - 1));
+  }
   void push(std::uint64_t key, std::int32_t count, int depth) {
-    const auto i = static_cast<std::ptrdiff_t>(count) * depths + (depths - 1 - std::min(depth, depths - 1));
+    const auto i = static_cast<std::ptrdiff_t>(bucket(count, depth));
     if (std::size_t(i) >= buckets_.size()) buckets_.resize(std::size_t(i) + 1 + buckets_.size() / 2);
     buckets_[std::size_t(i)].push_back(key);
     top_ = std::max(top_, i);
     high_ = std::max(high_, i);
+  }
+  /// push() of keys[k] into bucket at[k], k = 0 .. n - 1 in order, at once (a counting sort: each
+  /// bucket grows once).
+  void push_all(const std::size_t* keys, const std::uint32_t* at, std::size_t n) {
+    std::uint32_t top = 0;
+    for (std::size_t k = 0; k < n; ++k) top = std::max(top, at[k]);
+    if (n == 0) return;
+    if (top >= buckets_.size()) buckets_.resize(std::size_t(top) + 1 + buckets_.size() / 2);
+    fill_.assign(std::size_t(top) + 1, 0);
+    for (std::size_t k = 0; k < n; ++k) ++fill_[at[k]];
+    for (std::size_t i = 0; i <= top; ++i) {
+      const std::size_t old = buckets_[i].size();
+      buckets_[i].resize(old + fill_[i]);
+      fill_[i] = static_cast<std::uint32_t>(old);  // where bucket i's next key goes
+    }
+    for (std::size_t k = 0; k < n; ++k) buckets_[at[k]][fill_[at[k]]++] = keys[k];
+    top_ = std::max(top_, static_cast<std::ptrdiff_t>(top));
+    high_ = std::max(high_, static_cast<std::ptrdiff_t>(top));
   }
   /// The best candidate's count (0 when empty).
   std::int32_t top_count() {
@@ -60,6 +82,7 @@ class BucketQueue {
     while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
   }
   std::vector<std::vector<std::uint64_t>> buckets_;
+  std::vector<std::uint32_t> fill_;  // push_all()
   std::ptrdiff_t top_ = -1, high_ = -1;  // the best non-empty bucket (or below), the highest used
 };
 
@@ -236,7 +259,10 @@ class Solver {
           }
         }
       }
-      for (std::size_t k = 0; k < n_listed; ++k) push(listed[k], count_of(dense_count(listed[k], s0), listed[k]));
+      at_.resize(n_listed);
+      for (std::size_t k = 0; k < n_listed; ++k)
+        at_[k] = static_cast<std::uint32_t>(BucketQueue::bucket(count_of(dense_count(listed[k], s0), listed[k]), rank(listed[k])));
+      queue_.push_all(listed, at_.data(), n_listed);
       twice_.clear();
       std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
       return;
@@ -573,17 +599,15 @@ class Solver {
     const Shifts left = shifts_of(s, std::size_t(r));
     if ((left.pos | left.neg) == 0) row_mask(s)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
-  void push(std::uint64_t key, std::int32_t n) {
-    // Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
-    // where values cross a stage boundary); else the deeper (fewer adders on random matrices,
-    // measured; a depth limit is kept by find_matches either way).
-    if (stage_aware_) {
-      queue_.push(key, n, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
-      return;
-    }
+  void push(std::uint64_t key, std::int32_t n) { queue_.push(key, n, rank(key)); }
+  /// Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
+  /// where values cross a stage boundary); else the deeper (fewer adders on random matrices,
+  /// measured; a depth limit is kept by find_matches either way).
+  int rank(std::uint64_t key) const {
+    if (stage_aware_) return std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1);
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    queue_.push(key, n, BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1));
+    return BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1);
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -737,6 +761,7 @@ class Solver {
   // This round's counters that reached two, in that order (the dense first round: pattern keys).
   std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& twice_;
   std::vector<CmvmTerm> fresh_;
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> at_;  // the first round's buckets
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
   std::vector<std::uint64_t>& rows_of_;
