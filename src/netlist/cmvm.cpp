@@ -699,9 +699,10 @@ class Solver {
     std::size_t n = 0;
     for (std::size_t x = 0; x < row.size(); ++x) {
       const CmvmTerm t = row[x];
-      const bool gone = (t.signal == a && ((gone_a >> t.shift) & 1)) || (t.signal == b && ((gone_b >> t.shift) & 1));
+      // (Bitwise, not logical: no branch on a term's fate.)
+      const std::uint64_t gone = (std::uint64_t{t.signal == a} & (gone_a >> t.shift)) | (std::uint64_t{t.signal == b} & (gone_b >> t.shift));
       row[n] = t;
-      n += !gone;
+      n += ~gone & 1;
     }
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
