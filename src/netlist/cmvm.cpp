@@ -147,6 +147,13 @@ class Solver {
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
+      std::size_t n_digits = 0;  // the row's CSD digits: its vector grows once
+      for (int c = 0; c < cols; ++c) {
+        const std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
+        const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+        n_digits += (u >> 61) != 0 ? 64 : static_cast<std::size_t>(std::popcount(u ^ (3 * u)));
+      }
+      row.reserve(n_digits);
       for (int c = 0; c < cols; ++c) {
         std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
         for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
