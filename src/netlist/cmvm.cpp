@@ -4,8 +4,10 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <queue>
 
+#include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/error.hpp"
 
 namespace nas4ml::netlist {
@@ -17,78 +19,104 @@ std::uint64_t pack(std::int32_t a, std::int32_t b, int d, bool subtract) {
 }
 
 
-/// A queued candidate: a pattern key with a bound on its count when queued (its occurrences can
-/// only be destroyed after the round that created them, so the bound stays one).
-struct Candidate {
-  std::uint64_t key;
-  std::int32_t count;
-  std::uint32_t stamp;  // terms its two signals had lost when queued
-};
-
 /// The candidates by priority: more occurrences first, then a tie rank (Solver::push); within one
 /// bucket the last queued first. A bucket queue: queuing and taking cost O(1), where a binary heap
-/// paid a cache miss per level on the thousands of entries a layer queues. Entries are lazy: their
-/// counts are bounds, checked when taken (Solver::run).
+/// paid a cache miss per level on the thousands of entries a layer queues. An entry is a pattern
+/// key, its bucket a bound on the pattern's count when queued (its occurrences can only be
+/// destroyed after the round that created them, so the bound stays one): lazy, checked when
+/// taken (Solver::run).
 class BucketQueue {
  public:
   static constexpr int depths = 16;  // deeper patterns share the last depth bucket
   void clear() {
-    for (std::uint32_t i : touched_) buckets_[i].clear();
-    touched_.clear();
-    top_ = -1;
+    for (std::ptrdiff_t i = 0; i <= high_; ++i) buckets_[std::size_t(i)].clear();
+    high_ = top_ = -1;
   }
-  void push(const Candidate& c, int depth) {
-    const auto i = static_cast<std::size_t>(c.count) * depths + std::size_t(depths - 1 - std::min(depth, depths - 1));
-    if (i >= buckets_.size()) buckets_.resize(i + 1 + buckets_.size() / 2);
-    if (buckets_[i].empty()) touched_.push_back(static_cast<std::uint32_t>(i));
-    buckets_[i].push_back(c);
-    top_ = std::max(top_, static_cast<std::ptrdiff_t>(i));
+  /// The bucket of a count and a tie rank (higher first).
+  static std::size_t bucket(std::int32_t count, int depth) {
+    return static_cast<std::size_t>(count) * depths + std::size_t(depths - 1 - std::min(depth, depths - 1));
   }
-  bool empty() {
-    settle();
-    return top_ < 0;
+  void push(std::uint64_t key, std::int32_t count, int depth) {
+    const auto i = static_cast<std::ptrdiff_t>(bucket(count, depth));
+    if (std::size_t(i) >= buckets_.size()) buckets_.resize(std::size_t(i) + 1 + buckets_.size() / 2);
+    buckets_[std::size_t(i)].push_back(key);
+    top_ = std::max(top_, i);
+    high_ = std::max(high_, i);
+  }
+  /// push() of keys[k] into bucket at[k], k = 0 .. n - 1 in order, at once (a counting sort: each
+  /// bucket grows once).
+  void push_all(const std::size_t* keys, const std::uint32_t* at, std::size_t n) {
+    std::uint32_t top = 0;
+    for (std::size_t k = 0; k < n; ++k) top = std::max(top, at[k]);
+    if (n == 0) return;
+    if (top >= buckets_.size()) buckets_.resize(std::size_t(top) + 1 + buckets_.size() / 2);
+    fill_.assign(std::size_t(top) + 1, 0);
+    for (std::size_t k = 0; k < n; ++k) ++fill_[at[k]];
+    for (std::size_t i = 0; i <= top; ++i) {
+      const std::size_t old = buckets_[i].size();
+      buckets_[i].resize(old + fill_[i]);
+      fill_[i] = static_cast<std::uint32_t>(old);  // where bucket i's next key goes
+    }
+    for (std::size_t k = 0; k < n; ++k) buckets_[at[k]][fill_[at[k]]++] = keys[k];
+    top_ = std::max(top_, static_cast<std::ptrdiff_t>(top));
+    high_ = std::max(high_, static_cast<std::ptrdiff_t>(top));
   }
   /// The best candidate's count (0 when empty).
   std::int32_t top_count() {
     settle();
-    return top_ < 0 ? 0 : buckets_[std::size_t(top_)].back().count;
+    return top_ < 0 ? 0 : static_cast<std::int32_t>(top_ / depths);
   }
-  Candidate pop() {
+  /// Takes the best candidate: its key and count bound (false when empty).
+  bool pop(std::uint64_t& key, std::int32_t& count) {
     settle();
+    if (top_ < 0) return false;
     auto& b = buckets_[std::size_t(top_)];
-    const Candidate c = b.back();
+    key = b.back();
     b.pop_back();
-    return c;
+    count = static_cast<std::int32_t>(top_ / depths);
+    return true;
   }
 
  private:
   void settle() {
     while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
   }
-  std::vector<std::vector<Candidate>> buckets_;
-  std::vector<std::uint32_t> touched_;
-  std::ptrdiff_t top_ = -1;
+  std::vector<std::vector<std::uint64_t>> buckets_;
+  std::vector<std::uint32_t> fill_;  // push_all()
+  std::ptrdiff_t top_ = -1, high_ = -1;  // the best non-empty bucket (or below), the highest used
 };
 
 /// The search's work tables, kept per thread between calls (cleared, capacity kept): a lowering
 /// per candidate would otherwise pay for fresh pages each time.
 struct Workspace {
   BucketQueue queue;
-  std::vector<std::int32_t> pair_counts;  // Solver::table_
-  std::vector<std::size_t> first;
-  std::vector<std::pair<std::size_t, std::uint64_t>> twice;
-  std::vector<std::uint64_t> rows_of, shifts;
+  std::vector<std::uint8_t> pair_counts;  // Solver::table_
+  bool counts_zero = true;                // pair_counts is all zero (a search that threw may leave it not)
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>> touched;  // written before read: not zeroed
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>> twice;
+  std::vector<std::uint64_t> rows_of;
+  std::vector<std::uint8_t> shifts;
 };
+
+/// Eight bytes at p (unaligned), and stored back: the shift masks are 1, 2, 4 or 8 bytes wide.
+std::uint64_t load8(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+void store8(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
 
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
          DelayScope scope, Factoring factoring, int stage_levels)
-      : queue_(workspace().queue), table_(workspace().pair_counts), first_(workspace().first),
+      : queue_(workspace().queue), table_(workspace().pair_counts), touched_(workspace().touched),
         twice_(workspace().twice), rows_of_(workspace().rows_of), shifts_(workspace().shifts) {
-    first_.clear();
+    touched_.clear();
     twice_.clear();
     queue_.clear();
+    if (!workspace().counts_zero) std::fill(table_.begin(), table_.end(), std::uint8_t{0});
+    workspace().counts_zero = false;  // until run() ends with every counter cleared
     NAS4ML_ASSERT(rows >= 0 && cols >= 0 && m.size() == std::size_t(rows) * std::size_t(cols), "cmvm: matrix size");
     NAS4ML_ASSERT(extra.empty() || extra.size() == std::size_t(rows), "cmvm: extra terms size");
     NAS4ML_ASSERT(dc >= -1, "cmvm: dc must be >= -1");
@@ -119,6 +147,13 @@ class Solver {
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
+      std::size_t n_digits = 0;  // the row's CSD digits: its vector grows once
+      for (int c = 0; c < cols; ++c) {
+        const std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
+        const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+        n_digits += (u >> 61) != 0 ? 64 : static_cast<std::size_t>(std::popcount(u ^ (3 * u)));
+      }
+      row.reserve(n_digits);
       for (int c = 0; c < cols; ++c) {
         std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
         for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
@@ -156,15 +191,32 @@ class Solver {
       std::fill(row_limit_.begin(), row_limit_.end(), (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels);
     words_ = (std::size_t(rows) + 63) / 64;
     n_rows_ = std::size_t(rows);
-    lost_.assign(g_.depth.size(), 0);
+    // Every term's shift is one of the matrix's digit positions (a new term takes its first
+    // operand's shift): the masks need span_ bits.
+    int top_shift = 0;
+    std::size_t terms = 0;
+    for (const auto& row : g_.rows) {
+      terms += row.size();
+      for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
+    }
+    NAS4ML_ASSERT(top_shift < 64, "cmvm: term shift beyond 63");
+    span_ = std::size_t(top_shift) + 1;
+    rel_bits_ = static_cast<std::size_t>(std::bit_width(2 * span_ - 1));
+    mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;
+    mask_low_ = mask_bytes_ == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * mask_bytes_)) - 1;
+    half_bytes_ = (mask_bytes_ * n_rows_ + 7) / 8 * 8;
+    entry_bytes_ = 2 * half_bytes_;
+    for (std::size_t d = 0; d < 64; ++d) {  // per lane of mask_bytes_: the bits a shift by d keeps
+      const std::uint64_t keep = (mask_low_ >> d) & mask_low_;
+      lane_keep_[d] = 0;
+      for (std::size_t lane = 0; lane < 8 / mask_bytes_; ++lane) lane_keep_[d] |= keep << (lane * 8 * mask_bytes_);
+    }
     // Each substitution removes a term at least, so there are at most as many new signals as
     // terms: reserved, the tables never move (and reused, they cost no fresh pages).
-    std::size_t terms = 0;
-    for (const auto& row : g_.rows) terms += row.size();
     rows_of_.reserve((g_.depth.size() + terms) * words_);
-    shifts_.reserve((g_.depth.size() + terms) * n_rows_ * 2);
+    shifts_.reserve((g_.depth.size() + terms) * entry_bytes_ + 8);
     rows_of_.assign(g_.depth.size() * words_, 0);
-    shifts_.assign(g_.depth.size() * n_rows_ * 2, 0);
+    shifts_.assign(g_.depth.size() * entry_bytes_ + 8, 0);  // + 8: an 8-byte access at the last mask
     for (int r = 0; r < rows; ++r)
       for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
         row_mask(t.signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
@@ -172,96 +224,108 @@ class Solver {
       }
     // Every pair of terms of a row counts once for its pattern (one dense table over the input
     // signals' patterns, else signal by signal); the patterns that occur twice are queued.
-    int top_shift = 0;
-    for (const auto& row : g_.rows)
-      for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
-    span_ = std::size_t(top_shift) + 1;
     const std::size_t s0 = g_.depth.size();
     if (s0 * s0 * span_ * 2 <= dense_limit) {  // one table over all patterns of the inputs
       const std::size_t dense = s0 * s0 * span_ * 2;
-      table_.assign(std::max(dense, s0 * 4 * span_), 0);
+      table_.resize(std::max(table_.size(), std::max(dense, s0 << (rel_bits_ + 1))), 0);
       std::vector<CmvmTerm>& sorted = fresh_;
       std::vector<std::size_t> code;
+      std::vector<std::uint64_t> tail;
+      // A pattern is listed once, when its count reaches two: at most half the pairs.
+      std::size_t pairs = 0;
+      for (const auto& row : g_.rows) pairs += row.size() * (row.size() - (row.empty() ? 0 : 1)) / 2;
+      twice_.resize(pairs / 2 + 1);
+      std::size_t* const listed = twice_.data();
+      std::size_t n_listed = 0;
       for (const auto& row : g_.rows) {
         // In pattern order (shift, then signal), every pair's first term comes first.
-        sorted.assign(row.begin(), row.end());
-        std::sort(sorted.begin(), sorted.end(), [](const CmvmTerm& x, const CmvmTerm& y) {
-          return x.shift != y.shift ? x.shift < y.shift : x.signal < y.signal;
-        });
+        sort_by_shift(row, sorted);
         // Counter of (p, q): ((p.signal s0 + q.signal) span + q.shift - p.shift) 2 + (p.negative != q.negative),
-        // q's part (even, its sign in the low bit) computed once per term.
+        // and key pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative): q's parts
+        // (its sign in the low bit) computed once per term, p's added, the sign flipped by p's.
         code.resize(sorted.size());
-        for (std::size_t j = 0; j < sorted.size(); ++j)
+        tail.resize(sorted.size());
+        for (std::size_t j = 0; j < sorted.size(); ++j) {
           code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
-        std::int32_t* const counts = table_.data();
-        for (std::size_t i = 0; i < sorted.size(); ++i) {
+          tail[j] = (std::uint64_t(sorted[j].signal) << 9) + (std::uint64_t(sorted[j].shift) << 1) + sorted[j].negative;
+        }
+        std::uint8_t* const counts = table_.data();
+        const std::size_t n = sorted.size();
+        for (std::size_t i = 0; i < n; ++i) {
           const CmvmTerm p = sorted[i];
           const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2 - std::size_t(p.shift) * 2;  // mod 2^64
-          for (std::size_t j = i + 1; j < sorted.size(); ++j) {
-            const std::size_t at = first + (code[j] ^ std::size_t(p.negative));
-            if (++counts[at] == 2) {
-              const CmvmTerm& q = sorted[j];
-              twice_.push_back({at, pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative)});
-            }
+          const std::uint64_t head = (std::uint64_t(p.signal) << 33) - (std::uint64_t(p.shift) << 1);  // mod 2^64
+          const std::size_t neg = p.negative;
+          // Without branches (whether a count reaches two is not predictable): every pair
+          // writes its key, and the list grows only at the second occurrence.
+          for (std::size_t j = i + 1; j < n; ++j) {
+            std::uint8_t& c = counts[first + (code[j] ^ neg)];
+            listed[n_listed] = (head + tail[j]) ^ neg;
+            n_listed += c == 1;
+            c += c != 255;
           }
         }
       }
-      for (const auto& [slot, key] : twice_) push(key, table_[slot]);
+      at_.resize(n_listed);
+      for (std::size_t k = 0; k < n_listed; ++k)
+        at_[k] = static_cast<std::uint32_t>(BucketQueue::bucket(count_of(dense_count(listed[k], s0), listed[k]), rank(listed[k])));
+      queue_.push_all(listed, at_.data(), n_listed);
       twice_.clear();
       std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
       return;
     }
     // Else anchor by anchor: x's pairs where x comes first in the pattern.
-    table_.assign(s0 * 4 * span_, 0);
+    table_.resize(std::max(table_.size(), s0 << (rel_bits_ + 1)), 0);
     for (std::int32_t x = 0; x < static_cast<std::int32_t>(s0); ++x) {
       const std::uint64_t* rx = row_mask(x);
       for (std::size_t w = 0; w < words_; ++w)
         for (std::uint64_t bits = rx[w]; bits != 0; bits &= bits - 1) {
           const int r = static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits)));
-          const std::uint64_t* m = shift_mask(x, r);
+          const Shifts m = shifts_of(x, std::size_t(r));
           for (const CmvmTerm& t : g_.rows[std::size_t(r)]) {
             // x with x: each pair once, from its lower shift; x with u: where x comes first.
-            const std::uint64_t mine = t.signal == x ? (m[0] | m[1]) & ~((std::uint64_t{2} << t.shift) - 1) : m[0] | m[1];
+            const std::uint64_t mine = t.signal == x ? (m.pos | m.neg) & ~((std::uint64_t{2} << t.shift) - 1) : m.pos | m.neg;
             for (std::uint64_t k = mine; k != 0; k &= k - 1) {
               const int sh = std::countr_zero(k);
-              if (t.signal == x) anchor_pair(x, t.shift, t.negative, x, sh, (m[1] >> sh) & 1);
-              else if (sh < t.shift || (sh == t.shift && x < t.signal)) anchor_pair(x, sh, (m[1] >> sh) & 1, t.signal, t.shift, t.negative);
+              if (t.signal == x) anchor_pair(x, t.shift, t.negative, x, sh, (m.neg >> sh) & 1);
+              else if (sh < t.shift || (sh == t.shift && x < t.signal)) anchor_pair(x, sh, (m.neg >> sh) & 1, t.signal, t.shift, t.negative);
             }
           }
         }
-      queue_counted();
+      queue_counted(x);
     }
   }
 
   CmvmGraph run() {
     std::vector<Match> matches;
-    while (!queue_.empty()) {
-      const Candidate top = queue_.pop();
-      // Lazy: the entry's count bounds the pattern's pairs. It holds when neither signal lost a
-      // term since it was queued; else the pairs left are counted on the rows' shift masks and
-      // a looser bound goes back, so the first entry whose bound holds is the most frequent.
-      const auto a = static_cast<std::int32_t>(top.key >> 33), b = static_cast<std::int32_t>((top.key >> 9) & 0xFFFFFF);
-      const bool kept = top.stamp == lost_[std::size_t(a)] + lost_[std::size_t(b)];
-      const std::int32_t now = kept ? top.count : pairs_now(top.key);
-      if (now < top.count) {
-        if (now >= 2) push(top.key, now);
+    std::uint64_t key = 0;
+    std::int32_t bound = 0;
+    while (queue_.pop(key, bound)) {
+      // Lazy: the entry's count bounds the pattern's pairs. The pairs left are counted on the
+      // rows' shift masks; when fewer, a looser bound goes back, so the first entry whose bound
+      // holds is the most frequent.
+      const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+      const std::int32_t now = pairs_now(key);
+      if (now < bound) {
+        if (now >= 2) push(key, now);
         continue;
       }
       matches.clear();
       for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
         for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
-          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), top.key, matches);
-      if (matches.size() < 2) continue;  // occurs twice only where the depth limit forbids it
+          find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), key, matches);
+      const std::int32_t real = occurrences(matches);
+      if (real < 2) continue;  // occurs twice only where the depth limit forbids it
       // Overlapping pairs (x + (x << d) three times in a row) and the depth limit leave fewer
       // occurrences than pairs: with the number that can be built, the pattern waits behind any
       // that may occur more often.
-      const auto real = static_cast<std::int32_t>(matches.size());
-      if (!queue_.empty() && real < queue_.top_count()) {
-        push(top.key, real);
+      if (real < queue_.top_count()) {
+        push(key, real);
         continue;
       }
-      substitute(top.key, matches);
+      substitute(key, matches);
     }
+    workspace().counts_zero = true;  // every round cleared its counters
     if (!row_tree_.parent.empty()) chain_rows();
     return std::move(g_);
   }
@@ -413,38 +477,79 @@ class Solver {
     }
   }
 
+  /// A pattern's occurrences taken in one row: a's terms at the shifts of `shifts` (bit s:
+  /// shift s), each with b's term at s + d.
   struct Match {
     int row;
-    std::uint32_t i, j;  // term indices: i = a's term, j = b's term
+    std::uint64_t shifts;
   };
+  static std::int32_t occurrences(const std::vector<Match>& matches) {
+    std::int32_t n = 0;
+    for (const Match& m : matches) n += std::popcount(m.shifts);
+    return n;
+  }
 
   /// Counts one pair of terms, (x << sx) and (u << su), of the anchor x: every pattern counted
   /// in one round shares its anchor, so the counts fit a small dense table indexed by the other
-  /// signal u, which of the two comes first in the pattern, the shift difference and the sign.
+  /// signal u, the relative shift su - sx (x with x: its absolute value) and the sign (the
+  /// counter's slot, anchor_slot(); anchor_key() tells the pattern back).
   void anchor_pair(std::int32_t x, int sx, bool nx, std::int32_t u, int su, bool nu) {
-    std::size_t side = 0, d = 0;
-    if (u == x) {
-      if (sx == su) return;
-      d = static_cast<std::size_t>(std::abs(su - sx));
-    } else if (sx < su || (sx == su && x < u)) {
-      d = static_cast<std::size_t>(su - sx);
-    } else {
-      side = 1;
-      d = static_cast<std::size_t>(sx - su);
-    }
-    const bool sub = nx != nu;
-    const std::size_t slot = ((std::size_t(u) * 2 + side) * span_ + d) * 2 + sub;
-    const std::int32_t c = ++table_[slot];  // a pattern is listed when it reaches two
-    if (c == 1) first_.push_back(slot);
-    else if (c == 2) twice_.push_back({slot, side ? pack(u, x, int(d), sub) : pack(x, u, int(d), sub)});
+    if (u == x && sx == su) return;
+    const std::size_t slot = anchor_slot(u, u == x ? std::abs(su - sx) : su - sx, nx != nu);
+    std::uint8_t& c = table_[slot];  // a pattern is listed when it reaches two
+    if (c == 0) touched_.push_back(slot);
+    else if (c == 1) twice_.push_back(slot);
+    c += c != 255;
   }
-  /// Queues the round's patterns that occur twice or more (in the order they reached two:
+  /// The anchor table's counter of the other signal u at relative shift rel (|rel| < span_).
+  std::size_t anchor_slot(std::int32_t u, int rel, bool sub) const {
+    return ((std::size_t(u) << rel_bits_) + std::size_t(rel + static_cast<int>(span_))) * 2 + sub;
+  }
+  /// The pattern of anchor x's counter `slot`: x first when u's shift is the higher (or the
+  /// same, and x the lower signal), else u first.
+  std::uint64_t anchor_key(std::int32_t x, std::size_t slot) const {
+    const auto u = static_cast<std::int32_t>(slot >> (rel_bits_ + 1));
+    const int rel = static_cast<int>((slot >> 1) & ((std::size_t{1} << rel_bits_) - 1)) - static_cast<int>(span_);
+    const bool sub = (slot & 1) != 0;
+    const bool u_first = rel < 0 || (rel == 0 && u < x);
+    return u_first ? pack(u, x, -rel, sub) : pack(x, u, rel, sub);
+  }
+  /// A pattern's count from its counter, which saturates at 255: beyond, its pairs are counted
+  /// on the masks (in the round that counts a pattern, every pair of it is there).
+  std::int32_t count_of(std::uint8_t counter, std::uint64_t key) const {
+    return counter < 255 ? counter : pairs_now(key);
+  }
+  /// The first round's counter of `key` (s0 input signals).
+  std::uint8_t dense_count(std::uint64_t key, std::size_t s0) const {
+    const std::size_t a = key >> 33, b = (key >> 9) & 0xFFFFFF;
+    return table_[((a * s0 + b) * span_ + ((key >> 1) & 0xFF)) * 2 + (key & 1)];
+  }
+  /// Queues anchor x's patterns that occur twice or more (in the order they reached two:
   /// deterministic) and clears the counters.
-  void queue_counted() {
-    for (const auto& [slot, key] : twice_) push(key, table_[slot]);
-    for (std::size_t slot : first_) table_[slot] = 0;
-    first_.clear();
+  void queue_counted(std::int32_t x) {
+    for (std::size_t slot : twice_) {
+      const std::uint64_t key = anchor_key(x, slot);
+      push(key, count_of(table_[slot], key));
+    }
+    for (std::size_t slot : touched_) table_[slot] = 0;
+    touched_.clear();
     twice_.clear();
+  }
+  /// Row terms in pattern order: by shift, then signal (a counting sort by shift, the row's
+  /// column order kept within a shift, then an insertion sort for the signals, which are in
+  /// column order unless the columns were factored).
+  void sort_by_shift(const std::vector<CmvmTerm>& row, std::vector<CmvmTerm>& out) const {
+    std::uint32_t start[65] = {};
+    for (const CmvmTerm& t : row) ++start[t.shift + 1];
+    for (std::size_t k = 1; k <= span_; ++k) start[k] += start[k - 1];
+    out.resize(row.size());
+    for (const CmvmTerm& t : row) out[start[t.shift]++] = t;
+    for (std::size_t i = 1; i < out.size(); ++i) {
+      const CmvmTerm t = out[i];
+      std::size_t j = i;
+      for (; j > 0 && out[j - 1].shift == t.shift && out[j - 1].signal > t.signal; --j) out[j] = out[j - 1];
+      out[j] = t;
+    }
   }
   /// The pairs of `key` left in all rows (overlapping ones included): the shift masks of a and
   /// b in the rows that have held both.
@@ -452,46 +557,64 @@ class Solver {
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const bool sub = (key & 1) != 0;
+    std::int32_t n = 0;
+    if (half_bytes_ <= 64) {  // all rows at once, 8 bytes (8 / mask_bytes_ rows) a step, no branch
+      const std::uint8_t* pa = shifts_.data() + std::size_t(a) * entry_bytes_;
+      const std::uint8_t* pb = shifts_.data() + std::size_t(b) * entry_bytes_;
+      const std::uint64_t keep = lane_keep_[d];
+      for (std::size_t k = 0; k < half_bytes_; k += 8) {
+        const std::uint64_t ap = load8(pa + k), an = load8(pa + half_bytes_ + k);
+        const std::uint64_t bp = (load8(pb + k) >> d) & keep, bn = (load8(pb + half_bytes_ + k) >> d) & keep;
+        n += std::popcount(ap & (sub ? bn : bp)) + std::popcount(an & (sub ? bp : bn));
+      }
+      return n;
+    }
     const std::uint64_t* ra = rows_of_.data() + std::size_t(a) * words_;
     const std::uint64_t* rb = rows_of_.data() + std::size_t(b) * words_;
-    const std::uint64_t* ma = shifts_.data() + std::size_t(a) * n_rows_ * 2;
-    const std::uint64_t* mb = shifts_.data() + std::size_t(b) * n_rows_ * 2;
-    std::int32_t n = 0;
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = ra[w] & rb[w]; bits != 0; bits &= bits - 1) {
         const std::size_t r = w * 64 + std::size_t(std::countr_zero(bits));
-        const std::uint64_t pa = ma[2 * r], na = ma[2 * r + 1];
-        const std::uint64_t pb = mb[2 * r] >> d, nb = mb[2 * r + 1] >> d;
-        n += std::popcount(pa & (sub ? nb : pb)) + std::popcount(na & (sub ? pb : nb));
+        const Shifts ma = shifts_of(a, r), mb = shifts_of(b, r);
+        const std::uint64_t pb = mb.pos >> d, nb = mb.neg >> d;
+        n += std::popcount(ma.pos & (sub ? nb : pb)) + std::popcount(ma.neg & (sub ? pb : nb));
       }
     return n;
   }
+  /// Signal s's masks in row r: its positive and its negative terms' shifts (bit k: shift k).
+  struct Shifts {
+    std::uint64_t pos, neg;
+  };
+  Shifts shifts_of(std::int32_t s, std::size_t r) const {
+    const std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + r * mask_bytes_;
+    return {load8(m) & mask_low_, load8(m + half_bytes_) & mask_low_};
+  }
+  /// The mask of t's sign for t's signal in row r (an 8-byte access: the bytes past the mask are
+  /// written back unchanged).
+  std::uint8_t* mask_of(const CmvmTerm& t, int r) {
+    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * mask_bytes_ + (t.negative ? half_bytes_ : 0);
+  }
   void set_shift(const CmvmTerm& t, int r) {
-    NAS4ML_ASSERT(t.shift >= 0 && t.shift < 64, "cmvm: term shift beyond 63");
-    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
-    m[t.negative ? 1 : 0] |= std::uint64_t{1} << t.shift;
+    std::uint8_t* m = mask_of(t, r);
+    store8(m, load8(m) | (std::uint64_t{1} << t.shift));
   }
-  /// Removes a term from the masks (and the row from the signal's rows when it was its last).
-  void clear_shift(const CmvmTerm& t, int r) {
-    std::uint64_t* m = shifts_.data() + (std::size_t(t.signal) * n_rows_ + std::size_t(r)) * 2;
-    m[t.negative ? 1 : 0] &= ~(std::uint64_t{1} << t.shift);
-    if ((m[0] | m[1]) == 0) row_mask(t.signal)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
+  /// Removes signal s's terms at `shifts` in row r from the masks (and the row from the
+  /// signal's rows when they were its last).
+  void clear_shifts(std::int32_t s, int r, std::uint64_t shifts) {
+    std::uint8_t* m = shifts_.data() + std::size_t(s) * entry_bytes_ + std::size_t(r) * mask_bytes_;
+    store8(m, load8(m) & ~shifts);
+    store8(m + half_bytes_, load8(m + half_bytes_) & ~shifts);
+    const Shifts left = shifts_of(s, std::size_t(r));
+    if ((left.pos | left.neg) == 0) row_mask(s)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
-  const std::uint64_t* shift_mask(std::int32_t signal, int r) const {
-    return shifts_.data() + (std::size_t(signal) * n_rows_ + std::size_t(r)) * 2;
-  }
-  void push(std::uint64_t key, std::int32_t n) {
+  void push(std::uint64_t key, std::int32_t n) { queue_.push(key, n, rank(key)); }
+  /// Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
+  /// where values cross a stage boundary); else the deeper (fewer adders on random matrices,
+  /// measured; a depth limit is kept by find_matches either way).
+  int rank(std::uint64_t key) const {
+    if (stage_aware_) return std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1);
     const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    const std::uint32_t stamp = lost_[std::size_t(a)] + lost_[std::size_t(b)];
-    // Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
-    // where values cross a stage boundary); else the deeper (fewer adders on random matrices,
-    // measured; a depth limit is kept by find_matches either way).
-    if (stage_aware_) {
-      queue_.push({key, n, stamp}, std::min(static_cast<int>((key >> 1) & 0xFF), BucketQueue::depths - 1));
-      return;
-    }
-    queue_.push({key, n, stamp}, BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1));
+    return BucketQueue::depths - 1 - std::min(depth, BucketQueue::depths - 1);
   }
 
   /// Non-overlapping occurrences of `key` in row r that the depth limit allows, lowest shift first.
@@ -500,15 +623,9 @@ class Solver {
     const int d = static_cast<int>((key >> 1) & 0xFF);
     const bool sub = (key & 1) != 0;
     // Shifts s with a's term at s and b's term of the matching sign at s + d.
-    const std::uint64_t* ma = shift_mask(a, r);
-    const std::uint64_t* mb = shift_mask(b, r);
-    const std::uint64_t found = (ma[0] & ((sub ? mb[1] : mb[0]) >> d)) | (ma[1] & ((sub ? mb[0] : mb[1]) >> d));
+    const Shifts ma = shifts_of(a, std::size_t(r)), mb = shifts_of(b, std::size_t(r));
+    const std::uint64_t found = (ma.pos & ((sub ? mb.neg : mb.pos) >> d)) | (ma.neg & ((sub ? mb.pos : mb.neg) >> d));
     if (found == 0) return;
-    const auto& row = g_.rows[std::size_t(r)];
-    for (std::uint32_t i = 0; i < row.size(); ++i) {
-      if (row[i].signal == a && ((found >> row[i].shift) & 1)) term_at_[row[i].shift] = i;
-      if (row[i].signal == b && row[i].shift >= d && ((found >> (row[i].shift - d)) & 1)) term_at_[64 + row[i].shift - d] = i;
-    }
     const std::uint64_t gain = (std::uint64_t{1} << (std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1)) -
                                (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
@@ -516,22 +633,25 @@ class Solver {
     std::uint32_t positives = positives_[std::size_t(r)];
     bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
     std::uint64_t used = 0;  // shifts of a's terms already taken (x + (x << d): overlapping pairs)
+    std::uint64_t taken = 0;
     for (std::uint64_t k = found; k != 0; k &= k - 1) {  // lowest shift first
       const int sh = std::countr_zero(k);
       if (a == b && (((used >> sh) & 1) || ((used >> (sh + d)) & 1))) continue;
-      const std::uint32_t i = term_at_[sh], j = term_at_[64 + sh];
-      // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes).
-      const std::uint32_t pos = positives - (row[j].negative ? 0 : 1);
+      // The new term has a's sign: b's positive term goes (then maybe a constant 0 comes). b's
+      // term has a's sign, flipped when the pattern subtracts.
+      const bool b_negative = (((ma.neg >> sh) & 1) != 0) != sub;
+      const std::uint32_t pos = positives - (b_negative ? 0 : 1);
       const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
       const int limit = row_limit_[std::size_t(r)];
-      if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) return;
-      if (kraft + more > row_cap_[std::size_t(r)]) return;
+      if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) break;
+      if (kraft + more > row_cap_[std::size_t(r)]) break;
       kraft += more;
       positives = pos;
       zero = zero || pos == 0;
       used |= (std::uint64_t{1} << sh) | (std::uint64_t{1} << (sh + d));
-      out.push_back({r, i, j});
+      taken |= std::uint64_t{1} << sh;
     }
+    if (taken != 0) out.push_back({r, taken});
   }
 
   /// Builds the pattern once and replaces its occurrences (matches grouped by row).
@@ -546,52 +666,84 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
-    lost_.push_back(0);
     rows_of_.resize(rows_of_.size() + words_, 0);
-    shifts_.resize(shifts_.size() + n_rows_ * 2, 0);
-    table_.resize(std::max(table_.size(), g_.depth.size() * 4 * span_), 0);
-    for (std::size_t k = 0; k < matches.size();) {
-      const int r = matches[k].row;
-      std::size_t e = k;
-      while (e < matches.size() && matches[e].row == r) ++e;
-      replace_in_row(r, std::span(matches.data() + k, e - k), signal);
-      kraft_[std::size_t(r)] += gain * (e - k);
+    shifts_.resize(shifts_.size() + entry_bytes_, 0);
+    table_.resize(std::max(table_.size(), g_.depth.size() << (rel_bits_ + 1)), 0);
+    for (const Match& m : matches) {
+      const int r = m.row;
+      replace_in_row(r, m.shifts, key, signal);
+      kraft_[std::size_t(r)] += gain * std::uint64_t(std::popcount(m.shifts));
       if (positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)]) {
         g_.zero_term[std::size_t(r)] = 1;
         kraft_[std::size_t(r)] += 1;
       }
-      k = e;
     }
     // The new signal's patterns: every pair is counted now (no later round adds to them).
-    queue_counted();
+    queue_counted(signal);
   }
 
-  void replace_in_row(int r, std::span<const Match> ms, std::int32_t signal) {
+  /// Replaces the occurrences of `key` at a's shifts `taken` in row r by terms of `signal`
+  /// (with a's shifts and signs, lowest shift first).
+  void replace_in_row(int r, std::uint64_t taken, std::uint64_t key, std::int32_t signal) {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const bool sub = (key & 1) != 0;
     auto& row = g_.rows[std::size_t(r)];
-    removed_.assign(row.size(), 0);
-    for (const Match& m : ms) {
-      removed_[m.i] = removed_[m.j] = 1;
-      ++lost_[std::size_t(row[m.i].signal)];
-      ++lost_[std::size_t(row[m.j].signal)];
-      positives_[std::size_t(r)] -= row[m.j].negative ? 0 : 1;
+    const std::uint64_t a_negative = shifts_of(a, std::size_t(r)).neg & taken;
+    const auto n_taken = static_cast<std::uint32_t>(std::popcount(taken));
+    // b's terms have a's signs, flipped when the pattern subtracts: its positive ones go.
+    const auto b_negative = static_cast<std::uint32_t>(std::popcount(sub ? taken & ~a_negative : a_negative));
+    positives_[std::size_t(r)] -= n_taken - b_negative;
+    fresh_.clear();
+    for (std::uint64_t k = taken; k != 0; k &= k - 1) {
+      const int sh = std::countr_zero(k);
+      fresh_.push_back({signal, sh, ((a_negative >> sh) & 1) != 0});
     }
     // Pairs that disappear are not counted down: the queue's bounds are checked when taken.
-    for (std::uint32_t x = 0; x < row.size(); ++x)
-      if (removed_[x]) clear_shift(row[x], r);
-    fresh_.clear();
-    for (const Match& m : ms) fresh_.push_back({signal, row[m.i].shift, row[m.i].negative});
+    const std::uint64_t gone_a = taken, gone_b = taken << d;
+    clear_shifts(a, r, gone_a);
+    clear_shifts(b, r, gone_b);
     std::size_t n = 0;
-    for (std::uint32_t x = 0; x < row.size(); ++x)
-      if (!removed_[x]) row[n++] = row[x];
+    for (std::size_t x = 0; x < row.size(); ++x) {
+      const CmvmTerm t = row[x];
+      // (Bitwise, not logical: no branch on a term's fate.)
+      const std::uint64_t gone = (std::uint64_t{t.signal == a} & (gone_a >> t.shift)) | (std::uint64_t{t.signal == b} & (gone_b >> t.shift));
+      row[n] = t;
+      n += ~gone & 1;
+    }
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
       const CmvmTerm& f = fresh_[k];
-      for (std::size_t u = 0; u < n; ++u) anchor_pair(signal, f.shift, f.negative, row[u].signal, row[u].shift, row[u].negative);
+      fresh_pairs(f, row.data(), n);
       for (std::size_t l = 0; l < k; ++l) anchor_pair(signal, f.shift, f.negative, signal, fresh_[l].shift, fresh_[l].negative);
       set_shift(f, r);
     }
     row.insert(row.end(), fresh_.begin(), fresh_.end());
     row_mask(signal)[std::size_t(r) / 64] |= std::uint64_t{1} << (r % 64);
+  }
+
+  /// anchor_pair() of the new signal x's term f with each of the row's n older terms, without
+  /// branches (x is not among them): every counter is listed to be cleared, and listed once
+  /// more when it reaches two. The slot is the term's own part plus f's.
+  void fresh_pairs(const CmvmTerm& f, const CmvmTerm* row, std::size_t n) {
+    const std::size_t t0 = touched_.size(), w0 = twice_.size();
+    touched_.resize(t0 + n);
+    twice_.resize(w0 + n);
+    std::size_t* touched = touched_.data() + t0;
+    std::size_t* listed = twice_.data() + w0;
+    std::size_t n_listed = 0;
+    std::uint8_t* const counts = table_.data();
+    const std::size_t bits = rel_bits_, base = (span_ - std::size_t(f.shift)) * 2, flip = f.negative;
+    for (std::size_t k = 0; k < n; ++k) {
+      const CmvmTerm t = row[k];
+      const std::size_t slot = ((((std::size_t(t.signal) << bits) + std::size_t(t.shift)) * 2 + t.negative) + base) ^ flip;
+      std::uint8_t& c = counts[slot];
+      touched[k] = slot;
+      listed[n_listed] = slot;
+      n_listed += c == 1;
+      c += c != 255;
+    }
+    twice_.resize(w0 + n_listed);
   }
 
   CmvmGraph g_;
@@ -609,22 +761,28 @@ class Solver {
   }
   BucketQueue& queue_;
   // The anchor's pair counts: per signal u, [u first?][shift difference][subtract].
-  std::vector<std::int32_t>& table_;
+  std::vector<std::uint8_t>& table_;  // counters saturating at 255 (count_of())
   std::size_t span_ = 1;                  // shift differences 0 .. span_ - 1
+  std::size_t rel_bits_ = 1;              // anchor_slot(): bits of a relative shift + span_
   static constexpr std::size_t dense_limit = std::size_t{1} << 20;  // counters of the first round's table
-  std::vector<std::size_t>& first_;       // counters of this round that are not zero
-  std::vector<std::pair<std::size_t, std::uint64_t>>& twice_;  // this round's patterns seen twice
-  std::uint32_t term_at_[128] = {};  // find_matches: a's term (0..63) and b's term (64..) per shift of a
-  std::vector<std::uint8_t> removed_;
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& touched_;  // counters of this round that may not be zero
+  // This round's counters that reached two, in that order (the dense first round: pattern keys).
+  std::vector<std::size_t, DefaultInitAllocator<std::size_t>>& twice_;
   std::vector<CmvmTerm> fresh_;
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> at_;  // the first round's buckets
   // Per signal, a bit per row that has ever held one of its terms (never cleared: a superset).
   std::size_t words_ = 0;
   std::vector<std::uint64_t>& rows_of_;
   std::uint64_t* row_mask(std::int32_t signal) { return rows_of_.data() + std::size_t(signal) * words_; }
-  // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s).
+  // Per signal and row, the shifts of its positive and of its negative terms (bit s: shift s),
+  // each mask in mask_bytes_ bytes (the fewest of 1, 2, 4, 8 that hold span_ bits): a signal's
+  // positive masks row after row, padded with zeros to half_bytes_ (a multiple of 8), then its
+  // negative ones, entry_bytes_ in all.
   std::size_t n_rows_ = 0;
-  std::vector<std::uint64_t>& shifts_;
-  std::vector<std::uint32_t> lost_;  // per signal: terms of it removed by substitutions
+  std::size_t mask_bytes_ = 8, half_bytes_ = 0, entry_bytes_ = 0;
+  std::uint64_t lane_keep_[64] = {};  // pairs_now(): per shift d, the bits of every lane kept by >> d
+  std::uint64_t mask_low_ = ~std::uint64_t{0};
+  std::vector<std::uint8_t>& shifts_;
 };
 
 }  // namespace

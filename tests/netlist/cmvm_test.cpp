@@ -530,3 +530,34 @@ TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist e
     CHECK(checked > 100);
   }
 }
+
+TEST_CASE("patterns that occur more than 255 times are ranked by their exact counts", "[netlist][cmvm]") {
+  // The pair counters saturate at 255 and such a pattern's count is taken from the shift masks.
+  // Rows x0+x1+x2+x3 (260), x0+x1+x2 (30), x0+x1+x3 (10): x0+x1 occurs 300 times, then (x0+x1)+x2
+  // 290 times, more than x2+x3 (260) and (x0+x1)+x3 (270); counts cut at 255 would tie them.
+  const int rows = 300, cols = 4;
+  std::vector<std::int64_t> m;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) m.push_back(c < 2 || (c == 2 && r < 290) || (c == 3 && (r < 260 || r >= 290)) ? 1 : 0);
+  REQUIRE(std::count(m.begin(), m.end(), 1) == 260 * 4 + 30 * 3 + 10 * 3);
+  for (int dc : {-1, 2}) {
+    const CmvmGraph g = share_subexpressions(m, rows, cols, {}, dc);
+    REQUIRE(g.ops.size() >= 2);
+    CHECK(g.ops[0].a == 0);
+    CHECK(g.ops[0].b == 1);
+    CHECK(g.ops[0].shift == 0);
+    CHECK_FALSE(g.ops[0].subtract);
+    CHECK(std::min(g.ops[1].a, g.ops[1].b) == 2);  // x2 with the new signal x0 + x1 (signal 4)
+    CHECK(std::max(g.ops[1].a, g.ops[1].b) == 4);
+    CHECK(g.ops[1].shift == 0);
+    const auto f = signal_forms(g);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::int64_t> sum(std::size_t(cols), 0);
+      for (const CmvmTerm& t : g.rows[std::size_t(r)])
+        for (int i = 0; i < cols; ++i)
+          sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+      CHECK(std::equal(sum.begin(), sum.end(), m.begin() + std::ptrdiff_t(r) * cols));
+    }
+    CHECK(cmvm_adders(g) == 4);  // x0+x1, then + x2, + x3 (also shared by the rows x0+x1+x3)
+  }
+}

@@ -15,7 +15,7 @@
 /// that creates its newer signal (the first round for two inputs), so each pattern is counted
 /// once, then: its count is a bound that only falls. The queue holds these bounds (a bucket
 /// queue, lazy): the entry taken is checked against the pairs left (bit masks of each signal's
-/// shifts per row, or unchanged when neither signal lost a term), re-queued lower when it fell,
+/// shifts per row), re-queued lower when it fell,
 /// and otherwise its occurrences that can really be built (overlaps such as x + (x << d) at
 /// shifts 0, d, 2d, and the depth limit) are found; when fewer than the next bound, it is
 /// re-queued with that number. A substitution counts only the new signal's pairs (a small dense
