@@ -9,6 +9,7 @@
 
 #include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/digit_tree.hpp"
 
 namespace nas4ml::netlist {
 namespace {
@@ -335,52 +336,9 @@ class Solver {
   static bool factorable(std::span<const std::int64_t> m) {
     return std::all_of(m.begin(), m.end(), [](std::int64_t v) { return v > -(std::int64_t{1} << 60) && v < (std::int64_t{1} << 60); });
   }
-  /// Nonzero CSD digits of v: the weight of its non-adjacent form, popcount(|v| xor 3|v|).
-  static int digits(std::int64_t v) {
-    const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
-    return std::popcount(u ^ (3 * u));
-  }
-  /// A spanning tree of n vectors of length len (contiguous in v) and the zero vector as root
-  /// (Prim's algorithm, ties to the lower index): attaching vector i to j costs 2 (the adder
-  /// of the edge, and a digit of margin) + the CSD digits of v_i - v_j or v_i + v_j (negated[i]), attaching it to the
-  /// root the digits of v_i. `order` lists the vectors as they joined (parents first).
-  struct Tree {
-    std::vector<int> parent, order;  // parent -1: the root
-    std::vector<std::uint8_t> negated;
-  };
-  static Tree spanning_tree(const std::vector<std::int64_t>& v, std::size_t n, std::size_t len) {
-    Tree t;
-    t.parent.assign(n, -1);
-    t.negated.assign(n, 0);
-    std::vector<int> best(n, 0);
-    std::vector<std::uint8_t> in(n, 0);
-    for (std::size_t c = 0; c < n; ++c)
-      for (std::size_t r = 0; r < len; ++r) best[c] += digits(v[c * len + r]);
-    for (std::size_t step = 0; step < n; ++step) {
-      std::size_t j = n;
-      for (std::size_t i = 0; i < n; ++i)
-        if (!in[i] && (j == n || best[i] < best[j])) j = i;
-      in[j] = 1;
-      t.order.push_back(static_cast<int>(j));
-      if (best[j] == 0 && t.parent[j] < 0) continue;  // a zero vector helps no other
-      const std::int64_t* vj = v.data() + j * len;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (in[i] || best[i] <= 2) continue;
-        const std::int64_t* vi = v.data() + i * len;
-        int minus = 2, plus = 2;  // the edge's adder, and one digit the search would share anyway
-        for (std::size_t r = 0; r < len && std::min(minus, plus) < best[i]; ++r) {
-          minus += digits(vi[r] - vj[r]);
-          plus += digits(vi[r] + vj[r]);
-        }
-        if (std::min(minus, plus) < best[i]) {
-          best[i] = std::min(minus, plus);
-          t.parent[i] = static_cast<int>(j);
-          t.negated[i] = plus < minus;
-        }
-      }
-    }
-    return t;
-  }
+  /// The spanning trees of the factorings (digit_tree.hpp): an edge costs 2 (its adder, and a
+  /// digit of margin the search would share anyway) + the digits of the difference or sum.
+  static constexpr int kEdgePenalty = 2;
 
   /// Column factoring: builds the z sums as ops (z_j = x_j +- z_k over the children k,
   /// shallowest first; the reverse of the tree's order has every child before its parent), sets
@@ -391,7 +349,7 @@ class Solver {
     std::vector<std::int64_t> col(R * C);  // column-major copy
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t c = 0; c < C; ++c) col[c * R + r] = m[r * C + c];
-    const Tree t = spanning_tree(col, C, R);
+    const DigitTree t = digit_spanning_tree(col, C, R, kEdgePenalty);
     std::vector<std::vector<int>> children(C);
     for (int j : t.order)
       if (t.parent[std::size_t(j)] >= 0) children[std::size_t(t.parent[std::size_t(j)])].push_back(j);
@@ -421,7 +379,7 @@ class Solver {
   std::vector<std::int64_t> factor_rows(std::span<const std::int64_t> m, int rows, int cols) {
     const auto R = std::size_t(rows), C = std::size_t(cols);
     std::vector<std::int64_t> v(m.begin(), m.end());
-    row_tree_ = spanning_tree(v, R, C);
+    row_tree_ = digit_spanning_tree(v, R, C, kEdgePenalty);
     std::vector<std::int64_t> f(v);
     for (std::size_t r = 0; r < R; ++r) {
       if (row_tree_.parent[r] < 0) continue;
@@ -753,7 +711,7 @@ class Solver {
   std::vector<std::uint64_t> row_cap_;    // per row: the Kraft sum bound of the stage-aware mode
   bool stage_aware_ = false;              // a pipeline boundary inside the plain trees
   std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
-  Tree row_tree_;                         // row factoring's tree (empty: none)
+  DigitTree row_tree_;                       // row factoring's tree (empty: none)
   std::vector<CmvmTerm> parent_term_;     // per row with children: its sum as one term
   static Workspace& workspace() {
     thread_local Workspace w;

@@ -7,16 +7,12 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
+#include "nas4ml/netlist/csd.hpp"
+#include "nas4ml/netlist/digit_tree.hpp"
 #include "nas4ml/netlist/netlist.hpp"
 
 namespace nas4ml::netlist {
 namespace {
-
-/// Nonzero CSD digits of v: the weight of its non-adjacent form, popcount(|v| xor 3|v|).
-int digits(std::int64_t v) {
-  const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
-  return std::popcount(u ^ (3 * u));
-}
 
 /// One form a run searches: cmvm.hpp's own factoring of the matrix, or first a spanning tree of
 /// its rows (edge penalty, tree depth limit; -1 none), optionally then the column factoring.
@@ -37,48 +33,6 @@ constexpr int kFormCount = static_cast<int>(std::size(kForms));
 /// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
 constexpr Form kLnsForm{true, Factoring::none, 3, -1};
 constexpr double kKeep = 0.6;
-
-/// Rows of m as vectors: a spanning tree rooted at the zero vector (Prim, ties to the lower
-/// index), where row i below row j costs the CSD digits of r_i - r_j or r_i + r_j (the cheaper,
-/// `negated` when the sum) + `penalty`, below the root the digits of r_i; no row deeper than
-/// `max_depth` (-1: no limit). `order` lists the rows as they joined (parents first).
-struct RowTree {
-  std::vector<int> parent, order;
-  std::vector<std::uint8_t> negated;
-};
-RowTree row_tree(std::span<const std::int64_t> m, int rows, int cols, int penalty, int max_depth) {
-  const auto R = std::size_t(rows), C = std::size_t(cols);
-  RowTree t;
-  t.parent.assign(R, -1);
-  t.negated.assign(R, 0);
-  std::vector<int> best(R, 0), depth(R, 1);
-  std::vector<std::uint8_t> in(R, 0);
-  for (std::size_t i = 0; i < R; ++i)
-    for (std::size_t c = 0; c < C; ++c) best[i] += digits(m[i * C + c]);
-  for (std::size_t step = 0; step < R; ++step) {
-    std::size_t j = R;
-    for (std::size_t i = 0; i < R; ++i)
-      if (!in[i] && (j == R || best[i] < best[j])) j = i;
-    in[j] = 1;
-    t.order.push_back(static_cast<int>(j));
-    if (max_depth >= 0 && depth[j] >= max_depth) continue;
-    for (std::size_t i = 0; i < R; ++i) {
-      if (in[i]) continue;
-      int minus = penalty, plus = penalty;
-      for (std::size_t c = 0; c < C && std::min(minus, plus) < best[i]; ++c) {
-        minus += digits(m[i * C + c] - m[j * C + c]);
-        plus += digits(m[i * C + c] + m[j * C + c]);
-      }
-      if (std::min(minus, plus) < best[i]) {
-        best[i] = std::min(minus, plus);
-        t.parent[i] = static_cast<int>(j);
-        t.negated[i] = plus < minus;
-        depth[i] = depth[j] + 1;
-      }
-    }
-  }
-  return t;
-}
 
 /// Two terms as one new signal: +-(A << k1) +- (B << k2), k1 <= k2, is +-((A +- (B << (k2 - k1))) << k1).
 CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
@@ -176,7 +130,7 @@ void improve(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope
 CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra,
                           const Form& form, DelayScope scope, int stage_levels, int lns) {
   const auto C = std::size_t(cols);
-  const RowTree t = row_tree(m, rows, cols, form.penalty, form.max_depth);
+  const DigitTree t = digit_spanning_tree(m, std::size_t(rows), std::size_t(cols), form.penalty, form.max_depth);
   std::vector<std::int64_t> f(m.begin(), m.end());
   for (std::size_t r = 0; r < std::size_t(rows); ++r) {
     if (t.parent[r] < 0) continue;
@@ -272,7 +226,7 @@ std::vector<std::uint64_t> plain_terms(std::span<const std::int64_t> m, int rows
   std::vector<std::uint64_t> n(std::size_t(rows), 0);
   for (std::size_t r = 0; r < std::size_t(rows); ++r) {
     n[r] = extra.empty() ? 0 : extra[r];
-    for (std::size_t c = 0; c < std::size_t(cols); ++c) n[r] += std::uint64_t(digits(m[r * std::size_t(cols) + c]));
+    for (std::size_t c = 0; c < std::size_t(cols); ++c) n[r] += std::uint64_t(csd_weight(m[r * std::size_t(cols) + c]));
   }
   return n;
 }
