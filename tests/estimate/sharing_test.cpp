@@ -2,11 +2,9 @@
 // docs/netlist.md) against the plain lowering, on a really trained network.
 #include <catch2/catch.hpp>
 
-#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/estimate/estimator.hpp"
-#include "nas4ml/nn/model_spec_json.hpp"
-#include "nas4ml/nn/trainer.hpp"
 #include "support/run_cli.hpp"
+#include "support/trained_magic.hpp"
 
 using namespace nas4ml;
 using namespace nas4ml::estimate;
@@ -14,14 +12,7 @@ using namespace nas4ml::estimate;
 TEST_CASE("sharing on trained MAGIC: fewer LUTs, few more flip-flops, the same latency",
           "[estimate][rtl][sharing]") {
   // experiments/models/magic_10_32_32_2.json on the shipped MAGIC data, 3 epochs (pruned to 50%).
-  const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));
-  const auto spec = nn::load_model_spec(test::source_path("experiments/models/magic_10_32_32_2.json"));
-  nn::TrainOptions o;
-  o.seed = 1;
-  o.epochs = 3;
-  o.evaluate_train = false;
-  const auto trained = nn::train_model(spec, d, o);
-  REQUIRE(trained.ok);
+  const auto& [d, model] = test::trained_magic();
   const auto dev = find_device("xcvu9p", test::source_path("estimators"));
   const auto rtl = make_estimator("rtl");
   double ff_plain = 0, ff_shared = 0;
@@ -30,7 +21,7 @@ TEST_CASE("sharing on trained MAGIC: fewer LUTs, few more flip-flops, the same l
     plain.levels_per_stage = K;
     EstimateOptions shared = plain;
     shared.sharing = netlist::Sharing::cse;
-    const Estimate a = rtl->estimate(trained.model, dev, plain), b = rtl->estimate(trained.model, dev, shared);
+    const Estimate a = rtl->estimate(model, dev, plain), b = rtl->estimate(model, dev, shared);
     INFO("K = " << K << ": LUT " << a.lut << " -> " << b.lut << ", FF " << a.ff << " -> " << b.ff);
     CHECK(b.lut < 0.88 * a.lut);  // measured -17%
     CHECK(b.latency_cycles == a.latency_cycles);

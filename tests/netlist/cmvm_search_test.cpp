@@ -8,17 +8,15 @@
 
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
-#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/netlist/cmvm_search.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
-#include "nas4ml/nn/model_spec_json.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
-#include "nas4ml/nn/trainer.hpp"
 #include "netlist/random_model.hpp"
 #include "support/run_cli.hpp"
+#include "support/trained_magic.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace nas4ml;
@@ -197,15 +195,7 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
           "[netlist][cmvm_search][trained]") {
   // A real trained network (experiments/models/magic_10_32_32_2.json on the shipped MAGIC data,
   // 3 epochs), lowered with the wider search and simulated against the golden model.
-  const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));
-  const auto spec = nn::load_model_spec(test::source_path("experiments/models/magic_10_32_32_2.json"));
-  nn::TrainOptions o;
-  o.seed = 1;
-  o.epochs = 3;
-  o.evaluate_train = false;
-  const auto trained = nn::train_model(spec, d, o);
-  REQUIRE(trained.ok);
-  const nn::QuantizedModel& model = trained.model;
+  const auto& [d, model] = test::trained_magic();
   for (const auto& l : model.layers) {
     std::vector<std::uint8_t> extra;
     for (auto b : l.biases) extra.push_back(b != 0);

@@ -8,16 +8,14 @@
 #include <vector>
 
 #include "nas4ml/core/rng.hpp"
-#include "nas4ml/data/dataset_loader.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
-#include "nas4ml/nn/model_spec_json.hpp"
-#include "nas4ml/nn/trainer.hpp"
 #include "netlist/random_model.hpp"
 #include "support/run_cli.hpp"
+#include "support/trained_magic.hpp"
 
 using namespace nas4ml;
 using namespace nas4ml::netlist;
@@ -458,15 +456,7 @@ TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist e
           "[netlist][cmvm][trained]") {
   // A real trained network (experiments/models/magic_10_32_32_2.json on the shipped MAGIC data,
   // 3 epochs: pruned to 50%, 8-bit weights) instead of uniform random weights.
-  const auto d = data::load_dataset(test::source_path("experiments/datasets/magic.json"));
-  const auto spec = nn::load_model_spec(test::source_path("experiments/models/magic_10_32_32_2.json"));
-  nn::TrainOptions o;
-  o.seed = 1;
-  o.epochs = 3;
-  o.evaluate_train = false;
-  const auto trained = nn::train_model(spec, d, o);
-  REQUIRE(trained.ok);
-  const nn::QuantizedModel& model = trained.model;
+  const auto& [d, model] = test::trained_magic();
   REQUIRE(model.layers.size() == 3);
   for (std::size_t k = 0; k < model.layers.size(); ++k) {
     const auto& l = model.layers[k];
