@@ -14,6 +14,7 @@
 #include "nas4ml/netlist/simulate.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "netlist/cmvm_check.hpp"
 #include "netlist/random_model.hpp"
 #include "support/run_cli.hpp"
 #include "support/trained_magic.hpp"
@@ -21,62 +22,9 @@
 
 using namespace nas4ml;
 using namespace nas4ml::netlist;
+using test::graph_hash, test::random_matrix, test::require_exact, test::signal_forms;
 
 namespace {
-std::vector<std::int64_t> random_matrix(Rng& rng, int rows, int cols, int bits, double zeros) {
-  std::vector<std::int64_t> m;
-  for (int i = 0; i < rows * cols; ++i)
-    m.push_back(rng.bernoulli(zeros) ? 0 : static_cast<std::int64_t>(rng.below(std::uint64_t{1} << bits)) -
-                                               (std::int64_t{1} << (bits - 1)));
-  return m;
-}
-
-/// REQUIREs that the graph's rows are exactly m's rows (every signal expanded to its coefficient
-/// vector over the inputs, operands before their op, depths consistent).
-void require_exact(const CmvmGraph& g, const std::vector<std::int64_t>& m, int rows, int cols) {
-  REQUIRE(g.n_inputs == cols);
-  REQUIRE(g.rows.size() == std::size_t(rows));
-  REQUIRE(g.depth.size() == std::size_t(cols) + g.ops.size());
-  std::vector<std::vector<std::int64_t>> f(g.depth.size(), std::vector<std::int64_t>(std::size_t(cols), 0));
-  for (int i = 0; i < cols; ++i) f[std::size_t(i)][std::size_t(i)] = 1;
-  for (std::size_t k = 0; k < g.ops.size(); ++k) {
-    const CmvmOp& op = g.ops[k];
-    REQUIRE(op.a < cols + static_cast<int>(k));
-    REQUIRE(op.b < cols + static_cast<int>(k));
-    for (int i = 0; i < cols; ++i)
-      f[std::size_t(cols) + k][std::size_t(i)] = f[std::size_t(op.a)][std::size_t(i)] +
-                                                 (op.subtract ? -1 : 1) * (f[std::size_t(op.b)][std::size_t(i)] << op.shift);
-    REQUIRE(g.depth[std::size_t(cols) + k] == std::max(g.depth[std::size_t(op.a)], g.depth[std::size_t(op.b)]) + 1);
-  }
-  for (int r = 0; r < rows; ++r) {
-    std::vector<std::int64_t> sum(std::size_t(cols), 0);
-    for (const CmvmTerm& t : g.rows[std::size_t(r)])
-      for (int i = 0; i < cols; ++i)
-        sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
-    REQUIRE(sum == std::vector<std::int64_t>(m.begin() + r * cols, m.begin() + (r + 1) * cols));
-  }
-}
-
-std::uint64_t graph_hash(const CmvmGraph& g) {
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::int64_t v) { h = (h ^ static_cast<std::uint64_t>(v)) * 1099511628211ULL; };
-  for (const CmvmOp& op : g.ops) {
-    mix(op.a);
-    mix(op.b);
-    mix(op.shift);
-    mix(op.subtract);
-  }
-  for (std::size_t r = 0; r < g.rows.size(); ++r) {
-    mix(-1);
-    mix(g.zero_term[r]);
-    for (const CmvmTerm& t : g.rows[r]) {
-      mix(t.signal);
-      mix(t.shift);
-      mix(t.negative);
-    }
-  }
-  return h;
-}
 
 int adders(const Netlist& n) {
   return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) {

@@ -13,40 +13,16 @@
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
+#include "netlist/cmvm_check.hpp"
 #include "netlist/random_model.hpp"
 #include "support/run_cli.hpp"
 #include "support/trained_magic.hpp"
 
 using namespace nas4ml;
 using namespace nas4ml::netlist;
+using test::graph_hash, test::random_matrix, test::require_exact, test::signal_forms;
 
 namespace {
-std::vector<std::int64_t> random_matrix(Rng& rng, int rows, int cols, int bits, double zeros) {
-  std::vector<std::int64_t> m;
-  for (int i = 0; i < rows * cols; ++i)
-    m.push_back(rng.bernoulli(zeros) ? 0 : static_cast<std::int64_t>(rng.below(std::uint64_t{1} << bits)) -
-                                               (std::int64_t{1} << (bits - 1)));
-  return m;
-}
-
-/// Every signal of the graph as its coefficient vector over the inputs.
-std::vector<std::vector<std::int64_t>> signal_forms(const CmvmGraph& g) {
-  std::vector<std::vector<std::int64_t>> f(g.depth.size(), std::vector<std::int64_t>(std::size_t(g.n_inputs), 0));
-  for (int i = 0; i < g.n_inputs; ++i) f[std::size_t(i)][std::size_t(i)] = 1;
-  for (std::size_t k = 0; k < g.ops.size(); ++k) {
-    const CmvmOp& op = g.ops[k];
-    REQUIRE(op.a < g.n_inputs + static_cast<int>(k));  // operands come first
-    REQUIRE(op.b < g.n_inputs + static_cast<int>(k));
-    const std::int64_t sign = op.subtract ? -1 : 1;
-    for (int i = 0; i < g.n_inputs; ++i)
-      f[std::size_t(g.n_inputs) + k][std::size_t(i)] =
-          f[std::size_t(op.a)][std::size_t(i)] + sign * (f[std::size_t(op.b)][std::size_t(i)] << op.shift);
-    CHECK(g.depth[std::size_t(g.n_inputs) + k] ==
-          std::max(g.depth[std::size_t(op.a)], g.depth[std::size_t(op.b)]) + 1);
-  }
-  return f;
-}
-
 int adders(const Netlist& n) {
   return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) {
     return x.kind == NodeKind::add || x.kind == NodeKind::sub;
@@ -356,32 +332,6 @@ TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1",
 }
 
 namespace {
-/// FNV-1a over every field of a graph (ops, depths, rows' terms, zero terms, depth limit).
-std::uint64_t graph_hash(const CmvmGraph& g, std::uint64_t h = 1469598103934665603ULL) {
-  auto add = [&h](std::int64_t v) {
-    for (int i = 0; i < 8; ++i) h = (h ^ static_cast<std::uint64_t>((v >> (8 * i)) & 0xFF)) * 1099511628211ULL;
-  };
-  add(g.n_inputs);
-  add(g.depth_limit);
-  add(static_cast<std::int64_t>(g.ops.size()));
-  for (const CmvmOp& op : g.ops) {
-    add(op.a);
-    add(op.b);
-    add(op.shift);
-    add(op.subtract);
-  }
-  for (std::int32_t d : g.depth) add(d);
-  for (std::size_t r = 0; r < g.rows.size(); ++r) {
-    add(static_cast<std::int64_t>(g.rows[r].size()));
-    for (const CmvmTerm& t : g.rows[r]) {
-      add(t.signal);
-      add(t.shift);
-      add(t.negative);
-    }
-    add(g.zero_term[r]);
-  }
-  return h;
-}
 
 /// The graphs of a fixed set of searches (square 8-bit matrices as in the CMVM benchmark, sparse
 /// 6-bit layers as in the jet network, every dc/scope/stage/factoring mode), hashed in order.
