@@ -13,7 +13,8 @@
 // evaluated against the integer product on the first ten matrices (exit 1 on a mismatch).
 // The rows "effort E dc=D" are netlist::search_subexpressions (the best of E runs, cmvm_search.hpp)
 // at dc = D, adders = netlist::cmvm_adders, graphs checked the same way; "cse E32" rows are the
-// lowering with LoweringOptions::sharing_effort = E ("cse E32").
+// lowering with LoweringOptions::sharing_effort = E ("cse E32"). "cse wide" is the lowering with the
+// width-weighted pattern choice (LoweringOptions::sharing_width_weights).
 //   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
 #include <algorithm>
 #include <ctime>
@@ -139,10 +140,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  struct Setting { const char* name; netlist::Sharing sharing; int dc; int effort = 1; };
+  struct Setting { const char* name; netlist::Sharing sharing; int dc; int effort = 1; bool weights = false; };
   const Setting settings[] = {{"none", netlist::Sharing::none, -1}, {"cse dc=-1", netlist::Sharing::cse, -1},
                               {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1},
-                              {"cse E32 dc=-1", netlist::Sharing::cse, -1, 32}, {"cse E32 dc=0", netlist::Sharing::cse, 0, 32}};
+                              {"cse E32 dc=-1", netlist::Sharing::cse, -1, 32}, {"cse E32 dc=0", netlist::Sharing::cse, 0, 32},
+                              {"cse wide dc=-1", netlist::Sharing::cse, -1, 1, true}, {"cse wide dc=0", netlist::Sharing::cse, 0, 1, true}};
   std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
               static_cast<unsigned long long>(seed));
   std::printf("%4s  %-16s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
@@ -165,6 +167,7 @@ int main(int argc, char** argv) {
         netlist::LoweringOptions o;
         o.sharing = settings[s].sharing;
         o.sharing_effort = settings[s].effort;
+        o.sharing_width_weights = settings[s].weights;
         auto model_dc = model;
         model_dc.layers[0].dc = settings[s].dc;
         o.levels_per_stage = 64;  // no pipeline registers: adders only

@@ -4,7 +4,9 @@
 // with their XOR bit pairs (LUT), carry-chain bits and output bits; the adders that add the
 // bias constant; saturating casts and activation ROMs; flip-flops inside the layer (pipeline
 // registers between adder levels) and at its output. The totals per layer are the estimator's.
-//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K]
+//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K] [--width-weights]
+// --width-weights adds a third report: `cse` with the width-weighted pattern choice
+// (LoweringOptions::sharing_width_weights).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -54,14 +56,16 @@ std::vector<int> readers(const netlist::Netlist& n, const netlist::NetlistLayer&
   return count;
 }
 
-void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K) {
+void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K, bool weights = false) {
   netlist::LoweringOptions lo;
+  lo.sharing_width_weights = weights;
   lo.clock_ns = clock_ns;
   lo.levels_per_stage = K;
   lo.sharing = sharing;
   const netlist::Netlist n = netlist::lower(model, lo);
   const auto est = estimate::count_netlist(n);
-  std::printf("== sharing %s: latency %d cycles\n", netlist::to_string(sharing).c_str(), n.latency_cycles);
+  std::printf("== sharing %s%s: latency %d cycles\n", netlist::to_string(sharing).c_str(), weights ? " (width-weighted)" : "",
+              n.latency_cycles);
   double total_lut = 0, total_ff = 0;
   for (std::size_t k = 0; k < n.layers.size(); ++k) {
     const auto& l = n.layers[k];
@@ -125,10 +129,12 @@ int run(int argc, char** argv) {
   std::string path;
   double clock_ns = 5.0;
   int K = 0;
+  bool weights = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clock-ns" && i + 1 < argc) clock_ns = std::atof(argv[++i]);
     else if (a == "--levels-per-stage" && i + 1 < argc) K = std::atoi(argv[++i]);
+    else if (a == "--width-weights") weights = true;
     else path = a;
   }
   if (path.empty()) {
@@ -137,6 +143,7 @@ int run(int argc, char** argv) {
   }
   const nn::QuantizedModel model = nn::load_quantized_model(path);
   for (auto s : {netlist::Sharing::none, netlist::Sharing::cse}) report(model, s, clock_ns, K);
+  if (weights) report(model, netlist::Sharing::cse, clock_ns, K, true);
   return 0;
 }
 

@@ -14,6 +14,8 @@
 namespace nas4ml::netlist {
 namespace {
 
+__extension__ typedef __int128 i128;  // exact range arithmetic beyond 64 bits
+
 /// A pattern a +- (b << d) as one key: a (24 bits) | b (24 bits) | d (8 bits) | subtract.
 std::uint64_t pack(std::int32_t a, std::int32_t b, int d, bool subtract) {
   return (std::uint64_t(a) << 33) | (std::uint64_t(b) << 9) | (std::uint64_t(d) << 1) | std::uint64_t{subtract};
@@ -110,7 +112,7 @@ void store8(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
-         DelayScope scope, Factoring factoring, int stage_levels)
+         DelayScope scope, Factoring factoring, int stage_levels, PatternWeights weights)
       : queue_(workspace().queue), table_(workspace().pair_counts), touched_(workspace().touched),
         twice_(workspace().twice), rows_of_(workspace().rows_of), shifts_(workspace().shifts) {
     touched_.clear();
@@ -125,6 +127,15 @@ class Solver {
     g_.n_inputs = cols;
     g_.depth.assign(std::size_t(cols), 0);
     g_.rows.resize(std::size_t(rows));
+    NAS4ML_ASSERT(weights.lo.size() == weights.hi.size(), "cmvm: pattern weight ranges size");
+    weighted_ = !weights.lo.empty() && factoring == Factoring::none;
+    if (weighted_) {
+      NAS4ML_ASSERT(weights.lo.size() == std::size_t(cols), "cmvm: one range per column");
+      lo_.assign(weights.lo.begin(), weights.lo.end());
+      hi_.assign(weights.hi.begin(), weights.hi.end());
+      for (int c = 0; c < cols; ++c) NAS4ML_ASSERT(lo_[std::size_t(c)] <= hi_[std::size_t(c)], "cmvm: empty column range");
+      low_bit_.assign(std::size_t(cols), 0);
+    }
     // Column factoring (dc = -1): the tree's z sums become the first ops, E replaces M.
     std::vector<std::int32_t> column_signal(static_cast<std::size_t>(cols));
     for (int c = 0; c < cols; ++c) column_signal[std::size_t(c)] = c;
@@ -269,7 +280,8 @@ class Solver {
       }
       at_.resize(n_listed);
       for (std::size_t k = 0; k < n_listed; ++k)
-        at_[k] = static_cast<std::uint32_t>(BucketQueue::bucket(count_of(dense_count(listed[k], s0), listed[k]), rank(listed[k])));
+        at_[k] = static_cast<std::uint32_t>(
+            BucketQueue::bucket(score(count_of(dense_count(listed[k], s0), listed[k]), listed[k]), rank(listed[k])));
       queue_.push_all(listed, at_.data(), n_listed);
       twice_.clear();
       std::fill(table_.begin(), table_.begin() + static_cast<std::ptrdiff_t>(dense), 0);
@@ -307,7 +319,7 @@ class Solver {
       // holds is the most frequent.
       const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
       const std::int32_t now = pairs_now(key);
-      if (now < bound) {
+      if (score(now, key) < bound) {
         if (now >= 2) push(key, now);
         continue;
       }
@@ -320,7 +332,7 @@ class Solver {
       // Overlapping pairs (x + (x << d) three times in a row) and the depth limit leave fewer
       // occurrences than pairs: with the number that can be built, the pattern waits behind any
       // that may occur more often.
-      if (real < queue_.top_count()) {
+      if (score(real, key) < queue_.top_count()) {
         push(key, real);
         continue;
       }
@@ -564,7 +576,40 @@ class Solver {
     const Shifts left = shifts_of(s, std::size_t(r));
     if ((left.pos | left.neg) == 0) row_mask(s)[std::size_t(r) / 64] &= ~(std::uint64_t{1} << (r % 64));
   }
-  void push(std::uint64_t key, std::int32_t n) { queue_.push(key, n, rank(key)); }
+  void push(std::uint64_t key, std::int32_t n) { queue_.push(key, score(n, key), rank(key)); }
+  /// A pattern's priority from its count: the count, or weighted (PatternWeights) count x the
+  /// bits its adder computes.
+  std::int32_t score(std::int32_t n, std::uint64_t key) const {
+    if (!weighted_) return n;
+    const std::int64_t v = std::int64_t{n} * bits_of(key);
+    return static_cast<std::int32_t>(std::min<std::int64_t>(v, std::int64_t{1} << 24));
+  }
+  /// The range of a +- (b << d) by interval arithmetic (saturated to 62 bits: a width beyond is
+  /// the same weight).
+  static std::int64_t clamp62(i128 v) {
+    const i128 top = i128{1} << 62;
+    return static_cast<std::int64_t>(std::clamp(v, -top, top));
+  }
+  std::pair<std::int64_t, std::int64_t> sum_range(std::int32_t a, std::int32_t b, int d, bool sub) const {
+    const i128 blo = i128{lo_[std::size_t(b)]} * (i128{1} << d), bhi = i128{hi_[std::size_t(b)]} * (i128{1} << d);
+    if (sub) return {clamp62(lo_[std::size_t(a)] - bhi), clamp62(hi_[std::size_t(a)] - blo)};
+    return {clamp62(lo_[std::size_t(a)] + blo), clamp62(hi_[std::size_t(a)] + bhi)};
+  }
+  /// Bits of the adder of `key`: the signed width of its sum's range above the lowest bit where
+  /// both operands may be nonzero (at least 1).
+  std::int32_t bits_of(std::uint64_t key) const {
+    const auto a = static_cast<std::int32_t>(key >> 33), b = static_cast<std::int32_t>((key >> 9) & 0xFFFFFF);
+    const int d = static_cast<int>((key >> 1) & 0xFF);
+    const auto [lo, hi] = sum_range(a, b, d, (key & 1) != 0);
+    const int width = signed_width(lo, hi);
+    const int low = std::max(low_bit_[std::size_t(a)], low_bit_[std::size_t(b)] + d);
+    return std::max(width - low, 1);
+  }
+  /// Smallest w with -2^(w-1) <= lo and hi < 2^(w-1).
+  static int signed_width(std::int64_t lo, std::int64_t hi) {
+    const auto need = [](std::int64_t v) { return static_cast<int>(std::bit_width(static_cast<std::uint64_t>(v < 0 ? ~v : v))) + 1; };
+    return std::max(need(lo), need(hi));
+  }
   /// Ties: stage-aware, the smaller shift difference (operands of like magnitude: narrower sums
   /// where values cross a stage boundary); else the deeper (fewer adders on random matrices,
   /// measured; a depth limit is kept by find_matches either way).
@@ -624,6 +669,12 @@ class Solver {
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
+    if (weighted_) {
+      const auto [lo, hi] = sum_range(a, b, d, sub);
+      lo_.push_back(lo);
+      hi_.push_back(hi);
+      low_bit_.push_back(std::min(low_bit_[std::size_t(a)], low_bit_[std::size_t(b)] + d));
+    }
     rows_of_.resize(rows_of_.size() + words_, 0);
     shifts_.resize(shifts_.size() + entry_bytes_, 0);
     table_.resize(std::max(table_.size(), g_.depth.size() << (rel_bits_ + 1)), 0);
@@ -710,6 +761,9 @@ class Solver {
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
   std::vector<std::uint64_t> row_cap_;    // per row: the Kraft sum bound of the stage-aware mode
   bool stage_aware_ = false;              // a pipeline boundary inside the plain trees
+  bool weighted_ = false;                 // PatternWeights given: score() = count x adder bits
+  std::vector<std::int64_t> lo_, hi_;     // weighted: every signal's exact range
+  std::vector<int> low_bit_;              // weighted: every signal's lowest bit that may be nonzero
   std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
   DigitTree row_tree_;                       // row factoring's tree (empty: none)
   std::vector<CmvmTerm> parent_term_;     // per row with children: its sum as one term
@@ -747,8 +801,8 @@ class Solver {
 
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc, DelayScope scope,
-                               Factoring factoring, int stage_levels) {
-  return Solver(m, rows, cols, extra_terms, dc, scope, factoring, stage_levels).run();
+                               Factoring factoring, int stage_levels, PatternWeights weights) {
+  return Solver(m, rows, cols, extra_terms, dc, scope, factoring, stage_levels, weights).run();
 }
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {

@@ -249,9 +249,9 @@ int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms) {
 
 CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                 std::span<const std::uint8_t> extra_terms, int dc, int effort, DelayScope scope,
-                                int stage_levels) {
+                                int stage_levels, PatternWeights weights) {
   NAS4ML_ASSERT(effort >= 1 && effort <= kMaxSharingEffort, "cmvm_search: effort out of range");
-  CmvmGraph best = share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels);
+  CmvmGraph best = share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels, weights);
   if (effort == 1) return best;
   // Factored forms only without a depth limit (they are deeper). The bound every kept graph
   // meets: dc >= 0, the layer's D + dc; a pipelined layer at dc = -1, the end of the plain

@@ -1049,8 +1049,15 @@ class Builder {
       bias[r] = static_cast<std::int64_t>(c);
       extra[r] = bias[r] != 0 ? 1 : 0;  // a constant term (a row of negative terms only gets a 0: zero_term)
     }
+    std::vector<std::int64_t> col_lo, col_hi;  // PatternWeights (opt-in): the columns' exact ranges
+    if (options_.sharing_width_weights)
+      for (NodeId x : column_node) {
+        col_lo.push_back(node(x).lo);
+        col_hi.push_back(node(x).hi);
+      }
     const CmvmGraph g = search_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                              layer.dc, options_.sharing_effort, DelayScope::layer, K);
+                                              layer.dc, options_.sharing_effort, DelayScope::layer, K,
+                                              PatternWeights{col_lo, col_hi});
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());
     for (std::size_t k = 0; k < g.ops.size(); ++k) {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <functional>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "nas4ml/core/error.hpp"
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/csd.hpp"
@@ -500,4 +502,101 @@ TEST_CASE("patterns that occur more than 255 times are ranked by their exact cou
     }
     CHECK(cmvm_adders(g) == 4);  // x0+x1, then + x2, + x3 (also shared by the rows x0+x1+x3)
   }
+}
+
+TEST_CASE("width-weighted patterns: the wider adder goes first, products exact, deterministic",
+          "[netlist][cmvm][weights]") {
+  // Rows x0 + x1 + x2 (twice) and x0 + x1. By count, x0 + x1 (3 times) is built first; with x0,
+  // x1 one bit wide and x2 sixteen, x1 + x2 (2 x 17 bits) outranks x0 + x1 (3 x 3 bits).
+  const std::vector<std::int64_t> m = {1, 1, 1, 1, 1, 1, 1, 1, 0};
+  const std::vector<std::int64_t> lo = {0, 0, -32768}, hi = {1, 1, 32767};
+  const CmvmGraph plain = share_subexpressions(m, 3, 3, {}, -1);
+  REQUIRE_FALSE(plain.ops.empty());
+  CHECK(plain.ops[0].a == 0);
+  CHECK(plain.ops[0].b == 1);
+  const CmvmGraph weighted = share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::none, 0, {lo, hi});
+  REQUIRE_FALSE(weighted.ops.empty());
+  CHECK(weighted.ops[0].a == 1);
+  CHECK(weighted.ops[0].b == 2);
+  // Empty weights are the frequency rule; with a factoring they are ignored.
+  CHECK(graph_hash(share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::none, 0, {})) ==
+        graph_hash(plain));
+  CHECK(graph_hash(share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::both, 0, {lo, hi})) ==
+        graph_hash(share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::both, 0)));
+  // A range per column, lo <= hi: else an internal error, not a wrong graph.
+  const std::vector<std::int64_t> two = {0, 0};
+  CHECK_THROWS_AS(share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::none, 0, {two, two}), InternalError);
+  const std::vector<std::int64_t> bad_hi = {1, -1, 1};
+  CHECK_THROWS_AS(share_subexpressions(m, 3, 3, {}, -1, DelayScope::layer, Factoring::none, 0, {lo, bad_hi}), InternalError);
+
+  // Random layers with random column ranges: exact products, dc and stages kept, same graph
+  // every time and on other threads.
+  Rng rng = Rng::stream(17, 0, 0, "netlist.cmvm.weights");
+  std::vector<std::uint64_t> hashes;
+  std::vector<std::function<CmvmGraph()>> searches;
+  for (int trial = 0; trial < 30; ++trial) {
+    const int rows = 1 + static_cast<int>(rng.below(20)), cols = 1 + static_cast<int>(rng.below(20));
+    auto mat = random_matrix(rng, rows, cols, 2 + static_cast<int>(rng.below(7)), trial % 2 ? 0.5 : 0.0);
+    std::vector<std::int64_t> clo, chi;
+    for (int c = 0; c < cols; ++c) {
+      const int bits = 1 + static_cast<int>(rng.below(40));
+      clo.push_back(rng.bernoulli(0.5) ? 0 : -(std::int64_t{1} << (bits - 1)));
+      chi.push_back((std::int64_t{1} << (bits - 1)) - static_cast<std::int64_t>(rng.below(2)));
+    }
+    std::vector<std::uint8_t> extra(std::size_t(rows), 0);
+    for (auto& e : extra) e = rng.bernoulli(0.5);
+    const int dc = static_cast<int>(rng.below(4)) - 1, K = trial % 3 == 0 ? 2 : 0;
+    searches.push_back([=] {
+      return share_subexpressions(mat, rows, cols, extra, dc, DelayScope::layer, Factoring::none, K, {clo, chi});
+    });
+    const CmvmGraph g = searches.back()();
+    const auto f = signal_forms(g);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::int64_t> sum(std::size_t(cols), 0);
+      for (const CmvmTerm& t : g.rows[std::size_t(r)])
+        for (int i = 0; i < cols; ++i)
+          sum[std::size_t(i)] += (t.negative ? -1 : 1) * (f[std::size_t(t.signal)][std::size_t(i)] << t.shift);
+      REQUIRE(sum == std::vector<std::int64_t>(mat.begin() + r * cols, mat.begin() + (r + 1) * cols));
+      if (dc >= 0) CHECK(cmvm_row_depth(g, r, extra[std::size_t(r)]) <= g.depth_limit);
+    }
+    hashes.push_back(graph_hash(g));
+    CHECK(graph_hash(searches.back()()) == hashes.back());
+  }
+  std::vector<std::uint64_t> other(hashes.size(), 0);
+  std::thread t([&] {
+    for (std::size_t k = searches.size(); k-- > 0;) other[k] = graph_hash(searches[k]());
+  });
+  t.join();
+  CHECK(other == hashes);
+}
+
+TEST_CASE("width-weighted lowering: bit-exact against the golden model, same latency, deterministic",
+          "[netlist][cmvm][weights][lower]") {
+  Rng rng = Rng::stream(18, 0, 0, "netlist.cmvm.weights.lower");
+  const FixedFormat in{8, 4, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat w{7, 2, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat b{8, 3, true, Rounding::truncate, Overflow::wrap};
+  const FixedFormat r{12, 6, true, Rounding::round_half_up, Overflow::saturate};
+  int differ = 0;
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto m = test::random_model(rng, {12, 16, 8}, in, w, b, r, 0.3);
+    LoweringOptions o{.levels_per_stage = 1 + trial % 3};
+    o.sharing = Sharing::cse;
+    const Netlist freq = lower(m, o);
+    o.sharing_width_weights = true;
+    const Netlist n = lower(m, o);
+    differ += n.literals != freq.literals;
+    CHECK(n.latency_cycles == freq.latency_cycles);
+    for (int s = 0; s < 200; ++s) {
+      const auto x = test::random_input(rng, m);
+      const auto v = simulate_nodes(n, x);  // throws on a value outside [lo, hi]
+      check_bit_origins(n, v);
+      const auto trace = nn::golden_trace(m, x);
+      for (std::size_t k = 0; k < n.layers.size(); ++k)
+        for (std::size_t o2 = 0; o2 < n.layers[k].outputs.size(); ++o2)
+          if (n.layers[k].outputs[o2] != no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o2])] == trace[k][o2]);
+    }
+    CHECK(lower(m, o).literals == n.literals);
+  }
+  CHECK(differ > 0);  // the option reaches the search
 }

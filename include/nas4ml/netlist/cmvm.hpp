@@ -86,16 +86,29 @@ enum class DelayScope { layer, row };
 /// with any of them, ties between equally frequent patterns go to the deeper one.
 enum class Factoring : unsigned { none = 0, columns = 1, rows = 2, both = 3 };
 
+/// Width-weighted pattern choice (opt-in; da4ml, Sun et al., ACM TRETS 2025, arXiv:2507.04535,
+/// weights a pattern's frequency by its operands' overlapping bits): the exact integer range of
+/// every column's input, [lo[c], hi[c]]. Given (both spans of size cols), a pattern a +- (b << d)
+/// is ranked by count x the bits its adder computes, width(range of the sum) - max(low bit of a,
+/// low bit of b + d) (at least 1), where every signal's range comes from its operands' by interval
+/// arithmetic and an input's low bit is 0: an adder's LUT cost is about that many bits, so the
+/// pattern that saves the most LUTs goes first. The weight of a pattern is fixed once its signals
+/// exist, so its score, like its count, only falls and the lazy queue stays valid. Empty: the
+/// frequency rule (every graph as without this option). Ignored with a Factoring other than none.
+struct PatternWeights {
+  std::span<const std::int64_t> lo, hi;
+};
+
 /// Finds shared subexpressions of the rows x cols matrix `m` (row-major). `extra_terms[r]`
 /// (empty: none) counts further depth-0 terms row r's sum will add (a bias constant), which
 /// take part in the depth limit. dc >= -1. Deterministic: the same matrix gives the same graph.
 /// `depth_limit` of the result is the layer's D + dc in both scopes. `factoring`: the factorings
 /// above when dc = -1 (none, the lowering's choice: the pattern search alone). `stage_levels`:
-/// K of the stage-aware mode above (0: none).
+/// K of the stage-aware mode above (0: none). `weights`: PatternWeights above (empty: none).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
                                DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none,
-                               int stage_levels = 0);
+                               int stage_levels = 0, PatternWeights weights = {});
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).

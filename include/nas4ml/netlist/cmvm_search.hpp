@@ -36,10 +36,12 @@ namespace nas4ml::netlist {
 
 /// The best of `effort` runs (1 to kMaxSharingEffort, netlist.hpp) of share_subexpressions as above; the arguments are those of
 /// share_subexpressions (its Factoring is chosen per run). effort 1 returns share_subexpressions'
-/// own graph with Factoring::none.
+/// own graph with Factoring::none. `weights` (PatternWeights) apply to run 0 only, the plain
+/// search on the matrix as given.
 CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                 std::span<const std::uint8_t> extra_terms, int dc, int effort,
-                                DelayScope scope = DelayScope::layer, int stage_levels = 0);
+                                DelayScope scope = DelayScope::layer, int stage_levels = 0,
+                                PatternWeights weights = {});
 
 /// The largest row depth of the graph (cmvm_row_depth), each row with its `extra_terms` (empty:
 /// none) as depth-0 terms.

@@ -127,6 +127,10 @@ struct LoweringOptions {
   /// With Sharing::cse: runs of the subexpression search per layer, the graph with the fewest
   /// adders kept (cmvm_search.hpp; 1 = the single greedy search, 1 to kMaxSharingEffort).
   int sharing_effort = 1;
+  /// With Sharing::cse: rank the search's patterns by count x adder bits from each layer's exact
+  /// input ranges (cmvm.hpp PatternWeights) instead of by count. Off by default: measured no LUT
+  /// gain on trained networks (benchmarks/README.md); kept for comparisons.
+  bool sharing_width_weights = false;
   /// Delay model (ns) of one adder level of width w: level_base_ns + level_per_bit_ns * w; one
   /// stage also pays register_overhead_ns (clock-to-out + setup + margin). K = the largest
   /// number of levels of the layer's widest accumulator that fits in clock_ns (at least 1).
