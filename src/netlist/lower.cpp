@@ -1109,25 +1109,28 @@ class Builder {
   /// a leaf left alone at its level (the next one is deeper) is not added to the deeper one but
   /// moved up to the deeper one's level, where it pairs with a term of its own width class, as in
   /// `none`'s level-by-level trees (same depth, narrower adders).
+  /// (The leaves are kept sorted, the least last: a new leaf goes in by a short scan from the
+  /// end, where a binary heap paid mispredicted comparisons at every level.)
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
-    std::make_heap(h.begin(), h.end(), std::greater<>());
+    std::sort(h.begin(), h.end(), std::greater<>());
+    auto insert = [&h](Leaf v) {  // into the sorted leaves (any place among equal ones)
+      h.push_back(v);
+      std::size_t i = h.size() - 1;
+      for (; i > 0 && h[i - 1] < v; --i) h[i] = h[i - 1];
+      h[i] = v;
+    };
     while (h.size() > 1) {
-      std::pop_heap(h.begin(), h.end(), std::greater<>());
       const Leaf x = h.back();
       h.pop_back();
-      std::pop_heap(h.begin(), h.end(), std::greater<>());
       const Leaf y = h.back();
       if (y.first > x.first) {  // x waits for a partner at y's level
-        h.back() = {y.first, x.second};
-        std::push_heap(h.begin(), h.end(), std::greater<>());
-        h.push_back(y);
-        std::push_heap(h.begin(), h.end(), std::greater<>());
+        insert({y.first, x.second});
         continue;
       }
+      h.pop_back();
       const int level = x.first + 1;
-      h.back() = {level, combine_terms(lift(Term{x.second}, level, first_stage, K),
-                                       lift(Term{y.second}, level, first_stage, K), level).order};
-      std::push_heap(h.begin(), h.end(), std::greater<>());
+      insert({level, combine_terms(lift(Term{x.second}, level, first_stage, K),
+                                   lift(Term{y.second}, level, first_stage, K), level).order});
     }
   }
   /// Sums the leaves of a row that fits one pipeline stage into one (left in h[0]), within the
