@@ -10,6 +10,7 @@
 #include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/digit_tree.hpp"
+#include "nas4ml/netlist/row_factoring.hpp"
 
 namespace nas4ml::netlist {
 namespace {
@@ -142,8 +143,8 @@ class Solver {
     std::vector<std::int64_t> factored_rows, factored;
     const auto bits = static_cast<unsigned>(factoring);
     if (dc < 0 && factorable(m) && (bits & 2u)) {
-      factored_rows = factor_rows(m, rows, cols);
-      parent_term_.assign(std::size_t(rows), {});
+      row_tree_ = digit_spanning_tree(m, std::size_t(rows), std::size_t(cols), kEdgePenalty);
+      factored_rows = factor_rows(row_tree_, m, rows, cols);
       m = factored_rows;
     }
     if (dc < 0 && factorable(m) && (bits & 1u)) {
@@ -339,7 +340,7 @@ class Solver {
       substitute(key, matches);
     }
     workspace().counts_zero = true;  // every round cleared its counters
-    if (!row_tree_.parent.empty()) chain_rows();
+    if (!row_tree_.parent.empty()) chain_rows(g_, row_tree_, constant_);
     return std::move(g_);
   }
 
@@ -384,67 +385,6 @@ class Solver {
       for (std::size_t r = 0; r < R; ++r) e[r * C + c] += t.negated[c] ? cp[r] : -cp[r];
     }
     return e;
-  }
-
-  /// Row factoring: y_i = f_i x + s_i y_parent(i). Returns F (row-major), f_i = r_i - s_i
-  /// r_parent(i); the tree is kept for chain_rows(), after the search.
-  std::vector<std::int64_t> factor_rows(std::span<const std::int64_t> m, int rows, int cols) {
-    const auto R = std::size_t(rows), C = std::size_t(cols);
-    std::vector<std::int64_t> v(m.begin(), m.end());
-    row_tree_ = digit_spanning_tree(v, R, C, kEdgePenalty);
-    std::vector<std::int64_t> f(v);
-    for (std::size_t r = 0; r < R; ++r) {
-      if (row_tree_.parent[r] < 0) continue;
-      const std::int64_t* rp = v.data() + std::size_t(row_tree_.parent[r]) * C;
-      for (std::size_t c = 0; c < C; ++c) f[r * C + c] += row_tree_.negated[r] ? rp[c] : -rp[c];
-    }
-    return f;
-  }
-
-  /// Two terms as one: +-(A << k1) +- (B << k2), k1 <= k2, is +-((A +- (B << (k2 - k1))) << k1).
-  CmvmTerm combine(CmvmTerm x, CmvmTerm y) {
-    if (y.shift < x.shift || (y.shift == x.shift && x.negative && !y.negative)) std::swap(x, y);
-    g_.ops.push_back({x.signal, y.signal, y.shift - x.shift, x.negative != y.negative});
-    g_.depth.push_back(std::max(g_.depth[std::size_t(x.signal)], g_.depth[std::size_t(y.signal)]) + 1);
-    return {static_cast<std::int32_t>(g_.depth.size() - 1), x.shift, x.negative};
-  }
-
-  /// After the search on F: parents first, a row with children is summed into one term
-  /// (shallowest two first), which each child row takes as one term more, with its sign.
-  void chain_rows() {
-    std::vector<std::uint8_t> has_child(g_.rows.size(), 0);
-    for (int p : row_tree_.parent)
-      if (p >= 0) has_child[std::size_t(p)] = 1;
-    for (int r : row_tree_.order) {
-      auto& row = g_.rows[std::size_t(r)];
-      const int p = row_tree_.parent[std::size_t(r)];
-      if (p >= 0) {
-        CmvmTerm t = parent_term_[std::size_t(p)];
-        t.negative = t.negative != (row_tree_.negated[std::size_t(r)] != 0);
-        row.push_back(t);
-      }
-      if (!has_child[std::size_t(r)] || row.empty()) continue;
-      auto deeper = [&](const CmvmTerm& x, const CmvmTerm& y) {
-        return g_.depth[std::size_t(x.signal)] > g_.depth[std::size_t(y.signal)];
-      };
-      std::vector<CmvmTerm> heap(row.begin(), row.end());
-      std::stable_sort(heap.begin(), heap.end(), deeper);  // shallowest last
-      while (heap.size() > 1) {
-        const CmvmTerm x = heap.back();
-        heap.pop_back();
-        const CmvmTerm y = heap.back();
-        heap.pop_back();
-        const CmvmTerm z = combine(x, y);
-        heap.insert(std::upper_bound(heap.begin(), heap.end(), z, deeper), z);
-      }
-      row.assign(1, heap[0]);
-      parent_term_[std::size_t(r)] = heap[0];
-    }
-    for (std::size_t r = 0; r < g_.rows.size(); ++r) {  // a row of negative terms only: 0 - (...)
-      bool positive = constant_[r] != 0;
-      for (const CmvmTerm& t : g_.rows[r]) positive = positive || !t.negative;
-      g_.zero_term[r] = !g_.rows[r].empty() && !positive;
-    }
   }
 
   /// A pattern's occurrences taken in one row: a's terms at the shifts of `shifts` (bit s:
@@ -766,7 +706,6 @@ class Solver {
   std::vector<int> low_bit_;              // weighted: every signal's lowest bit that may be nonzero
   std::vector<int> row_limit_;            // per row: the depth its sum must fit in (-1: none)
   DigitTree row_tree_;                       // row factoring's tree (empty: none)
-  std::vector<CmvmTerm> parent_term_;     // per row with children: its sum as one term
   static Workspace& workspace() {
     thread_local Workspace w;
     return w;

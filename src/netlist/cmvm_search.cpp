@@ -9,6 +9,7 @@
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/digit_tree.hpp"
+#include "nas4ml/netlist/row_factoring.hpp"
 #include "nas4ml/netlist/netlist.hpp"
 
 namespace nas4ml::netlist {
@@ -33,14 +34,6 @@ constexpr int kFormCount = static_cast<int>(std::size(kForms));
 /// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
 constexpr Form kLnsForm{true, Factoring::none, 3, -1};
 constexpr double kKeep = 0.6;
-
-/// Two terms as one new signal: +-(A << k1) +- (B << k2), k1 <= k2, is +-((A +- (B << (k2 - k1))) << k1).
-CmvmTerm combine(CmvmGraph& g, CmvmTerm x, CmvmTerm y) {
-  if (y.shift < x.shift || (y.shift == x.shift && x.negative && !y.negative)) std::swap(x, y);
-  g.ops.push_back({x.signal, y.signal, y.shift - x.shift, x.negative != y.negative});
-  g.depth.push_back(std::max(g.depth[std::size_t(x.signal)], g.depth[std::size_t(y.signal)]) + 1);
-  return {static_cast<std::int32_t>(g.depth.size() - 1), x.shift, x.negative};
-}
 
 /// Ruin and recreate, one step of a large-neighbourhood search (Shaw, CP 1998; Schrimpf et al.,
 /// J. Comput. Phys. 159(2), 2000): keeps each op whose operands are inputs or kept ops with
@@ -129,50 +122,11 @@ void improve(CmvmGraph& g, std::span<const std::uint8_t> extra, DelayScope scope
 /// into one term (shallowest two first), which each child row takes as one term more.
 CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra,
                           const Form& form, DelayScope scope, int stage_levels, int lns) {
-  const auto C = std::size_t(cols);
   const DigitTree t = digit_spanning_tree(m, std::size_t(rows), std::size_t(cols), form.penalty, form.max_depth);
-  std::vector<std::int64_t> f(m.begin(), m.end());
-  for (std::size_t r = 0; r < std::size_t(rows); ++r) {
-    if (t.parent[r] < 0) continue;
-    const std::int64_t* p = m.data() + std::size_t(t.parent[r]) * C;
-    for (std::size_t c = 0; c < C; ++c) f[r * C + c] += t.negated[r] ? p[c] : -p[c];
-  }
-  CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels);
+  CmvmGraph g = share_subexpressions(factor_rows(t, m, rows, cols), rows, cols, extra, -1, scope, form.factoring,
+                                     stage_levels);
   improve(g, extra, scope, stage_levels, lns, [](const CmvmGraph&) { return true; });
-  std::vector<std::uint8_t> has_child(std::size_t(rows), 0);
-  for (int p : t.parent)
-    if (p >= 0) has_child[std::size_t(p)] = 1;
-  std::vector<CmvmTerm> sum(static_cast<std::size_t>(rows));
-  std::vector<std::uint8_t> empty(std::size_t(rows), 0);  // the row's linear part is 0
-  const auto deeper = [&g](const CmvmTerm& x, const CmvmTerm& y) {
-    return g.depth[std::size_t(x.signal)] > g.depth[std::size_t(y.signal)];
-  };
-  for (int r : t.order) {
-    auto& row = g.rows[std::size_t(r)];
-    const int p = t.parent[std::size_t(r)];
-    if (p >= 0 && !empty[std::size_t(p)]) {
-      CmvmTerm x = sum[std::size_t(p)];
-      x.negative = x.negative != (t.negated[std::size_t(r)] != 0);
-      row.push_back(x);
-    }
-    empty[std::size_t(r)] = row.empty();
-    if (!has_child[std::size_t(r)] || row.empty()) continue;
-    std::stable_sort(row.begin(), row.end(), deeper);  // shallowest last
-    while (row.size() > 1) {
-      const CmvmTerm x = row.back();
-      row.pop_back();
-      const CmvmTerm y = row.back();
-      row.pop_back();
-      const CmvmTerm z = combine(g, x, y);
-      row.insert(std::upper_bound(row.begin(), row.end(), z, deeper), z);
-    }
-    sum[std::size_t(r)] = row[0];
-  }
-  for (std::size_t r = 0; r < g.rows.size(); ++r) {  // a row of negative terms only: 0 - (...)
-    bool positive = !extra.empty() && extra[r] != 0;
-    for (const CmvmTerm& x : g.rows[r]) positive = positive || !x.negative;
-    g.zero_term[r] = !g.rows[r].empty() && !positive;
-  }
+  chain_rows(g, t, extra);
   return g;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Test helper (netlist tests of the CMVM searches): random matrices, every signal of a graph as
-// its coefficient vector, the exactness check of a graph against its matrix, a graph's hash.
+// its coefficient vector, the exactness check of a graph against its matrix, a graph's hash,
+// a netlist's adders.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 
 namespace nas4ml::test {
 
@@ -79,6 +81,13 @@ inline std::uint64_t graph_hash(const netlist::CmvmGraph& g, std::uint64_t h = 1
     add(g.zero_term[r]);
   }
   return h;
+}
+
+/// Add and subtract nodes of a netlist.
+inline int netlist_adders(const netlist::Netlist& n) {
+  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const netlist::Node& x) {
+    return x.kind == netlist::NodeKind::add || x.kind == netlist::NodeKind::sub;
+  }));
 }
 
 }  // namespace nas4ml::test

@@ -24,15 +24,6 @@ using namespace nas4ml;
 using namespace nas4ml::netlist;
 using test::graph_hash, test::random_matrix, test::require_exact, test::signal_forms;
 
-namespace {
-
-int adders(const Netlist& n) {
-  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) {
-    return x.kind == NodeKind::add || x.kind == NodeKind::sub;
-  }));
-}
-}  // namespace
-
 TEST_CASE("the wider search computes exactly the matrix, keeps dc and never costs adders",
           "[netlist][cmvm_search]") {
   Rng rng = Rng::stream(5, 0, 0, "netlist.cmvm_search");
@@ -161,10 +152,10 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     const Netlist one = lower(model, opt);
     opt.sharing_effort = 12;  // the factored forms and 4 ruin-and-recreate steps
     const Netlist n = lower(model, opt);
-    CHECK(adders(n) <= adders(one));
+    CHECK(test::netlist_adders(n) <= test::netlist_adders(one));
     // K = 16: no boundary inside the plain trees, so the stage-aware bound does not reject the
     // wider search's graphs (at K = 0 and 3 it may, measured: every one on this network).
-    if (K == 16) CHECK(adders(n) < adders(one));
+    if (K == 16) CHECK(test::netlist_adders(n) < test::netlist_adders(one));
     CHECK(n.latency_cycles <= one.latency_cycles);
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));

@@ -24,14 +24,6 @@ using namespace nas4ml;
 using namespace nas4ml::netlist;
 using test::graph_hash, test::random_matrix, test::require_exact, test::signal_forms;
 
-namespace {
-int adders(const Netlist& n) {
-  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const Node& x) {
-    return x.kind == NodeKind::add || x.kind == NodeKind::sub;
-  }));
-}
-}  // namespace
-
 TEST_CASE("shared subexpressions compute exactly the matrix, within the depth limit", "[netlist][cmvm]") {
   Rng rng = Rng::stream(3, 0, 0, "netlist.cmvm");
   for (int trial = 0; trial < 40; ++trial) {
@@ -166,7 +158,7 @@ TEST_CASE("sharing lowers random layers to fewer adders, exact widths, dc respec
       o.sharing = Sharing::cse;
       m.layers[0].dc = dc;
       const Netlist n = lower(m, o);
-      CHECK(adders(n) < adders(plain));
+      CHECK(test::netlist_adders(n) < test::netlist_adders(plain));
       if (dc >= 0) CHECK(n.layers[0].adder_levels <= plain.layers[0].adder_levels + dc);
       if (dc == 0) CHECK(n.latency_cycles <= lower(m, {.levels_per_stage = o.levels_per_stage}).latency_cycles);
       // Widths exact: every adder reaches both ends of its range over the 2^7 corners.
@@ -328,7 +320,7 @@ TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1",
       o.sharing = Sharing::cse;
       const Netlist shared = lower(m, o);
       CHECK(shared.latency_cycles == plain.latency_cycles);
-      CHECK(adders(shared) < adders(plain));
+      CHECK(test::netlist_adders(shared) < test::netlist_adders(plain));
     }
   }
 }
@@ -436,7 +428,7 @@ TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist e
     const Netlist plain = lower(model, opt);
     opt.sharing = Sharing::cse;
     const Netlist n = lower(model, opt);
-    CHECK(adders(n) < adders(plain));
+    CHECK(test::netlist_adders(n) < test::netlist_adders(plain));
     // Every bit of every live node on 300 real test events equals the golden model's trace.
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
