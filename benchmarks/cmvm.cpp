@@ -1,5 +1,7 @@
 // The CMVM benchmark (constant matrix-vector multiplication): random N x N matrices of 8-bit
-// signed integers, uniform in [-128, 127], each lowered as one N -> N layer (8-bit integer
+// signed integers, uniform in [-128, 127] (`--entries signed`, the default), or integers uniform
+// in [129, 255] (`--entries da4ml`: the matrices of da4ml's published table 2, whose artifact
+// draws floor(127 u) + 129, u uniform in [0, 1)), each lowered as one N -> N layer (8-bit integer
 // inputs, no bias, linear output wide enough never to overflow) by the netlist lowering. Reports
 // per N and per delay limit dc the mean number of adders (add/sub nodes), the mean adder depth
 // of the layer and the median lowering time (thread CPU time), for `"sharing": "none"` (every weight's CSD terms in
@@ -15,7 +17,10 @@
 // at dc = D, adders = netlist::cmvm_adders, graphs checked the same way; "cse E32" rows are the
 // lowering with LoweringOptions::sharing_effort = E ("cse E32"). "cse wide" is the lowering with the
 // width-weighted pattern choice (LoweringOptions::sharing_width_weights).
-//   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S]
+// `--efforts` and `--efforts-dc0` list the E of the "effort E" rows at dc = -1 and 0; `--rows
+// effort` prints only those rows (the lowerings and the factorings are skipped).
+//   cmvm [--matrices M] [--sizes 4,8,16,32] [--seed S] [--entries signed|da4ml]
+//        [--efforts 8,32,128] [--efforts-dc0 8,32] [--rows all|effort]
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
@@ -35,7 +40,10 @@ using namespace nas4ml;
 
 namespace {
 
-nn::QuantizedModel random_matrix_model(int n, Rng& rng) {
+/// Where the matrices' entries are drawn from.
+enum class Entries { signed8, da4ml };
+
+nn::QuantizedModel random_matrix_model(int n, Entries entries, Rng& rng) {
   nn::QuantizedModel m;
   m.name = "cmvm";
   m.n_inputs = n;
@@ -43,10 +51,12 @@ nn::QuantizedModel random_matrix_model(int n, Rng& rng) {
   nn::QuantizedLayer l;
   l.n_in = l.n_out = n;
   l.activation = nn::Activation::linear;
-  l.weight_format = FixedFormat{8, 8};
+  l.weight_format = entries == Entries::signed8 ? FixedFormat{8, 8} : FixedFormat{9, 9};
   l.bias_format = FixedFormat{8, 8};
   l.result_format = FixedFormat{32, 32};
-  for (int i = 0; i < n * n; ++i) l.weights.push_back(static_cast<std::int64_t>(rng.below(256)) - 128);
+  for (int i = 0; i < n * n; ++i)
+    l.weights.push_back(entries == Entries::signed8 ? static_cast<std::int64_t>(rng.below(256)) - 128
+                                                    : static_cast<std::int64_t>(rng.below(127)) + 129);
   for (auto w : l.weights) l.mask.push_back(w != 0);
   l.biases.assign(static_cast<std::size_t>(n), 0);
   m.layers.push_back(l);
@@ -113,6 +123,24 @@ int main(int argc, char** argv) {
   int matrices = 100;
   std::uint64_t seed = 1;
   std::vector<int> sizes = {4, 8, 16, 32};
+  Entries entries = Entries::signed8;
+  std::vector<int> efforts_m1 = {8, 32, 128}, efforts_0 = {8, 32};
+  bool all_rows = true;
+  // A comma-separated list of integers in [lo, hi] into out; false (message printed) when not.
+  const auto parse_list = [](const std::string& arg, const std::string& v, long lo, long hi, std::vector<int>& out) {
+    out.clear();
+    std::stringstream ss(v);
+    for (std::string s; std::getline(ss, s, ',');) {
+      char* end = nullptr;
+      const long n = std::strtol(s.c_str(), &end, 10);
+      if (s.empty() || *end || n < lo || n > hi) {
+        std::fprintf(stderr, "error: %s: expected integers in [%ld, %ld], got %s\n", arg.c_str(), lo, hi, s.c_str());
+        return false;
+      }
+      out.push_back(static_cast<int>(n));
+    }
+    return true;
+  };
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     if (a + 1 >= argc) {
@@ -128,15 +156,19 @@ int main(int argc, char** argv) {
       seed = std::strtoull(v.c_str(), &end, 10);
       if (*end) { std::fprintf(stderr, "error: --seed: expected an integer, got %s\n", v.c_str()); return 2; }
     } else if (arg == "--sizes") {
-      sizes.clear();
-      std::stringstream ss(v);
-      for (std::string s; std::getline(ss, s, ',');) {
-        const long n = std::strtol(s.c_str(), &end, 10);
-        if (*end || n < 1 || n > 256) { std::fprintf(stderr, "error: --sizes: expected integers in [1, 256], got %s\n", s.c_str()); return 2; }
-        sizes.push_back(static_cast<int>(n));
-      }
+      if (!parse_list(arg, v, 1, 256, sizes)) return 2;
+    } else if (arg == "--efforts") {
+      if (!parse_list(arg, v, 1, netlist::kMaxSharingEffort, efforts_m1)) return 2;
+    } else if (arg == "--efforts-dc0") {
+      if (!parse_list(arg, v, 1, netlist::kMaxSharingEffort, efforts_0)) return 2;
+    } else if (arg == "--entries") {
+      if (v != "signed" && v != "da4ml") { std::fprintf(stderr, "error: --entries: expected signed or da4ml, got %s\n", v.c_str()); return 2; }
+      entries = v == "signed" ? Entries::signed8 : Entries::da4ml;
+    } else if (arg == "--rows") {
+      if (v != "all" && v != "effort") { std::fprintf(stderr, "error: --rows: expected all or effort, got %s\n", v.c_str()); return 2; }
+      all_rows = v == "all";
     } else {
-      std::fprintf(stderr, "error: %s: expected --matrices, --sizes or --seed\n", arg.c_str());
+      std::fprintf(stderr, "error: %s: expected --matrices, --sizes, --seed, --entries, --efforts, --efforts-dc0 or --rows\n", arg.c_str());
       return 2;
     }
   }
@@ -145,7 +177,8 @@ int main(int argc, char** argv) {
                               {"cse dc=0", netlist::Sharing::cse, 0}, {"cse dc=1", netlist::Sharing::cse, 1},
                               {"cse E32 dc=-1", netlist::Sharing::cse, -1, 32}, {"cse E32 dc=0", netlist::Sharing::cse, 0, 32},
                               {"cse wide dc=-1", netlist::Sharing::cse, -1, 1, true}, {"cse wide dc=0", netlist::Sharing::cse, 0, 1, true}};
-  std::printf("%d matrices per N, 8-bit signed entries uniform in [-128, 127], seed %llu\n", matrices,
+  std::printf("%d matrices per N, entries %s, seed %llu\n", matrices,
+              entries == Entries::signed8 ? "8-bit signed uniform in [-128, 127]" : "uniform in [129, 255] (da4ml's table 2)",
               static_cast<unsigned long long>(seed));
   std::printf("%4s  %-16s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
   for (int n : sizes) {
@@ -157,13 +190,14 @@ int main(int argc, char** argv) {
                                              netlist::Factoring::rows, netlist::Factoring::both};
     const char* factoring_names[] = {"search alone", "cols+search", "rows+search", "both+search"};
     std::vector<Row> factored(std::size(factorings));
-    struct Effort { int effort, dc; const char* name; };
-    const Effort efforts[] = {{8, -1, "effort 8 dc=-1"}, {32, -1, "effort 32 dc=-1"}, {128, -1, "effort 128 dc=-1"},
-                              {8, 0, "effort 8 dc=0"}, {32, 0, "effort 32 dc=0"}};
-    std::vector<Row> searched(std::size(efforts));
+    struct Effort { int effort, dc; std::string name; };
+    std::vector<Effort> efforts;
+    for (int e : efforts_m1) efforts.push_back({e, -1, "effort " + std::to_string(e) + " dc=-1"});
+    for (int e : efforts_0) efforts.push_back({e, 0, "effort " + std::to_string(e) + " dc=0"});
+    std::vector<Row> searched(efforts.size());
     for (int t = 0; t < matrices; ++t) {
-      const auto model = random_matrix_model(n, rng);
-      for (std::size_t s = 0; s < std::size(settings); ++s) {
+      const auto model = random_matrix_model(n, entries, rng);
+      for (std::size_t s = 0; all_rows && s < std::size(settings); ++s) {
         netlist::LoweringOptions o;
         o.sharing = settings[s].sharing;
         o.sharing_effort = settings[s].effort;
@@ -187,14 +221,7 @@ int main(int argc, char** argv) {
       const auto& l = model.layers[0];
       for (int o = 0; o < l.n_out; ++o)
         for (int i = 0; i < l.n_in; ++i) w.push_back(l.weight(o, i));
-      const double t0 = cpu_ms();
-      const auto g = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, 0, netlist::DelayScope::row);
-      per_row.ms.push_back(cpu_ms() - t0);
-      per_row.adders += static_cast<double>(netlist::cmvm_adders(g));
-      int depth = 0;
-      for (int o = 0; o < l.n_out; ++o) depth = std::max(depth, netlist::cmvm_row_depth(g, o));
-      per_row.depth += depth;
-      for (std::size_t f = 0; f < std::size(factorings); ++f) {  // dc = -1, the search alone
+      for (std::size_t f = 0; all_rows && f < std::size(factorings); ++f) {  // dc = -1, the search alone
         const double t1 = cpu_ms();
         const auto gf = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, -1, netlist::DelayScope::layer, factorings[f]);
         factored[f].ms.push_back(cpu_ms() - t1);
@@ -208,7 +235,7 @@ int main(int argc, char** argv) {
           return 1;
         }
       }
-      for (std::size_t e = 0; e < std::size(efforts); ++e) {  // the wider search
+      for (std::size_t e = 0; e < efforts.size(); ++e) {  // the wider search
         const double t1 = cpu_ms();
         const auto ge = netlist::search_subexpressions(w, l.n_out, l.n_in, {}, efforts[e].dc, efforts[e].effort);
         searched[e].ms.push_back(cpu_ms() - t1);
@@ -216,20 +243,40 @@ int main(int argc, char** argv) {
         searched[e].depth += netlist::cmvm_depth(ge);
         if (t < 10 && !exact_graph(ge, w, l.n_in, check, 20)) {
           std::fprintf(stderr, "error: N = %d, matrix %d, %s: the graph differs from the integer product\n", n, t,
-                       efforts[e].name);
+                       efforts[e].name.c_str());
           return 1;
         }
       }
+      if (!all_rows) continue;
+      const double t0 = cpu_ms();
+      const auto g = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, 0, netlist::DelayScope::row);
+      per_row.ms.push_back(cpu_ms() - t0);
+      per_row.adders += static_cast<double>(netlist::cmvm_adders(g));
+      int depth = 0;
+      for (int o = 0; o < l.n_out; ++o) depth = std::max(depth, netlist::cmvm_row_depth(g, o));
+      per_row.depth += depth;
     }
+    std::vector<std::string> names;
+    for (const auto& s : settings) names.push_back(s.name);
+    names.push_back("cse dc=0/row");
     rows.push_back(per_row);
-    for (auto& f : factored) rows.push_back(f);
-    for (auto& f : searched) rows.push_back(f);
+    for (std::size_t f = 0; f < std::size(factorings); ++f) {
+      names.push_back(factoring_names[f]);
+      rows.push_back(factored[f]);
+    }
+    if (!all_rows) {  // the effort rows alone
+      names.clear();
+      rows.clear();
+    }
+    for (std::size_t e = 0; e < efforts.size(); ++e) {
+      names.push_back(efforts[e].name);
+      rows.push_back(searched[e]);
+    }
     for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      const std::size_t f = s - std::size(settings) - 1;
-      std::printf("%4d  %-16s %10.1f %8.2f %12.3f\n", n, s < std::size(settings) ? settings[s].name : s == std::size(settings) ? "cse dc=0/row" : f < std::size(factorings) ? factoring_names[f] : efforts[f - std::size(factorings)].name,
-                  rows[s].adders / matrices, rows[s].depth / matrices, ms[ms.size() / 2]);
+      std::printf("%4d  %-16s %10.1f %8.2f %12.3f\n", n, names[s].c_str(), rows[s].adders / matrices,
+                  rows[s].depth / matrices, ms[ms.size() / 2]);
     }
   }
   return 0;
