@@ -114,6 +114,8 @@ double cpu_ms() {
 
 struct Row {
   double adders = 0, depth = 0;
+  bool graph = false;      // a row of the search's graphs (not of the lowering's netlists)
+  double zero_terms = 0;   // graph rows: rows summed as 0 - (...) (counted in adders)
   std::vector<double> ms;
 };
 
@@ -180,7 +182,10 @@ int main(int argc, char** argv) {
   std::printf("%d matrices per N, entries %s, seed %llu\n", matrices,
               entries == Entries::signed8 ? "8-bit signed uniform in [-128, 127]" : "uniform in [129, 255] (da4ml's table 2)",
               static_cast<unsigned long long>(seed));
-  std::printf("%4s  %-16s %10s %8s %12s\n", "N", "lowering", "adders", "depth", "median ms");
+  // "0-rows": rows whose terms are all negative, summed as 0 - (...) with one adder more than
+  // terms - 1 (counted in adders); where an output's negation is free (da4ml's count), adders
+  // minus 0-rows.
+  std::printf("%4s  %-16s %10s %8s %12s %8s\n", "N", "lowering", "adders", "depth", "median ms", "0-rows");
   for (int n : sizes) {
     Rng rng = Rng::stream(seed, 0, static_cast<std::uint64_t>(n), "bench.cmvm");
     Rng check = Rng::stream(seed, 1, static_cast<std::uint64_t>(n), "bench.cmvm.check");
@@ -226,6 +231,8 @@ int main(int argc, char** argv) {
         const auto gf = netlist::share_subexpressions(w, l.n_out, l.n_in, {}, -1, netlist::DelayScope::layer, factorings[f]);
         factored[f].ms.push_back(cpu_ms() - t1);
         factored[f].adders += static_cast<double>(netlist::cmvm_adders(gf));
+        factored[f].graph = true;
+        factored[f].zero_terms += static_cast<double>(std::count(gf.zero_term.begin(), gf.zero_term.end(), 1));
         int d = 0;
         for (int o = 0; o < l.n_out; ++o) d = std::max(d, netlist::cmvm_row_depth(gf, o));
         factored[f].depth += d;
@@ -240,6 +247,8 @@ int main(int argc, char** argv) {
         const auto ge = netlist::search_subexpressions(w, l.n_out, l.n_in, {}, efforts[e].dc, efforts[e].effort);
         searched[e].ms.push_back(cpu_ms() - t1);
         searched[e].adders += static_cast<double>(netlist::cmvm_adders(ge));
+        searched[e].graph = true;
+        searched[e].zero_terms += static_cast<double>(std::count(ge.zero_term.begin(), ge.zero_term.end(), 1));
         searched[e].depth += netlist::cmvm_depth(ge);
         if (t < 10 && !exact_graph(ge, w, l.n_in, check, 20)) {
           std::fprintf(stderr, "error: N = %d, matrix %d, %s: the graph differs from the integer product\n", n, t,
@@ -275,8 +284,10 @@ int main(int argc, char** argv) {
     for (std::size_t s = 0; s < rows.size(); ++s) {
       auto& ms = rows[s].ms;
       std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-      std::printf("%4d  %-16s %10.1f %8.2f %12.3f\n", n, names[s].c_str(), rows[s].adders / matrices,
+      std::printf("%4d  %-16s %10.1f %8.2f %12.3f", n, names[s].c_str(), rows[s].adders / matrices,
                   rows[s].depth / matrices, ms[ms.size() / 2]);
+      if (rows[s].graph) std::printf(" %8.2f", rows[s].zero_terms / matrices);
+      std::printf("\n");
     }
   }
   return 0;
