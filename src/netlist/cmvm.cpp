@@ -9,6 +9,7 @@
 
 #include "nas4ml/core/default_init_allocator.hpp"
 #include "nas4ml/core/error.hpp"
+#include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/digit_tree.hpp"
 #include "nas4ml/netlist/row_factoring.hpp"
 
@@ -113,7 +114,8 @@ void store8(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
 class Solver {
  public:
   Solver(std::span<const std::int64_t> m, int rows, int cols, std::span<const std::uint8_t> extra, int dc,
-         DelayScope scope, Factoring factoring, int stage_levels, PatternWeights weights)
+         DelayScope scope, Factoring factoring, int stage_levels, PatternWeights weights,
+         std::span<const std::uint64_t> recoding = {})
       : queue_(workspace().queue), table_(workspace().pair_counts), touched_(workspace().touched),
         twice_(workspace().twice), rows_of_(workspace().rows_of), shifts_(workspace().shifts) {
     touched_.clear();
@@ -129,6 +131,7 @@ class Solver {
     g_.depth.assign(std::size_t(cols), 0);
     g_.rows.resize(std::size_t(rows));
     NAS4ML_ASSERT(weights.lo.size() == weights.hi.size(), "cmvm: pattern weight ranges size");
+    NAS4ML_ASSERT(recoding.empty() || recoding.size() == m.size(), "cmvm: one recoding per matrix entry");
     weighted_ = !weights.lo.empty() && factoring == Factoring::none;
     if (weighted_) {
       NAS4ML_ASSERT(weights.lo.size() == std::size_t(cols), "cmvm: one range per column");
@@ -169,6 +172,11 @@ class Solver {
       row.reserve(n_digits);
       for (int c = 0; c < cols; ++c) {
         std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
+        if (!recoding.empty()) {  // a minimal signed-digit form (csd.hpp)
+          for (const CsdDigit& d : msd_digits(v, recoding[std::size_t(r) * std::size_t(cols) + std::size_t(c)]))
+            row.push_back({column_signal[std::size_t(c)], d.shift, d.sign < 0});
+          continue;
+        }
         for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
           if ((v & 1) == 0) continue;
           const bool neg = (v & 3) == 3;
@@ -740,8 +748,9 @@ class Solver {
 
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc, DelayScope scope,
-                               Factoring factoring, int stage_levels, PatternWeights weights) {
-  return Solver(m, rows, cols, extra_terms, dc, scope, factoring, stage_levels, weights).run();
+                               Factoring factoring, int stage_levels, PatternWeights weights,
+                               std::span<const std::uint64_t> recoding) {
+  return Solver(m, rows, cols, extra_terms, dc, scope, factoring, stage_levels, weights, recoding).run();
 }
 
 std::int64_t cmvm_adders(const CmvmGraph& g) {

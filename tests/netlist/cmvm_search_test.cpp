@@ -58,6 +58,30 @@ TEST_CASE("the wider search computes exactly the matrix, keeps dc and never cost
   }
 }
 
+TEST_CASE("a recoding of the entries into minimal signed-digit forms keeps the search exact",
+          "[netlist][cmvm_search]") {
+  // share_subexpressions' `recoding`, the hook the effort search's guided MSD runs use: any
+  // choice words give exact graphs within dc, and all-zero words the CSD graph itself.
+  Rng rng = Rng::stream(5, 1, 0, "netlist.cmvm_search.recoding");
+  for (int trial = 0; trial < 16; ++trial) {
+    const int rows = 1 + static_cast<int>(rng.below(9)), cols = 1 + static_cast<int>(rng.below(9));
+    const auto m = random_matrix(rng, rows, cols, 2 + static_cast<int>(rng.below(10)), trial % 2 ? 0.3 : 0.0);
+    std::vector<std::uint64_t> random(m.size()), zero(m.size(), 0);
+    for (auto& c : random) c = rng.next();
+    for (int dc : {-1, 0, 1}) {
+      const CmvmGraph csd = share_subexpressions(m, rows, cols, {}, dc);
+      CHECK(graph_hash(share_subexpressions(m, rows, cols, {}, dc, DelayScope::layer, Factoring::none, 0, {}, zero)) ==
+            graph_hash(csd));
+      const CmvmGraph g = share_subexpressions(m, rows, cols, {}, dc, DelayScope::layer, Factoring::none, 0, {}, random);
+      require_exact(g, m, rows, cols);
+      if (dc >= 0) CHECK(cmvm_depth(g) <= g.depth_limit);
+    }
+  }
+  const std::vector<std::int64_t> m = {3, 5};
+  const std::vector<std::uint64_t> wrong(1, 0);
+  CHECK_THROWS(share_subexpressions(m, 1, 2, {}, -1, DelayScope::layer, Factoring::none, 0, {}, wrong));
+}
+
 TEST_CASE("wide weights stay exact with every kind of run", "[netlist][cmvm_search]") {
   Rng rng = Rng::stream(8, 0, 0, "netlist.cmvm_search");
   for (int bits : {24, 44, 56}) {

@@ -105,10 +105,15 @@ struct PatternWeights {
 /// `depth_limit` of the result is the layer's D + dc in both scopes. `factoring`: the factorings
 /// above when dc = -1 (none, the lowering's choice: the pattern search alone). `stage_levels`:
 /// K of the stage-aware mode above (0: none). `weights`: PatternWeights above (empty: none).
+/// `recoding` (empty: CSD, the search above): one word per entry of the matrix the search starts
+/// from (after any Factoring), which writes that entry as msd_digits(entry, word) (csd.hpp), a
+/// minimal signed-digit form with as many digits as its CSD but other two-digit patterns; all
+/// words 0 give the CSD graph (cmvm_search.hpp chooses the words).
 CmvmGraph share_subexpressions(std::span<const std::int64_t> m, int rows, int cols,
                                std::span<const std::uint8_t> extra_terms, int dc,
                                DelayScope scope = DelayScope::layer, Factoring factoring = Factoring::none,
-                               int stage_levels = 0, PatternWeights weights = {});
+                               int stage_levels = 0, PatternWeights weights = {},
+                               std::span<const std::uint64_t> recoding = {});
 
 /// Adders the graph costs once every row's terms are summed by a tree (ops + terms - 1 per row,
 /// the constant 0 of zero_term included; a row's own constant term, extra_terms, excluded).

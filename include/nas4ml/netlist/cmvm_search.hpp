@@ -13,14 +13,20 @@
 ///     1957) with several edge penalties and tree depth limits, optionally followed by the column
 ///     factoring of cmvm.hpp, and cmvm.hpp's own factorings: the idea of the first stage of da4ml
 ///     (Sun et al., ACM TRETS 2025, arXiv:2507.04535), which likewise tries several depth limits
-///     and keeps the cheapest;
-///   - runs 1-7 under a depth limit: the plain search on the matrix with rows and columns
-///     renumbered by a permutation seeded by the run's number (the graph is mapped back);
+///     and keeps the cheapest; one of them (run 2) is the row-tree form with its entries in a
+///     guided minimal signed-digit (MSD) recoding (below);
+///   - runs 1-7 under a depth limit: run 1 the plain search on the matrix in the guided MSD
+///     recoding, runs 2-7 the plain search on the matrix with rows and columns renumbered by a
+///     permutation seeded by the run's number (the graph is mapped back);
 ///   - runs 8 .. E-1: steps of a ruin-and-recreate (large-neighbourhood) search (Shaw, CP 1998;
 ///     Schrimpf et al., J. Comput. Phys. 159(2), 2000): keep each op whose operands are kept with
 ///     probability 0.6, write every row over the inputs and the kept ops, search that matrix again,
 ///     keep the result when it costs no more adders; on the row-tree form before its chain is
 ///     summed when nothing bounds the depth, else on the best graph so far.
+/// The guided MSD recoding: every entry may be written in any of its minimal signed-digit forms
+/// (csd.hpp; e.g. 3 = 2 + 1 beside the CSD 4 - 1), which change the two-digit patterns the search
+/// can share; entry after entry (two passes), the form whose digits pair most often with the other
+/// digits of the matrix the same way is kept (CSD on ties).
 /// A graph is kept only within the bound the plain search keeps: dc >= 0, the layer's D + dc
 /// (the per-row scope runs no ruin-and-recreate steps); a pipelined layer at dc = -1, the end of
 /// the plain trees' last stage; in cmvm.hpp's stage-aware mode, no more values over the first

@@ -22,4 +22,17 @@ std::vector<CsdDigit> csd_digits(std::int64_t n);
 /// Number of nonzero CSD digits of `n` (the minimal number of signed powers of two summing to n).
 int csd_weight(std::int64_t n) noexcept;
 
+/// A minimal signed-digit (MSD) form of `n`: csd_weight(n) nonzero digits summing to n, lowest
+/// shift first, possibly with adjacent nonzero digits (3 = 2 + 1 beside the CSD 4 - 1). Digits
+/// are chosen from the lowest up; where both signs of the next digit keep the form minimal (a
+/// "tie"), the next bit of `choices` (lowest first) picks: 0 the CSD digit, 1 the other. So
+/// choices = 0 gives csd_digits(n) and every MSD form is reached by some choices. Exact for
+/// |n| < 2^62.
+std::vector<CsdDigit> msd_digits(std::int64_t n, std::uint64_t choices);
+
+/// The choices (msd_digits) of every MSD form of `n` that takes the other digit at only the
+/// first `max_ties` ties (0 first, the CSD form; each form once): at most 2^max_ties words,
+/// max_ties in [0, 16].
+std::vector<std::uint64_t> msd_choices(std::int64_t n, int max_ties);
+
 }  // namespace nas4ml::netlist
