@@ -26,8 +26,8 @@ int csd_weight(std::int64_t n) noexcept;
 /// shift first, possibly with adjacent nonzero digits (3 = 2 + 1 beside the CSD 4 - 1). Digits
 /// are chosen from the lowest up; where both signs of the next digit keep the form minimal (a
 /// "tie"), the next bit of `choices` (lowest first) picks: 0 the CSD digit, 1 the other. So
-/// choices = 0 gives csd_digits(n) and every MSD form is reached by some choices. Exact for
-/// |n| < 2^62.
+/// choices = 0 gives csd_digits(n) and every MSD form is reached by some choices (the forms as
+/// enumerated by Park and Kang, IEEE TCAD 21(12), 2002). Exact for |n| < 2^62.
 std::vector<CsdDigit> msd_digits(std::int64_t n, std::uint64_t choices);
 
 /// The choices (msd_digits) of every MSD form of `n` that takes the other digit at only the
