@@ -1,6 +1,7 @@
 #pragma once
 // The register bits crossing a two-cycle layer's inner stage boundary, as the lowering places
-// them (every adder in the stage of its level, levels 1..K in the first stage) and the fewest any
+// them (every adder in the stage of its least level from the layer inputs, levels 1..K in the
+// first stage; the lowering's own levels differ only where a row sum carries a leaf up) and the fewest any
 // placement of the same adders could have at the same latency: a minimum cut (min-area retiming,
 // Leiserson and Saxe, Algorithmica 6(1), 1991, restricted to one boundary). A node in the first
 // stage read by a node of the second (or by the layer's output cast) costs one register of its
