@@ -4,9 +4,10 @@
 // with their XOR bit pairs (LUT), carry-chain bits and output bits; the adders that add the
 // bias constant; saturating casts and activation ROMs; flip-flops inside the layer (pipeline
 // registers between adder levels) and at its output. The totals per layer are the estimator's.
-//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K] [--width-weights]
+//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K] [--width-weights] [--cut]
 // --width-weights adds a third report: `cse` with the width-weighted pattern choice
-// (LoweringOptions::sharing_width_weights).
+// (LoweringOptions::sharing_width_weights). --cut adds, per two-cycle layer, the register bits
+// crossing its inner stage boundary as built and at the minimum cut (register_cut.hpp).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "nas4ml/estimate/rtl_counts.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
+#include "register_cut.hpp"
 
 using namespace nas4ml;
 using netlist::Node;
@@ -56,7 +58,7 @@ std::vector<int> readers(const netlist::Netlist& n, const netlist::NetlistLayer&
   return count;
 }
 
-void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K, bool weights = false) {
+void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K, bool weights, bool cut) {
   netlist::LoweringOptions lo;
   lo.sharing_width_weights = weights;
   lo.clock_ns = clock_ns;
@@ -67,6 +69,7 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
   std::printf("== sharing %s%s: latency %d cycles\n", netlist::to_string(sharing).c_str(), weights ? " (width-weighted)" : "",
               n.latency_cycles);
   double total_lut = 0, total_ff = 0;
+  std::int64_t cut_built = 0, cut_least = 0;
   for (std::size_t k = 0; k < n.layers.size(); ++k) {
     const auto& l = n.layers[k];
     const auto rd = readers(n, l);
@@ -119,22 +122,35 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
                   b.adders ? b.lut / b.adders : 0.0);
     std::printf("   + constant: %4d adders, LUT %6.0f (XOR pairs %6.0f), carry bits %6.0f\n", bias.adders, bias.lut,
                 bias.pairs, bias.carry_bits);
+    if (cut) {
+      const bench::RegisterCut c = bench::register_cut(n, l);
+      if (c.two_cycles) {
+        std::printf("   register cut: %lld bits as built, %lld at the minimum cut\n", static_cast<long long>(c.as_built),
+                    static_cast<long long>(c.least));
+        cut_built += c.as_built;
+        cut_least += c.least;
+      }
+    }
     total_lut += e.lut;
     total_ff += e.ff;
   }
   std::printf("total LUT %.0f FF %.0f\n", total_lut, total_ff);
+  if (cut)
+    std::printf("register cut of the two-cycle layers: %lld bits as built, %lld at the minimum cut\n",
+                static_cast<long long>(cut_built), static_cast<long long>(cut_least));
 }
 
 int run(int argc, char** argv) {
   std::string path;
   double clock_ns = 5.0;
   int K = 0;
-  bool weights = false;
+  bool weights = false, cut = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clock-ns" && i + 1 < argc) clock_ns = std::atof(argv[++i]);
     else if (a == "--levels-per-stage" && i + 1 < argc) K = std::atoi(argv[++i]);
     else if (a == "--width-weights") weights = true;
+    else if (a == "--cut") cut = true;
     else path = a;
   }
   if (path.empty()) {
@@ -142,8 +158,8 @@ int run(int argc, char** argv) {
     return 2;
   }
   const nn::QuantizedModel model = nn::load_quantized_model(path);
-  for (auto s : {netlist::Sharing::none, netlist::Sharing::cse}) report(model, s, clock_ns, K);
-  if (weights) report(model, netlist::Sharing::cse, clock_ns, K, true);
+  for (auto s : {netlist::Sharing::none, netlist::Sharing::cse}) report(model, s, clock_ns, K, false, cut);
+  if (weights) report(model, netlist::Sharing::cse, clock_ns, K, true, cut);
   return 0;
 }
 
