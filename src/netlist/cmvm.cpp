@@ -85,7 +85,7 @@ class BucketQueue {
   void settle() {
     while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
   }
-  std::vector<std::vector<std::uint64_t>> buckets_;
+  std::vector<std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>>> buckets_;  // push_all() writes every key it adds
   std::vector<std::uint32_t> fill_;  // push_all()
   std::ptrdiff_t top_ = -1, high_ = -1;  // the best non-empty bucket (or below), the highest used
 };
@@ -213,6 +213,10 @@ class Solver {
       for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
     }
     NAS4ML_ASSERT(top_shift < 64, "cmvm: term shift beyond 63");
+    // A substitution removes two terms per occurrence and adds one, at least two occurrences:
+    // at most terms / 2 ops (the graph's vectors grow once).
+    g_.ops.reserve(g_.ops.size() + terms / 2);
+    g_.depth.reserve(g_.depth.size() + terms / 2);
     span_ = std::size_t(top_shift) + 1;
     rel_bits_ = static_cast<std::size_t>(std::bit_width(2 * span_ - 1));
     mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;

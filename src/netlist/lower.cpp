@@ -1076,6 +1076,7 @@ class Builder {
       const auto o = static_cast<std::size_t>(rows[r]);
       built[o] = 1;
       heap.clear();
+      heap.reserve(g.rows[r].size() + 1);  // (group_by_width() may leave it a smaller buffer)
       for (const CmvmTerm& t : g.rows[r])
         heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
                         make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
