@@ -169,7 +169,17 @@ class Solver {
       row.reserve(n_digits);
       for (int c = 0; c < cols; ++c) {
         std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
-        for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
+        const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+        if ((u >> 61) == 0) {  // the CSD digits (csd.hpp) as masks, lowest shift first
+          const std::uint64_t half = u >> 1, three_halves = u + half, differ = half ^ three_halves;
+          const std::uint64_t negative = v < 0 ? three_halves & differ : half & differ;
+          for (std::uint64_t k = differ & (three_halves | half); k != 0; k &= k - 1) {
+            const int sh = std::countr_zero(k);
+            row.push_back({column_signal[std::size_t(c)], sh, ((negative >> sh) & 1) != 0});
+          }
+          continue;
+        }
+        for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp), one by one
           if ((v & 1) == 0) continue;
           const bool neg = (v & 3) == 3;
           row.push_back({column_signal[std::size_t(c)], s, neg});
