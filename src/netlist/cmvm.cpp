@@ -170,7 +170,10 @@ class Solver {
       for (int c = 0; c < cols; ++c) {
         std::int64_t v = m[std::size_t(r) * std::size_t(cols) + std::size_t(c)];
         const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
-        if ((u >> 61) == 0) {  // the CSD digits (csd.hpp) as masks, lowest shift first
+        if ((u >> 61) == 0) {
+          // The CSD digits (csd.hpp) as masks, lowest shift first (Reitwiesner's recoding): u's
+          // nonzero digits sit where u / 2 and 3u / 2 differ, +1 where 3u / 2 has the bit, -1
+          // where u / 2 has it; a negative v negates them.
           const std::uint64_t half = u >> 1, three_halves = u + half, differ = half ^ three_halves;
           const std::uint64_t negative = v < 0 ? three_halves & differ : half & differ;
           for (std::uint64_t k = differ & (three_halves | half); k != 0; k &= k - 1) {
