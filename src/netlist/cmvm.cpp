@@ -86,7 +86,7 @@ class BucketQueue {
   void settle() {
     while (top_ >= 0 && buckets_[std::size_t(top_)].empty()) --top_;
   }
-  std::vector<std::vector<std::uint64_t>> buckets_;
+  std::vector<std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>>> buckets_;  // push_all() writes every key it adds
   std::vector<std::uint32_t> fill_;  // push_all()
   std::ptrdiff_t top_ = -1, high_ = -1;  // the best non-empty bucket (or below), the highest used
 };
@@ -177,7 +177,20 @@ class Solver {
             row.push_back({column_signal[std::size_t(c)], d.shift, d.sign < 0});
           continue;
         }
-        for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp)
+        const std::uint64_t u = v < 0 ? 0 - std::uint64_t(v) : std::uint64_t(v);
+        if ((u >> 61) == 0) {
+          // The CSD digits (csd.hpp) as masks, lowest shift first (Reitwiesner's recoding): u's
+          // nonzero digits sit where u / 2 and 3u / 2 differ, +1 where 3u / 2 has the bit, -1
+          // where u / 2 has it; a negative v negates them.
+          const std::uint64_t half = u >> 1, three_halves = u + half, differ = half ^ three_halves;
+          const std::uint64_t negative = v < 0 ? three_halves & differ : half & differ;
+          for (std::uint64_t k = differ & (three_halves | half); k != 0; k &= k - 1) {
+            const int sh = std::countr_zero(k);
+            row.push_back({column_signal[std::size_t(c)], sh, ((negative >> sh) & 1) != 0});
+          }
+          continue;
+        }
+        for (int s = 0; v != 0; ++s, v >>= 1) {  // CSD digits (csd.hpp), one by one
           if ((v & 1) == 0) continue;
           const bool neg = (v & 3) == 3;
           row.push_back({column_signal[std::size_t(c)], s, neg});
@@ -221,6 +234,10 @@ class Solver {
       for (const CmvmTerm& t : row) top_shift = std::max(top_shift, t.shift);
     }
     NAS4ML_ASSERT(top_shift < 64, "cmvm: term shift beyond 63");
+    // A substitution removes two terms per occurrence and adds one, at least two occurrences:
+    // at most terms / 2 ops (the graph's vectors grow once).
+    g_.ops.reserve(g_.ops.size() + terms / 2);
+    g_.depth.reserve(g_.depth.size() + terms / 2);
     span_ = std::size_t(top_shift) + 1;
     rel_bits_ = static_cast<std::size_t>(std::bit_width(2 * span_ - 1));
     mask_bytes_ = span_ <= 8 ? 1 : span_ <= 16 ? 2 : span_ <= 32 ? 4 : 8;

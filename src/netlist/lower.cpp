@@ -1035,14 +1035,16 @@ class Builder {
       if (layer.result_format.rounding == Rounding::round_half_up && drop > 0) c += std::int64_t{1} << (drop - 1);
       for (int i = 0; i < layer.n_in; ++i) {
         const std::int64_t w = layer.weight(o, i);
+        // A signal's column takes its weight, pruned or not (no branch on the weight: half of
+        // them are zero at random); a constant input folds into the bias.
+        if (const int col = column[static_cast<std::size_t>(i)]; col >= 0) {
+          m[r * cols + static_cast<std::size_t>(col)] = w;
+          continue;
+        }
         if (w == 0) continue;
         const NodeId x = inputs[static_cast<std::size_t>(i)];
         NAS4ML_ASSERT(x != no_node, "a live neuron reads a dead one");
-        if (column[static_cast<std::size_t>(i)] < 0) {
-          c += (static_cast<i128>(node(x).value) * w) << product_shift;
-          continue;
-        }
-        m[r * cols + static_cast<std::size_t>(column[static_cast<std::size_t>(i)])] = w;
+        c += (static_cast<i128>(node(x).value) * w) << product_shift;
       }
       NAS4ML_ASSERT(c > -(static_cast<i128>(1) << 61) && c < (static_cast<i128>(1) << 61),
                     "bias constant needs more than 62 bits");
@@ -1076,6 +1078,7 @@ class Builder {
       const auto o = static_cast<std::size_t>(rows[r]);
       built[o] = 1;
       heap.clear();
+      heap.reserve(g.rows[r].size() + 1);  // (group_by_width() may leave it a smaller buffer)
       for (const CmvmTerm& t : g.rows[r])
         heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
                         make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
