@@ -149,6 +149,11 @@ struct Scratch {
   std::vector<std::pair<int, std::uint64_t>> leaves;
   std::vector<std::uint8_t> alive;
   std::vector<std::tuple<int, int, std::uint32_t, std::uint32_t>> pairs;
+  // group_by_width()'s leaves keyed by lowest signal bit, group starts, one group and the
+  // groups' sums (kept: a lowering of the jet network groups ~200 rows).
+  std::vector<std::pair<int, std::pair<int, std::uint64_t>>> keyed;
+  std::vector<std::size_t> starts;
+  std::vector<std::pair<int, std::uint64_t>> part, roots;
   /// The CSD digits of every weight value of a layer's format, as Term increments (see
   /// build_layer()); the per-input parts of the leaves' Terms, 0 for inputs taken one by one.
   struct WeightDigits {
@@ -1078,7 +1083,7 @@ class Builder {
       const auto o = static_cast<std::size_t>(rows[r]);
       built[o] = 1;
       heap.clear();
-      heap.reserve(g.rows[r].size() + 1);  // (group_by_width() may leave it a smaller buffer)
+      heap.reserve(g.rows[r].size() + 1);
       for (const CmvmTerm& t : g.rows[r])
         heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
                         make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
@@ -1112,15 +1117,13 @@ class Builder {
   /// a leaf left alone at its level (the next one is deeper) is not added to the deeper one but
   /// moved up to the deeper one's level, where it pairs with a term of its own width class, as in
   /// `none`'s level-by-level trees (same depth, narrower adders).
-  /// (The leaves are kept sorted, the least last: a new leaf goes in by a short scan from the
-  /// end, where a binary heap paid mispredicted comparisons at every level.)
+  /// (The leaves are kept sorted, the least last: a new leaf goes in after a binary search, by
+  /// one move of the lesser ones, where a binary heap paid mispredicted comparisons at every
+  /// level and a scan from the end one comparison per lesser leaf.)
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
     std::sort(h.begin(), h.end(), std::greater<>());
     auto insert = [&h](Leaf v) {  // into the sorted leaves (any place among equal ones)
-      h.push_back(v);
-      std::size_t i = h.size() - 1;
-      for (; i > 0 && h[i - 1] < v; --i) h[i] = h[i - 1];
-      h[i] = v;
+      h.insert(std::upper_bound(h.begin(), h.end(), v, std::greater<>()), v);
     };
     while (h.size() > 1) {
       const Leaf x = h.back();
@@ -1210,14 +1213,15 @@ class Builder {
     }
     const std::uint64_t unit = std::uint64_t{1} << K;
     if (total <= unit) return;
-    std::vector<std::pair<int, Leaf>> keyed;
-    keyed.reserve(h.size());
+    auto& keyed = scratch_.keyed;
+    keyed.clear();
     for (const Leaf& l : h) keyed.emplace_back(low_signal_bit(Term{l.second}), l);
     std::sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
       return x.first != y.first ? x.first > y.first : x.second.second > y.second.second;
     });
     for (std::size_t i = 0; i < h.size(); ++i) h[i] = keyed[i].second;
-    std::vector<std::size_t> starts{0};
+    auto& starts = scratch_.starts;
+    starts.assign(1, 0);
     std::uint64_t fill = 0;
     for (std::size_t i = 0; i < h.size(); ++i) {
       const std::uint64_t w = std::uint64_t{1} << h[i].first;
@@ -1229,13 +1233,15 @@ class Builder {
     }
     if (starts.size() > (total + unit - 1) / unit) return;  // more values over the boundary
     starts.push_back(h.size());
-    std::vector<Leaf> roots, part;
+    std::vector<Leaf>& roots = scratch_.roots;
+    std::vector<Leaf>& part = scratch_.part;
+    roots.clear();
     for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
       part.assign(h.begin() + std::ptrdiff_t(starts[k]), h.begin() + std::ptrdiff_t(starts[k + 1]));
       sum_leaves(part, first_stage, K);
       roots.push_back(part[0]);
     }
-    h = std::move(roots);
+    h.assign(roots.begin(), roots.end());
   }
   /// Term t with its node carried to the stage of adder level `level`.
   Term lift(Term t, int level, int first_stage, int K) {
