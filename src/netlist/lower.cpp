@@ -1117,13 +1117,15 @@ class Builder {
   /// a leaf left alone at its level (the next one is deeper) is not added to the deeper one but
   /// moved up to the deeper one's level, where it pairs with a term of its own width class, as in
   /// `none`'s level-by-level trees (same depth, narrower adders).
-  /// (The leaves are kept sorted, the least last: a new leaf goes in after a binary search, by
-  /// one move of the lesser ones, where a binary heap paid mispredicted comparisons at every
-  /// level and a scan from the end one comparison per lesser leaf.)
+  /// (The leaves are kept sorted, the least last: a new leaf goes in by a short scan from the
+  /// end, where a binary heap paid mispredicted comparisons at every level.)
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
     std::sort(h.begin(), h.end(), std::greater<>());
     auto insert = [&h](Leaf v) {  // into the sorted leaves (any place among equal ones)
-      h.insert(std::upper_bound(h.begin(), h.end(), v, std::greater<>()), v);
+      h.push_back(v);
+      std::size_t i = h.size() - 1;
+      for (; i > 0 && h[i - 1] < v; --i) h[i] = h[i - 1];
+      h[i] = v;
     };
     while (h.size() > 1) {
       const Leaf x = h.back();
