@@ -281,24 +281,29 @@ class Solver {
         // Counter of (p, q): ((p.signal s0 + q.signal) span + q.shift - p.shift) 2 + (p.negative != q.negative),
         // and key pack(p.signal, q.signal, q.shift - p.shift, p.negative != q.negative): q's parts
         // (its sign in the low bit) computed once per term, p's added, the sign flipped by p's.
-        code.resize(sorted.size());
-        tail.resize(sorted.size());
-        for (std::size_t j = 0; j < sorted.size(); ++j) {
+        // Both with q's sign as it is (entries 0 .. n - 1) and flipped (n .. 2n - 1), for a
+        // negative p: the flip is in the low bit, where p's parts are 0 (no carry).
+        const std::size_t n = sorted.size();
+        code.resize(2 * n);
+        tail.resize(2 * n);
+        for (std::size_t j = 0; j < n; ++j) {
           code[j] = (std::size_t(sorted[j].signal) * span_ + std::size_t(sorted[j].shift)) * 2 + sorted[j].negative;
           tail[j] = (std::uint64_t(sorted[j].signal) << 9) + (std::uint64_t(sorted[j].shift) << 1) + sorted[j].negative;
+          code[n + j] = code[j] ^ 1;
+          tail[n + j] = tail[j] ^ 1;
         }
         std::uint8_t* const counts = table_.data();
-        const std::size_t n = sorted.size();
         for (std::size_t i = 0; i < n; ++i) {
           const CmvmTerm p = sorted[i];
           const std::size_t first = std::size_t(p.signal) * s0 * span_ * 2 - std::size_t(p.shift) * 2;  // mod 2^64
           const std::uint64_t head = (std::uint64_t(p.signal) << 33) - (std::uint64_t(p.shift) << 1);  // mod 2^64
-          const std::size_t neg = p.negative;
+          const std::size_t* const qc = code.data() + (p.negative ? n : 0);
+          const std::uint64_t* const qt = tail.data() + (p.negative ? n : 0);
           // Without branches (whether a count reaches two is not predictable): every pair
           // writes its key, and the list grows only at the second occurrence.
           for (std::size_t j = i + 1; j < n; ++j) {
-            std::uint8_t& c = counts[first + (code[j] ^ neg)];
-            listed[n_listed] = (head + tail[j]) ^ neg;
+            std::uint8_t& c = counts[first + qc[j]];
+            listed[n_listed] = head + qt[j];
             n_listed += c == 1;
             c += c != 255;
           }
