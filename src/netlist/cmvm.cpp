@@ -500,12 +500,16 @@ class Solver {
     std::int32_t n = 0;
     if (half_bytes_ <= 64) {  // all rows at once, 8 bytes (8 / mask_bytes_ rows) a step, no branch
       const std::uint8_t* pa = shifts_.data() + std::size_t(a) * entry_bytes_;
+      // b's masks that pair with a's positive terms (b's negative ones when the pattern
+      // subtracts) and with a's negative ones.
       const std::uint8_t* pb = shifts_.data() + std::size_t(b) * entry_bytes_;
+      const std::uint8_t* with_pos = pb + (sub ? half_bytes_ : 0);
+      const std::uint8_t* with_neg = pb + (sub ? 0 : half_bytes_);
       const std::uint64_t keep = lane_keep_[d];
       for (std::size_t k = 0; k < half_bytes_; k += 8) {
         const std::uint64_t ap = load8(pa + k), an = load8(pa + half_bytes_ + k);
-        const std::uint64_t bp = (load8(pb + k) >> d) & keep, bn = (load8(pb + half_bytes_ + k) >> d) & keep;
-        n += std::popcount(ap & (sub ? bn : bp)) + std::popcount(an & (sub ? bp : bn));
+        const std::uint64_t bp = (load8(with_pos + k) >> d) & keep, bn = (load8(with_neg + k) >> d) & keep;
+        n += std::popcount(ap & bp) + std::popcount(an & bn);
       }
       return n;
     }
