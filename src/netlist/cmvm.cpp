@@ -451,7 +451,8 @@ class Solver {
     const auto u = static_cast<std::int32_t>(slot >> (rel_bits_ + 1));
     const int rel = static_cast<int>((slot >> 1) & ((std::size_t{1} << rel_bits_) - 1)) - static_cast<int>(span_);
     const bool sub = (slot & 1) != 0;
-    const bool u_first = rel < 0 || (rel == 0 && u < x);
+    // (Bitwise: the order of u and x is not predictable, one branch less per queued pattern.)
+    const bool u_first = (rel < 0) | ((rel == 0) & (u < x));
     return u_first ? pack(u, x, -rel, sub) : pack(x, u, rel, sub);
   }
   /// A pattern's count from its counter, which saturates at 255: beyond, its pairs are counted
@@ -535,7 +536,7 @@ class Solver {
   /// The mask of t's sign for t's signal in row r (an 8-byte access: the bytes past the mask are
   /// written back unchanged).
   std::uint8_t* mask_of(const CmvmTerm& t, int r) {
-    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * mask_bytes_ + (t.negative ? half_bytes_ : 0);
+    return shifts_.data() + std::size_t(t.signal) * entry_bytes_ + std::size_t(r) * mask_bytes_ + std::size_t(t.negative) * half_bytes_;
   }
   void set_shift(const CmvmTerm& t, int r) {
     std::uint8_t* m = mask_of(t, r);
