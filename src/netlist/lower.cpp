@@ -1129,12 +1129,8 @@ class Builder {
   /// `none`'s level-by-level trees (same depth, narrower adders).
   /// (The leaves are kept sorted, the least last: a new leaf goes in by a short scan from the
   /// end, where a binary heap paid mispredicted comparisons at every level.)
-  /// x < y for leaves, as std::pair's operator< but bitwise (no branch of its own).
-  static bool leaf_less(const Leaf& x, const Leaf& y) {
-    return (x.first < y.first) | ((x.first == y.first) & (x.second < y.second));
-  }
   void sum_leaves(std::vector<Leaf>& h, int first_stage, int K) {
-    std::sort(h.begin(), h.end(), [](const Leaf& x, const Leaf& y) { return leaf_less(y, x); });
+    std::sort(h.begin(), h.end(), std::greater<>());
     auto insert = [&h](Leaf v) {  // into the sorted leaves (any place among equal ones)
       h.push_back(v);
       std::size_t i = h.size() - 1;
@@ -1233,8 +1229,7 @@ class Builder {
     keyed.clear();
     for (const Leaf& l : h) keyed.emplace_back(low_signal_bit(Term{l.second}), l);
     std::sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
-      // (Bitwise: the same order without a branch of its own.)
-      return (x.first > y.first) | ((x.first == y.first) & (x.second.second > y.second.second));
+      return x.first != y.first ? x.first > y.first : x.second.second > y.second.second;
     });
     for (std::size_t i = 0; i < h.size(); ++i) h[i] = keyed[i].second;
     auto& starts = scratch_.starts;
