@@ -5,7 +5,6 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -432,22 +431,21 @@ class Builder {
     const FormEntry* y = arena_.data() + b.begin;
     const FormEntry* const xe = x + a.size;
     const FormEntry* const ye = y + b.size;
-    // Branch-free merge step: the input order is random, so a branch on it mispredicts (an
-    // entry common to both sums the two, and is dropped if they cancel).
-    bool both_any = false;
     while (x != xe && y != ye) {
-      const std::int32_t xi = x->i, yi = y->i;
-      const bool tx = xi <= yi, ty = yi <= xi;
-      const std::int64_t cx = x->c << sa, cy = fb * (y->c << sb);
-      const std::int64_t c = (cx & -static_cast<std::int64_t>(tx)) + (cy & -static_cast<std::int64_t>(ty));
-      *out = {std::min(xi, yi), c};
-      const bool both = tx & ty;
-      out += static_cast<std::ptrdiff_t>(!both | (c != 0));
-      both_any |= both;
-      x += static_cast<std::ptrdiff_t>(tx);
-      y += static_cast<std::ptrdiff_t>(ty);
+      if (x->i < y->i) {
+        *out++ = {x->i, x->c << sa};
+        ++x;
+      } else if (y->i < x->i) {
+        *out++ = {y->i, fb * (y->c << sb)};
+        ++y;
+      } else {
+        const std::int64_t c = (x->c << sa) + fb * (y->c << sb);
+        if (c != 0) *out++ = {x->i, c};
+        shared = true;
+        ++x;
+        ++y;
+      }
     }
-    shared = both_any;
     for (; x != xe; ++x) *out++ = {x->i, x->c << sa};
     for (; y != ye; ++y) *out++ = {y->i, fb * (y->c << sb)};
     r.size = static_cast<std::uint32_t>(out - start);
@@ -516,9 +514,7 @@ class Builder {
     const bool sign_value = n.hi < 0;
     // The operands' literals at every position: a and b shifted and sign-extended (b
     // complemented for a subtraction: a - b = a + ~b + 1).
-    Literal ab[2][72];  // width <= 64, plus the 8 positions shifted_literals() writes beyond
-    Literal* const as = ab[0];
-    Literal* const bs = ab[1];
+    Literal as[72], bs[72];  // width <= 64, plus the 8 positions shifted_literals() writes beyond
     shifted_literals(a, width, 0, as);
     shifted_literals(b, width, subtract ? 1 : 0, bs);
     const Literal own = static_cast<Literal>(2 + 2 * literals_.size());  // literal of bit 0 of `id`
@@ -531,15 +527,9 @@ class Builder {
     // Below the higher shift one operand is a stripped 0 and the carry keeps its start value
     // (0, or a subtraction's 1 against ~0): the output bit is the other operand's bit, wiring.
     // For a subtraction only b's stripped bits qualify (a's are the start of b's negation).
-    // (Chosen by index, and copied 8 positions a step: the positions from wiring_end on are
-    // all written again below, and `out` has kPad entries of room; branches here mispredict.)
-    const Literal* wired = ab[std::size_t{!(subtract | (b.shift >= a.shift))}];
+    const Literal* wired = subtract || b.shift >= a.shift ? as : bs;
     const int wiring_end = std::min(subtract ? b.shift : std::max(a.shift, b.shift), width - 1);
-#ifdef __AVX2__
-    for (int i = 0; i < wiring_end; i += 8) std::memcpy(out + i, wired + i, 8 * sizeof(Literal));
-#else
     for (int i = 0; i < wiring_end; ++i) set(i, wired[i]);
-#endif
     AdderBits stats;
     stats.first_live = -1;
     stats.carry_from = -1;
