@@ -687,14 +687,21 @@ class Solver {
     const std::uint64_t gone_a = taken, gone_b = taken << d;
     clear_shifts(a, r, gone_a);
     clear_shifts(b, r, gone_b);
-    std::size_t n = 0;
-    for (std::size_t x = 0; x < row.size(); ++x) {
+    // The terms that go, one per bit of gone_a and gone_b (one bit per term when a == b):
+    // once all are found, the rest of the row moves down in one copy.
+    const auto n_gone = static_cast<std::size_t>(a == b ? std::popcount(gone_a | gone_b) : 2 * static_cast<int>(n_taken));
+    const std::size_t size = row.size();
+    std::size_t n = 0, x = 0;
+    for (std::size_t found = 0; (x < size) & (found < n_gone); ++x) {
       const CmvmTerm t = row[x];
       // (Bitwise, not logical: no branch on a term's fate.)
       const std::uint64_t gone = (std::uint64_t{t.signal == a} & (gone_a >> t.shift)) | (std::uint64_t{t.signal == b} & (gone_b >> t.shift));
       row[n] = t;
       n += ~gone & 1;
+      found += gone & 1;
     }
+    std::copy(row.begin() + static_cast<std::ptrdiff_t>(x), row.end(), row.begin() + static_cast<std::ptrdiff_t>(n));
+    n += size - x;
     row.resize(n);
     for (std::size_t k = 0; k < fresh_.size(); ++k) {
       const CmvmTerm& f = fresh_[k];
