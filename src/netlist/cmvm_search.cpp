@@ -9,6 +9,7 @@
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/digit_tree.hpp"
+#include "nas4ml/netlist/msd_recoding.hpp"
 #include "nas4ml/netlist/row_factoring.hpp"
 #include "nas4ml/netlist/netlist.hpp"
 
@@ -36,86 +37,8 @@ constexpr int kFormCount = static_cast<int>(std::size(kForms));
 /// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
 constexpr Form kLnsForm{true, Factoring::none, 3, -1};
 constexpr double kKeep = 0.6;
-/// The ties (csd.hpp) at which guided_recoding tries the other digit: up to 2^4 forms per entry.
+/// The ties (csd.hpp) at which guided_recoding (msd_recoding.hpp) tries the other digit: up to 2^4 forms per entry.
 constexpr int kRecodingTies = 4;
-
-/// A minimal signed-digit form per entry that shares more two-digit patterns (MSD recoding,
-/// csd.hpp): the rows' digits start in CSD; then, entry after entry (rows, then columns, twice),
-/// each of its forms (msd_choices, up to kRecodingTies ties) is scored by how often its digits'
-/// pairs with the row's other digits, a +- (b << d) as the search counts them, occur elsewhere in
-/// the matrix, and the best kept (ties: the earlier form, CSD first). Returns the choices per
-/// entry for share_subexpressions' `recoding`; empty when the pattern table would be too large.
-std::vector<std::uint64_t> guided_recoding(std::span<const std::int64_t> m, std::size_t R, std::size_t C) {
-  struct Digit { std::int32_t col, shift; bool negative; };
-  using Digits = std::vector<Digit>;
-  // Every entry's forms (the first its CSD) with their choice words, and the top shift of all.
-  std::vector<std::vector<Digits>> forms(R * C);
-  std::vector<std::vector<std::uint64_t>> words(R * C);
-  int top = 0;
-  for (std::size_t k = 0; k < R * C; ++k) {
-    words[k] = msd_choices(m[k], kRecodingTies);
-    for (std::uint64_t w : words[k]) {
-      Digits& f = forms[k].emplace_back();
-      for (const CsdDigit& d : msd_digits(m[k], w)) {
-        f.push_back({static_cast<std::int32_t>(k % C), d.shift, d.sign < 0});
-        top = std::max(top, d.shift);
-      }
-    }
-  }
-  const std::size_t span = 2 * std::size_t(top) + 1;
-  if (C * C * span * 2 > (std::size_t{1} << 22)) return {};
-  // Pattern of two digits of a row: (first, second column; shift difference; signs differ), the
-  // first the lower (column, shift). Its count: the digit pairs of the matrix that form it.
-  const auto slot = [C, span, top](Digit a, Digit b) {
-    if (a.col > b.col || (a.col == b.col && a.shift > b.shift)) std::swap(a, b);
-    return ((std::size_t(a.col) * C + std::size_t(b.col)) * span + std::size_t(b.shift - a.shift + top)) * 2 +
-           std::size_t(a.negative != b.negative);
-  };
-  std::vector<std::size_t> current(R * C, 0);  // every entry's form (index into forms[k])
-  std::vector<std::int32_t> count(C * C * span * 2, 0);
-  // Adds `delta` for every pair of entry k's form with itself and with the row's other entries
-  // (removed, the counts are those of the rest of the matrix).
-  const auto add = [&](std::size_t k, std::int32_t delta) {
-    const Digits& f = forms[k][current[k]];
-    const std::size_t row = k - k % C;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      for (std::size_t j = i + 1; j < f.size(); ++j) count[slot(f[i], f[j])] += delta;
-      for (std::size_t o = row; o < row + C; ++o)
-        if (o != k)
-          for (const Digit& e : forms[o][current[o]]) count[slot(f[i], e)] += delta;
-    }
-  };
-  for (std::size_t k = 0; k < R * C; ++k) {  // every pair of digits in a row once
-    const Digits& f = forms[k][0];
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      for (std::size_t j = i + 1; j < f.size(); ++j) ++count[slot(f[i], f[j])];
-      for (std::size_t o = k + 1; o < k - k % C + C; ++o)
-        for (const Digit& e : forms[o][0]) ++count[slot(f[i], e)];
-    }
-  }
-  for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t k = 0; k < R * C; ++k) {
-      if (forms[k].size() < 2) continue;
-      add(k, -1);
-      const std::size_t row = k - k % C;
-      std::int64_t best = -1;
-      for (std::size_t x = 0; x < forms[k].size(); ++x) {
-        std::int64_t score = 0;
-        for (const Digit& d : forms[k][x])
-          for (std::size_t o = row; o < row + C; ++o)
-            if (o != k)
-              for (const Digit& e : forms[o][current[o]]) score += count[slot(d, e)];
-        if (score > best) {
-          best = score;
-          current[k] = x;
-        }
-      }
-      add(k, 1);
-    }
-  std::vector<std::uint64_t> choice(R * C);
-  for (std::size_t k = 0; k < R * C; ++k) choice[k] = words[k][current[k]];
-  return choice;
-}
 
 /// Ruin and recreate, one step of a large-neighbourhood search (Shaw, CP 1998; Schrimpf et al.,
 /// J. Comput. Phys. 159(2), 2000): keeps each op whose operands are inputs or kept ops with
@@ -206,7 +129,7 @@ CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, s
                           const Form& form, DelayScope scope, int stage_levels, int lns) {
   const DigitTree t = digit_spanning_tree(m, std::size_t(rows), std::size_t(cols), form.penalty, form.max_depth);
   const std::vector<std::int64_t> f = factor_rows(t, m, rows, cols);
-  const std::vector<std::uint64_t> recoding = form.guided ? guided_recoding(f, std::size_t(rows), std::size_t(cols))
+  const std::vector<std::uint64_t> recoding = form.guided ? guided_recoding(f, std::size_t(rows), std::size_t(cols), kRecodingTies)
                                                           : std::vector<std::uint64_t>{};
   CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels, {}, recoding);
   improve(g, extra, scope, stage_levels, lns, [](const CmvmGraph&) { return true; });
@@ -332,7 +255,7 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
   // with the per-row scope, whose bounds differ by row).
   for (int k = 1; k < std::min(effort, kFormCount); ++k) {
     if (!factored && k == 1) {  // under a depth limit, run 1: the matrix in the guided MSD recoding
-      const std::vector<std::uint64_t> recoding = guided_recoding(m, std::size_t(rows), std::size_t(cols));
+      const std::vector<std::uint64_t> recoding = guided_recoding(m, std::size_t(rows), std::size_t(cols), kRecodingTies);
       if (!recoding.empty())
         consider(share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels, {}, recoding));
       continue;
