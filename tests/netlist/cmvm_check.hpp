@@ -1,16 +1,19 @@
 #pragma once
 // Test helper (netlist tests of the CMVM searches): random matrices, every signal of a graph as
 // its coefficient vector, the exactness check of a graph against its matrix, a graph's hash,
-// a netlist's adders.
+// a netlist's adders, a lowered netlist's outputs against the golden model on one input.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "nas4ml/core/rng.hpp"
 #include "nas4ml/netlist/cmvm.hpp"
 #include "nas4ml/netlist/netlist.hpp"
+#include "nas4ml/netlist/simulate.hpp"
+#include "nas4ml/nn/golden_inference.hpp"
 
 namespace nas4ml::test {
 
@@ -88,6 +91,17 @@ inline int netlist_adders(const netlist::Netlist& n) {
   return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const netlist::Node& x) {
     return x.kind == netlist::NodeKind::add || x.kind == netlist::NodeKind::sub;
   }));
+}
+
+/// Simulates `n` on one input (simulate_nodes throws on a value outside a node's [lo, hi]), checks
+/// every bit origin, and REQUIREs every layer output to equal the golden model's trace.
+inline void require_golden(const netlist::Netlist& n, const nn::QuantizedModel& model, std::span<const std::int64_t> x) {
+  const auto v = netlist::simulate_nodes(n, x);
+  netlist::check_bit_origins(n, v);
+  const auto trace = nn::golden_trace(model, x);
+  for (std::size_t k = 0; k < n.layers.size(); ++k)
+    for (std::size_t o = 0; o < n.layers[k].outputs.size(); ++o)
+      if (n.layers[k].outputs[o] != netlist::no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o])] == trace[k][o]);
 }
 
 }  // namespace nas4ml::test

@@ -183,12 +183,7 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     CHECK(n.latency_cycles <= one.latency_cycles);
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
-      const auto v = simulate_nodes(n, x);
-      check_bit_origins(n, v);
-      const auto trace = nn::golden_trace(model, x);
-      for (std::size_t k = 0; k < n.layers.size(); ++k)
-        for (std::size_t o2 = 0; o2 < n.layers[k].outputs.size(); ++o2)
-          if (n.layers[k].outputs[o2] != no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o2])] == trace[k][o2]);
+      test::require_golden(n, model, x);
     }
     // Deterministic lowering.
     CHECK(lower(model, opt).literals == n.literals);

@@ -432,12 +432,7 @@ TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist e
     // Every bit of every live node on 300 real test events equals the golden model's trace.
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
-      const auto v = simulate_nodes(n, x);
-      check_bit_origins(n, v);
-      const auto trace = nn::golden_trace(model, x);
-      for (std::size_t k = 0; k < n.layers.size(); ++k)
-        for (std::size_t o2 = 0; o2 < n.layers[k].outputs.size(); ++o2)
-          if (n.layers[k].outputs[o2] != no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o2])] == trace[k][o2]);
+      test::require_golden(n, model, x);
     }
     // Widths exact in the first layer: its adders are affine in the inputs, so the 2^10 corners
     // of the input box reach both ends of every adder's range.
@@ -575,12 +570,7 @@ TEST_CASE("width-weighted lowering: bit-exact against the golden model, same lat
     CHECK(n.latency_cycles == freq.latency_cycles);
     for (int s = 0; s < 200; ++s) {
       const auto x = test::random_input(rng, m);
-      const auto v = simulate_nodes(n, x);  // throws on a value outside [lo, hi]
-      check_bit_origins(n, v);
-      const auto trace = nn::golden_trace(m, x);
-      for (std::size_t k = 0; k < n.layers.size(); ++k)
-        for (std::size_t o2 = 0; o2 < n.layers[k].outputs.size(); ++o2)
-          if (n.layers[k].outputs[o2] != no_node) REQUIRE(v[std::size_t(n.layers[k].outputs[o2])] == trace[k][o2]);
+      test::require_golden(n, m, x);
     }
     CHECK(lower(m, o).literals == n.literals);
   }
