@@ -159,7 +159,6 @@ class Solver {
     constant_.assign(std::size_t(rows), 0);
     g_.zero_term.assign(std::size_t(rows), 0);
     row_limit_.assign(std::size_t(rows), -1);
-    row_cap_.assign(std::size_t(rows), ~std::uint64_t{0});
     int deepest = 0;
     for (int r = 0; r < rows; ++r) {
       auto& row = g_.rows[std::size_t(r)];
@@ -208,15 +207,10 @@ class Solver {
       deepest = std::max(deepest, own);
       row_limit_[std::size_t(r)] = own + dc;
     }
-    // Stage-aware (a pipeline boundary inside the plain trees): a row may carry over the first
-    // boundary, after level K, no more values than its plain tree needs, ceil(S / 2^K) for its
-    // Kraft sum S before the search.
+    // Stage-aware (a pipeline boundary inside the plain trees): the layer may carry over its
+    // boundaries no more values than its plain trees (find_matches()).
     stage_aware_ = stage_levels > 0 && stage_levels < deepest;
-    if (stage_aware_) {
-      const std::uint64_t unit = std::uint64_t{1} << stage_levels;
-      for (int r = 0; r < rows; ++r)
-        row_cap_[std::size_t(r)] = std::max<std::uint64_t>((kraft_[std::size_t(r)] + unit - 1) / unit, 1) * unit;
-    }
+    if (stage_aware_) init_crossings(stage_levels, deepest);
     if (dc >= 0) g_.depth_limit = deepest + dc;
     if (scope == DelayScope::layer) std::fill(row_limit_.begin(), row_limit_.end(), g_.depth_limit);
     // Pipelined (K > 0) without a depth limit: no more stages than the plain trees, i.e. the
@@ -355,6 +349,7 @@ class Solver {
         continue;
       }
       matches.clear();
+      if (stage_aware_) start_crossings(a, b);
       for (std::size_t w = 0; w < words_; ++w)  // only rows that have held a and b
         for (std::uint64_t bits = row_mask(a)[w] & row_mask(b)[w]; bits != 0; bits &= bits - 1)
           find_matches(static_cast<int>(w * 64 + std::size_t(std::countr_zero(bits))), key, matches);
@@ -622,6 +617,8 @@ class Solver {
     bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
     std::uint64_t used = 0;  // shifts of a's terms already taken (x + (x << d): overlapping pairs)
     std::uint64_t taken = 0;
+    RowCrossings rc;  // stage-aware: the row's terms below each boundary as occurrences are taken
+    if (stage_aware_) rc = row_crossings(std::size_t(r));
     for (std::uint64_t k = found; k != 0; k &= k - 1) {  // lowest shift first
       const int sh = std::countr_zero(k);
       if (a == b && (((used >> sh) & 1) || ((used >> (sh + d)) & 1))) continue;
@@ -632,7 +629,10 @@ class Solver {
       const std::uint64_t more = gain + (!zero && pos == 0 ? 1 : 0);
       const int limit = row_limit_[std::size_t(r)];
       if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) break;
-      if (kraft + more > row_cap_[std::size_t(r)]) break;
+      if (stage_aware_) {  // no more values over the layer's boundaries (docs/netlist.md "Stage-aware search")
+        if (take_crossings(rc, a, b, more - gain) > 0) break;
+        commit_row(rc);
+      }
       kraft += more;
       positives = pos;
       zero = zero || pos == 0;
@@ -640,6 +640,102 @@ class Solver {
       taken |= std::uint64_t{1} << sh;
     }
     if (taken != 0) out.push_back({r, taken});
+  }
+
+  // ---- stage-aware mode: the values that cross the layer's pipeline boundaries ----------
+  // Boundary j (1 .. boundaries_) follows adder level j K. A row's terms shallower than j K are
+  // summed into ceil(sum 2^depth / 2^(j K)) values there (Kraft, as the lowering's row sums do);
+  // a signal of depth j K, or of depth <= j K read by an op deeper than j K, crosses it once,
+  // whatever the number of its readers (one register per node).
+  static constexpr int kMaxBoundaries = 16;
+  /// Boundaries inside the plain trees' stages, each row's terms below them (all inputs: its
+  /// Kraft sum), no signal crossing yet.
+  void init_crossings(int K, int deepest) {
+    stage_k_ = K;
+    boundaries_ = std::min((deepest - 1) / K, kMaxBoundaries);
+    below_.clear();
+    for (int j = 0; j < boundaries_; ++j) below_.insert(below_.end(), kraft_.begin(), kraft_.end());
+    crossing_.assign(g_.depth.size(), 0);
+  }
+  /// Sum of 2^depth over row r's terms shallower than boundary j + 1 (and its constants).
+  std::uint64_t& below(int j, std::size_t r) { return below_[std::size_t(j) * n_rows_ + r]; }
+  /// 2^depth of signal x when it is shallower than boundary j + 1, else 0.
+  std::uint64_t below_weight(std::int32_t x, int j) const {
+    const int d = g_.depth[std::size_t(x)];
+    return d < (j + 1) * stage_k_ ? std::uint64_t{1} << d : 0;
+  }
+  /// Values a row's terms of Kraft sum `k` below boundary j + 1 hand over it.
+  std::int64_t values_over(std::uint64_t k, int j) const {
+    const int bits = std::min((j + 1) * stage_k_, 63);
+    return static_cast<std::int64_t>((k >> bits) + ((k & ((std::uint64_t{1} << bits) - 1)) != 0));
+  }
+  /// Values over the boundaries that building a +- (b << d) starts to carry (mark: record them).
+  std::int64_t new_crossings(std::int32_t a, std::int32_t b, std::int32_t signal, bool mark) {
+    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    std::int64_t n = 0;
+    for (int j = 0; j < boundaries_; ++j) {
+      const int level = (j + 1) * stage_k_;
+      const std::uint32_t bit = std::uint32_t{1} << j;
+      if (depth == level) {
+        ++n;
+        if (mark) crossing_[std::size_t(signal)] |= bit;
+      }
+      if (depth <= level) continue;
+      const auto cross = [&](std::int32_t x) {
+        if (g_.depth[std::size_t(x)] > level || (crossing_[std::size_t(x)] & bit)) return;
+        ++n;
+        if (mark) crossing_[std::size_t(x)] |= bit;
+      };
+      cross(a);
+      if (b != a) cross(b);
+    }
+    return n;
+  }
+  /// One row's state while a pattern's occurrences are taken: its terms below each boundary
+  /// before (start) and after the occurrences so far (now), and those after the next one.
+  struct RowCrossings {
+    std::uint64_t start[kMaxBoundaries], now[kMaxBoundaries], next[kMaxBoundaries];
+    bool pays = false;  // the pattern's new crossing values are charged to this row
+  };
+  RowCrossings row_crossings(std::size_t r) {
+    RowCrossings rc;
+    rc.pays = !charged_;
+    for (int j = 0; j < boundaries_; ++j) rc.start[j] = rc.now[j] = below(j, r);
+    return rc;
+  }
+  /// A new pattern: its new crossing values are charged to the row of its first occurrence.
+  void start_crossings(std::int32_t a, std::int32_t b) {
+    pattern_crossings_ = new_crossings(a, b, 0, false);
+    charged_ = false;
+  }
+  /// Values over the boundaries the layer gains when the row takes one more occurrence of a +-
+  /// (b << d) (and `zero` constant 0 terms), against the row before the pattern: the row's own
+  /// values, plus the pattern's new crossing values when the row pays them.
+  std::int64_t take_crossings(RowCrossings& rc, std::int32_t a, std::int32_t b, std::uint64_t zero) {
+    const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    std::int64_t added = rc.pays ? pattern_crossings_ : 0;
+    for (int j = 0; j < boundaries_; ++j) {
+      const std::uint64_t sum = (depth < (j + 1) * stage_k_ ? std::uint64_t{1} << depth : 0) + zero;
+      rc.next[j] = rc.now[j] - below_weight(a, j) - below_weight(b, j) + sum;
+      added += values_over(rc.next[j], j) - values_over(rc.start[j], j);
+    }
+    return added;
+  }
+  void commit_row(RowCrossings& rc) {
+    std::copy(rc.next, rc.next + boundaries_, rc.now);
+    charged_ = true;
+  }
+  /// Substitution of n occurrences in row r (and a constant 0 when `zero`).
+  void substitute_below(std::size_t r, std::int32_t a, std::int32_t b, int depth, std::uint64_t n, bool zero) {
+    for (int j = 0; j < boundaries_; ++j) {
+      const std::uint64_t sum = depth < (j + 1) * stage_k_ ? std::uint64_t{1} << depth : 0;
+      below(j, r) += sum * n - (below_weight(a, j) + below_weight(b, j)) * n + (zero ? 1 : 0);
+    }
+  }
+  /// The new signal's crossings recorded (before its depth is pushed).
+  void mark_crossings(std::int32_t a, std::int32_t b, std::int32_t signal) {
+    crossing_.resize(std::size_t(signal) + 1, 0);
+    new_crossings(a, b, signal, true);
   }
 
   /// Builds the pattern once and replaces its occurrences (matches grouped by row).
@@ -651,6 +747,7 @@ class Solver {
     NAS4ML_ASSERT(signal < (1 << 24), "cmvm: more than 2^24 signals");
     g_.ops.push_back({a, b, d, sub});
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
+    if (stage_aware_) mark_crossings(a, b, signal);
     const std::uint64_t gain = (std::uint64_t{1} << depth) - (std::uint64_t{1} << g_.depth[std::size_t(a)]) -
                                (std::uint64_t{1} << g_.depth[std::size_t(b)]);
     g_.depth.push_back(depth);
@@ -667,7 +764,9 @@ class Solver {
       const int r = m.row;
       replace_in_row(r, m.shifts, key, signal);
       kraft_[std::size_t(r)] += gain * std::uint64_t(std::popcount(m.shifts));
-      if (positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)]) {
+      const bool zero = positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)];
+      if (stage_aware_) substitute_below(std::size_t(r), a, b, depth, std::uint64_t(std::popcount(m.shifts)), zero);
+      if (zero) {
         g_.zero_term[std::size_t(r)] = 1;
         kraft_[std::size_t(r)] += 1;
       }
@@ -751,8 +850,12 @@ class Solver {
   std::vector<std::uint64_t> kraft_;  // per row: sum of 2^depth over its terms (+ constant terms)
   std::vector<std::uint32_t> positives_;  // per row: terms that are not negative
   std::vector<std::uint8_t> constant_;    // per row: a constant term will be added (extra_terms)
-  std::vector<std::uint64_t> row_cap_;    // per row: the Kraft sum bound of the stage-aware mode
   bool stage_aware_ = false;              // a pipeline boundary inside the plain trees
+  int stage_k_ = 0, boundaries_ = 0;      // stage-aware: K, and boundaries inside the plain trees
+  std::vector<std::uint64_t> below_;      // stage-aware: per boundary and row, below(j, r)
+  std::vector<std::uint32_t> crossing_;   // stage-aware: per signal, bit j: it crosses boundary j + 1
+  std::int64_t pattern_crossings_ = 0;    // stage-aware: new_crossings() of the pattern in hand
+  bool charged_ = false;                  // ... taken once already
   bool weighted_ = false;                 // PatternWeights given: score() = count x adder bits
   std::vector<std::int64_t> lo_, hi_;     // weighted: every signal's exact range
   std::vector<int> low_bit_;              // weighted: every signal's lowest bit that may be nonzero

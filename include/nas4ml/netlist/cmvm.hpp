@@ -28,12 +28,15 @@
 /// in a row only while that sum stays within 2^(D + dc). dc = -1: no limit.
 ///
 /// Stage-aware mode (`stage_levels` K, the lowering's adder levels per pipeline stage, when the
-/// plain trees are deeper than K): values computed at levels <= K and read above K cross a
+/// plain trees are deeper than K): values computed at levels <= jK and read above jK cross a
 /// register boundary, and on trained networks sharing made them more and wider (FF growth).
-/// There a substitution is made in a row only while its Kraft sum stays within 2^K ceil(S /
-/// 2^K), S its sum before the search (the row carries no more values over the first boundary
-/// than its plain tree), and ties between equally frequent patterns go to the smaller shift
-/// difference (operands of like magnitude, so narrower partial sums).
+/// There an occurrence is substituted in a row only while the layer carries no more values over
+/// its boundaries jK (inside the plain trees) than before: at each, a row's terms shallower than
+/// jK make ceil(sum 2^depth / 2^jK) values (Kraft), and a signal of depth jK, or one of depth <=
+/// jK read by an op deeper than jK, is one value whatever the number of its readers (one
+/// register per node); the layer then carries no more values than its plain trees. Ties between
+/// equally frequent patterns go to the smaller shift difference (operands of like magnitude, so
+/// narrower partial sums).
 ///
 /// Factorings (opt-in, `Factoring`; dc = -1 only): before the search, the matrix can be factored
 /// through a spanning tree of its columns or rows (the first stage of da4ml; Prim, Bell Syst.
