@@ -647,15 +647,24 @@ class Solver {
   // summed into ceil(sum 2^depth / 2^(j K)) values there (Kraft, as the lowering's row sums do);
   // a signal of depth j K, or of depth <= j K read by an op deeper than j K, crosses it once,
   // whatever the number of its readers (one register per node).
-  static constexpr int kMaxBoundaries = 16;
-  /// Boundaries inside the plain trees' stages, each row's terms below them (all inputs: its
-  /// Kraft sum), no signal crossing yet.
+  static constexpr int kMaxBoundaries = kMaxStageBoundaries;
+  /// Boundaries inside the plain trees' stages, each row's terms below them, and the values the
+  /// ops made before the search (column factoring) carry.
   void init_crossings(int K, int deepest) {
     stage_k_ = K;
     boundaries_ = std::min((deepest - 1) / K, kMaxBoundaries);
-    below_.clear();
-    for (int j = 0; j < boundaries_; ++j) below_.insert(below_.end(), kraft_.begin(), kraft_.end());
+    const std::size_t rows = g_.rows.size();
+    below_.assign(std::size_t(boundaries_) * rows, 0);
+    for (int j = 0; j < boundaries_; ++j)
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::uint64_t& k = below_[std::size_t(j) * rows + r];
+        k = constant_[r] + g_.zero_term[r];
+        for (const CmvmTerm& t : g_.rows[r]) k += below_weight(t.signal, j);
+      }
     crossing_.assign(g_.depth.size(), 0);
+    const auto n_inputs = static_cast<std::int32_t>(g_.n_inputs);
+    for (std::size_t i = 0; i < g_.ops.size(); ++i)
+      new_crossings(g_.ops[i].a, g_.ops[i].b, n_inputs + static_cast<std::int32_t>(i), true);
   }
   /// Sum of 2^depth over row r's terms shallower than boundary j + 1 (and its constants).
   std::uint64_t& below(int j, std::size_t r) { return below_[std::size_t(j) * n_rows_ + r]; }
@@ -911,6 +920,43 @@ int cmvm_row_depth(const CmvmGraph& g, int r, int extra) {
   std::uint64_t k = static_cast<std::uint64_t>(extra) + g.zero_term[std::size_t(r)];
   for (const CmvmTerm& t : g.rows[std::size_t(r)]) k += std::uint64_t{1} << g.depth[std::size_t(t.signal)];
   return k <= 1 ? 0 : static_cast<int>(std::bit_width(k - 1));
+}
+
+std::int64_t cmvm_boundary_values(const CmvmGraph& g, int stage_levels, int boundaries,
+                                  std::span<const std::uint8_t> extra_terms) {
+  NAS4ML_ASSERT(stage_levels > 0 && boundaries >= 0, "cmvm: boundary values need K > 0");
+  const std::size_t cols = std::size_t(g.n_inputs);
+  std::vector<std::uint8_t> read(g.depth.size());
+  std::int64_t n = 0;
+  for (int j = 1; j <= std::min(boundaries, kMaxStageBoundaries) && j * stage_levels < 64; ++j) {
+    const int level = j * stage_levels;
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {  // the row's terms below the boundary
+      std::uint64_t k = (extra_terms.empty() ? 0 : extra_terms[r]) + g.zero_term[r];
+      for (const CmvmTerm& t : g.rows[r])
+        if (g.depth[std::size_t(t.signal)] < level) k += std::uint64_t{1} << g.depth[std::size_t(t.signal)];
+      n += static_cast<std::int64_t>((k >> level) + ((k & ((std::uint64_t{1} << level) - 1)) != 0));
+    }
+    std::fill(read.begin(), read.end(), std::uint8_t{0});  // the signals read above it
+    for (std::size_t i = 0; i < g.ops.size(); ++i) {
+      const int depth = g.depth[cols + i];
+      read[cols + i] |= depth == level;
+      if (depth <= level) continue;
+      for (const std::int32_t x : {g.ops[i].a, g.ops[i].b}) read[std::size_t(x)] |= g.depth[std::size_t(x)] <= level;
+    }
+    n += std::count(read.begin(), read.end(), std::uint8_t{1});
+  }
+  return n;
+}
+
+std::int64_t plain_boundary_values(std::span<const std::uint64_t> terms, int stage_levels, int boundaries) {
+  NAS4ML_ASSERT(stage_levels > 0 && boundaries >= 0, "cmvm: boundary values need K > 0");
+  std::int64_t n = 0;
+  for (int j = 1; j <= std::min(boundaries, kMaxStageBoundaries) && j * stage_levels < 64; ++j) {
+    const int level = j * stage_levels;
+    for (const std::uint64_t k : terms)
+      n += static_cast<std::int64_t>((k >> level) + ((k & ((std::uint64_t{1} << level) - 1)) != 0));
+  }
+  return n;
 }
 
 }  // namespace nas4ml::netlist

@@ -192,13 +192,6 @@ std::vector<std::uint64_t> plain_terms(std::span<const std::int64_t> m, int rows
   return n;
 }
 
-/// Row r's Kraft sum in g: sum of 2^depth over its terms, its constant 0 and `extra` constant.
-std::uint64_t kraft(const CmvmGraph& g, std::size_t r, int extra) {
-  std::uint64_t k = std::uint64_t(extra) + g.zero_term[r];
-  for (const CmvmTerm& t : g.rows[r]) k += std::uint64_t{1} << std::min(g.depth[std::size_t(t.signal)], 63);
-  return k;
-}
-
 }  // namespace
 
 int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms) {
@@ -223,19 +216,14 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
   int deepest = 0;
   for (std::uint64_t n : terms) deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
   if (factored && stage_levels > 0) bound = (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels;
-  // The stage-aware mode of cmvm.hpp (a boundary inside the plain trees): no row carries more
-  // values over the first boundary than its plain tree, Kraft sum <= 2^K ceil(S / 2^K).
+  // The stage-aware mode of cmvm.hpp (a boundary inside the plain trees): the layer carries no
+  // more values over its boundaries than the plain trees (cmvm_boundary_values()).
   const bool stage_aware = stage_levels > 0 && stage_levels < deepest;
   const auto fits = [&](const CmvmGraph& g) {
     if (bound >= 0 && cmvm_depth(g, extra_terms) > bound) return false;
     if (!stage_aware) return true;
-    const std::uint64_t unit = std::uint64_t{1} << stage_levels;
-    std::uint64_t crossing = 0, plain = 0;
-    for (std::size_t r = 0; r < g.rows.size(); ++r) {
-      plain += std::max<std::uint64_t>((terms[r] + unit - 1) / unit, 1);
-      crossing += std::max<std::uint64_t>((kraft(g, r, extra_terms.empty() ? 0 : extra_terms[r]) + unit - 1) / unit, 1);
-    }
-    return crossing <= plain;
+    const int boundaries = (deepest - 1) / stage_levels;
+    return cmvm_boundary_values(g, stage_levels, boundaries, extra_terms) <= plain_boundary_values(terms, stage_levels, boundaries);
   };
   std::int64_t best_adders = cmvm_adders(best);
   int best_depth = cmvm_depth(best, extra_terms);

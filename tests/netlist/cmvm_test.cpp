@@ -341,12 +341,38 @@ TEST_CASE("stage-aware search: no more values over the boundaries, no more stage
       plain.depth.assign(std::size_t(cols), 0);
       plain.rows.resize(std::size_t(rows));
       plain.zero_term.assign(std::size_t(rows), 0);
-      CHECK(crossing_values(g, K, deepest, std::vector<std::uint64_t>(std::size_t(rows), 1)) <=
-            crossing_values(plain, K, deepest, before));
+      const std::int64_t values = crossing_values(g, K, deepest, std::vector<std::uint64_t>(std::size_t(rows), 1));
+      CHECK(values <= crossing_values(plain, K, deepest, before));
+      CHECK(cmvm_boundary_values(g, K, (deepest - 1) / K, extra) == values);
+      CHECK(plain_boundary_values(before, K, (deepest - 1) / K) == crossing_values(plain, K, deepest, before));
     }
   }
   CHECK(within > 0);
   CHECK(beyond > 0);
+}
+
+TEST_CASE("boundary values: a shared value crosses once, row terms in Kraft groups", "[netlist][cmvm][stages]") {
+  // Two rows x0 + x1 + x2 + x3, one boundary after level 1: plain, each row hands 4 / 2 = 2
+  // values over it; with s = x0 + x1 (level 1) shared, each row hands ceil(2 / 2) = 1 (x2 + x3)
+  // and s crosses once: 3.
+  CmvmGraph g;
+  g.n_inputs = 4;
+  g.depth = {0, 0, 0, 0, 1};
+  g.ops = {{0, 1, 0, false}};
+  g.rows = {{{4, 0, false}, {2, 0, false}, {3, 0, false}}, {{4, 0, false}, {2, 0, false}, {3, 0, false}}};
+  g.zero_term = {0, 0};
+  CHECK(plain_boundary_values(std::vector<std::uint64_t>{4, 4}, 1, 1) == 4);
+  CHECK(cmvm_boundary_values(g, 1, 1, {}) == 3);
+  // A constant term per row: 3 / 2 -> 2 values each (x2 + x3, the constant).
+  CHECK(cmvm_boundary_values(g, 1, 1, std::vector<std::uint8_t>{1, 1}) == 5);
+  // An op t = s + x2 of level 2 reads s and x2 above the first boundary: both cross once (s
+  // already did); the rows read t and x3 (t beyond the boundary, x3 one value).
+  g.ops.push_back({4, 2, 0, false});
+  g.depth.push_back(2);
+  g.rows = {{{5, 0, false}, {3, 0, false}}, {{5, 0, false}, {3, 0, false}}};
+  CHECK(cmvm_boundary_values(g, 1, 1, {}) == 4);
+  // No boundary, no value.
+  CHECK(cmvm_boundary_values(g, 1, 0, {}) == 0);
 }
 
 TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1", "[netlist][cmvm][stages]") {

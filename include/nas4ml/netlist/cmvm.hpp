@@ -126,4 +126,19 @@ std::int64_t cmvm_adders(const CmvmGraph& g);
 /// `extra` depth-0 terms).
 int cmvm_row_depth(const CmvmGraph& g, int r, int extra = 0);
 
+/// The stage-aware search counts the values over at most this many boundaries (the first ones).
+inline constexpr int kMaxStageBoundaries = 16;
+
+/// Values the layer of graph `g` carries over its pipeline boundaries after adder levels K, 2K,
+/// ..., boundaries K (K = `stage_levels` > 0; at most kMaxStageBoundaries): at each, every row's terms shallower than it (and
+/// its constants: `extra_terms` as in share_subexpressions, zero_term) summed into ceil(sum
+/// 2^depth / 2^(jK)) values, plus each signal read above it once, whatever its readers (an op of
+/// depth jK; a signal of depth <= jK read by an op deeper than jK). The stage-aware search keeps
+/// this within its start's (the plain trees' without factoring).
+std::int64_t cmvm_boundary_values(const CmvmGraph& g, int stage_levels, int boundaries,
+                                  std::span<const std::uint8_t> extra_terms);
+
+/// The same for the plain trees: row r a sum of terms[r] terms of depth 0 (its digits and constant).
+std::int64_t plain_boundary_values(std::span<const std::uint64_t> terms, int stage_levels, int boundaries);
+
 }  // namespace nas4ml::netlist
