@@ -617,8 +617,9 @@ class Solver {
     bool zero = g_.zero_term[std::size_t(r)] || constant_[std::size_t(r)];
     std::uint64_t used = 0;  // shifts of a's terms already taken (x + (x << d): overlapping pairs)
     std::uint64_t taken = 0;
-    RowCrossings rc;  // stage-aware: the row's terms below each boundary as occurrences are taken
-    if (stage_aware_) rc = row_crossings(std::size_t(r));
+    const bool pays = !charged_;  // stage-aware: the pattern's new crossing values charged to this row
+    std::int64_t n_taken = 0;
+    std::uint64_t zeros = 0;  // constant 0 terms the occurrences add
     for (std::uint64_t k = found; k != 0; k &= k - 1) {  // lowest shift first
       const int sh = std::countr_zero(k);
       if (a == b && (((used >> sh) & 1) || ((used >> (sh + d)) & 1))) continue;
@@ -630,8 +631,11 @@ class Solver {
       const int limit = row_limit_[std::size_t(r)];
       if (limit >= 0 && kraft + more > (std::uint64_t{1} << limit)) break;
       if (stage_aware_) {  // no more values over the layer's boundaries (docs/netlist.md "Stage-aware search")
-        if (take_crossings(rc, a, b, more - gain) > 0) break;
-        commit_row(rc);
+        const std::uint64_t z = zeros + (more - gain);
+        if (!(shrinks_ && z == 0) && row_gain(std::size_t(r), n_taken + 1, z, pays) > 0) break;
+        zeros = z;
+        ++n_taken;
+        charged_ = true;
       }
       kraft += more;
       positives = pos;
@@ -655,6 +659,11 @@ class Solver {
     boundaries_ = std::min((deepest - 1) / K, kMaxBoundaries);
     const std::size_t rows = g_.rows.size();
     below_.assign(std::size_t(boundaries_) * rows, 0);
+    if (g_.ops.empty()) {  // every term an input, below every boundary: the rows' Kraft sums
+      for (int j = 0; j < boundaries_; ++j) std::copy(kraft_.begin(), kraft_.end(), below_.begin() + std::ptrdiff_t(std::size_t(j) * rows));
+      crossing_.assign(g_.depth.size(), 0);
+      return;
+    }
     for (int j = 0; j < boundaries_; ++j)
       for (std::size_t r = 0; r < rows; ++r) {
         std::uint64_t& k = below_[std::size_t(j) * rows + r];
@@ -700,46 +709,33 @@ class Solver {
     }
     return n;
   }
-  /// One row's state while a pattern's occurrences are taken: its terms below each boundary
-  /// before (start) and after the occurrences so far (now), and those after the next one.
-  struct RowCrossings {
-    std::uint64_t start[kMaxBoundaries], now[kMaxBoundaries], next[kMaxBoundaries];
-    bool pays = false;  // the pattern's new crossing values are charged to this row
-  };
-  RowCrossings row_crossings(std::size_t r) {
-    RowCrossings rc;
-    rc.pays = !charged_;
-    for (int j = 0; j < boundaries_; ++j) rc.start[j] = rc.now[j] = below(j, r);
-    return rc;
-  }
-  /// A new pattern: its new crossing values are charged to the row of its first occurrence.
+  /// A new pattern a +- (b << d): its new crossing values (charged to the row of its first
+  /// occurrence), and per boundary the change of a row's Kraft sum below it per occurrence.
   void start_crossings(std::int32_t a, std::int32_t b) {
     pattern_crossings_ = new_crossings(a, b, 0, false);
     charged_ = false;
-  }
-  /// Values over the boundaries the layer gains when the row takes one more occurrence of a +-
-  /// (b << d) (and `zero` constant 0 terms), against the row before the pattern: the row's own
-  /// values, plus the pattern's new crossing values when the row pays them.
-  std::int64_t take_crossings(RowCrossings& rc, std::int32_t a, std::int32_t b, std::uint64_t zero) {
     const int depth = std::max(g_.depth[std::size_t(a)], g_.depth[std::size_t(b)]) + 1;
-    std::int64_t added = rc.pays ? pattern_crossings_ : 0;
+    shrinks_ = pattern_crossings_ == 0;
     for (int j = 0; j < boundaries_; ++j) {
-      const std::uint64_t sum = (depth < (j + 1) * stage_k_ ? std::uint64_t{1} << depth : 0) + zero;
-      rc.next[j] = rc.now[j] - below_weight(a, j) - below_weight(b, j) + sum;
-      added += values_over(rc.next[j], j) - values_over(rc.start[j], j);
+      const std::uint64_t sum = depth < (j + 1) * stage_k_ ? std::uint64_t{1} << depth : 0;
+      delta_[j] = static_cast<std::int64_t>(sum) - static_cast<std::int64_t>(below_weight(a, j) + below_weight(b, j));
+      shrinks_ = shrinks_ && delta_[j] <= 0;
+    }
+  }
+  /// Values over the boundaries the layer gains when row r takes n occurrences of the pattern
+  /// (and `zeros` constant 0 terms), plus its new crossing values when the row pays them.
+  std::int64_t row_gain(std::size_t r, std::int64_t n, std::uint64_t zeros, bool pays) {
+    std::int64_t added = pays ? pattern_crossings_ : 0;
+    for (int j = 0; j < boundaries_; ++j) {
+      const std::uint64_t k = below(j, r);
+      added += values_over(static_cast<std::uint64_t>(static_cast<std::int64_t>(k) + n * delta_[j]) + zeros, j) - values_over(k, j);
     }
     return added;
   }
-  void commit_row(RowCrossings& rc) {
-    std::copy(rc.next, rc.next + boundaries_, rc.now);
-    charged_ = true;
-  }
   /// Substitution of n occurrences in row r (and a constant 0 when `zero`).
-  void substitute_below(std::size_t r, std::int32_t a, std::int32_t b, int depth, std::uint64_t n, bool zero) {
-    for (int j = 0; j < boundaries_; ++j) {
-      const std::uint64_t sum = depth < (j + 1) * stage_k_ ? std::uint64_t{1} << depth : 0;
-      below(j, r) += sum * n - (below_weight(a, j) + below_weight(b, j)) * n + (zero ? 1 : 0);
-    }
+  void substitute_below(std::size_t r, std::uint64_t n, bool zero) {
+    for (int j = 0; j < boundaries_; ++j)
+      below(j, r) = static_cast<std::uint64_t>(static_cast<std::int64_t>(below(j, r)) + static_cast<std::int64_t>(n) * delta_[j]) + (zero ? 1 : 0);
   }
   /// The new signal's crossings recorded (before its depth is pushed).
   void mark_crossings(std::int32_t a, std::int32_t b, std::int32_t signal) {
@@ -774,7 +770,7 @@ class Solver {
       replace_in_row(r, m.shifts, key, signal);
       kraft_[std::size_t(r)] += gain * std::uint64_t(std::popcount(m.shifts));
       const bool zero = positives_[std::size_t(r)] == 0 && !constant_[std::size_t(r)] && !g_.zero_term[std::size_t(r)];
-      if (stage_aware_) substitute_below(std::size_t(r), a, b, depth, std::uint64_t(std::popcount(m.shifts)), zero);
+      if (stage_aware_) substitute_below(std::size_t(r), std::uint64_t(std::popcount(m.shifts)), zero);
       if (zero) {
         g_.zero_term[std::size_t(r)] = 1;
         kraft_[std::size_t(r)] += 1;
@@ -865,6 +861,8 @@ class Solver {
   std::vector<std::uint32_t> crossing_;   // stage-aware: per signal, bit j: it crosses boundary j + 1
   std::int64_t pattern_crossings_ = 0;    // stage-aware: new_crossings() of the pattern in hand
   bool charged_ = false;                  // ... taken once already
+  std::int64_t delta_[kMaxStageBoundaries] = {};  // ... a row's Kraft sums below the boundaries per occurrence
+  bool shrinks_ = false;                  // ... no new crossing value and no Kraft sum grows
   bool weighted_ = false;                 // PatternWeights given: score() = count x adder bits
   std::vector<std::int64_t> lo_, hi_;     // weighted: every signal's exact range
   std::vector<int> low_bit_;              // weighted: every signal's lowest bit that may be nonzero
