@@ -30,11 +30,12 @@
 /// Stage-aware mode (`stage_levels` K, the lowering's adder levels per pipeline stage, when the
 /// plain trees are deeper than K): values computed at levels <= jK and read above jK cross a
 /// register boundary, and on trained networks sharing made them more and wider (FF growth).
-/// There an occurrence is substituted in a row only while the layer carries no more values over
-/// its boundaries jK (inside the plain trees) than before: at each, a row's terms shallower than
-/// jK make ceil(sum 2^depth / 2^jK) values (Kraft), and a signal of depth jK, or one of depth <=
-/// jK read by an op deeper than jK, is one value whatever the number of its readers (one
-/// register per node); the layer then carries no more values than its plain trees. Ties between
+/// There an occurrence is substituted in a row only when that does not raise the number of
+/// values the layer carries over its boundaries jK (inside the plain trees): at each, a row's
+/// terms shallower than jK make ceil(sum 2^depth / 2^jK) values (Kraft), and a signal of depth
+/// jK, or one of depth <= jK read by an op deeper than jK, is one value whatever the number of
+/// its readers (one register per node); the layer then carries no more values than its plain
+/// trees (cmvm_boundary_values() below). Ties between
 /// equally frequent patterns go to the smaller shift difference (operands of like magnitude, so
 /// narrower partial sums).
 ///

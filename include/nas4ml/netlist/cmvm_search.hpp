@@ -29,8 +29,8 @@
 /// digits of the matrix the same way is kept (CSD on ties).
 /// A graph is kept only within the bound the plain search keeps: dc >= 0, the layer's D + dc
 /// (the per-row scope runs no ruin-and-recreate steps); a pipelined layer at dc = -1, the end of
-/// the plain trees' last stage; in cmvm.hpp's stage-aware mode, no more values over the first
-/// stage boundary than the plain trees (summed over the rows). Ties: the shallower, then the
+/// the plain trees' last stage; in cmvm.hpp's stage-aware mode, no more values over the layer's
+/// stage boundaries than the plain trees (cmvm_boundary_values()). Ties: the shallower, then the
 /// earlier run. Deterministic: the runs, their permutations and steps (seeded by their numbers)
 /// and the choice depend on the matrix alone, never on threads or time.
 #include <cstdint>
