@@ -194,6 +194,14 @@ std::vector<std::uint64_t> plain_terms(std::span<const std::int64_t> m, int rows
 
 }  // namespace
 
+int layer_effort(int effort, std::span<const std::int64_t> m, std::span<const std::uint8_t> extra_terms) {
+  if (effort >= kSmallLayerEffort) return effort;
+  std::uint64_t terms = 0;
+  for (std::uint8_t e : extra_terms) terms += e;
+  for (std::size_t k = 0; k < m.size() && terms <= kSmallLayerTerms; ++k) terms += std::uint64_t(csd_weight(m[k]));
+  return terms <= kSmallLayerTerms ? kSmallLayerEffort : effort;
+}
+
 int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms) {
   int d = 0;
   for (std::size_t r = 0; r < g.rows.size(); ++r)

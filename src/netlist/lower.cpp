@@ -1063,7 +1063,7 @@ class Builder {
         col_hi.push_back(node(x).hi);
       }
     const CmvmGraph g = search_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                              layer.dc, options_.sharing_effort, DelayScope::layer, K,
+                                              layer.dc, layer_effort(options_.sharing_effort, m, extra), DelayScope::layer, K,
                                               PatternWeights{col_lo, col_hi});
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());

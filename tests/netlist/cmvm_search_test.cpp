@@ -189,3 +189,41 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     CHECK(lower(model, opt).literals == n.literals);
   }
 }
+
+TEST_CASE("a small layer gets the effort runs by default, a large one the configured effort",
+          "[netlist][cmvm_search]") {
+  // kSmallLayerTerms plain terms: CSD digits of the matrix plus the constant terms.
+  std::vector<std::int64_t> ones(kSmallLayerTerms, 1);  // one digit each
+  const std::vector<std::uint8_t> none, constant = {1};
+  CHECK(layer_effort(1, ones, none) == kSmallLayerEffort);
+  CHECK(layer_effort(2, ones, none) == kSmallLayerEffort);
+  CHECK(layer_effort(1, ones, constant) == 1);  // one term more
+  ones.push_back(3);                            // two digits more
+  CHECK(layer_effort(1, ones, none) == 1);
+  CHECK(layer_effort(7, ones, none) == 7);
+  CHECK(layer_effort(kMaxSharingEffort, std::vector<std::int64_t>{1}, none) == kMaxSharingEffort);
+  // The output layer (2 x 8, with biases) of a trained physics_binary sample (search_spaces/
+  // physics_binary.json, MAGIC): measured 36 adders with one run, 34 with the small layer's runs.
+  const std::vector<std::int64_t> m = {173, -52, 498, -423, 133, 94, -493, -59, -472, 176, 184, -85, 480, -216, -97, -205};
+  const std::vector<std::uint8_t> extra = {1, 1};
+  REQUIRE(layer_effort(1, m, extra) == kSmallLayerEffort);
+  const CmvmGraph g = search_subexpressions(m, 2, 8, extra, -1, layer_effort(1, m, extra), DelayScope::layer, 3);
+  require_exact(g, m, 2, 8);
+  CHECK(cmvm_adders(g) < cmvm_adders(search_subexpressions(m, 2, 8, extra, -1, 1, DelayScope::layer, 3)));
+}
+
+TEST_CASE("the lowering gives small layers the small-layer effort at the default", "[netlist][cmvm_search]") {
+  Rng rng = Rng::stream(9, 0, 0, "netlist.cmvm_search.small");
+  const FixedFormat in{10, 4}, w{7, 1}, b{8, 3}, hidden{10, 4};
+  LoweringOptions o;
+  o.sharing = Sharing::cse;
+  for (int trial = 0; trial < 6; ++trial) {
+    // Layers of 8 x 6 and 6 x 2 entries, 7-bit weights: every layer under kSmallLayerTerms.
+    const nn::QuantizedModel model = test::random_model(rng, {8, 6, 2}, in, w, b, hidden, 0.2);
+    o.sharing_effort = 1;
+    const Netlist by_default = lower(model, o);
+    o.sharing_effort = kSmallLayerEffort;
+    CHECK(lower(model, o).literals == by_default.literals);
+    for (int s = 0; s < 20; ++s) test::require_golden(by_default, model, test::random_input(rng, model));
+  }
+}

@@ -131,12 +131,14 @@ TEST_CASE("the lowering builds exactly the pinned netlist of fixed random models
       // and two physics_binary samples) and yosys on trained MAGIC; re-pinned for the stage-aware
       // rule counting the values over every boundary per layer, shared values once, after the
       // netlist exactness tests, Verilator (synth_tests [sharing], sim on trained MAGIC and two
-      // physics_binary samples) and yosys on trained MAGIC and two samples).
+      // physics_binary samples) and yosys on trained MAGIC and two samples; the second re-pinned for
+      // small layers searched with the small-layer effort by default (cmvm_search.hpp
+      // layer_effort) after the same checks (sim on trained MAGIC, s0, s4, s9; yosys on s4, s9)).
       {"jet-like, sharing cse", {16, 64, 32, 32, 5}, fmt(16, 6), fmt(6, 1), fmt(8, 3), fmt(8, 3), 0.5,
        options(5.0, 0, false, Sharing::cse), "90c927ad1886577d"},
       {"rounding, saturation, sharing cse, K = 2", {9, 17, 4}, fmt(7, 3), fmt(7, 2), fmt(6, 2),
        fmt(9, 3, true, Rounding::round_half_up, Overflow::saturate), 0.3, options(5.0, 2, false, Sharing::cse),
-       "8b666a02a770f767"},
+       "21543cd505635244"},
   };
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const PinnedCase& p = cases[c];

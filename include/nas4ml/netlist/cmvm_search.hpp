@@ -49,6 +49,19 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
                                 DelayScope scope = DelayScope::layer, int stage_levels = 0,
                                 PatternWeights weights = {});
 
+/// A layer the lowering searches with at least kSmallLayerEffort runs whatever the configured
+/// effort: at most kSmallLayerTerms plain terms (CSD digits of the matrix plus constant terms).
+/// Its runs 1 and 2 (a factored form with the column factoring, the guided MSD recoding) found
+/// 1-6 adders fewer on such layers of trained networks at a few tens of microseconds; on larger
+/// layers they cost as much as the network's whole plain search (docs/netlist.md "Sharing effort").
+inline constexpr std::uint64_t kSmallLayerTerms = 128;
+inline constexpr int kSmallLayerEffort = 3;
+
+/// The effort the lowering gives a layer under the configured `effort` (1 to kMaxSharingEffort):
+/// max(effort, kSmallLayerEffort) for a small layer (above), else `effort`. Depends on the
+/// matrix alone (deterministic).
+int layer_effort(int effort, std::span<const std::int64_t> m, std::span<const std::uint8_t> extra_terms);
+
 /// The largest row depth of the graph (cmvm_row_depth), each row with its `extra_terms` (empty:
 /// none) as depth-0 terms.
 int cmvm_depth(const CmvmGraph& g, std::span<const std::uint8_t> extra_terms = {});

@@ -125,7 +125,8 @@ struct LoweringOptions {
   /// trees' depth (the layer's largest ceil(log2(terms))), -1 = no limit.
   Sharing sharing = Sharing::none;
   /// With Sharing::cse: runs of the subexpression search per layer, the graph with the fewest
-  /// adders kept (cmvm_search.hpp; 1 = the single greedy search, 1 to kMaxSharingEffort).
+  /// adders kept (cmvm_search.hpp; 1 = the single greedy search, 1 to kMaxSharingEffort; a small
+  /// layer gets at least kSmallLayerEffort runs, cmvm_search.hpp layer_effort).
   int sharing_effort = 1;
   /// With Sharing::cse: rank the search's patterns by count x adder bits from each layer's exact
   /// input ranges (cmvm.hpp PatternWeights) instead of by count. Off by default: measured no LUT
