@@ -69,6 +69,8 @@ constexpr Literal kInternal = ~Literal{0} - 1;
 constexpr std::size_t kMaxBits = (std::size_t{1} << 31) - 2;  // every literal below kInternal
 /// Entries beyond the end that eight-wide writes may touch (literals, fanout counts; trimmed).
 constexpr std::size_t kPad = 8;
+/// Fanout counts zeroed at a time (finish_bits()).
+constexpr std::size_t kFanoutStep = 1024;
 
 /// The value of a node as a linear form over the layer inputs: k + sum coef_i * x_i; the
 /// (i, coef_i) pairs, sorted by i, live in Builder::arena_ at [begin, begin + size).
@@ -144,16 +146,16 @@ struct Scratch {
   detail::FlatMap<std::uint64_t> pair_runs{1024};  // XOR pair runs: key -> mask of the pairs seen
   std::vector<Term, DefaultInitAllocator<Term>> terms;  // the adder trees' terms of one layer, neuron after neuron
   std::vector<Term, DefaultInitAllocator<Term>> sorted;  // sort_leaves()' buffer
-  // sum_narrowest()'s leaves (adder level, Term order), which are alive, and its queue of pairs
-  // (sum width, level, leaf i, leaf j).
-  std::vector<std::pair<int, std::uint64_t>> leaves;
+  // sum_narrowest()'s leaves (Leaf: adder level and Term order), which are alive, and its queue
+  // of pairs (sum width, level, leaf i, leaf j).
+  std::vector<std::uint64_t> leaves;
   std::vector<std::uint8_t> alive;
   std::vector<std::tuple<int, int, std::uint32_t, std::uint32_t>> pairs;
   // group_by_width()'s leaves keyed by lowest signal bit, group starts, one group and the
   // groups' sums (kept: a lowering of the jet network groups ~200 rows).
-  std::vector<std::pair<int, std::pair<int, std::uint64_t>>> keyed;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> keyed;
   std::vector<std::size_t> starts;
-  std::vector<std::pair<int, std::uint64_t>> part, roots;
+  std::vector<std::uint64_t> part, roots;
   /// The CSD digits of every weight value of a layer's format, as Term increments (see
   /// build_layer()); the per-input parts of the leaves' Terms, 0 for inputs taken one by one.
   struct WeightDigits {
@@ -222,7 +224,7 @@ class Builder {
     net_.nodes.reserve(terms * 3 / 2);
     forms_.reserve(terms * 3 / 2);
     literals_.reserve(terms * bits_per_term * 3 / 2);
-    net_.fanout.reserve(literals_.capacity());
+    net_.fanout.reserve(literals_.capacity() + kFanoutStep + kPad);
     adders_.reserve(layer_terms / 2);
     pair_runs_.reserve(layer_terms / 2);
     // Model inputs: ports at stage 0.
@@ -350,15 +352,17 @@ class Builder {
   void push_own_bit() { literals_.push_back(static_cast<Literal>(2 + 2 * literals_.size())); }
   /// A bit whose origin is literal l.
   void push_literal(Literal l) { literals_.push_back(l); }
-  /// Sizes the fanout counts to the bits pushed so far (the uses refer to finished nodes only).
-  /// (Eight zero counts beyond the last bit: a stretch updates counts eight at a time. The
-  /// counts are not zeroed by the vector: the new ones are, here.)
+  /// Sizes the fanout counts to at least the bits pushed so far (the uses refer to finished nodes
+  /// only), in steps of kFanoutStep zero counts: most nodes find theirs ready. (At least eight
+  /// zero counts beyond the last bit: a stretch updates counts eight at a time. The counts are
+  /// not zeroed by the vector: the new ones are, here; run() trims the excess.)
   void finish_bits() {
     auto& f = net_.fanout;
     const std::size_t old = f.size(), want = literals_.size() + kPad;
     if (want <= old) return;
-    f.resize(want);
-    std::fill(f.data() + old, f.data() + want, 0u);
+    const std::size_t grown = std::max(want, old + kFanoutStep);
+    f.resize(grown);
+    std::fill(f.data() + old, f.data() + grown, 0u);
   }
 
   Literal literal_of(const Node& n, int j) const { return literals_[n.first_bit + static_cast<std::uint32_t>(j)]; }
@@ -1085,9 +1089,9 @@ class Builder {
       heap.clear();
       heap.reserve(g.rows[r].size() + 1);
       for (const CmvmTerm& t : g.rows[r])
-        heap.push_back({g.depth[static_cast<std::size_t>(t.signal)],
-                        make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative).order});
-      if (extra[r] || g.zero_term[r]) heap.push_back({0, make_term(constant(bias[r]), 0, false).order});
+        heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
+                                 make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
+      if (extra[r] || g.zero_term[r]) heap.push_back(make_leaf(0, make_term(constant(bias[r]), 0, false)));
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
@@ -1097,20 +1101,30 @@ class Builder {
         group_by_width(heap, first_stage, K);
         sum_leaves(heap, first_stage, K);
       }
-      Term root{heap[0].second};
-      int level = heap[0].first;
+      const Term root = term_of(heap[0]);
+      const int level = level_of(heap[0]);
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
       deepest = std::max(deepest, level);
       terms_.push_back(root);
     }
     return deepest;
   }
-  using Leaf = std::pair<int, std::uint64_t>;  // (adder level, Term order)
+  /// A summand of a row sum and its adder level as one integer, level << 48 | Term order, so that
+  /// (level, order) order is integer order. A row's Term orders are below 2^48: node widths are
+  /// at most 64 and shifts below 128 (a weight digit's, < 64, plus the product shift, < 62).
+  using Leaf = std::uint64_t;
+  static constexpr int kLeafLevelShift = 48;
+  static Leaf make_leaf(int level, Term t) {
+    NAS4ML_ASSERT(t.order >> kLeafLevelShift == 0 && level >= 0 && level < (1 << 15), "row sum leaf out of range");
+    return std::uint64_t(level) << kLeafLevelShift | t.order;
+  }
+  static int level_of(Leaf l) { return static_cast<int>(l >> kLeafLevelShift); }
+  static Term term_of(Leaf l) { return {l & ((std::uint64_t{1} << kLeafLevelShift) - 1)}; }
   /// Smallest depth L with sum 2^level <= 2^L over the leaves (Kraft): the least depth of a tree
   /// summing them.
   static int kraft_depth(const std::vector<Leaf>& h) {
     std::uint64_t s = 0;
-    for (const Leaf& l : h) s += std::uint64_t{1} << l.first;
+    for (const Leaf l : h) s += std::uint64_t{1} << level_of(l);
     return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
   }
   /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined;
@@ -1131,14 +1145,14 @@ class Builder {
       const Leaf x = h.back();
       h.pop_back();
       const Leaf y = h.back();
-      if (y.first > x.first) {  // x waits for a partner at y's level
-        insert({y.first, x.second});
+      if (level_of(y) > level_of(x)) {  // x waits for a partner at y's level
+        insert(make_leaf(level_of(y), term_of(x)));
         continue;
       }
       h.pop_back();
-      const int level = x.first + 1;
-      insert({level, combine_terms(lift(Term{x.second}, level, first_stage, K),
-                                   lift(Term{y.second}, level, first_stage, K), level).order});
+      const int level = level_of(x) + 1;
+      insert(make_leaf(level, combine_terms(lift(term_of(x), level, first_stage, K),
+                                            lift(term_of(y), level, first_stage, K), level)));
     }
   }
   /// Sums the leaves of a row that fits one pipeline stage into one (left in h[0]), within the
@@ -1151,7 +1165,7 @@ class Builder {
   void sum_narrowest(std::vector<Leaf>& h, int first_stage, int K) {
     const std::uint64_t budget = std::uint64_t{1} << kraft_depth(h);
     std::uint64_t kraft = 0;
-    for (const Leaf& l : h) kraft += std::uint64_t{1} << l.first;
+    for (const Leaf l : h) kraft += std::uint64_t{1} << level_of(l);
     std::vector<Leaf>& leaves = scratch_.leaves;
     std::vector<std::uint8_t>& alive = scratch_.alive;
     using Pair = std::tuple<int, int, std::uint32_t, std::uint32_t>;  // width, level, i, j
@@ -1160,11 +1174,11 @@ class Builder {
     alive.assign(leaves.size(), 1);
     queue.clear();
     auto push = [&](std::uint32_t i, std::uint32_t j) {
-      const Term x{leaves[i].second}, y{leaves[j].second};
+      const Term x = term_of(leaves[i]), y = term_of(leaves[j]);
       const int m = std::min(x.shift(), y.shift());
       const auto [lo, hi] =
           range_sum(node(x.node()), x.shift() - m, node(y.node()), y.shift() - m, x.negative() != y.negative());
-      queue.emplace_back(signed_width(lo, hi), std::max(leaves[i].first, leaves[j].first) + 1, i, j);
+      queue.emplace_back(signed_width(lo, hi), std::max(level_of(leaves[i]), level_of(leaves[j])) + 1, i, j);
       std::push_heap(queue.begin(), queue.end(), std::greater<>());
     };
     for (std::uint32_t j = 0; j < leaves.size(); ++j)
@@ -1176,14 +1190,14 @@ class Builder {
       queue.pop_back();
       if (!alive[i] || !alive[j]) continue;
       // Kraft only grows (a merge of unequal levels): a pair over the budget stays over it.
-      const std::uint64_t after = kraft - (std::uint64_t{1} << leaves[i].first) -
-                                  (std::uint64_t{1} << leaves[j].first) + (std::uint64_t{1} << level);
+      const std::uint64_t after = kraft - (std::uint64_t{1} << level_of(leaves[i])) -
+                                  (std::uint64_t{1} << level_of(leaves[j])) + (std::uint64_t{1} << level);
       if (after > budget) continue;
       kraft = after;
       alive[i] = alive[j] = 0;
-      const Term t = combine_terms(lift(Term{leaves[i].second}, level, first_stage, K),
-                                   lift(Term{leaves[j].second}, level, first_stage, K), level);
-      leaves.emplace_back(level, t.order);
+      const Term t = combine_terms(lift(term_of(leaves[i]), level, first_stage, K),
+                                   lift(term_of(leaves[j]), level, first_stage, K), level);
+      leaves.push_back(make_leaf(level, t));
       alive.push_back(1);
       const auto k = static_cast<std::uint32_t>(leaves.size() - 1);
       for (std::uint32_t x = 0; x < k; ++x)
@@ -1209,24 +1223,26 @@ class Builder {
   void group_by_width(std::vector<Leaf>& h, int first_stage, int K) {
     if (K <= 0 || K >= 62 || h.size() < 2) return;
     std::uint64_t total = 0;
-    for (const Leaf& l : h) {
-      if (l.first > K) return;  // a leaf from a later stage: no group of it would fit
-      total += std::uint64_t{1} << l.first;
+    for (const Leaf l : h) {
+      if (level_of(l) > K) return;  // a leaf from a later stage: no group of it would fit
+      total += std::uint64_t{1} << level_of(l);
     }
     const std::uint64_t unit = std::uint64_t{1} << K;
     if (total <= unit) return;
     auto& keyed = scratch_.keyed;
     keyed.clear();
-    for (const Leaf& l : h) keyed.emplace_back(low_signal_bit(Term{l.second}), l);
-    std::sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) {
-      return x.first != y.first ? x.first > y.first : x.second.second > y.second.second;
-    });
+    // Sorted by (lowest signal bit, Term order) as one integer: bit < 2^8 (width + shift).
+    for (const Leaf l : h) {
+      const Term t = term_of(l);
+      keyed.emplace_back(std::uint64_t(low_signal_bit(t)) << kLeafLevelShift | t.order, l);
+    }
+    std::sort(keyed.begin(), keyed.end(), std::greater<>());
     for (std::size_t i = 0; i < h.size(); ++i) h[i] = keyed[i].second;
     auto& starts = scratch_.starts;
     starts.assign(1, 0);
     std::uint64_t fill = 0;
     for (std::size_t i = 0; i < h.size(); ++i) {
-      const std::uint64_t w = std::uint64_t{1} << h[i].first;
+      const std::uint64_t w = std::uint64_t{1} << level_of(h[i]);
       if (fill + w > unit) {
         starts.push_back(i);
         fill = 0;
