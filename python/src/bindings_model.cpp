@@ -66,7 +66,7 @@ py::array_t<std::int64_t> predict_classes(const PyModel& pm, const FloatArray& x
 }
 
 py::object estimate_model(const PyModel& pm, const std::string& device, const std::string& flavor, double clock_ns,
-                          const std::string& estimators) {
+                          const std::string& estimators, const std::string& sharing) {
   const std::filesystem::path dir = estimators.empty() ? estimate::default_estimators_dir() : std::filesystem::path(estimators);
   Json j;
   {
@@ -74,6 +74,7 @@ py::object estimate_model(const PyModel& pm, const std::string& device, const st
     const auto d = estimate::find_device(device, dir);
     estimate::EstimateOptions o;
     o.clock_ns = clock_ns;
+    o.sharing = netlist::parse_sharing(sharing, "", "sharing");
     j = estimate::to_json(estimate::make_estimator(flavor)->estimate(*pm.model, d, o));
   }
   return to_python(j);
@@ -136,7 +137,9 @@ void add_model_bindings(py::module_& m) {
       .def("evaluate", &evaluate, py::arg("X"), py::arg("y"), py::arg("preprocessed") = false,
            "Metrics (accuracy, auc, loss, ...) of the integer model on (X, y)")
       .def("estimate", &estimate_model, py::arg("device") = "xcvu9p", py::arg("flavor") = "rtl", py::arg("clock_ns") = 0.0,
-           py::arg("estimators") = "", "Resource and latency estimate as a dict (what `nas4ml estimate --json` prints)")
+           py::arg("estimators") = "", py::arg("sharing") = "cse",
+           "Resource and latency estimate as a dict (what `nas4ml estimate --json` prints); rtl: sharing "
+           "\"cse\" (shared subexpressions, the default) or \"none\" (per-neuron adder trees)")
       .def("export_qonnx", &export_qonnx, py::arg("path"), py::arg("float_type") = "auto",
            "Write the model as a QONNX graph (docs/interop.md); returns the warnings")
       .def("__repr__", [](const PyModel& p) {

@@ -556,7 +556,7 @@ CampaignSummary resume_campaign(const std::filesystem::path& run_dir, const RunO
                       "the experiment file's path", "nothing");
   // The stored canonical experiment, with relative paths resolved where the original file was.
   const std::filesystem::path original = manifest["experiment_file"].get<std::string>();
-  ExperimentConfig cfg = parse_experiment(store.experiment(), original);
+  ExperimentConfig cfg = parse_stored_experiment(store.experiment(), original);
   if (options.extra_generations != 0) extend_generations(cfg, store, paths, options.extra_generations);
   Runner runner(std::move(cfg), paths, options);
   runner.prepare();

@@ -158,7 +158,7 @@ Json context_description(const ExperimentConfig& config, const RunPaths& paths) 
 
 EvaluationContext load_evaluation_context(const Json& description) {
   const ExperimentConfig cfg =
-      parse_experiment(description.at("experiment"), description.at("experiment_file").get<std::string>());
+      parse_stored_experiment(description.at("experiment"), description.at("experiment_file").get<std::string>());
   return load_evaluation_context(cfg, RunPaths(description.at("run_dir").get<std::string>()));
 }
 

@@ -657,7 +657,7 @@ Json to_json(const ExperimentConfig& c) {
                    {"estimator", c.hardware.estimator},
                    {"clock_ns", c.hardware.clock_ns},
                    {"use_dsp", c.hardware.use_dsp}};
-  if (c.hardware.sharing != "none") j["hardware"]["sharing"] = c.hardware.sharing;
+  j["hardware"]["sharing"] = c.hardware.sharing;  // always: absent meant "none" before cse became the default
   if (c.hardware.sharing_effort != 1) j["hardware"]["sharing_effort"] = c.hardware.sharing_effort;  // absent = 1: older hashes hold
   if (c.hardware.target != "rtl") j["hardware"]["target"] = c.hardware.target;  // absent = rtl: older hashes hold
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
@@ -707,8 +707,18 @@ Json to_json(const ExperimentConfig& c) {
   return j;
 }
 
+ExperimentConfig parse_stored_experiment(const Json& document, const fs::path& file) {
+  Json stored = document;
+  if (stored.is_object() && stored.contains("hardware") && stored["hardware"].is_object() &&
+      !stored["hardware"].contains("sharing"))
+    stored["hardware"]["sharing"] = "none";  // written before the key was always spelled out
+  return parse_experiment(stored, file);
+}
+
 std::string experiment_hash(const ExperimentConfig& config) {
-  const std::string text = to_json(config).dump();
+  Json canonical = to_json(config);
+  if (config.hardware.sharing == "none") canonical["hardware"].erase("sharing");  // the hash from before
+  const std::string text = canonical.dump();
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)

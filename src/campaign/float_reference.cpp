@@ -56,7 +56,7 @@ void write_cache(const std::filesystem::path& file, const FloatReference& r, con
 }  // namespace
 
 data::LoadedDataset campaign_dataset(const Store& store) {
-  const ExperimentConfig cfg = parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+  const ExperimentConfig cfg = parse_stored_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
   data::LoadOverrides overrides;
   if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
   return data::load_dataset(cfg.dataset_path, overrides);

@@ -46,7 +46,7 @@ std::vector<std::string> hypervolume_notes(const Store& store, const ObjectiveSe
 void add_task_physics(ReportData& d, const Store& store) {
   try {
     const ExperimentConfig cfg =
-        parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+        parse_stored_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
     data::LoadedDataset data = campaign_dataset(store);
     nn::make_task(cfg.task)->prepare(data, cfg.source_file.string());
     for (const auto& id : spread_along_front(store.front(), 6))

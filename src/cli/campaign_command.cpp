@@ -204,7 +204,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       const campaign::RunPaths paths(args->run);
       const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
-      const auto cfg = campaign::parse_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+      const auto cfg = campaign::parse_stored_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
       data::LoadOverrides overrides;
       if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
       const auto data = data::load_dataset(cfg.dataset_path, overrides);

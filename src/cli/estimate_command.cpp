@@ -88,8 +88,8 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
                 "rtl: multiply with DSP48 slices (plain `*`) instead of shift-add LUT logic");
   sub->add_option_function<std::string>(
          "--sharing", [args](const std::string& s) { args->options.sharing = netlist::parse_sharing(s, "", "--sharing"); },
-         "rtl: adders shared between neurons: none (default: CSD terms in per-neuron trees) or cse (shared "
-         "two-term subexpressions, each layer's delay limit dc from the model)")
+         "rtl: adders shared between neurons: cse (default: shared two-term subexpressions, each layer's delay "
+         "limit dc from the model) or none (CSD terms in per-neuron trees, the earlier default)")
       ->check(CLI::IsMember({"none", "cse"}));
   sub->add_option("--sharing-effort", args->options.sharing_effort,
                   "rtl, with --sharing cse: runs of the subexpression search per layer, the fewest adders kept (1 = "

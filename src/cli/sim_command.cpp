@@ -40,7 +40,7 @@ struct SimArgs {
   double clock_ns = 5.0;
   int levels_per_stage = 0;
   bool dsp = false;
-  std::string sharing = "none";
+  std::string sharing = "cse";
   int sharing_effort = 1;
   bool json = false;
   double timeout = 900.0;

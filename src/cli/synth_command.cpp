@@ -27,7 +27,7 @@ struct SynthArgs {
   std::string out;
   bool json = false;
   bool dsp = false;
-  std::string sharing = "none";
+  std::string sharing = "cse";
   int sharing_effort = 1;
   double clock_ns = 0.0;
   int levels_per_stage = 0;

@@ -783,11 +783,42 @@ TEST_CASE("training.init: absent = he with the hash unchanged; bad values one li
   CHECK(f.error_of(j) == F + ":$.training.init: invalid choice, expected one of he, uniform_fan_in, got \"glorot\"");
 }
 
+TEST_CASE("hardware.sharing: cse by default, none keeps the hash from before and survives the canonical form",
+          "[campaign][experiment_config]") {
+  Fixture f;
+  const std::string F = f.file();
+  Json j = Fixture::base();
+  const auto absent = load_experiment(f.write(j));
+  CHECK(absent.hardware.sharing == "cse");
+  CHECK(to_json(absent).at("hardware").at("sharing") == "cse");
+  j["hardware"]["sharing"] = "cse";  // the default spelled out
+  CHECK(experiment_hash(load_experiment(f.write(j))) == experiment_hash(absent));
+  j["hardware"]["sharing"] = "none";
+  const auto none = load_experiment(f.write(j));
+  CHECK(experiment_hash(none) != experiment_hash(absent));
+  // The canonical form says "none" and loads back as none (it is what stores and workers read).
+  const Json canonical = to_json(none);
+  CHECK(canonical.at("hardware").at("sharing") == "none");
+  CHECK(load_experiment(f.write(canonical, "again.json")).hardware.sharing == "none");
+  CHECK(experiment_hash(parse_stored_experiment(canonical, f.file())) == experiment_hash(none));
+  // A campaign stored before cse became the default has no hardware.sharing: it meant none.
+  Json old = canonical;
+  old["hardware"].erase("sharing");
+  const auto stored = parse_stored_experiment(old, f.file());
+  CHECK(stored.hardware.sharing == "none");
+  CHECK(experiment_hash(stored) == experiment_hash(none));  // so its manifest's hash still matches
+  // While a file without the key is now cse.
+  CHECK(parse_experiment(old, f.file()).hardware.sharing == "cse");
+  j["hardware"]["sharing"] = "CSE";
+  CHECK(f.error_of(j) == F + ":$.hardware.sharing: invalid choice, expected one of none, cse, got \"CSE\"");
+}
+
 TEST_CASE("hardware.sharing_effort: absent keeps the hash, set changes it, bad values are one clear error",
           "[campaign][experiment_config]") {
   Fixture f;
-  const std::string h = experiment_hash(load_experiment(f.write(Fixture::base())));
   Json j = Fixture::base();
+  j["hardware"]["sharing"] = "none";
+  const std::string h = experiment_hash(load_experiment(f.write(j)));
   j["hardware"]["sharing"] = "cse";
   const std::string cse = experiment_hash(load_experiment(f.write(j)));
   j["hardware"]["sharing_effort"] = 1;  // the default spelled out

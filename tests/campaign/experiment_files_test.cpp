@@ -8,6 +8,7 @@
 #include <string>
 
 #include "nas4ml/campaign/experiment_config.hpp"
+#include "nas4ml/core/json.hpp"
 #include "nas4ml/data/checksum.hpp"
 #include "support/run_cli.hpp"
 #include "support/shared_data.hpp"
@@ -105,6 +106,19 @@ TEST_CASE("jets_hlf.json reads a user-supplied file through dataset_source", "[c
   CHECK(d.features == 16);
   CHECK(d.classes == 5);
   CHECK(d.train_rows + d.validation_rows + d.test_rows == 50);
+}
+
+TEST_CASE("experiments/magic.json with \"sharing\": \"none\" keeps the hash it had before cse became the default",
+          "[campaign][experiment_files]") {
+  const auto file = source_path("experiments/magic.json");
+  nas4ml::Json j = nas4ml::load_json_file(file);
+  REQUIRE_FALSE(j.at("hardware").contains("sharing"));
+  j["hardware"]["sharing"] = "none";
+  LoadOptions o;
+  o.estimators_dir = source_path("estimators");
+  // 28b03175449a: `nas4ml validate experiments/magic.json` when the default was none.
+  CHECK(experiment_hash(parse_experiment(j, file, o)).substr(0, 12) == "28b03175449a");
+  CHECK(experiment_hash(load_experiment(file, o)).substr(0, 12) != "28b03175449a");  // now cse
 }
 
 TEST_CASE("docs/config.md shows what `nas4ml validate experiments/magic.json` prints", "[campaign][experiment_files][docs]") {

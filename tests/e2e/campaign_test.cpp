@@ -177,6 +177,46 @@ TEST_CASE("a stopped campaign resumes to the same front", "[e2e][campaign][resum
   CHECK(front_of(tmp.path() / "a") == front_of(tmp.path() / "b"));
 }
 
+TEST_CASE("a campaign stored before cse became the default resumes with none; a changed stored experiment is refused",
+          "[e2e][campaign][resume][sharing]") {
+  test::TempDir tmp;
+  Json e = Json::parse(read_text(fixture("tiny_experiment.json")));
+  e["dataset"] = fixture("blobs_dataset.json");
+  e["search_space"] = fixture("tiny_space.json");
+  e["hardware"]["sharing"] = "none";
+  const auto file = tmp.write("tiny_none.json", e.dump(2));
+  auto first = quiet_options(1, false);
+  first.stop_after_generation = 0;
+  campaign::run_campaign(file, tmp.path() / "old", first);
+  {  // What an older version stored: no hardware.sharing (absent meant none), the same hash.
+    auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "old").store());
+    Json old = store.experiment();
+    REQUIRE(old.at("hardware").at("sharing") == "none");
+    old["hardware"].erase("sharing");
+    store.set_experiment(old, store.experiment_hash());
+  }
+  CHECK(campaign::resume_campaign(tmp.path() / "old", quiet_options(1, false)).finished);
+  campaign::run_campaign(file, tmp.path() / "none", quiet_options(1, false));
+  CHECK(evaluation_fingerprints(tmp.path() / "old") == evaluation_fingerprints(tmp.path() / "none"));
+
+  // A stored experiment that no longer matches its hash is refused in one line, nothing run.
+  first.stop_after_generation = 0;
+  campaign::run_campaign(file, tmp.path() / "edited", first);
+  {
+    auto store = campaign::Store::open(campaign::RunPaths(tmp.path() / "edited").store());
+    Json edited = store.experiment();
+    edited["hardware"]["sharing"] = "cse";
+    store.set_experiment(edited, store.experiment_hash());
+  }
+  const auto before = evaluation_fingerprints(tmp.path() / "edited");
+  const auto r = run_cli({"resume", (tmp.path() / "edited").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains("meta.experiment_hash") &&
+                        Catch::Contains("the experiment changed since the campaign started"));
+  CHECK(r.err.find('\n') == r.err.size() - 1);
+  CHECK(evaluation_fingerprints(tmp.path() / "edited") == before);
+}
+
 TEST_CASE("diverging candidates are stored as failed and the campaign goes on", "[e2e][campaign][failures]") {
   test::TempDir tmp;
   const auto s = campaign::run_campaign(fixture("tiny_diverge_experiment.json"), tmp.path() / "d", quiet_options(1, false));

@@ -18,6 +18,7 @@ TEST_CASE("sharing on trained MAGIC: fewer LUTs, few more flip-flops, the same l
   double ff_plain = 0, ff_shared = 0;
   for (int K : {0, 3, 4, 5}) {  // 0: from the device's default clock (5 ns)
     EstimateOptions plain;
+    plain.sharing = netlist::Sharing::none;  // the per-neuron trees (the default is cse)
     plain.levels_per_stage = K;
     EstimateOptions shared = plain;
     shared.sharing = netlist::Sharing::cse;

@@ -58,6 +58,7 @@ nn::QuantizedModel tiny_model() {
 netlist::LoweringOptions one_level_per_stage() {
   netlist::LoweringOptions o;
   o.levels_per_stage = 1;
+  o.sharing = netlist::Sharing::none;  // the per-neuron trees golden/tiny.v pins (the default is cse)
   return o;
 }
 

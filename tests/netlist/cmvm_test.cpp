@@ -152,7 +152,7 @@ TEST_CASE("sharing lowers random layers to fewer adders, exact widths, dc respec
   const FixedFormat r{12, 6, true, Rounding::round_half_up, Overflow::saturate};
   for (int trial = 0; trial < 6; ++trial) {
     auto m = test::random_model(rng, {7, 6}, in, w, b, r, 0.2);
-    const Netlist plain = lower(m, {.levels_per_stage = 2});
+    const Netlist plain = lower(m, {.levels_per_stage = 2, .sharing = Sharing::none});
     for (int dc : {-1, 0, 1}) {
       LoweringOptions o{.levels_per_stage = 1 + trial % 3};
       o.sharing = Sharing::cse;
@@ -160,7 +160,8 @@ TEST_CASE("sharing lowers random layers to fewer adders, exact widths, dc respec
       const Netlist n = lower(m, o);
       CHECK(test::netlist_adders(n) < test::netlist_adders(plain));
       if (dc >= 0) CHECK(n.layers[0].adder_levels <= plain.layers[0].adder_levels + dc);
-      if (dc == 0) CHECK(n.latency_cycles <= lower(m, {.levels_per_stage = o.levels_per_stage}).latency_cycles);
+      if (dc == 0)
+        CHECK(n.latency_cycles <= lower(m, {.levels_per_stage = o.levels_per_stage, .sharing = Sharing::none}).latency_cycles);
       // Widths exact: every adder reaches both ends of its range over the 2^7 corners.
       std::vector<std::int64_t> lo(n.nodes.size(), INT64_MAX), hi(n.nodes.size(), INT64_MIN);
       for (int corner = 0; corner < (1 << 7); ++corner) {
@@ -384,7 +385,7 @@ TEST_CASE("pipelined cse layers keep the latency of the plain trees at dc = -1",
   for (int trial = 0; trial < 4; ++trial) {
     const auto m = test::random_model(rng, {16, 24, 12}, in, w, b, r, 0.3);
     for (int K : {2, 3, 4, 5}) {
-      LoweringOptions o{.levels_per_stage = K};
+      LoweringOptions o{.levels_per_stage = K, .sharing = Sharing::none};
       const Netlist plain = lower(m, o);
       o.sharing = Sharing::cse;
       const Netlist shared = lower(m, o);
@@ -493,7 +494,7 @@ TEST_CASE("trained MAGIC layers: exact products, exact widths, the cse netlist e
   }
   const auto inputs = nn::quantize_inputs(model, d.test.x);
   for (int K : {0, 2, 5}) {
-    LoweringOptions opt{.levels_per_stage = K};
+    LoweringOptions opt{.levels_per_stage = K, .sharing = Sharing::none};
     const Netlist plain = lower(model, opt);
     opt.sharing = Sharing::cse;
     const Netlist n = lower(model, opt);

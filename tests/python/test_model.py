@@ -66,6 +66,13 @@ def test_estimate_equals_cli(trained):
         theirs.pop("model")
         assert mine == theirs
         assert mine["lut"] > 0 and mine["latency_cycles"] >= 1
+    plain = model.estimate(device="xcvu9p", flavor="rtl", sharing="none")
+    theirs = json.loads(cli("estimate", path, "--device", "xcvu9p", "--sharing", "none", "--json").stdout)
+    theirs.pop("model")
+    assert plain == theirs
+    assert plain["lut"] > model.estimate(device="xcvu9p")["lut"]  # cse, the default, shares adders
+    with pytest.raises(nas4ml.ConfigError):
+        model.estimate(sharing="CSE")
 
 
 def test_errors_carry_the_cli_message(trained, tmp_path):

@@ -72,7 +72,7 @@ struct HardwareConfig {
   std::string estimator = "rtl";           ///< estimator flavor: rtl or hls (default: the target's)
   double clock_ns = 5.0;                   ///< target clock period in ns (200 MHz)
   bool use_dsp = false;                    ///< products as DSP multiplies instead of CSD shift-adds in LUTs
-  std::string sharing = "none";            ///< rtl lowering: "none" or "cse" (shared subexpressions)
+  std::string sharing = "cse";             ///< rtl lowering: "cse" (shared subexpressions) or "none"
   int sharing_effort = 1;                  ///< with cse: runs of the subexpression search per layer
   std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
 };
@@ -182,11 +182,19 @@ ExperimentConfig load_experiment(const std::filesystem::path& file, const LoadOp
 ExperimentConfig parse_experiment(const Json& document, const std::filesystem::path& file,
                                   const LoadOptions& options = {});
 
+/// parse_experiment() of a canonical experiment a campaign stored (store, evaluation description).
+/// One stored before "sharing" became "cse" by default has no hardware.sharing, which then meant
+/// "none": it is read as "none", so an older campaign resumes, reports and emits its own lowering.
+ExperimentConfig parse_stored_experiment(const Json& document, const std::filesystem::path& file);
+
 /// The canonical JSON of `config`: every field with its value or default, paths as written.
 /// Loading it again (from the same folder) gives the same config.
 Json to_json(const ExperimentConfig& config);
 
-/// Hex SHA-256 of the compact dump of to_json(config): the experiment's identity in manifests.
+/// Hex SHA-256 of the compact dump of to_json(config) without hardware.sharing when it is "none"
+/// (as before the key was written always): the experiment's identity in manifests. An experiment
+/// saying "sharing": "none" keeps its hash from before cse became the default; one without the
+/// key (now cse) gets another.
 std::string experiment_hash(const ExperimentConfig& config);
 
 /// One line for people: `dataset magic, 4 objectives (...), 2 constraints, device xcvu9p, ...`.

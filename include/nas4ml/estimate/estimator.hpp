@@ -49,7 +49,7 @@ struct EstimateOptions {
   double clock_ns = 0;          ///< target clock in ns; 0 = the device's default_clock_ns
   int levels_per_stage = 0;     ///< rtl: adder levels per register stage; 0 = from the clock
   bool dsp_products = false;    ///< rtl: products as `*` on DSPs instead of CSD shift-adds
-  netlist::Sharing sharing = netlist::Sharing::none;  ///< rtl: adder sharing between neurons (docs/netlist.md)
+  netlist::Sharing sharing = netlist::Sharing::cse;  ///< rtl: adder sharing between neurons (docs/netlist.md)
   int sharing_effort = 1;       ///< rtl, with sharing: runs of the subexpression search per layer
   std::string hls_tool = "vitis-2024.1";  ///< hls: "vivado-2019.2" or "vitis-2024.1" (DSP policy)
 };
