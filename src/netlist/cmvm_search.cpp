@@ -22,7 +22,7 @@ struct Form {
   bool row_tree = false;
   Factoring factoring = Factoring::none;
   int penalty = 0, max_depth = -1;
-  bool guided = false;  ///< the row-tree form's F in the guided MSD recoding (guided_recoding)
+  bool guided = false;  ///< its matrix (a row-tree form's F) in the guided MSD recoding (guided_recoding)
 };
 
 /// The factored forms in the order they are tried at dc = -1 (the cheapest first on random 8-bit
@@ -34,6 +34,24 @@ constexpr Form kForms[] = {{true, Factoring::columns, 3, -1}, {true, Factoring::
                            {true, Factoring::columns, 1, -1},  {false, Factoring::both, 0, -1},
                            {false, Factoring::rows, 0, -1},    {false, Factoring::none, 0, -1}};
 constexpr int kFormCount = static_cast<int>(std::size(kForms));
+/// A run of a layer in cmvm.hpp's stage-aware mode: a form on permutation p of the matrix.
+struct StageRun {
+  Form form;
+  int permutation = 0;
+};
+/// The runs 1 .. 7 of a layer in cmvm.hpp's stage-aware mode (a pipeline boundary inside its plain
+/// trees, dc = -1). There the factored forms' graphs are deeper and mostly carry more values over
+/// the boundaries than the plain trees, so few are kept, while the plain search stays within the
+/// bound by construction. Measured on trained networks at 5 ns (rtl estimate; docs/netlist.md
+/// "Sharing effort"): run 1 the plain search in the guided MSD recoding (physics_binary sample 5
+/// 30,431 -> 29,880 LUT), runs 2 and 3 the row-tree forms of kForms[0] and kForms[1] (MAGIC 8,963
+/// -> 8,938), runs 4-7 the plain search in the guided MSD recoding of permutations 1-4 (LetterRecognition
+/// 54,013 -> 53,740).
+constexpr Form kGuidedPlain{false, Factoring::none, 0, -1, true};
+constexpr StageRun kStageRuns[] = {{kGuidedPlain, 0}, {{true, Factoring::columns, 3, -1}, 0},
+                                   {{true, Factoring::none, 3, -1, true}, 0}, {kGuidedPlain, 1},
+                                   {kGuidedPlain, 2}, {kGuidedPlain, 3}, {kGuidedPlain, 4}};
+static_assert(std::size(kStageRuns) == kFormCount - 1, "one stage-aware run per factored form");
 /// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
 constexpr Form kLnsForm{true, Factoring::none, 3, -1};
 constexpr double kKeep = 0.6;
@@ -163,7 +181,9 @@ CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<con
     if (!extra.empty()) pe[r] = extra[std::size_t(pr[r])];
   }
   CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels, lns)
-                              : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels);
+                              : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels, {},
+                                                     form.guided ? guided_recoding(pm, R, C, kRecodingTies)
+                                                                 : std::vector<std::uint64_t>{});
   if (p == 0) return g;
   const auto input = [&pc, cols](std::int32_t s) { return s < cols ? pc[std::size_t(s)] : s; };
   for (CmvmOp& op : g.ops) {
@@ -225,8 +245,10 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
   for (std::uint64_t n : terms) deepest = std::max(deepest, n > 1 ? static_cast<int>(std::bit_width(n - 1)) : 0);
   if (factored && stage_levels > 0) bound = (std::max(deepest, 1) + stage_levels - 1) / stage_levels * stage_levels;
   // The stage-aware mode of cmvm.hpp (a boundary inside the plain trees): the layer carries no
-  // more values over its boundaries than the plain trees (cmvm_boundary_values()).
+  // more values over its boundaries than the plain trees (cmvm_boundary_values()); at dc = -1 its
+  // runs are kStageRuns.
   const bool stage_aware = stage_levels > 0 && stage_levels < deepest;
+  const bool stage_runs = factored && stage_aware;
   const auto fits = [&](const CmvmGraph& g) {
     if (bound >= 0 && cmvm_depth(g, extra_terms) > bound) return false;
     if (!stage_aware) return true;
@@ -245,11 +267,16 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
       best_depth = depth;
     }
   };
-  // Runs 1 .. kFormCount - 1: without a depth limit kForms on the identity (but the plain one,
-  // run 0), else the plain search on permutation k. The remaining runs are ruin-and-recreate
-  // steps: on kLnsForm without any bound, else on the best graph so far (within the bound; not
-  // with the per-row scope, whose bounds differ by row).
+  // Runs 1 .. kFormCount - 1: in the stage-aware mode kStageRuns; else without a depth limit
+  // kForms on the identity (but the plain one, run 0), else the plain search on permutation k.
+  // The remaining runs are ruin-and-recreate steps: on kLnsForm without any bound, else on the
+  // best graph so far (within the bound; not with the per-row scope, whose bounds differ by row).
   for (int k = 1; k < std::min(effort, kFormCount); ++k) {
+    if (stage_runs) {
+      const StageRun& r = kStageRuns[k - 1];
+      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, r.form, r.permutation));
+      continue;
+    }
     if (!factored && k == 1) {  // under a depth limit, run 1: the matrix in the guided MSD recoding
       const std::vector<std::uint64_t> recoding = guided_recoding(m, std::size_t(rows), std::size_t(cols), kRecodingTies);
       if (!recoding.empty())
@@ -259,8 +286,9 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
     consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, factored ? kForms[k - 1] : Form{}, factored ? 0 : k));
   }
   if (effort > kFormCount) {
-    // A pipelined layer: the row-tree form only when its plain run fits the bound.
-    if (factored && (bound < 0 || fits(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0)))) {
+    // A pipelined layer: the row-tree form only when its plain run fits the bound (in the
+    // stage-aware mode, the steps on the best graph).
+    if (factored && !stage_runs && (bound < 0 || fits(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0)))) {
       consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kLnsForm, 0, effort - kFormCount));
     } else if (scope == DelayScope::layer) {
       CmvmGraph g = best;

@@ -11,6 +11,7 @@
 #include "nas4ml/netlist/cmvm_search.hpp"
 #include "nas4ml/netlist/csd.hpp"
 #include "nas4ml/netlist/lower.hpp"
+#include "nas4ml/netlist/msd_recoding.hpp"
 #include "nas4ml/netlist/simulate.hpp"
 #include "nas4ml/nn/golden_inference.hpp"
 #include "nas4ml/nn/quantized_model_json.hpp"
@@ -177,9 +178,10 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     opt.sharing_effort = 12;  // the factored forms and 4 ruin-and-recreate steps
     const Netlist n = lower(model, opt);
     CHECK(test::netlist_adders(n) <= test::netlist_adders(one));
-    // K = 16: no boundary inside the plain trees, so the stage-aware bound does not reject the
-    // wider search's graphs (at K = 0 and 3 it may, measured: every one on this network).
-    if (K == 16) CHECK(test::netlist_adders(n) < test::netlist_adders(one));
+    // K = 16: no boundary inside the plain trees, the factored forms are kept; K = 0 (the
+    // default clock's stages) and 3: boundaries inside, the stage-aware runs (guided MSD digits)
+    // find fewer adders too (the factored forms alone did not on this network: all rejected).
+    CHECK(test::netlist_adders(n) < test::netlist_adders(one));
     CHECK(n.latency_cycles <= one.latency_cycles);
     for (std::size_t s = 0; s < 300; ++s) {
       const std::span<const std::int64_t> x(inputs.data() + s * std::size_t(model.n_inputs), std::size_t(model.n_inputs));
@@ -188,6 +190,47 @@ TEST_CASE("trained MAGIC layers with sharing effort: exact products, fewer adder
     // Deterministic lowering.
     CHECK(lower(model, opt).literals == n.literals);
   }
+}
+
+TEST_CASE("in the stage-aware mode the effort runs keep the boundary values and find fewer adders",
+          "[netlist][cmvm_search][stage]") {
+  // Layers whose plain trees are deeper than K = 2 levels (a pipeline boundary inside them), at
+  // dc = -1: every run's graph is kept only within the plain trees' boundary values and their
+  // last stage, and the runs of kStageRuns (guided MSD digits, row trees, permutations) must find
+  // fewer adders than the single search on some of them.
+  Rng rng = Rng::stream(11, 0, 0, "netlist.cmvm_search.stage");
+  constexpr int K = 2;
+  std::int64_t one_total = 0, more_total = 0;
+  for (int trial = 0; trial < 12; ++trial) {
+    const int rows = 4 + static_cast<int>(rng.below(12)), cols = 4 + static_cast<int>(rng.below(12));
+    const auto m = random_matrix(rng, rows, cols, 6, 0.3);
+    const std::vector<std::uint8_t> extra(std::size_t(rows), 1);
+    std::vector<std::uint64_t> terms(std::size_t(rows), 1);
+    int deepest = 0;
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) terms[std::size_t(r)] += std::uint64_t(csd_weight(m[std::size_t(r * cols + c)]));
+      deepest = std::max(deepest, static_cast<int>(std::bit_width(terms[std::size_t(r)] - 1)));
+    }
+    if (deepest <= K) continue;
+    const int boundaries = (deepest - 1) / K;
+    const CmvmGraph one = search_subexpressions(m, rows, cols, extra, -1, 1, DelayScope::layer, K);
+    one_total += cmvm_adders(one);
+    for (int effort : {2, 8, 10}) {
+      const CmvmGraph g = search_subexpressions(m, rows, cols, extra, -1, effort, DelayScope::layer, K);
+      require_exact(g, m, rows, cols);
+      CHECK(cmvm_adders(g) <= cmvm_adders(one));
+      CHECK(cmvm_boundary_values(g, K, boundaries, extra) <= plain_boundary_values(terms, K, boundaries));
+      CHECK(cmvm_depth(g, extra) <= (deepest + K - 1) / K * K);
+      if (effort == 8) more_total += cmvm_adders(g);
+    }
+    // Run 1 is the plain search in the guided MSD recoding (within the bound by construction).
+    const CmvmGraph msd = share_subexpressions(m, rows, cols, extra, -1, DelayScope::layer, Factoring::none, K, {},
+                                               guided_recoding(m, std::size_t(rows), std::size_t(cols), 4));
+    CHECK(cmvm_adders(search_subexpressions(m, rows, cols, extra, -1, 2, DelayScope::layer, K)) <=
+          std::min(cmvm_adders(one), cmvm_adders(msd)));
+  }
+  REQUIRE(one_total > 0);
+  CHECK(more_total < one_total);
 }
 
 TEST_CASE("a small layer gets the effort runs by default, a large one the configured effort",
