@@ -6,7 +6,8 @@
 // to call, without decoding Netlist::bits; the fresh lowering with decoded origins is what
 // firmware emission runs.
 // --sharing cse times the shared-subexpression lowering (docs/netlist.md; target 2 ms).
-//   estimate_speed [model.q.json] [--repeat N] [--sharing none|cse] [--save model.q.json]
+//   estimate_speed [model.q.json] [--repeat N] [--sharing none|cse] [--sharing-effort E] [--save model.q.json]
+// (--sharing-effort: runs of the subexpression search per layer, default 1; the targets are for 1.)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -65,16 +66,19 @@ int run(int argc, char** argv) {
   std::string path;
   int repeat = 200;
   netlist::Sharing sharing = netlist::Sharing::none;
+  int effort = 1;
   std::string save;  // --save PATH: write the model timed (the random one) and stop
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
     else if (a == "--sharing" && i + 1 < argc) sharing = netlist::parse_sharing(argv[++i], "", "--sharing");
+    else if (a == "--sharing-effort" && i + 1 < argc) effort = std::atoi(argv[++i]);
     else if (a == "--save" && i + 1 < argc) save = argv[++i];
     else path = a;
   }
   estimate::EstimateOptions options;
   options.sharing = sharing;
+  options.sharing_effort = effort;
   const nn::QuantizedModel model = path.empty() ? random_jet_model() : nn::load_quantized_model(path);
   if (!save.empty()) {
     nn::save_quantized_model(model, save);
@@ -112,8 +116,10 @@ int run(int argc, char** argv) {
   netlist::LoweringOptions lean;
   lean.decode_origins = false;
   lean.sharing = sharing;
+  lean.sharing_effort = effort;
   netlist::LoweringOptions decoded;
   decoded.sharing = sharing;
+  decoded.sharing_effort = effort;
   netlist::Netlist n;
   const auto [low_med, low_min] = time_it([&] { netlist::lower(model, lean, n); });
   netlist::Netlist fresh;
@@ -128,7 +134,7 @@ int run(int argc, char** argv) {
   std::size_t adders = 0;
   for (const auto& node : n.nodes) adders += node.kind == netlist::NodeKind::add || node.kind == netlist::NodeKind::sub;
   std::printf("model: %s (%s)\n", model.name.c_str(), path.empty() ? "random weights, 50% pruned, ap_fixed<6,1> weights" : path.c_str());
-  std::printf("sharing: %s\n", netlist::to_string(sharing).c_str());
+  std::printf("sharing: %s, effort %d\n", netlist::to_string(sharing).c_str(), effort);
   std::printf("netlist: %zu nodes, %zu adders, %zu bits, latency %d cycles at 5 ns\n", n.nodes.size(), adders,
               n.literals.size(), n.latency_cycles);
   std::printf("rtl estimate: LUT %.0f  FF %.0f  SRL %.0f  CARRY4 %.0f  DSP %.0f\n", e.lut, e.ff, e.srl, e.carry, e.dsp);
@@ -140,7 +146,7 @@ int run(int argc, char** argv) {
   std::printf("  hls estimate:                     %8.1f / %8.1f us\n", hls_med, hls_min);
   std::printf("  (rtl estimate wall clock: median %.1f us, min %.1f us)\n", rtl_wall_med, rtl_wall_min);
   const double target = sharing == netlist::Sharing::none ? 1000.0 : 2000.0;
-  std::printf("target <= %.0f us (median CPU time): %s\n", target, rtl_med <= target ? "met" : "NOT met");
+  if (effort == 1) std::printf("target <= %.0f us (median CPU time): %s\n", target, rtl_med <= target ? "met" : "NOT met");
   return 0;
 }
 }  // namespace

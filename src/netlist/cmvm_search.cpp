@@ -23,6 +23,7 @@ struct Form {
   Factoring factoring = Factoring::none;
   int penalty = 0, max_depth = -1;
   bool guided = false;  ///< its matrix (a row-tree form's F) in the guided MSD recoding (guided_recoding)
+  int passes = 2;       ///< guided: the recoding's passes over the matrix
 };
 
 /// The factored forms in the order they are tried at dc = -1 (the cheapest first on random 8-bit
@@ -45,12 +46,14 @@ struct StageRun {
 /// bound by construction. Measured on trained networks at 5 ns (rtl estimate; docs/netlist.md
 /// "Sharing effort"): run 1 the plain search in the guided MSD recoding (physics_binary sample 5
 /// 30,431 -> 29,880 LUT), runs 2 and 3 the row-tree forms of kForms[0] and kForms[1] (MAGIC 8,963
-/// -> 8,938), runs 4-7 the plain search in the guided MSD recoding of permutations 1-4 (LetterRecognition
-/// 54,013 -> 53,740).
+/// -> 8,938), runs 4 and 5 the plain search in the recodings of one and of three passes, runs 6
+/// and 7 in the guided MSD recoding of permutations 1 and 2 (other digits, other ties: samples 7,
+/// 8 and 9 -0.2% to -0.7%).
 constexpr Form kGuidedPlain{false, Factoring::none, 0, -1, true};
+constexpr Form kGuidedOnce{false, Factoring::none, 0, -1, true, 1}, kGuidedThrice{false, Factoring::none, 0, -1, true, 3};
 constexpr StageRun kStageRuns[] = {{kGuidedPlain, 0}, {{true, Factoring::columns, 3, -1}, 0},
-                                   {{true, Factoring::none, 3, -1, true}, 0}, {kGuidedPlain, 1},
-                                   {kGuidedPlain, 2}, {kGuidedPlain, 3}, {kGuidedPlain, 4}};
+                                   {{true, Factoring::none, 3, -1, true}, 0}, {kGuidedOnce, 0},
+                                   {kGuidedThrice, 0}, {kGuidedPlain, 1}, {kGuidedPlain, 2}};
 static_assert(std::size(kStageRuns) == kFormCount - 1, "one stage-aware run per factored form");
 /// The form of the ruin-and-recreate runs, and the probability an op survives a ruin step.
 constexpr Form kLnsForm{true, Factoring::none, 3, -1};
@@ -182,7 +185,7 @@ CmvmGraph run(std::span<const std::int64_t> m, int rows, int cols, std::span<con
   }
   CmvmGraph g = form.row_tree ? search_row_tree(pm, rows, cols, pe, form, scope, stage_levels, lns)
                               : share_subexpressions(pm, rows, cols, pe, dc, scope, form.factoring, stage_levels, {},
-                                                     form.guided ? guided_recoding(pm, R, C, kRecodingTies)
+                                                     form.guided ? guided_recoding(pm, R, C, kRecodingTies, form.passes)
                                                                  : std::vector<std::uint64_t>{});
   if (p == 0) return g;
   const auto input = [&pc, cols](std::int32_t s) { return s < cols ? pc[std::size_t(s)] : s; };

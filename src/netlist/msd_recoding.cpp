@@ -183,12 +183,12 @@ class PatternCounts {
 }  // namespace
 
 std::vector<std::uint64_t> guided_recoding(std::span<const std::int64_t> m, std::size_t R, std::size_t C,
-                                           int max_ties) {
+                                           int max_ties, int passes) {
   const EntryForms e = entry_forms(m.first(R * C), max_ties);
   PatternCounts counts(e, C);
   if (counts.too_large()) return {};
   counts.count_all();
-  for (int pass = 0; pass < 2; ++pass)
+  for (int pass = 0; pass < passes; ++pass)
     for (std::size_t k = 0; k < R * C; ++k) counts.choose(k);
   std::vector<std::uint64_t> choice(R * C);
   for (std::size_t k = 0; k < R * C; ++k) choice[k] = counts.choice(k);

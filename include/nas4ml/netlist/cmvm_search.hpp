@@ -18,11 +18,18 @@
 ///   - runs 1-7 under a depth limit: run 1 the plain search on the matrix in the guided MSD
 ///     recoding, runs 2-7 the plain search on the matrix with rows and columns renumbered by a
 ///     permutation seeded by the run's number (the graph is mapped back);
+///   - runs 1-7 of a pipelined layer in cmvm.hpp's stage-aware mode (dc = -1, a boundary inside
+///     its plain trees), where the factored forms' deeper graphs mostly carry more values over the
+///     boundaries and are not kept: run 1 the plain search in the guided MSD recoding, runs 2 and
+///     3 the row-tree forms of runs 1 and 2 above, runs 4 and 5 the plain search in the recoding
+///     made with one and with three passes over the matrix (two above), runs 6 and 7 in the guided
+///     MSD recoding of the matrix permuted as by runs 1 and 2 under a depth limit;
 ///   - runs 8 .. E-1: steps of a ruin-and-recreate (large-neighbourhood) search (Shaw, CP 1998;
 ///     Schrimpf et al., J. Comput. Phys. 159(2), 2000): keep each op whose operands are kept with
 ///     probability 0.6, write every row over the inputs and the kept ops, search that matrix again,
 ///     keep the result when it costs no more adders; on the row-tree form before its chain is
-///     summed when nothing bounds the depth, else on the best graph so far.
+///     summed when nothing bounds the depth, else (and in the stage-aware mode) on the best graph
+///     so far.
 /// The guided MSD recoding: every entry may be written in any of its minimal signed-digit forms
 /// (csd.hpp; e.g. 3 = 2 + 1 beside the CSD 4 - 1), which change the two-digit patterns the search
 /// can share; entry after entry (two passes), the form whose digits pair most often with the other
