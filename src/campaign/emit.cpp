@@ -51,15 +51,15 @@ std::string estimated_row(const std::string& label, const Json& est) {
 }
 
 /// The "estimated" rows of report.md: the candidate's stored estimate; or, when the design was
-/// lowered with another sharing effort than the search priced it with and the estimator counts
-/// that netlist (rtl, rtl_vivado), the estimate of the design written (same device, clock and
-/// calibration) and then the stored one.
+/// lowered with another sharing effort than the search priced it with (cse, no DSP products) and
+/// the estimator counts that netlist (rtl, rtl_vivado), the estimate of the design written (same
+/// device, clock and calibration) and then the stored one.
 std::string estimated_rows(const EvaluationRecord& rec, const nn::QuantizedModel& model, const estimate::DeviceModel& device,
                            const netlist::LoweringOptions& lowering, int search_effort) {
   const Json& stored = rec.estimates;
   const std::string flavor = stored.is_object() ? stored.value("flavor", "?") : "?";
-  if (lowering.sharing != netlist::Sharing::cse || lowering.sharing_effort == search_effort ||
-      (flavor != "rtl" && flavor != "rtl_vivado"))
+  if (lowering.sharing != netlist::Sharing::cse || lowering.dsp_products || lowering.sharing_effort == search_effort ||
+      (flavor != "rtl" && flavor != "rtl_vivado"))  // the same netlist, or an estimate that does not count it
     return estimated_row(fmt::format("estimated ({})", flavor), stored);
   estimate::EstimateOptions o;
   o.clock_ns = lowering.clock_ns;
