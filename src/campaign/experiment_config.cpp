@@ -662,7 +662,8 @@ Json to_json(const ExperimentConfig& c) {
                    {"use_dsp", c.hardware.use_dsp}};
   j["hardware"]["sharing"] = c.hardware.sharing;  // always: absent meant "none" before cse became the default
   if (c.hardware.sharing_effort != 1) j["hardware"]["sharing_effort"] = c.hardware.sharing_effort;  // absent = 1: older hashes hold
-  if (c.hardware.emit_sharing_effort != 8) j["hardware"]["emit_sharing_effort"] = c.hardware.emit_sharing_effort;  // likewise, absent = 8
+  if (c.hardware.emit_sharing_effort != 8)  // absent = 8: older hashes hold
+    j["hardware"]["emit_sharing_effort"] = c.hardware.emit_sharing_effort;
   if (c.hardware.target != "rtl") j["hardware"]["target"] = c.hardware.target;  // absent = rtl: older hashes hold
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;
