@@ -483,6 +483,7 @@ class Runner {
     eo.simulate_samples = cfg_.synthesis.simulate_samples;
     eo.csim = cfg_.synthesis.csim;  // C simulation needs no synthesis tool
     eo.synthesis_backend = cfg_.synthesis.backend;
+    eo.search_sharing_effort = cfg_.hardware.sharing_effort;
     std::optional<data::LoadedDataset> raw;
     if (cfg_.synthesis.fold_standardization) {  // the same splits in raw units
       data::LoadOverrides overrides;
@@ -491,7 +492,8 @@ class Runner {
       raw = data::load_dataset(cfg_.dataset_path, overrides);
       eo.raw_data = &*raw;
     }
-    const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, target_, eo);
+    // The search's periodic syntheses used target_; the emitted designs get the emit effort.
+    const auto emitted = emit_front(*store_, paths_, ctx_->data, device_, emit_target_settings(cfg_, paths_), eo);
     spdlog::info("emitted {} front members to {}", emitted.size(), paths_.firmware_root().string());
     write_report(*store_, paths_, device_);
   }

@@ -11,6 +11,7 @@
 
 #include "nas4ml/campaign/raw_inputs.hpp"
 #include "nas4ml/campaign/synthesis_budget.hpp"
+#include "nas4ml/estimate/estimator.hpp"
 #include "nas4ml/firmware/hls4ml_config.hpp"
 #include "nas4ml/firmware/hls_writer.hpp"
 #include "nas4ml/firmware/testbench.hpp"
@@ -43,30 +44,58 @@ std::string synthesized_row(const Json& result, const std::string& when) {
                      number(r, "lut"), number(r, "ff"), number(r, "dsp"), number(r, "bram18"));
 }
 
-/// `earlier`: the candidate's stored syntheses (during the search and at earlier emits), oldest
-/// first; `synthesis`: the one this emit ran (null when none).
+std::string estimated_row(const std::string& label, const Json& est) {
+  return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", label, number(est, "lut"), number(est, "ff"),
+                     number(est, "dsp"), number(est, "bram18"), number(est, "latency_cycles"),
+                     number(est, "latency_ns", "{:.1f}"), number(est, "ii"));
+}
+
+/// The "estimated" rows of report.md: the candidate's stored estimate; or, when the design was
+/// lowered with another sharing effort than the search priced it with (cse, no DSP products) and
+/// the estimator counts that netlist (rtl, rtl_vivado), the estimate of the design written (same
+/// device, clock and calibration) and then the stored one.
+std::string estimated_rows(const EvaluationRecord& rec, const nn::QuantizedModel& model, const estimate::DeviceModel& device,
+                           const netlist::LoweringOptions& lowering, int search_effort) {
+  const Json& stored = rec.estimates;
+  const std::string flavor = stored.is_object() ? stored.value("flavor", "?") : "?";
+  if (lowering.sharing != netlist::Sharing::cse || lowering.dsp_products || lowering.sharing_effort == search_effort ||
+      (flavor != "rtl" && flavor != "rtl_vivado"))  // the same netlist, or an estimate that does not count it
+    return estimated_row(fmt::format("estimated ({})", flavor), stored);
+  estimate::EstimateOptions o;
+  o.clock_ns = lowering.clock_ns;
+  o.levels_per_stage = lowering.levels_per_stage;
+  o.dsp_products = lowering.dsp_products;
+  o.sharing = lowering.sharing;
+  o.sharing_effort = lowering.sharing_effort;
+  const Json emitted = estimate::to_json(estimate::make_estimator(flavor)->estimate(model, device, o));
+  return estimated_row(fmt::format("estimated ({}, this design: sharing effort {})", flavor, lowering.sharing_effort), emitted) +
+         estimated_row(fmt::format("estimated during the search ({}, sharing effort {})", flavor, search_effort), stored);
+}
+
+/// `estimated`: its rows (estimated_rows()); `earlier`: the candidate's stored syntheses (during
+/// the search and at earlier emits), oldest first; `synthesis`: the one this emit ran (null when none).
 std::string report_md(const EvaluationRecord& rec, const nn::QuantizedModel& model, const EmittedCandidate& c,
-                      const std::vector<SynthesisRecord>& earlier, const Json& synthesis, const std::string& simulation) {
+                      const std::string& estimated, const std::vector<SynthesisRecord>& earlier, const Json& synthesis,
+                      const std::string& simulation) {
   std::string layers = std::to_string(model.n_inputs);
   for (const auto& l : model.layers) layers += "-" + std::to_string(l.n_out);
   const Json& val = rec.metrics.is_object() ? rec.metrics["validation"] : Json();
   const Json& test = rec.metrics.is_object() ? rec.metrics["test"] : Json();
-  const Json& est = rec.estimates;
   std::string s = fmt::format("# Candidate {}\n\nNetwork {} (generation {}, index {}), input {}.\n\n", c.id, layers,
                               rec.generation, rec.index, model.input_format.to_string());
   s += "## Accuracy (fixed point, golden integer model)\n\n| split | accuracy | AUC |\n|---|---|---|\n";
   s += fmt::format("| validation | {} | {} |\n| test | {} | {} |\n\n", number(val, "accuracy", "{:.4f}"),
                    number(val, "auc", "{:.4f}"), number(test, "accuracy", "{:.4f}"), number(test, "auc", "{:.4f}"));
   s += "## Resources\n\n| | LUT | FF | DSP | BRAM18 | latency (cycles) | latency (ns) | II |\n|---|---|---|---|---|---|---|---|\n";
-  s += fmt::format("| estimated ({}) | {} | {} | {} | {} | {} | {} | {} |\n", est.value("flavor", "?"), number(est, "lut"),
-                   number(est, "ff"), number(est, "dsp"), number(est, "bram18"), number(est, "latency_cycles"),
-                   number(est, "latency_ns", "{:.1f}"), number(est, "ii"));
+  s += estimated;
   for (const auto& e : earlier)
     if (e.status == "ok" && e.result.is_object())
       s += synthesized_row(e.result, fmt::format("stored, front of generation {}", e.generation));
   if (synthesis.is_object()) s += synthesized_row(synthesis, "this emit");
   s += "\nEstimates are analytic (docs/estimators.md); synthesized counts are those of the tool each row names "
-       "(docs/synthesis.md: the core for yosys and, from Vivado's hierarchical report, for Vivado).\n";
+       "(docs/synthesis.md: the core for yosys and, from Vivado's hierarchical report, for Vivado). A stored synthesis "
+       "is of the design as lowered when it ran: during the search with the search's sharing effort, at an emit with "
+       "that emit's.\n";
   s += "\n## Verification\n\n" + simulation + "\n";
   if (!c.problem.empty()) s += "\nProblem: " + c.problem + "\n";
   s += "\nNot run here: Vivado (rtl/build_vivado.tcl) and Vitis HLS (hls/build_prj.tcl); their reports are the "
@@ -90,6 +119,12 @@ synth::TargetSettings target_settings(const ExperimentConfig& config, const RunP
   s.tool.memory_limit_bytes = static_cast<std::uint64_t>(config.synthesis.memory_limit_mb) << 20;
   s.tool.cache_dir = paths.synth_cache();
   if (const char* p = std::getenv("NAS4ML_YOSYS"); p != nullptr && *p != '\0') s.tool.program = p;
+  return s;
+}
+
+synth::TargetSettings emit_target_settings(const ExperimentConfig& config, const RunPaths& paths) {
+  synth::TargetSettings s = target_settings(config, paths);
+  if (s.lowering.sharing == netlist::Sharing::cse) s.lowering.sharing_effort = config.hardware.emit_sharing_effort;
   return s;
 }
 
@@ -260,7 +295,9 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
         c.problem += (c.problem.empty() ? "" : "; ") + std::string("raw-unit inputs: ") + e.what();
       }
     }
-    write_text(c.dir / "report.md", report_md(w.rec, w.model, c, w.earlier, w.synthesis, w.simulation) + raw_section);
+    const std::string estimated = estimated_rows(w.rec, w.model, device, settings.lowering, options.search_sharing_effort);
+    write_text(c.dir / "report.md",
+               report_md(w.rec, w.model, c, estimated, w.earlier, w.synthesis, w.simulation) + raw_section);
   });
 
   // ... and store the synthesis results in order, from this thread.

@@ -36,7 +36,8 @@ const std::vector<std::string> kTopKeys = {"version",  "name",        "descripti
                                            "task", "distillation"};
 const std::vector<std::string> kObjectiveKeys = {"metric", "direction"};
 const std::vector<std::string> kOperators = {"max", "min", "max_fraction_of_device"};
-const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing", "sharing_effort"};
+const std::vector<std::string> kHardwareKeys = {"device", "target", "estimator", "clock_ns", "use_dsp", "sharing", "sharing_effort",
+                                                "emit_sharing_effort"};
 const std::vector<std::string> kSearchKeys = {"algorithm", "population", "generations", "max_evaluations",
                                               "prescreen", "initial_design", "parents", "multi_fidelity",
                                               "inherit_weights", "operator", "differential"};
@@ -256,6 +257,8 @@ void parse_hardware(const JsonView& root, ExperimentConfig& c, const LoadOptions
   c.hardware.use_dsp = h.get_bool("use_dsp", c.hardware.use_dsp);
   c.hardware.sharing = h.get_choice("sharing", {"none", "cse"}, c.hardware.sharing);
   c.hardware.sharing_effort = static_cast<int>(h.get_int("sharing_effort", 1, netlist::kMaxSharingEffort, c.hardware.sharing_effort));
+  c.hardware.emit_sharing_effort =
+      static_cast<int>(h.get_int("emit_sharing_effort", 1, netlist::kMaxSharingEffort, c.hardware.emit_sharing_effort));
 
   if (options.estimators_dir) {
     std::error_code ec;
@@ -659,6 +662,8 @@ Json to_json(const ExperimentConfig& c) {
                    {"use_dsp", c.hardware.use_dsp}};
   j["hardware"]["sharing"] = c.hardware.sharing;  // always: absent meant "none" before cse became the default
   if (c.hardware.sharing_effort != 1) j["hardware"]["sharing_effort"] = c.hardware.sharing_effort;  // absent = 1: older hashes hold
+  if (c.hardware.emit_sharing_effort != 8)  // absent = 8: older hashes hold
+    j["hardware"]["emit_sharing_effort"] = c.hardware.emit_sharing_effort;
   if (c.hardware.target != "rtl") j["hardware"]["target"] = c.hardware.target;  // absent = rtl: older hashes hold
   Json search = {{"algorithm", c.search.algorithm}, {"population", c.search.population}};
   if (c.search.generations) search["generations"] = *c.search.generations;

@@ -17,6 +17,7 @@
 #include "nas4ml/campaign/store.hpp"
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/data/dataset_loader.hpp"
+#include "nas4ml/netlist/netlist.hpp"
 
 namespace nas4ml::cli {
 namespace {
@@ -174,6 +175,7 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       bool simulate = false;
       bool csim = false;
       int samples = 0;  // 0: the experiment's synthesis.simulate_samples
+      int sharing_effort = 0;  // 0: the experiment's hardware.emit_sharing_effort
       bool fold = false;
       std::string raw_format;
     };
@@ -188,6 +190,11 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
     cmd->add_option("--samples", args->samples,
                     "Test-split samples in the test vectors (default: the experiment's synthesis.simulate_samples)")
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--sharing-effort", args->sharing_effort,
+                    "With cse: runs of the subexpression search per layer for the emitted designs (default: the "
+                    "experiment's hardware.emit_sharing_effort, 8 when absent; the search priced candidates with "
+                    "hardware.sharing_effort)")
+        ->check(CLI::Range(1, netlist::kMaxSharingEffort));
     cmd->add_flag("--fold-standardization", args->fold,
                   "Also write raw_inputs/: firmware reading raw feature units (standardization folded into layer 1)");
     cmd->add_option("--raw-input-format", args->raw_format,
@@ -204,12 +211,14 @@ void add_campaign_commands(CLI::App& app, CommandTable& table) {
       const campaign::RunPaths paths(args->run);
       const auto lock = campaign::RunLock::acquire(paths.root(), "emit", /*create_folder=*/false);
       auto store = campaign::Store::open(paths.store());
-      const auto cfg = campaign::parse_stored_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+      auto cfg = campaign::parse_stored_experiment(store.experiment(), store.manifest().at("experiment_file").get<std::string>());
+      if (args->sharing_effort > 0) cfg.hardware.emit_sharing_effort = args->sharing_effort;  // this emit only
       data::LoadOverrides overrides;
       if (!cfg.dataset_source.empty()) overrides.source = cfg.dataset_source_path;
       const auto data = data::load_dataset(cfg.dataset_path, overrides);
-      const synth::TargetSettings settings = campaign::target_settings(cfg, paths);
+      const synth::TargetSettings settings = campaign::emit_target_settings(cfg, paths);
       campaign::EmitOptions eo;
+      eo.search_sharing_effort = cfg.hardware.sharing_effort;
       eo.ids = args->ids;
       eo.synthesize_top_n = args->synthesize;
       eo.simulate = args->simulate;

@@ -836,3 +836,36 @@ TEST_CASE("hardware.sharing_effort: absent keeps the hash, set changes it, bad v
     CHECK(e.find('\n') == std::string::npos);
   }
 }
+
+TEST_CASE("hardware.emit_sharing_effort: absent = 8 with the hash unchanged, set changes it, bad values one line",
+          "[campaign][experiment_config]") {
+  Fixture f;
+  Json j = Fixture::base();
+  const auto absent = load_experiment(f.write(j));
+  CHECK(absent.hardware.emit_sharing_effort == 8);
+  CHECK(absent.hardware.sharing_effort == 1);  // the search's effort is another key
+  CHECK_FALSE(to_json(absent).at("hardware").contains("emit_sharing_effort"));
+  const std::string hash = experiment_hash(absent);
+  j["hardware"]["emit_sharing_effort"] = 8;  // the default spelled out
+  CHECK(experiment_hash(load_experiment(f.write(j))) == hash);
+  j["hardware"]["emit_sharing_effort"] = 3;
+  const auto three = load_experiment(f.write(j));
+  CHECK(three.hardware.emit_sharing_effort == 3);
+  CHECK(three.hardware.sharing_effort == 1);
+  CHECK(experiment_hash(three) != hash);
+  // The canonical form (what stores and workers read) keeps it.
+  const Json canonical = to_json(three);
+  CHECK(canonical.at("hardware").at("emit_sharing_effort") == 3);
+  CHECK(parse_stored_experiment(canonical, f.file()).hardware.emit_sharing_effort == 3);
+  CHECK(experiment_hash(parse_stored_experiment(canonical, f.file())) == experiment_hash(three));
+  const std::string F = f.file();
+  j["hardware"]["emit_sharing_effort"] = 0;
+  CHECK(f.error_of(j) == F + ":$.hardware.emit_sharing_effort: value out of range, expected an integer in [1, 256], got 0");
+  for (const char* bad : {"257", "2.5", "\"x\"", "-1"}) {
+    INFO(bad);
+    j["hardware"]["emit_sharing_effort"] = Json::parse(bad);
+    const std::string e = f.error_of(j);
+    CHECK_THAT(e, Catch::StartsWith(F + ":$.hardware.emit_sharing_effort: "));
+    CHECK(e.find('\n') == std::string::npos);
+  }
+}

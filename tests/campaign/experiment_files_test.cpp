@@ -121,6 +121,20 @@ TEST_CASE("experiments/magic.json with \"sharing\": \"none\" keeps the hash it h
   CHECK(experiment_hash(load_experiment(file, o)).substr(0, 12) != "28b03175449a");  // now cse
 }
 
+TEST_CASE("experiments/magic.json keeps its hash with hardware.emit_sharing_effort absent or 8", "[campaign][experiment_files]") {
+  const auto file = source_path("experiments/magic.json");
+  nas4ml::Json j = nas4ml::load_json_file(file);
+  REQUIRE_FALSE(j.at("hardware").contains("emit_sharing_effort"));
+  LoadOptions o;
+  o.estimators_dir = source_path("estimators");
+  // 030db0b554a7: `nas4ml validate experiments/magic.json` before the key existed (docs/config.md).
+  CHECK(experiment_hash(parse_experiment(j, file, o)).substr(0, 12) == "030db0b554a7");
+  j["hardware"]["emit_sharing_effort"] = 8;
+  CHECK(experiment_hash(parse_experiment(j, file, o)).substr(0, 12) == "030db0b554a7");
+  j["hardware"]["emit_sharing_effort"] = 3;
+  CHECK(experiment_hash(parse_experiment(j, file, o)).substr(0, 12) != "030db0b554a7");
+}
+
 TEST_CASE("docs/config.md shows what `nas4ml validate experiments/magic.json` prints", "[campaign][experiment_files][docs]") {
   const auto r = nas4ml::test::run_cli({"validate", "experiments/magic.json"});
   REQUIRE(r.exit_code == 0);

@@ -115,6 +115,30 @@ TEST_CASE("a tiny campaign produces a store, a front, firmware and a report", "[
   CHECK_THAT(read_text(paths.firmware_dir(id) / "report.md"),
              Catch::Contains("HLS project: C simulation") && Catch::Contains("test samples") &&
                  Catch::Contains("0 mismatches: bit-exact"));
+
+  // The emitted designs are lowered with the experiment's emit effort (absent: 8), which
+  // `emit --sharing-effort` overrides for one emit; the search priced them with effort 1.
+  const auto design = paths.firmware_dir(id) / "rtl" / "design.json";
+  CHECK(Json::parse(read_text(design)).at("sharing_effort") == 8);
+  CHECK_THAT(read_text(paths.firmware_dir(id) / "report.md"),
+             Catch::Contains("| estimated (rtl, this design: sharing effort 8) |") &&
+                 Catch::Contains("| estimated during the search (rtl, sharing effort 1) |"));
+  const auto three = run_cli({"emit", run.string(), "--id", id, "--sharing-effort", "3"});
+  INFO(three.err);
+  CHECK(three.exit_code == 0);
+  CHECK(Json::parse(read_text(design)).at("sharing_effort") == 3);
+  CHECK_THAT(read_text(paths.firmware_dir(id) / "report.md"),
+             Catch::Contains("| estimated (rtl, this design: sharing effort 3) |"));
+  const auto one = run_cli({"emit", run.string(), "--id", id, "--sharing-effort", "1"});
+  CHECK(one.exit_code == 0);
+  CHECK_FALSE(Json::parse(read_text(design)).contains("sharing_effort"));  // the search's lowering
+  CHECK_THAT(read_text(paths.firmware_dir(id) / "report.md"), Catch::Contains("| estimated (rtl) |"));
+  for (const char* bad : {"0", "257", "x"}) {
+    const auto r = run_cli({"emit", run.string(), "--id", id, "--sharing-effort", bad});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--sharing-effort"));
+  }
+  CHECK_THAT(run_cli({"emit", "--help"}).out, Catch::Contains("hardware.emit_sharing_effort, 8 when absent"));
 }
 
 TEST_CASE("the front is identical with 1 and 2 threads", "[e2e][campaign][determinism]") {

@@ -1,7 +1,8 @@
 #pragma once
 /// \file Emitting Pareto winners as firmware: runs/NAME/firmware/<id>/ holds
 ///   model.q.json         the QuantizedModel (the single source of truth)
-///   rtl/<top>.v          the Verilog of its netlist (the `rtl` target, synth/target.hpp)
+///   rtl/<top>.v          the Verilog of its netlist (the `rtl` target, synth/target.hpp; the callers
+///                        lower it with emit_target_settings(): the experiment's emit effort)
 ///   hls/                 the HLS C++ project of the `hls` target (firmware/hls_writer.hpp) with
 ///                        its C-simulation data tb_data/
 ///   hls4ml_config.json   the same design as an hls4ml configuration (firmware/hls4ml_config.hpp)
@@ -40,6 +41,10 @@ struct EmitOptions {
   std::optional<FixedFormat> raw_input_format;  ///< the folded models' input format; empty: derived
   /// What synthesizes: "yosys" (the rtl core), "vivado" (the rtl package), "vitis_hls" (hls/).
   std::string synthesis_backend = "yosys";
+  /// The sharing effort the candidates' stored estimates were lowered with (the experiment's
+  /// hardware.sharing_effort); when the emitted designs are lowered with another one, report.md
+  /// shows the estimate of the emitted netlist and this one as "estimated during the search".
+  int search_sharing_effort = 1;
 };
 
 /// One emitted candidate.
@@ -58,6 +63,11 @@ struct EmittedCandidate {
 /// synthesis cache; the device's part is set where the device is known). The program of the rtl
 /// target's default backend is $NAS4ML_YOSYS when set (a path or a name on PATH).
 synth::TargetSettings target_settings(const ExperimentConfig& config, const RunPaths& paths);
+
+/// The target settings the designs `nas4ml emit` writes, synthesizes and simulates are lowered
+/// with: target_settings() with, under cse, the experiment's hardware.emit_sharing_effort instead of
+/// the search's hardware.sharing_effort (the few emitted designs afford the wider search).
+synth::TargetSettings emit_target_settings(const ExperimentConfig& config, const RunPaths& paths);
 
 /// Emits the front (or options.ids) of `store`, candidates in parallel in the calling thread's TBB
 /// arena; synthesis results are also stored in `store` (from the calling thread, in order).

@@ -74,6 +74,8 @@ struct HardwareConfig {
   bool use_dsp = false;                    ///< products as DSP multiplies instead of CSD shift-adds in LUTs
   std::string sharing = "cse";             ///< rtl lowering: "cse" (shared subexpressions) or "none"
   int sharing_effort = 1;                  ///< with cse: runs of the subexpression search per layer
+                                           ///< (pricing every candidate, periodic synthesis)
+  int emit_sharing_effort = 8;             ///< with cse: the same for the designs `nas4ml emit` writes
   std::filesystem::path device_file;       ///< resolved estimators/<vendor>/<device>.json (not in to_json)
 };
 
