@@ -66,7 +66,7 @@ py::array_t<std::int64_t> predict_classes(const PyModel& pm, const FloatArray& x
 }
 
 py::object estimate_model(const PyModel& pm, const std::string& device, const std::string& flavor, double clock_ns,
-                          const std::string& estimators, const std::string& sharing) {
+                          const std::string& estimators, const std::string& sharing, int sharing_effort) {
   const std::filesystem::path dir = estimators.empty() ? estimate::default_estimators_dir() : std::filesystem::path(estimators);
   Json j;
   {
@@ -75,6 +75,7 @@ py::object estimate_model(const PyModel& pm, const std::string& device, const st
     estimate::EstimateOptions o;
     o.clock_ns = clock_ns;
     o.sharing = netlist::parse_sharing(sharing, "", "sharing");
+    o.sharing_effort = sharing_effort;
     j = estimate::to_json(estimate::make_estimator(flavor)->estimate(*pm.model, d, o));
   }
   return to_python(j);
@@ -137,9 +138,11 @@ void add_model_bindings(py::module_& m) {
       .def("evaluate", &evaluate, py::arg("X"), py::arg("y"), py::arg("preprocessed") = false,
            "Metrics (accuracy, auc, loss, ...) of the integer model on (X, y)")
       .def("estimate", &estimate_model, py::arg("device") = "xcvu9p", py::arg("flavor") = "rtl", py::arg("clock_ns") = 0.0,
-           py::arg("estimators") = "", py::arg("sharing") = "cse",
+           py::arg("estimators") = "", py::arg("sharing") = "cse", py::arg("sharing_effort") = 1,
            "Resource and latency estimate as a dict (what `nas4ml estimate --json` prints); rtl: sharing "
-           "\"cse\" (shared subexpressions, the default) or \"none\" (per-neuron adder trees)")
+           "\"cse\" (shared subexpressions, the default) or \"none\" (per-neuron adder trees), and with "
+           "cse sharing_effort 1-256 (runs of the subexpression search per layer; 1 as a campaign prices "
+           "candidates, 8 as `nas4ml emit` lowers the emitted designs)")
       .def("export_qonnx", &export_qonnx, py::arg("path"), py::arg("float_type") = "auto",
            "Write the model as a QONNX graph (docs/interop.md); returns the warnings")
       .def("__repr__", [](const PyModel& p) {

@@ -71,6 +71,12 @@ def test_estimate_equals_cli(trained):
     theirs.pop("model")
     assert plain == theirs
     assert plain["lut"] > model.estimate(device="xcvu9p")["lut"]  # cse, the default, shares adders
+    wide = model.estimate(device="xcvu9p", sharing_effort=8)
+    theirs = json.loads(cli("estimate", path, "--device", "xcvu9p", "--sharing-effort", "8", "--json").stdout)
+    theirs.pop("model")
+    assert wide == theirs
+    with pytest.raises(nas4ml.ConfigError, match="sharing_effort"):
+        model.estimate(sharing_effort=0)
     with pytest.raises(nas4ml.ConfigError):
         model.estimate(sharing="CSE")
 
