@@ -150,8 +150,9 @@ CmvmGraph search_row_tree(std::span<const std::int64_t> m, int rows, int cols, s
                           const Form& form, DelayScope scope, int stage_levels, int lns) {
   const DigitTree t = digit_spanning_tree(m, std::size_t(rows), std::size_t(cols), form.penalty, form.max_depth);
   const std::vector<std::int64_t> f = factor_rows(t, m, rows, cols);
-  const std::vector<std::uint64_t> recoding = form.guided ? guided_recoding(f, std::size_t(rows), std::size_t(cols), kRecodingTies)
-                                                          : std::vector<std::uint64_t>{};
+  const std::vector<std::uint64_t> recoding =
+      form.guided ? guided_recoding(f, std::size_t(rows), std::size_t(cols), kRecodingTies, form.passes)
+                  : std::vector<std::uint64_t>{};
   CmvmGraph g = share_subexpressions(f, rows, cols, extra, -1, scope, form.factoring, stage_levels, {}, recoding);
   improve(g, extra, scope, stage_levels, lns, [](const CmvmGraph&) { return true; });
   chain_rows(g, t, extra);
