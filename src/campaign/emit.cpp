@@ -61,13 +61,8 @@ std::string estimated_rows(const EvaluationRecord& rec, const nn::QuantizedModel
   if (lowering.sharing != netlist::Sharing::cse || lowering.dsp_products || lowering.sharing_effort == search_effort ||
       (flavor != "rtl" && flavor != "rtl_vivado"))  // the same netlist, or an estimate that does not count it
     return estimated_row(fmt::format("estimated ({})", flavor), stored);
-  estimate::EstimateOptions o;
-  o.clock_ns = lowering.clock_ns;
-  o.levels_per_stage = lowering.levels_per_stage;
-  o.dsp_products = lowering.dsp_products;
-  o.sharing = lowering.sharing;
-  o.sharing_effort = lowering.sharing_effort;
-  const Json emitted = estimate::to_json(estimate::make_estimator(flavor)->estimate(model, device, o));
+  const Json emitted =
+      estimate::to_json(estimate::make_estimator(flavor)->estimate(model, device, estimate::estimate_options_for(lowering)));
   return estimated_row(fmt::format("estimated ({}, this design: sharing effort {})", flavor, lowering.sharing_effort), emitted) +
          estimated_row(fmt::format("estimated during the search ({}, sharing effort {})", flavor, search_effort), stored);
 }

@@ -188,6 +188,16 @@ class HlsEstimator final : public Estimator {
 
 }  // namespace
 
+EstimateOptions estimate_options_for(const netlist::LoweringOptions& lowering) {
+  EstimateOptions o;
+  o.clock_ns = lowering.clock_ns;
+  o.levels_per_stage = lowering.levels_per_stage;
+  o.dsp_products = lowering.dsp_products;
+  o.sharing = lowering.sharing;
+  o.sharing_effort = lowering.sharing_effort;
+  return o;
+}
+
 std::unique_ptr<Estimator> make_estimator(std::string_view flavor) {
   if (flavor == "rtl") return std::make_unique<RtlEstimator>("rtl", CarryShiftCells{4, 16});
   if (flavor == "hls") return std::make_unique<HlsEstimator>();

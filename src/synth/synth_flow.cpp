@@ -18,13 +18,7 @@ Json raw_rtl_estimate(const nn::QuantizedModel& model, const estimate::DeviceMod
                       const netlist::LoweringOptions& lowering, const std::string& flavor) {
   estimate::DeviceModel raw = device;
   raw.calibration.clear();  // identity: calibration is fitted against these raw numbers
-  estimate::EstimateOptions eo;
-  eo.clock_ns = lowering.clock_ns;
-  eo.levels_per_stage = lowering.levels_per_stage;
-  eo.dsp_products = lowering.dsp_products;
-  eo.sharing = lowering.sharing;
-  eo.sharing_effort = lowering.sharing_effort;
-  const estimate::Estimate e = estimate::make_estimator(flavor)->estimate(model, raw, eo);
+  const estimate::Estimate e = estimate::make_estimator(flavor)->estimate(model, raw, estimate::estimate_options_for(lowering));
   const ValidPipeCost vp = flavor == "rtl" ? valid_pipe_cost(e.latency_cycles) : ValidPipeCost{};
   return Json{{"estimator", flavor},
               {"calibrated", false},

@@ -33,3 +33,35 @@ TEST_CASE("sharing on trained MAGIC: fewer LUTs, few more flip-flops, the same l
   // summed in groups of like width before the first stage boundary (docs/netlist.md).
   CHECK(ff_shared <= 1.075 * ff_plain);
 }
+
+TEST_CASE("the estimate options of a lowering count the netlist it builds", "[estimate][rtl][sharing]") {
+  const auto& [d, model] = test::trained_magic();
+  const auto dev = find_device("xcvu9p", test::source_path("estimators"));
+  netlist::LoweringOptions lo;
+  lo.clock_ns = 4;
+  lo.levels_per_stage = 3;
+  lo.sharing_effort = 8;
+  const EstimateOptions o = estimate_options_for(lo);
+  CHECK(o.clock_ns == 4);
+  CHECK(o.levels_per_stage == 3);
+  CHECK(!o.dsp_products);
+  CHECK(o.sharing == netlist::Sharing::cse);
+  CHECK(o.sharing_effort == 8);
+  // The estimate of that lowering (effort 8 finds fewer adders than effort 1).
+  const auto adders = [&](const EstimateOptions& options) {
+    int n = 0;
+    for (const LayerEstimate& l : make_estimator("rtl")->estimate(model, dev, options).layers) n += l.adders;
+    return n;
+  };
+  EstimateOptions by_hand;
+  by_hand.clock_ns = 4;
+  by_hand.levels_per_stage = 3;
+  by_hand.sharing_effort = 8;
+  CHECK(to_json(make_estimator("rtl")->estimate(model, dev, o)) == to_json(make_estimator("rtl")->estimate(model, dev, by_hand)));
+  lo.sharing_effort = 1;
+  CHECK(adders(estimate_options_for(lo)) > adders(o));
+  lo.sharing = netlist::Sharing::none;
+  lo.dsp_products = true;
+  CHECK(estimate_options_for(lo).sharing == netlist::Sharing::none);
+  CHECK(estimate_options_for(lo).dsp_products);
+}

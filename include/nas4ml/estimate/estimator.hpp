@@ -54,6 +54,10 @@ struct EstimateOptions {
   std::string hls_tool = "vitis-2024.1";  ///< hls: "vivado-2019.2" or "vitis-2024.1" (DSP policy)
 };
 
+/// The options under which the rtl estimators count the netlist that `lowering` builds (its clock,
+/// stages, DSP products, sharing and sharing effort; the rest default).
+EstimateOptions estimate_options_for(const netlist::LoweringOptions& lowering);
+
 /// The estimator interface.
 class Estimator {
  public:
