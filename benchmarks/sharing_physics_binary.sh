@@ -7,9 +7,10 @@
 # rtl estimate beside yosys for both lowerings, then the median LUT reduction and FF change.
 #
 #   benchmarks/sharing_physics_binary.sh [--nas4ml build/nas4ml] [--work DIR] [--samples N]
-#                                        [--seed S] [--jobs J] [--summary-only]
+#                                        [--seed S] [--jobs J] [--sharing-effort E] [--summary-only]
 #
-# Defaults: 8 samples, seed 17, 1 yosys job at a time. Per-run folders (design.v, yosys.log,
+# Defaults: 8 samples, seed 17, 1 yosys job at a time, the `cse` runs at sharing effort 1 (the
+# search's pricing; 8 is what `nas4ml emit` writes, docs/config.md `emit_sharing_effort`). Per-run folders (design.v, yosys.log,
 # result.json) stay in --work (default build/sharing_physics_binary); a re-run reads unchanged
 # syntheses from --work/cache. --summary-only prints the table of the runs finished so far.
 set -euo pipefail
@@ -20,6 +21,7 @@ work=$root/build/sharing_physics_binary
 samples=8
 seed=17
 jobs=1
+effort=1
 summary_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,8 +30,9 @@ while [ $# -gt 0 ]; do
     --samples) samples=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --sharing-effort) effort=$2; shift 2 ;;
     --summary-only) summary_only=1; shift ;;
-    *) echo "error: sharing_physics_binary.sh: unknown option, expected --nas4ml, --work, --samples, --seed, --jobs or --summary-only, got $1" >&2; exit 2 ;;
+    *) echo "error: sharing_physics_binary.sh: unknown option, expected --nas4ml, --work, --samples, --seed, --jobs, --sharing-effort or --summary-only, got $1" >&2; exit 2 ;;
   esac
 done
 [ -x "$nas4ml" ] || { echo "error: $nas4ml is not built (cmake --build build --target nas4ml)" >&2; exit 2; }
@@ -75,7 +78,7 @@ PY
 if [ $summary_only = 1 ]; then summary; exit 0; fi
 [ -f experiments/data/magic/magic04.data.gz ] || { echo "error: experiments/data/magic/magic04.data.gz not found (the MAGIC data set)" >&2; exit 2; }
 
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $samples samples of physics_binary.json, seed $seed"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $samples samples of physics_binary.json, seed $seed, cse at sharing effort $effort"
 "$nas4ml" space sample search_spaces/physics_binary.json --n "$samples" --seed "$seed" > "$work/samples.txt"
 "$nas4ml" space sample search_spaces/physics_binary.json --n "$samples" --seed "$seed" --json > "$work/samples.json"
 # Each sample's spec: the decoded model with MAGIC's 10 inputs and 2 classes.
@@ -96,11 +99,11 @@ for ((i = 0; i < samples; i++)); do
     --save "$work/s$i/model.q.json" > "$work/s$i/train.txt" 2>&1
 done
 synth_one() {  # sample sharing
-  nice "$nas4ml" synth "$work/s$1/model.q.json" --backend yosys --sharing "$2" --clock-ns 5 \
+  nice "$nas4ml" synth "$work/s$1/model.q.json" --backend yosys --sharing "$2" --sharing-effort "$effort" --clock-ns 5 \
     --out "$work/s$1/$2" --cache "$work/cache" --json > "$work/s$1/$2.tmp" 2> "$work/s$1/$2.err" \
     && mv "$work/s$1/$2.tmp" "$work/s$1/$2.json"
 }
-export -f synth_one; export nas4ml work
+export -f synth_one; export nas4ml work effort
 for ((i = 0; i < samples; i++)); do echo "$i none"; echo "$i cse"; done \
   | xargs -P "$jobs" -L 1 bash -c 'synth_one $0 $1 || echo "sample $0 $1: synthesis failed (see $work/s$0/$1.err)" >&2'
 summary
