@@ -46,9 +46,10 @@ struct StageRun {
 /// bound by construction. Measured on trained networks at 5 ns (rtl estimate; docs/netlist.md
 /// "Sharing effort"): run 1 the plain search in the guided MSD recoding (physics_binary sample 5
 /// 30,431 -> 29,880 LUT), runs 2 and 3 the row-tree forms of kForms[0] and kForms[1] (MAGIC 8,963
-/// -> 8,938), runs 4 and 5 the plain search in the recodings of one and of three passes, runs 6
-/// and 7 in the guided MSD recoding of permutations 1 and 2 (other digits, other ties: samples 7,
-/// 8 and 9 -0.2% to -0.7%).
+/// -> 8,938), runs 4 and 5 the plain search in the recodings of one and of three passes (other
+/// digits: samples 7, 8 and 9 -0.2% to -0.7% against two more permutations in their place), runs
+/// 6 and 7 in the guided MSD recoding of permutations 1 and 2 (other ties: with runs 4 and 5,
+/// LetterRecognition 54,013 -> 53,653).
 constexpr Form kGuidedPlain{false, Factoring::none, 0, -1, true};
 constexpr Form kGuidedOnce{false, Factoring::none, 0, -1, true, 1}, kGuidedThrice{false, Factoring::none, 0, -1, true, 3};
 constexpr StageRun kStageRuns[] = {{kGuidedPlain, 0}, {{true, Factoring::columns, 3, -1}, 0},

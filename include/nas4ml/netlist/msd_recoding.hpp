@@ -11,8 +11,8 @@
 namespace nas4ml::netlist {
 
 /// The choices (msd_digits) per entry of the row-major R x C matrix `m`: the rows' digits start in
-/// CSD; then, entry after entry (rows, then columns, `passes` times over the matrix), each of its forms (msd_choices, up to
-/// `max_ties` ties) is scored by how often its digits' pairs with the row's other digits,
+/// CSD; then, entry after entry (rows, then columns, `passes` times over the matrix), each of its
+/// forms (msd_choices, up to `max_ties` ties) is scored by how often its digits' pairs with the row's other digits,
 /// a +- (b << d) as the subexpression search counts them, occur elsewhere in the matrix, and the
 /// best kept (ties: the earlier form, CSD first). Empty when the pattern table would pass 2^22
 /// counters.
