@@ -123,6 +123,19 @@ synth::TargetSettings emit_target_settings(const ExperimentConfig& config, const
   return s;
 }
 
+int emitted_sharing_effort(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
+                           const netlist::LoweringOptions& lowering, int search_effort) {
+  if (lowering.sharing != netlist::Sharing::cse || lowering.dsp_products || lowering.sharing_effort == search_effort)
+    return lowering.sharing_effort;
+  netlist::LoweringOptions searched = lowering;
+  searched.sharing_effort = search_effort;
+  const auto rtl = estimate::make_estimator("rtl");
+  const estimate::Estimate wide = rtl->estimate(model, device, estimate::estimate_options_for(lowering));
+  const estimate::Estimate narrow = rtl->estimate(model, device, estimate::estimate_options_for(searched));
+  const bool narrower = narrow.lut < wide.lut || (narrow.lut == wide.lut && narrow.ff < wide.ff);
+  return narrower ? search_effort : lowering.sharing_effort;
+}
+
 std::vector<std::string> spread_along_front(const Json& front, int n) {
   std::vector<std::pair<double, std::string>> members;
   for (const auto& m : front) members.emplace_back(m["objectives"][0].get<double>(), m["id"].get<std::string>());
@@ -197,9 +210,13 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
   const bool hls_synthesis = synth::backend_target(options.synthesis_backend) == "hls";  // else the rtl target's
   synth::TargetSettings rtl_settings = settings;
   if (!hls_synthesis) rtl_settings.backend = options.synthesis_backend;
-  const auto rtl = synth::make_target("rtl", rtl_settings);
+  const auto rtl_target = synth::make_target("rtl", rtl_settings);
+  // A design the search's effort lowers to fewer LUTs is emitted with that effort (emitted_sharing_effort()).
+  synth::TargetSettings searched_settings = rtl_settings;
+  searched_settings.lowering.sharing_effort = options.search_sharing_effort;
+  const auto rtl_searched = synth::make_target("rtl", searched_settings);
   const auto hls = synth::make_target("hls", settings);
-  if (!to_synthesize.empty()) synth::check_device_family(hls_synthesis ? *hls : *rtl, device);
+  if (!to_synthesize.empty()) synth::check_device_family(hls_synthesis ? *hls : *rtl_target, device);
   firmware::Hls4mlConfigOptions hls4ml_options;
   hls4ml_options.part = device.part.empty() ? hls4ml_options.part : device.part;
   hls4ml_options.clock_ns = settings.lowering.clock_ns;
@@ -218,7 +235,11 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     }
     // One lowering per design: the rtl target's written design carries its netlist to synthesis
     // and simulation.
-    const synth::WrittenDesign rtl_design = rtl->write(w.model, c.dir / "rtl");
+    const int effort = emitted_sharing_effort(w.model, device, settings.lowering, options.search_sharing_effort);
+    const synth::Target& rtl = effort == settings.lowering.sharing_effort ? *rtl_target : *rtl_searched;
+    netlist::LoweringOptions lowering = settings.lowering;
+    lowering.sharing_effort = effort;
+    const synth::WrittenDesign rtl_design = rtl.write(w.model, c.dir / "rtl");
     const auto ports = firmware::port_layout(*rtl_design.netlist);
     const auto vectors = firmware::make_test_vectors(w.model, data.test.x, static_cast<std::size_t>(options.simulate_samples));
     firmware::write_testbench_files(c.dir / "tb", ports, settings.top, vectors);
@@ -244,7 +265,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
           throw ToolError("hls", {}, "no HLS project to synthesize (see the HLS project problem)");
         const auto result = hls_synthesis
                                 ? hls->synthesize(w.model, *hls_design, device, c.dir / "synth")
-                                : rtl->synthesize(w.model, rtl_design, device, c.dir / "synth");
+                                : rtl.synthesize(w.model, rtl_design, device, c.dir / "synth");
         w.synthesis = synth::to_json(result);
         r.result = w.synthesis;
         c.synthesized = true;
@@ -257,7 +278,7 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
     }
     if (options.simulate) {
       try {
-        const synth::Verification v = rtl->verify(rtl_design, vectors, c.dir / "sim");
+        const synth::Verification v = rtl.verify(rtl_design, vectors, c.dir / "sim");
         c.simulated = true;
         c.simulation_ok = v.ok;
         w.simulation = v.summary;
@@ -283,14 +304,14 @@ std::vector<EmittedCandidate> emit_front(Store& store, const RunPaths& paths, co
       try {  // firmware reading raw units; a model that cannot be folded is noted, not fatal
         const RawInputsOptions ro{&data, options.raw_data, options.raw_input_format, settings.top, options.simulate_samples,
                                   options.simulate, &device, &*rtl_design.netlist};
-        const RawInputsResult r = emit_raw_inputs(w.model, *rtl, ro, c.dir / "raw_inputs");
+        const RawInputsResult r = emit_raw_inputs(w.model, rtl, ro, c.dir / "raw_inputs");
         raw_section = "\n" + r.section;
         if (!r.problem.empty()) c.problem += (c.problem.empty() ? "" : "; ") + r.problem;
       } catch (const ConfigError& e) {
         c.problem += (c.problem.empty() ? "" : "; ") + std::string("raw-unit inputs: ") + e.what();
       }
     }
-    const std::string estimated = estimated_rows(w.rec, w.model, device, settings.lowering, options.search_sharing_effort);
+    const std::string estimated = estimated_rows(w.rec, w.model, device, lowering, options.search_sharing_effort);
     write_text(c.dir / "report.md",
                report_md(w.rec, w.model, c, estimated, w.earlier, w.synthesis, w.simulation) + raw_section);
   });

@@ -121,3 +121,27 @@ TEST_CASE("emitted firmware is lowered with the emit effort and its report shows
   CHECK_THAT(report1, Catch::Contains(fmt::format("| estimated (rtl) | {:.0f} | {:.0f} |", e1.lut, e1.ff)));
   CHECK(report1.find("| estimated during the search") == std::string::npos);
 }
+
+TEST_CASE("a design the search's effort lowers to fewer LUTs is emitted with that effort", "[campaign][emit]") {
+  const auto device = estimate::find_device("xcvu9p", test::source_path("estimators"));
+  netlist::LoweringOptions lo;
+  lo.clock_ns = 5;
+  lo.sharing = netlist::Sharing::cse;
+  lo.sharing_effort = 8;
+  // A physics_binary sample (10-64-16-2) trained on MAGIC: effort 8 finds fewer adders than
+  // effort 1 but wider ones, measured 16,921 against 16,770 estimated LUT (yosys 17,296, 17,150).
+  const nn::QuantizedModel wider = nn::load_quantized_model(test::source_path("tests/campaign/fixtures/physics_binary_64_16.q.json"));
+  REQUIRE(rtl_estimate(wider, device, 1).lut < rtl_estimate(wider, device, 8).lut);
+  CHECK(emitted_sharing_effort(wider, device, lo, 1) == 1);
+  // The trained MAGIC network: effort 8 is estimated smaller, so it is kept.
+  const auto& magic = test::trained_magic().model;
+  REQUIRE(rtl_estimate(magic, device, 8).lut < rtl_estimate(magic, device, 1).lut);
+  CHECK(emitted_sharing_effort(magic, device, lo, 1) == 8);
+  // Nothing to choose: the search's effort already, per-neuron trees, DSP products.
+  CHECK(emitted_sharing_effort(wider, device, lo, 8) == 8);
+  lo.sharing = netlist::Sharing::none;
+  CHECK(emitted_sharing_effort(wider, device, lo, 1) == 8);
+  lo.sharing = netlist::Sharing::cse;
+  lo.dsp_products = true;
+  CHECK(emitted_sharing_effort(wider, device, lo, 1) == 8);
+}

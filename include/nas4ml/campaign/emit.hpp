@@ -69,6 +69,15 @@ synth::TargetSettings target_settings(const ExperimentConfig& config, const RunP
 /// the search's hardware.sharing_effort (the few emitted designs afford the wider search).
 synth::TargetSettings emit_target_settings(const ExperimentConfig& config, const RunPaths& paths);
 
+/// The sharing effort `model` is emitted with under `lowering` (cse at the emit effort): that
+/// effort, unless the rtl estimate of the design lowered with the search's effort has fewer LUTs
+/// (then fewer FF). More runs never cost adders, but a graph with fewer adders can have wider ones
+/// (docs/netlist.md "Sharing effort"), so an emitted design is never estimated larger than the
+/// search's lowering of it. `lowering` itself when it is not cse, uses DSP products or already has
+/// the search's effort.
+int emitted_sharing_effort(const nn::QuantizedModel& model, const estimate::DeviceModel& device,
+                           const netlist::LoweringOptions& lowering, int search_effort);
+
 /// Emits the front (or options.ids) of `store`, candidates in parallel in the calling thread's TBB
 /// arena; synthesis results are also stored in `store` (from the calling thread, in order).
 /// An unknown id is a ConfigError; a failing tool is noted in the candidate's report, and the
