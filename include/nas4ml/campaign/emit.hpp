@@ -2,7 +2,8 @@
 /// \file Emitting Pareto winners as firmware: runs/NAME/firmware/<id>/ holds
 ///   model.q.json         the QuantizedModel (the single source of truth)
 ///   rtl/<top>.v          the Verilog of its netlist (the `rtl` target, synth/target.hpp; the callers
-///                        lower it with emit_target_settings(): the experiment's emit effort)
+///                        lower it with emit_target_settings(): the experiment's emit effort, or
+///                        the search's when that is estimated smaller, emitted_sharing_effort())
 ///   hls/                 the HLS C++ project of the `hls` target (firmware/hls_writer.hpp) with
 ///                        its C-simulation data tb_data/
 ///   hls4ml_config.json   the same design as an hls4ml configuration (firmware/hls4ml_config.hpp)
