@@ -283,9 +283,7 @@ CmvmGraph search_subexpressions(std::span<const std::int64_t> m, int rows, int c
       continue;
     }
     if (!factored && k == 1) {  // under a depth limit, run 1: the matrix in the guided MSD recoding
-      const std::vector<std::uint64_t> recoding = guided_recoding(m, std::size_t(rows), std::size_t(cols), kRecodingTies);
-      if (!recoding.empty())
-        consider(share_subexpressions(m, rows, cols, extra_terms, dc, scope, Factoring::none, stage_levels, {}, recoding));
+      consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, kGuidedPlain, 0));
       continue;
     }
     consider(run(m, rows, cols, extra_terms, dc, scope, stage_levels, factored ? kForms[k - 1] : Form{}, factored ? 0 : k));
