@@ -4,10 +4,12 @@
 // with their XOR bit pairs (LUT), carry-chain bits and output bits; the adders that add the
 // bias constant; saturating casts and activation ROMs; flip-flops inside the layer (pipeline
 // registers between adder levels) and at its output. The totals per layer are the estimator's.
-//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K] [--width-weights] [--cut]
+//   lut_breakdown model.q.json [--clock-ns 5] [--levels-per-stage K] [--sharing-effort E] [--width-weights] [--cut]
 // --width-weights adds a third report: `cse` with the width-weighted pattern choice
-// (LoweringOptions::sharing_width_weights). --cut adds, per two-cycle layer, the register bits
-// crossing its inner stage boundary as built and at the minimum cut (register_cut.hpp).
+// (LoweringOptions::sharing_width_weights). --cut adds, per layer of two or more cycles, the
+// register bits crossing its inner stage boundaries as built and at the minimum cut
+// (register_cut.hpp). The last line counts the XOR pairs of positions where an operand repeats
+// its sign bit (sign extension, which nonnegative sums remove: docs/netlist.md).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +31,28 @@ namespace {
 
 struct Bucket {
   int adders = 0;
-  double lut = 0, pairs = 0, carry_bits = 0, width = 0;
+  double lut = 0, pairs = 0, carry_bits = 0, width = 0, sext = 0;
 };
+
+/// XOR positions of adder x where an operand bit repeats that operand's bit below (its sign).
+int sign_extension_pairs(const netlist::Netlist& n, const Node& x) {
+  auto lit = [&](const netlist::Operand& o, int i, bool flip) -> std::uint32_t {
+    const Node& s = n.nodes[static_cast<std::size_t>(o.node)];
+    const int j = i - o.shift;
+    std::uint32_t l = j < 0 ? 0u : n.literals[s.first_bit + static_cast<std::uint32_t>(std::min(j, s.width - 1))];
+    return flip ? l ^ 1u : l;
+  };
+  const bool sub = x.kind == NodeKind::sub;
+  int count = 0;
+  for (int i = std::max<int>(1, x.adder.carry_from); i < x.width - 1; ++i) {
+    const auto a = lit(x.a, i, false), b = lit(x.b, i, sub);
+    if (a < 2 || b < 2 || (a ^ b) <= 1) continue;
+    const bool ra = i - x.a.shift >= n.nodes[static_cast<std::size_t>(x.a.node)].width;
+    const bool rb = i - x.b.shift >= n.nodes[static_cast<std::size_t>(x.b.node)].width;
+    count += ra || rb;
+  }
+  return count;
+}
 
 /// Per node: how many neurons' casts read it (through adders and registers), capped at 2.
 std::vector<int> readers(const netlist::Netlist& n, const netlist::NetlistLayer& l) {
@@ -58,8 +80,10 @@ std::vector<int> readers(const netlist::Netlist& n, const netlist::NetlistLayer&
   return count;
 }
 
-void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K, bool weights, bool cut) {
+void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double clock_ns, int K, bool weights, bool cut,
+            int effort) {
   netlist::LoweringOptions lo;
+  lo.sharing_effort = effort;
   lo.sharing_width_weights = weights;
   lo.clock_ns = clock_ns;
   lo.levels_per_stage = K;
@@ -68,7 +92,7 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
   const auto est = estimate::count_netlist(n);
   std::printf("== sharing %s%s: latency %d cycles\n", netlist::to_string(sharing).c_str(), weights ? " (width-weighted)" : "",
               n.latency_cycles);
-  double total_lut = 0, total_ff = 0;
+  double total_lut = 0, total_ff = 0, total_sext = 0, total_pairs = 0;
   std::int64_t cut_built = 0, cut_least = 0;
   for (std::size_t k = 0; k < n.layers.size(); ++k) {
     const auto& l = n.layers[k];
@@ -91,6 +115,7 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
         b.pairs += x.adder.xor_pairs;
         b.carry_bits += x.adder.live_bits;
         b.width += x.width;
+        b.sext += sign_extension_pairs(n, x);
       } else if (x.kind == NodeKind::reg) {
         const NodeKind src = n.nodes[static_cast<std::size_t>(x.a.node)].kind;
         int ffs = 0;
@@ -107,7 +132,7 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
       }
     }
     double adder_lut = bias.lut;
-    for (const auto& [key, b] : by) adder_lut += b.lut;
+    for (const auto& [key, b] : by) adder_lut += b.lut, total_sext += b.sext, total_pairs += b.pairs;
     const auto& e = est[k];
     std::printf("layer %zu (%d -> %d, K %d, levels %d, %d cycles): LUT %.0f = adders %.0f + casts/ROMs %.0f; "
                 "FF %.0f (SRL %.0f) = inner %d in %d regs + output/pass %d; CARRY4 %.0f; adders %d\n",
@@ -124,7 +149,7 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
                 bias.pairs, bias.carry_bits);
     if (cut) {
       const bench::RegisterCut c = bench::register_cut(n, l);
-      if (c.two_cycles) {
+      if (c.multi_cycle) {
         std::printf("   register cut: %lld bits as built, %lld at the minimum cut\n", static_cast<long long>(c.as_built),
                     static_cast<long long>(c.least));
         cut_built += c.as_built;
@@ -135,8 +160,9 @@ void report(const nn::QuantizedModel& model, netlist::Sharing sharing, double cl
     total_ff += e.ff;
   }
   std::printf("total LUT %.0f FF %.0f\n", total_lut, total_ff);
+  std::printf("sign-extension XOR positions %.0f of %.0f XOR pairs\n", total_sext, total_pairs);
   if (cut)
-    std::printf("register cut of the two-cycle layers: %lld bits as built, %lld at the minimum cut\n",
+    std::printf("register cut of the multi-cycle layers: %lld bits as built, %lld at the minimum cut\n",
                 static_cast<long long>(cut_built), static_cast<long long>(cut_least));
 }
 
@@ -145,12 +171,14 @@ int run(int argc, char** argv) {
   double clock_ns = 5.0;
   int K = 0;
   bool weights = false, cut = false;
+  int effort = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clock-ns" && i + 1 < argc) clock_ns = std::atof(argv[++i]);
     else if (a == "--levels-per-stage" && i + 1 < argc) K = std::atoi(argv[++i]);
     else if (a == "--width-weights") weights = true;
     else if (a == "--cut") cut = true;
+    else if (a == "--sharing-effort" && i + 1 < argc) effort = std::atoi(argv[++i]);
     else path = a;
   }
   if (path.empty()) {
@@ -158,8 +186,8 @@ int run(int argc, char** argv) {
     return 2;
   }
   const nn::QuantizedModel model = nn::load_quantized_model(path);
-  for (auto s : {netlist::Sharing::none, netlist::Sharing::cse}) report(model, s, clock_ns, K, false, cut);
-  if (weights) report(model, netlist::Sharing::cse, clock_ns, K, true, cut);
+  for (auto s : {netlist::Sharing::none, netlist::Sharing::cse}) report(model, s, clock_ns, K, false, cut, effort);
+  if (weights) report(model, netlist::Sharing::cse, clock_ns, K, true, cut, effort);
   return 0;
 }
 

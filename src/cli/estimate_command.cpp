@@ -93,7 +93,8 @@ void add_estimate_command(CLI::App& app, CommandTable& table) {
       ->check(CLI::IsMember({"none", "cse"}));
   sub->add_option("--sharing-effort", args->options.sharing_effort,
                   "rtl, with --sharing cse: runs of the subexpression search per layer, the fewest adders kept (1 = "
-                  "the single greedy search; a layer of at most 128 terms gets at least 3 runs)")
+                  "the single greedy search; a layer of at most 128 terms gets at least 3 runs; a layer searched 2 or more "
+                  "times sums its rows as nonnegative words, docs/netlist.md)")
       ->check(CLI::Range(1, netlist::kMaxSharingEffort));
   sub->add_option("--hls-tool", args->options.hls_tool,
                   "hls: tool version whose DSP-vs-LUT choice to model: vitis-2024.1, vivado-2019.2 or hls4ml-rule")

@@ -179,7 +179,8 @@ void add_sim_command(CLI::App& app, CommandTable& table) {
       ->check(CLI::IsMember({"none", "cse"}))
       ->capture_default_str();
   sub->add_option("--sharing-effort", args->sharing_effort,
-                  "With --sharing cse: runs of the subexpression search per layer, the fewest adders kept")
+                  "With --sharing cse: runs of the subexpression search per layer, the fewest adders kept (from 2 on, "
+                  "rows summed as nonnegative words; docs/netlist.md)")
       ->check(CLI::Range(1, netlist::kMaxSharingEffort))
       ->capture_default_str();
   sub->add_option("--target", args->target,

@@ -1,10 +1,10 @@
 #include "nas4ml/netlist/lower.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -475,14 +475,17 @@ class Builder {
     return id;
   }
 
+  /// The adder table's key of (a << a.shift) +/- (b << b.shift) (an addition's operands in order).
+  static std::uint64_t adder_key(Operand a, Operand b, bool subtract) {
+    NAS4ML_ASSERT(a.shift >= 0 && a.shift < 64 && b.shift >= 0 && b.shift < 64, "adder shift out of range");
+    return (std::uint64_t{subtract} << 62) | (std::uint64_t(a.node) << 38) | (std::uint64_t(a.shift) << 32) |
+           (std::uint64_t(b.node) << 8) | std::uint64_t(b.shift);
+  }
+
   /// (a << a.shift) +/- (b << b.shift), built once per distinct operand pair.
   NodeId adder(Operand a, Operand b, bool subtract, int level) {
     if (!subtract && (a.node > b.node || (a.node == b.node && a.shift > b.shift))) std::swap(a, b);
-    NAS4ML_ASSERT(a.shift >= 0 && a.shift < 64 && b.shift >= 0 && b.shift < 64, "adder shift out of range");
-    const std::uint64_t key = (std::uint64_t{subtract} << 62) | (std::uint64_t(a.node) << 38) |
-                              (std::uint64_t(a.shift) << 32) | (std::uint64_t(b.node) << 8) |
-                              std::uint64_t(b.shift);
-    const auto [existing, inserted] = adders_.insert(key, static_cast<std::uint32_t>(net_.nodes.size()));
+    const auto [existing, inserted] = adders_.insert(adder_key(a, b, subtract), static_cast<std::uint32_t>(net_.nodes.size()));
     if (!inserted) return static_cast<NodeId>(existing);
     const Node &na = node(a.node), &nb = node(b.node);
     NAS4ML_ASSERT(na.stage < 0 || nb.stage < 0 || na.stage == nb.stage, "adder operands from different pipeline stages");
@@ -955,7 +958,110 @@ class Builder {
             std::uint64_t{negative}};
   }
 
+  /// Whether a term of node x gets a word (nonnegative_leaves()): every negative term, and a
+  /// positive one of a node that can be negative.
+  static bool needs_word(const Node& x, bool negative) { return negative || x.lo < 0; }
+
+  /// R - 2^m for a root R in [0, 2^(m + 1)) (nonnegative_leaves()): R's bits below m, its bit m
+  /// inverted above (wiring). An adder node with a constant operand; no adder reads it, so it
+  /// gets no linear form (its range is R's less 2^m).
+  NodeId flip_node(NodeId r, int m, int level) {
+    const NodeId c = constant(-(std::int64_t{1} << m));
+    const Operand a{std::min(r, c), 0}, b{std::max(r, c), 0};  // adder()'s order, for its table
+    const auto [existing, inserted] = adders_.insert(adder_key(a, b, false), static_cast<std::uint32_t>(net_.nodes.size()));
+    if (!inserted) return static_cast<NodeId>(existing);
+    const std::int64_t lo = node(r).lo - (std::int64_t{1} << m), hi = node(r).hi - (std::int64_t{1} << m);
+    const int stage = node(r).stage, wr = node(r).width;
+    const std::uint32_t from = node(r).first_bit;
+    const NodeId id = append_in_place(LinearForm{});
+    Node& n = net_.nodes.back();
+    n.kind = NodeKind::add;
+    n.a = a;
+    n.b = b;
+    n.layer = layer_index_;
+    n.level = level;
+    n.stage = stage;
+    n.lo = lo;
+    n.hi = hi;
+    n.width = signed_width(lo, hi);
+    n.adder.first_live = n.adder.carry_from = n.width;
+    auto bit = [&](int j) { return literals_[from + static_cast<std::uint32_t>(std::min(j, wr - 1))]; };
+    for (int j = 0; j < n.width; ++j) {
+      if (j == n.width - 1 && (lo >= 0 || hi < 0)) push_constant_bit(hi < 0);  // the range fixes the sign
+      else push_literal(j < m ? bit(j) : invert(bit(m)));
+    }
+    finish_bits();
+    return id;
+  }
+
+  /// K of the word K - s of node s (width w): below bit w - 1, 1 where s's bit is a signal and
+  /// s's own value where it is a constant, so that K - s borrows nowhere: its bits are s's signal
+  /// bits inverted, 0 where s is constant (constant low zeros stay zeros, no flip-flops), s's top.
+  std::int64_t complement_mask(const Node& s) const {
+    std::int64_t k = 0;
+    for (int j = 0; j < s.width - 1; ++j)
+      if (const Literal l = literal_of(s, j); l != 0) k |= std::int64_t{1} << j;
+    return k;
+  }
+
+  /// The word of node s (width w, h = 2^(w-1)): K - s when `negative` (complement_mask(): its
+  /// signal bits but the top inverted), else s + h (the top bit inverted); an adder node with a
+  /// constant operand whose bits are all wiring, written here without the ripple-carry
+  /// simulation of adder().
+  NodeId word_node(NodeId s, bool negative, int level) {
+    const int w = node(s).width;
+    const std::int64_t half = std::int64_t{1} << (w - 1);
+    const std::int64_t k = negative ? complement_mask(node(s)) : half;
+    const NodeId c = constant(k);
+    Operand a = negative ? Operand{c, 0} : Operand{s, 0}, b = negative ? Operand{s, 0} : Operand{c, 0};
+    if (!negative && a.node > b.node) std::swap(a, b);  // adder()'s order, for its table
+    const auto [existing, inserted] = adders_.insert(adder_key(a, b, negative), static_cast<std::uint32_t>(net_.nodes.size()));
+    if (!inserted) return static_cast<NodeId>(existing);
+    bool shared = false;
+    const LinearForm form = combine(forms_[static_cast<std::size_t>(a.node)], 0, forms_[static_cast<std::size_t>(b.node)], 0,
+                                    negative, shared);
+    const std::int64_t lo = negative ? k - node(s).hi : node(s).lo + k;
+    const std::int64_t hi = negative ? k - node(s).lo : node(s).hi + k;
+    const int stage = node(s).stage;
+    const NodeId id = append_in_place(form);
+    Node& n = net_.nodes.back();
+    n.kind = negative ? NodeKind::sub : NodeKind::add;
+    n.a = a;
+    n.b = b;
+    n.layer = layer_index_;
+    n.level = level;
+    n.stage = stage;
+    n.lo = lo;
+    n.hi = hi;
+    n.width = signed_width(lo, hi);
+    n.adder.first_live = n.adder.carry_from = n.width;
+    const std::uint32_t from = node(s).first_bit;
+    for (int j = 0; j < n.width; ++j) {
+      if (j == n.width - 1 || j >= w) {
+        push_constant_bit(false);  // the word is nonnegative and below 2^w
+        continue;
+      }
+      const Literal l = literals_[from + static_cast<std::uint32_t>(j)];
+      if (negative && j < w - 1 && l < 2) push_constant_bit(false);  // c - c (complement_mask())
+      else push_literal((j == w - 1) != negative ? invert(l) : l);
+    }
+    finish_bits();
+    return id;
+  }
+
+  /// With words_ (a row of nonnegative_leaves()): a leaf as its nonnegative word (wiring), the
+  /// offset already in the row's constant; sums of words are words already.
+  Term word_of(Term t, int level) {
+    const NodeId s = t.node();
+    if (!needs_word(node(s), t.negative())) return t;
+    return make_term(word_node(s, t.negative(), level), t.shift(), false);
+  }
+
   Term combine_terms(Term x, Term y, int level) {
+    if (words_) {
+      x = word_of(x, level);
+      y = word_of(y, level);
+    }
     const int xs = x.shift(), ys = y.shift(), m = std::min(xs, ys);
     const Operand ox{x.node(), xs - m}, oy{y.node(), ys - m};
     NodeId id;
@@ -1066,9 +1172,16 @@ class Builder {
         col_lo.push_back(node(x).lo);
         col_hi.push_back(node(x).hi);
       }
+    const int effort = layer_effort(options_.sharing_effort, m, extra);
     const CmvmGraph g = search_subexpressions(m, static_cast<int>(rows.size()), static_cast<int>(cols), extra,
-                                              layer.dc, layer_effort(options_.sharing_effort, m, extra), DelayScope::layer, K,
-                                              PatternWeights{col_lo, col_hi});
+                                              layer.dc, effort, DelayScope::layer, K, PatternWeights{col_lo, col_hi});
+    offset_leaves_ = effort >= kNonnegativeSumsEffort;
+    int max_depth = 0;  // the layer's deepest row sum (Kraft), which sets its stages
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::uint64_t kraft = extra[r] || g.zero_term[r] ? 1 : 0;
+      for (const CmvmTerm& t : g.rows[r]) kraft += std::uint64_t{1} << g.depth[static_cast<std::size_t>(t.signal)];
+      max_depth = std::max(max_depth, kraft <= 1 ? 0 : static_cast<int>(std::bit_width(kraft - 1)));
+    }
     std::vector<NodeId> signal(g.depth.size(), no_node);
     std::copy(column_node.begin(), column_node.end(), signal.begin());
     for (std::size_t k = 0; k < g.ops.size(); ++k) {
@@ -1088,22 +1201,37 @@ class Builder {
       built[o] = 1;
       heap.clear();
       heap.reserve(g.rows[r].size() + 1);
-      for (const CmvmTerm& t : g.rows[r])
-        heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
-                                 make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
-      if (extra[r] || g.zero_term[r]) heap.push_back(make_leaf(0, make_term(constant(bias[r]), 0, false)));
+      const std::int64_t flip = offset_leaves_ ? nonnegative_leaves(g, r, signal, product_shift, bias[r],
+                                                                      extra[r] || g.zero_term[r], K, max_depth, heap)
+                                               : 0;
+      if (!offset_leaves_ || flip < 0) {
+        heap.clear();
+        for (const CmvmTerm& t : g.rows[r])
+          heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
+                                   make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
+        if (extra[r] || g.zero_term[r]) heap.push_back(make_leaf(0, make_term(constant(bias[r]), 0, false)));
+      }
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
+      words_ = offset_leaves_ && flip >= 0;
       if (kraft_depth(heap) <= K) {
         sum_narrowest(heap, first_stage, K);
       } else {
         group_by_width(heap, first_stage, K);
         sum_leaves(heap, first_stage, K);
       }
-      const Term root = term_of(heap[0]);
+      Term root = term_of(heap[0]);
       const int level = level_of(heap[0]);
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
+      words_ = false;
+      if (offset_leaves_ && flip >= 0) root = word_of(root, level);  // a single leaf
+      if (offset_leaves_ && flip > 0) {
+        // The root is the sum plus 2^m, below 2^(m + 1): minus 2^m inverts its bit m (wiring).
+        const int m = std::countr_zero(static_cast<std::uint64_t>(flip));
+        NAS4ML_ASSERT(m >= root.shift(), "offset below the root's shift");
+        root = make_term(flip_node(root.node(), m - root.shift(), level), root.shift(), false);
+      }
       deepest = std::max(deepest, level);
       terms_.push_back(root);
     }
@@ -1127,6 +1255,63 @@ class Builder {
     for (const Leaf l : h) s += std::uint64_t{1} << level_of(l);
     return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
   }
+  /// Row r's leaves as nonnegative words (offset binary: no adder of the row's tree reads a
+  /// sign-extended operand), written to `heap`: a term +s of a signed node s becomes s + 2^(w-1)
+  /// (its top bit inverted), a term -s becomes (2^(w-1) - 1) - s (its other bits inverted), both
+  /// wiring, and the constant C = bias - the offsets is one leaf C + 2^m >= 0 (2^m the least power
+  /// of two >= -C and above the sum's largest value), the root's bit m inverted at the end. Returns
+  /// 2^m (0: C >= 0, no flip), or -1 when the row keeps its signed leaves: an extra constant leaf
+  /// would deepen a row that has none.
+  std::int64_t nonnegative_leaves(const CmvmGraph& g, std::size_t r, const std::vector<NodeId>& signal,
+                                  int product_shift, std::int64_t bias, bool has_constant, int K, int max_depth,
+                                  std::vector<Leaf>& heap) {
+    i128 c = bias, top = 0;
+    std::uint64_t kraft = 0;
+    int low_shift = 62;
+    for (const CmvmTerm& t : g.rows[r]) {
+      const Node& x = node(signal[static_cast<std::size_t>(t.signal)]);
+      const int sh = t.shift + product_shift;
+      // word = x + offset (+s) or offset - x (-s); the term's value is word - offset, +-.
+      const std::int64_t off = !needs_word(x, t.negative) ? 0 : t.negative ? complement_mask(x) : std::int64_t{1} << (x.width - 1);
+      const std::int64_t word_hi = t.negative ? off - x.lo : x.hi + off;
+      c -= static_cast<i128>(off) << sh;
+      top += static_cast<i128>(word_hi) << sh;
+      kraft += std::uint64_t{1} << g.depth[static_cast<std::size_t>(t.signal)];
+      low_shift = std::min(low_shift, sh);
+    }
+    std::int64_t flip = 0;
+    if (c < 0) {
+      int m = low_shift;
+      while ((static_cast<i128>(1) << m) < -c || (static_cast<i128>(1) << m) <= top + c) ++m;
+      if (m > 61) return -1;
+      flip = std::int64_t{1} << m;
+      c += flip;
+    }
+    // The constant leaf, as wide as the sum, joins at the first level of the row's last stage:
+    // summed before a boundary it would widen a register. Where Kraft's inequality does not allow
+    // that within the row's depth L, the row may take depth L + 1 if the layer's deepest row is
+    // that deep and the stages stay the same; otherwise it keeps its signed leaves.
+    const auto depth = [](std::uint64_t s) { return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1)); };
+    int level = 0;
+    if (c != 0) {
+      const int L = depth(kraft + 1);
+      if (!has_constant && L > depth(kraft)) return -1;  // an extra leaf would deepen the row
+      if (L > K) {
+        level = (L - 1) / K * K;
+        const bool fits = kraft + (std::uint64_t{1} << level) <= (std::uint64_t{1} << L);
+        const bool deeper = L + 1 <= max_depth && L / K == (L - 1) / K;
+        if (!fits && !deeper) return -1;
+      }
+    }
+    // The words are made where the leaves are summed (word_of), after any pipeline register:
+    // a signal read as +s and -s crosses a boundary once.
+    for (const CmvmTerm& t : g.rows[r])
+      heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
+                               make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
+    if (c != 0) heap.push_back(make_leaf(level, make_term(constant(static_cast<std::int64_t>(c)), 0, false)));
+    return flip;
+  }
+
   /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined;
   /// a leaf left alone at its level (the next one is deeper) is not added to the deeper one but
   /// moved up to the deeper one's level, where it pairs with a term of its own width class, as in
@@ -1617,6 +1802,10 @@ class Builder {
 
   const nn::QuantizedModel& model_;
   LoweringOptions options_;
+  /// The layer's rows are sums of nonnegative words (nonnegative_leaves()): its search effort
+  /// (layer_effort()) is kNonnegativeSumsEffort or more.
+  bool offset_leaves_ = false;
+  bool words_ = false;  // combine_terms() sums nonnegative words (a row of nonnegative_leaves())
   Netlist net_;
   // Work tables, kept per thread between calls (cleared, never shrunk) so that a lowering does
   // not pay for fresh memory (page faults) each time.

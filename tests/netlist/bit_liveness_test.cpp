@@ -94,7 +94,9 @@ TEST_CASE("bits under a wrapping cast's window are dead in the registers that fe
   l.mask = {1, 1, 1, 1};
   l.biases = {0};
   m.layers.push_back(l);
-  const Netlist n = lower(m, {.levels_per_stage = 1});
+  // The signed per-neuron trees (sharing none): a small layer's `cse` sums nonnegative words
+  // (docs/netlist.md "Nonnegative sums"), whose registers this test does not pin.
+  const Netlist n = lower(m, {.levels_per_stage = 1, .sharing = Sharing::none});
   const auto live = live_generated_bits(n);
   int inner_regs = 0;
   for (std::size_t id = 0; id < n.nodes.size(); ++id) {
@@ -120,12 +122,18 @@ TEST_CASE("bits under a wrapping cast's window are dead in the registers that fe
 TEST_CASE("a result format wide enough keeps every register bit live", "[netlist][liveness]") {
   Rng rng = Rng::stream(5, 0, 0, "test.liveness.wide");
   const auto m = test::random_model(rng, {6, 3}, fmt(6, 6), fmt(5, 5), fmt(5, 5), fmt(20, 20), 0.0);
-  const Netlist n = lower(m, {.levels_per_stage = 1});
+  // Signed sums (sharing none): in a sum of nonnegative words plus 2^m (docs/netlist.md
+  // "Nonnegative sums") whose value is never negative, bit m of the root is always 1 and rightly dead.
+  const Netlist n = lower(m, {.levels_per_stage = 1, .sharing = Sharing::none});
   const auto live = live_generated_bits(n);
   for (std::size_t id = 0; id < n.nodes.size(); ++id)
     if (n.nodes[id].kind == NodeKind::reg)
       for (int j = 0; j < n.nodes[id].width; ++j)
-        if (generated(n, static_cast<NodeId>(id), j)) CHECK(live[n.bit_index(static_cast<NodeId>(id), j)] == 1);
+        if (generated(n, static_cast<NodeId>(id), j)) {
+          INFO(node_name(n, static_cast<NodeId>(id)) << " bit " << j << " of " << n.nodes[id].width << ", source "
+                                                     << node_name(n, n.nodes[id].a.node));
+          CHECK(live[n.bit_index(static_cast<NodeId>(id), j)] == 1);
+        }
 }
 
 TEST_CASE("inverting every dead bit changes no output (random networks, every cast mode)", "[netlist][liveness]") {

@@ -86,10 +86,15 @@ inline std::uint64_t graph_hash(const netlist::CmvmGraph& g, std::uint64_t h = 1
   return h;
 }
 
-/// Add and subtract nodes of a netlist.
+/// Add and subtract nodes of a netlist that compute a bit (wiring nodes, such as the nonnegative
+/// words of docs/netlist.md "Nonnegative sums", are not adders).
 inline int netlist_adders(const netlist::Netlist& n) {
-  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [](const netlist::Node& x) {
-    return x.kind == netlist::NodeKind::add || x.kind == netlist::NodeKind::sub;
+  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [&](const netlist::Node& x) {
+    if (x.kind != netlist::NodeKind::add && x.kind != netlist::NodeKind::sub) return false;
+    for (int j = 0; j < x.width; ++j)  // a bit of its own: a carry-chain position, not wiring
+      if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
+        return true;
+    return false;
   }));
 }
 

@@ -42,7 +42,17 @@ int count(const Netlist& n, NodeKind k, int layer = -2) {
     return x.kind == k && (layer == -2 || x.layer == layer);
   }));
 }
-int adders(const Netlist& n, int layer = -2) { return count(n, NodeKind::add, layer) + count(n, NodeKind::sub, layer); }
+/// Add and subtract nodes that compute a bit of their own (not wiring, such as the nonnegative
+/// words of docs/netlist.md "Nonnegative sums").
+int adders(const Netlist& n, int layer = -2) {
+  return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [&](const Node& x) {
+    if ((x.kind != NodeKind::add && x.kind != NodeKind::sub) || (layer != -2 && x.layer != layer)) return false;
+    for (int j = 0; j < x.width; ++j)
+      if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
+        return true;
+    return false;
+  }));
+}
 }  // namespace
 
 TEST_CASE("zero weights vanish and powers of two need no adder", "[netlist][lower]") {

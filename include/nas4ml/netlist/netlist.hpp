@@ -110,6 +110,11 @@ inline constexpr double kMinClockNs = 0.1, kMaxClockNs = 1000.0;
 inline constexpr int kMaxLevelsPerStage = 64;
 /// Largest accepted sharing effort (runs of the subexpression search per layer, cmvm_search.hpp).
 inline constexpr int kMaxSharingEffort = 256;
+/// From this sharing effort on (a layer's, cmvm_search.hpp layer_effort: small layers get more
+/// runs), `cse` sums each row of the layer as nonnegative words (offset binary: no adder reads a
+/// sign-extended operand; docs/netlist.md "Nonnegative sums"). Effort 1, the campaign's
+/// pricing, keeps the signed sums on larger layers (about 12% faster, a few percent more LUTs).
+inline constexpr int kNonnegativeSumsEffort = 2;
 
 struct LoweringOptions {
   /// Target clock period in ns; decides how many adder levels fit in one pipeline stage
