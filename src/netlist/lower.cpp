@@ -1289,18 +1289,18 @@ class Builder {
     }
     // The constant leaf, as wide as the sum, joins at the first level of the row's last stage:
     // summed before a boundary it would widen a register. Where Kraft's inequality does not allow
-    // that within the row's depth L, the row may take depth L + 1 if the layer's deepest row is
-    // that deep and the stages stay the same; otherwise it keeps its signed leaves.
+    // that within the row's depth L (or a row without a constant term would get deeper), the row
+    // may take depth L + 1 if the layer's deepest row is that deep and the stages stay the same;
+    // otherwise it keeps its signed leaves.
     const auto depth = [](std::uint64_t s) { return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1)); };
     int level = 0;
     if (c != 0) {
-      const int L = depth(kraft + 1);
-      if (!has_constant && L > depth(kraft)) return -1;  // an extra leaf would deepen the row
-      if (L > K) {
-        level = (L - 1) / K * K;
-        const bool fits = kraft + (std::uint64_t{1} << level) <= (std::uint64_t{1} << L);
-        const bool deeper = L + 1 <= max_depth && L / K == (L - 1) / K;
-        if (!fits && !deeper) return -1;
+      const int L = depth(has_constant ? kraft + 1 : kraft);  // the signed leaves' depth
+      const auto first_of_last_stage = [&](int depth) { return depth > K ? (depth - 1) / K * K : 0; };
+      level = first_of_last_stage(L);
+      if (kraft + (std::uint64_t{1} << level) > (std::uint64_t{1} << L)) {
+        const bool deeper = L + 1 <= max_depth && first_of_last_stage(L + 1) == level;
+        if (!deeper || kraft + (std::uint64_t{1} << level) > (std::uint64_t{1} << (L + 1))) return -1;
       }
     }
     // The words are made where the leaves are summed (word_of), after any pipeline register:

@@ -218,3 +218,63 @@ TEST_CASE("a pipeline register carrying a neuron index of a wider earlier layer 
   n.nodes[0].layer = 7;  // a layer index beyond the netlist's layers
   CHECK(node_name(n, 0) == "l7_reg_0");
 }
+
+/// Whether node x computes a bit of its own (logic: not wiring).
+bool has_own_bit(const Netlist& n, const Node& x) {
+  for (int j = 0; j < x.width; ++j)
+    if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
+      return true;
+  return false;
+}
+
+TEST_CASE("nonnegative sums are exact over every input, pipelined or not", "[netlist][lower][nonnegative]") {
+  // One neuron of 3 signed 4-bit inputs, weights of both signs (a small layer: the default effort
+  // searches it 3 times, so its row is summed as nonnegative words, docs/netlist.md "Nonnegative
+  // sums"), with and without a bias: every one of the 4,096 inputs against the integer sum.
+  Rng rng(41);
+  int flips = 0;
+  for (int trial = 0; trial < 12; ++trial) {
+    std::vector<std::int64_t> w(3);
+    for (auto& x : w) x = static_cast<std::int64_t>(rng.below(121)) - 60;
+    const std::int64_t b = trial % 3 == 0 ? 0 : static_cast<std::int64_t>(rng.below(401)) - 200;
+    const auto m = layer_model(3, 1, w, {b}, fmt(4, 4), fmt(8, 8), fmt(20, 20));
+    for (int K : {16, 2, 1}) {
+      INFO("trial " << trial << ", K = " << K);
+      const Netlist n = lower(m, {.levels_per_stage = K});
+      for (const Node& x : n.nodes)  // R - 2^m: wiring whose range is the signed sum's
+        flips += (x.kind == NodeKind::add && !has_own_bit(n, x) && x.lo < 0 &&
+                  n.nodes[static_cast<std::size_t>(x.b.node)].kind == NodeKind::constant);
+      for (std::int64_t x0 = -8; x0 < 8; ++x0)
+        for (std::int64_t x1 = -8; x1 < 8; ++x1)
+          for (std::int64_t x2 = -8; x2 < 8; ++x2) {
+            const auto out = simulate(n, std::vector<std::int64_t>{x0, x1, x2});
+            REQUIRE(out[0] == w[0] * x0 + w[1] * x1 + w[2] * x2 + b);
+          }
+    }
+  }
+  CHECK(flips > 0);
+}
+
+TEST_CASE("nonnegative sums: every adder of a row reads nonnegative operands", "[netlist][lower][nonnegative]") {
+  // One input, one neuron, weights of two CSD digits: no subexpression (a pattern occurring
+  // twice, whose adder would read the signals themselves), every adder is the row's. Its terms
+  // +-(x << s) of a signed input are words x + 8 and 7 - x; the sums of words are nonnegative,
+  // so no adder repeats an operand's sign bit; the root's bit m is inverted at the end.
+  for (std::int64_t w : {5, -7, 12, 31, -66, 96, -127, 72}) {
+    // (A bias: without one, the row's constant would be a leaf more and deepen this single row,
+    // which then keeps its signed leaves.)
+    for (std::int64_t b : {13, -77}) {
+      INFO("w = " << w << ", b = " << b);
+      const auto m = layer_model(1, 1, {w}, {b}, fmt(4, 4), fmt(8, 8), fmt(20, 20));
+      const Netlist n = lower(m);
+      int logic = 0;
+      for (const Node& x : n.nodes) {
+        if ((x.kind != NodeKind::add && x.kind != NodeKind::sub) || !has_own_bit(n, x)) continue;
+        ++logic;
+        for (NodeId op : {x.a.node, x.b.node}) CHECK(n.nodes[static_cast<std::size_t>(op)].lo >= 0);
+      }
+      CHECK(logic == adders(n));
+      for (std::int64_t x0 = -8; x0 < 8; ++x0) REQUIRE(simulate(n, std::vector<std::int64_t>{x0})[0] == w * x0 + b);
+    }
+  }
+}
