@@ -86,15 +86,19 @@ inline std::uint64_t graph_hash(const netlist::CmvmGraph& g, std::uint64_t h = 1
   return h;
 }
 
-/// Add and subtract nodes of a netlist that compute a bit (wiring nodes, such as the nonnegative
-/// words of docs/netlist.md "Nonnegative sums", are not adders).
+/// Whether node x generates a bit of its own (logic; wiring nodes, such as the nonnegative words
+/// of docs/netlist.md "Nonnegative sums", only pass other nodes' bits on).
+inline bool generates_a_bit(const netlist::Netlist& n, const netlist::Node& x) {
+  for (int j = 0; j < x.width; ++j)
+    if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
+      return true;
+  return false;
+}
+
+/// Add and subtract nodes of a netlist that generate a bit (wiring nodes are not adders).
 inline int netlist_adders(const netlist::Netlist& n) {
   return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [&](const netlist::Node& x) {
-    if (x.kind != netlist::NodeKind::add && x.kind != netlist::NodeKind::sub) return false;
-    for (int j = 0; j < x.width; ++j)  // a bit of its own: a carry-chain position, not wiring
-      if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
-        return true;
-    return false;
+    return (x.kind == netlist::NodeKind::add || x.kind == netlist::NodeKind::sub) && generates_a_bit(n, x);
   }));
 }
 

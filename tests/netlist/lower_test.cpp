@@ -8,6 +8,7 @@
 #include "nas4ml/core/error.hpp"
 #include "nas4ml/netlist/lower.hpp"
 #include "nas4ml/netlist/simulate.hpp"
+#include "netlist/cmvm_check.hpp"
 #include "netlist/random_model.hpp"
 
 using namespace nas4ml;
@@ -42,15 +43,11 @@ int count(const Netlist& n, NodeKind k, int layer = -2) {
     return x.kind == k && (layer == -2 || x.layer == layer);
   }));
 }
-/// Add and subtract nodes that compute a bit of their own (not wiring, such as the nonnegative
-/// words of docs/netlist.md "Nonnegative sums").
+/// Add and subtract nodes that generate a bit (not wiring, cmvm_check.hpp).
 int adders(const Netlist& n, int layer = -2) {
   return static_cast<int>(std::count_if(n.nodes.begin(), n.nodes.end(), [&](const Node& x) {
-    if ((x.kind != NodeKind::add && x.kind != NodeKind::sub) || (layer != -2 && x.layer != layer)) return false;
-    for (int j = 0; j < x.width; ++j)
-      if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
-        return true;
-    return false;
+    return (x.kind == NodeKind::add || x.kind == NodeKind::sub) && (layer == -2 || x.layer == layer) &&
+           test::generates_a_bit(n, x);
   }));
 }
 }  // namespace
@@ -219,14 +216,6 @@ TEST_CASE("a pipeline register carrying a neuron index of a wider earlier layer 
   CHECK(node_name(n, 0) == "l7_reg_0");
 }
 
-/// Whether node x computes a bit of its own (logic: not wiring).
-bool has_own_bit(const Netlist& n, const Node& x) {
-  for (int j = 0; j < x.width; ++j)
-    if (n.literals[x.first_bit + static_cast<std::uint32_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::uint32_t>(j)))
-      return true;
-  return false;
-}
-
 TEST_CASE("nonnegative sums are exact over every input, pipelined or not", "[netlist][lower][nonnegative]") {
   // One neuron of 3 signed 4-bit inputs, weights of both signs (a small layer: the default effort
   // searches it 3 times, so its row is summed as nonnegative words, docs/netlist.md "Nonnegative
@@ -242,7 +231,7 @@ TEST_CASE("nonnegative sums are exact over every input, pipelined or not", "[net
       INFO("trial " << trial << ", K = " << K);
       const Netlist n = lower(m, {.levels_per_stage = K});
       for (const Node& x : n.nodes)  // R - 2^m: wiring whose range is the signed sum's
-        flips += (x.kind == NodeKind::add && !has_own_bit(n, x) && x.lo < 0 &&
+        flips += (x.kind == NodeKind::add && !test::generates_a_bit(n, x) && x.lo < 0 &&
                   n.nodes[static_cast<std::size_t>(x.b.node)].kind == NodeKind::constant);
       for (std::int64_t x0 = -8; x0 < 8; ++x0)
         for (std::int64_t x1 = -8; x1 < 8; ++x1)
@@ -269,7 +258,7 @@ TEST_CASE("nonnegative sums: every adder of a row reads nonnegative operands", "
       const Netlist n = lower(m);
       int logic = 0;
       for (const Node& x : n.nodes) {
-        if ((x.kind != NodeKind::add && x.kind != NodeKind::sub) || !has_own_bit(n, x)) continue;
+        if ((x.kind != NodeKind::add && x.kind != NodeKind::sub) || !test::generates_a_bit(n, x)) continue;
         ++logic;
         for (NodeId op : {x.a.node, x.b.node}) CHECK(n.nodes[static_cast<std::size_t>(op)].lo >= 0);
       }
