@@ -495,7 +495,15 @@ class Builder {
     // Shared inputs may cancel: only then is the form's range needed.
     const auto [lo, hi] = shared ? range_of(form) : range_sum(na, a.shift, nb, b.shift, subtract);
     const int stage = std::max(na.stage, nb.stage);
-    const NodeId id = append_in_place(form);  // na, nb are invalid from here
+    const NodeId id = append_adder(a, b, subtract, level, stage, lo, hi, form);  // na, nb are invalid from here
+    derive_adder_bits(id);
+    return id;
+  }
+
+  /// A new add/sub node (its bits still to be pushed) with the given operands, range and form.
+  NodeId append_adder(Operand a, Operand b, bool subtract, int level, int stage, std::int64_t lo, std::int64_t hi,
+                      const LinearForm& form) {
+    const NodeId id = append_in_place(form);
     Node& n = net_.nodes.back();
     n.kind = subtract ? NodeKind::sub : NodeKind::add;
     n.a = a;
@@ -506,7 +514,6 @@ class Builder {
     n.lo = lo;
     n.hi = hi;
     n.width = signed_width(lo, hi);
-    derive_adder_bits(id);
     return id;
   }
 
@@ -973,17 +980,8 @@ class Builder {
     const std::int64_t lo = node(r).lo - (std::int64_t{1} << m), hi = node(r).hi - (std::int64_t{1} << m);
     const int stage = node(r).stage, wr = node(r).width;
     const std::uint32_t from = node(r).first_bit;
-    const NodeId id = append_in_place(LinearForm{});
+    const NodeId id = append_adder(a, b, false, level, stage, lo, hi, LinearForm{});
     Node& n = net_.nodes.back();
-    n.kind = NodeKind::add;
-    n.a = a;
-    n.b = b;
-    n.layer = layer_index_;
-    n.level = level;
-    n.stage = stage;
-    n.lo = lo;
-    n.hi = hi;
-    n.width = signed_width(lo, hi);
     n.adder.first_live = n.adder.carry_from = n.width;
     auto bit = [&](int j) { return literals_[from + static_cast<std::uint32_t>(std::min(j, wr - 1))]; };
     for (int j = 0; j < n.width; ++j) {
@@ -1023,17 +1021,8 @@ class Builder {
     const std::int64_t lo = negative ? k - node(s).hi : node(s).lo + k;
     const std::int64_t hi = negative ? k - node(s).lo : node(s).hi + k;
     const int stage = node(s).stage;
-    const NodeId id = append_in_place(form);
+    const NodeId id = append_adder(a, b, negative, level, stage, lo, hi, form);
     Node& n = net_.nodes.back();
-    n.kind = negative ? NodeKind::sub : NodeKind::add;
-    n.a = a;
-    n.b = b;
-    n.layer = layer_index_;
-    n.level = level;
-    n.stage = stage;
-    n.lo = lo;
-    n.hi = hi;
-    n.width = signed_width(lo, hi);
     n.adder.first_live = n.adder.carry_from = n.width;
     const std::uint32_t from = node(s).first_bit;
     for (int j = 0; j < n.width; ++j) {
