@@ -1166,7 +1166,7 @@ class Builder {
                                               layer.dc, effort, DelayScope::layer, K, PatternWeights{col_lo, col_hi});
     offset_leaves_ = effort >= kNonnegativeSumsEffort;
     int max_depth = 0;  // the layer's deepest row sum (Kraft), which sets its stages
-    for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t r = 0; offset_leaves_ && r < rows.size(); ++r) {
       std::uint64_t kraft = extra[r] || g.zero_term[r] ? 1 : 0;
       for (const CmvmTerm& t : g.rows[r]) kraft += std::uint64_t{1} << g.depth[static_cast<std::size_t>(t.signal)];
       max_depth = std::max(max_depth, kraft <= 1 ? 0 : static_cast<int>(std::bit_width(kraft - 1)));
