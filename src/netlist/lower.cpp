@@ -1212,9 +1212,9 @@ class Builder {
       }
       Term root = term_of(heap[0]);
       const int level = level_of(heap[0]);
-      NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
       words_ = false;
       if (offset_leaves_ && flip >= 0) root = word_of(root, level);  // a single leaf
+      NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
       if (offset_leaves_ && flip > 0) {
         // The root is the sum plus 2^m, below 2^(m + 1): minus 2^m inverts its bit m (wiring).
         const int m = std::countr_zero(static_cast<std::uint64_t>(flip));
@@ -1245,12 +1245,13 @@ class Builder {
     return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
   }
   /// Row r's leaves as nonnegative words (offset binary: no adder of the row's tree reads a
-  /// sign-extended operand), written to `heap`: a term +s of a signed node s becomes s + 2^(w-1)
-  /// (its top bit inverted), a term -s becomes (2^(w-1) - 1) - s (its other bits inverted), both
-  /// wiring, and the constant C = bias - the offsets is one leaf C + 2^m >= 0 (2^m the least power
-  /// of two >= -C and above the sum's largest value), the root's bit m inverted at the end. Returns
-  /// 2^m (0: C >= 0, no flip), or -1 when the row keeps its signed leaves: an extra constant leaf
-  /// would deepen a row that has none.
+  /// sign-extended operand), written to `heap`: a term +s of a node that can be negative becomes
+  /// s + 2^(w-1) (its top bit inverted), a term -s becomes K - s (word_node(): its signal bits
+  /// below the top inverted), both wiring made where the tree reads the leaf (word_of()), and the
+  /// constant C = bias - the offsets is one leaf C + 2^m >= 0 (2^m the least power of two >= -C
+  /// and above the sum's largest value), the root's bit m inverted at the end. Returns 2^m (0:
+  /// C >= 0, no flip), or -1 when the row keeps its signed leaves (the constant leaf fits neither
+  /// the row's last stage nor, one level deeper, the layer's depth).
   std::int64_t nonnegative_leaves(const CmvmGraph& g, std::size_t r, const std::vector<NodeId>& signal,
                                   int product_shift, std::int64_t bias, bool has_constant, int K, int max_depth,
                                   std::vector<Leaf>& heap) {

@@ -242,6 +242,10 @@ TEST_CASE("nonnegative sums are exact over every input, pipelined or not", "[net
     }
   }
   CHECK(flips > 0);
+  // A row whose only term is negative and whose bias cancels its word's offset (7 - x: no
+  // constant leaf, no flip; the root is the word itself).
+  const Netlist single = lower(layer_model(1, 1, {-1}, {7}, fmt(4, 4), fmt(8, 8), fmt(20, 20)));
+  for (std::int64_t x0 = -8; x0 < 8; ++x0) REQUIRE(simulate(single, std::vector<std::int64_t>{x0})[0] == 7 - x0);
 }
 
 TEST_CASE("nonnegative sums: every adder of a row reads nonnegative operands", "[netlist][lower][nonnegative]") {
