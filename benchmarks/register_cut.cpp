@@ -39,21 +39,29 @@ RegisterCut register_cut(const netlist::Netlist& n, const netlist::NetlistLayer&
   g.to_output.assign(v, 0);
   std::vector<int> built(v, 0);
   g.adder.assign(v, 1);
+  // A node's register bits: its signal bits (not constants), those of its own only if live (the
+  // live flags mark generated bits; a wiring node, such as a nonnegative word, generates none).
+  auto signal_bits = [&](NodeId id, bool live_only) {
+    std::int64_t count = 0;
+    for (int j = 0; j < node(id).width; ++j) {
+      const std::size_t b = node(id).first_bit + static_cast<std::size_t>(j);
+      count += (!live_only || n.live[b] != 0) && n.literals[b] >= 2;
+    }
+    return count;
+  };
+  auto generates_a_bit = [&](const netlist::Node& x) {
+    for (int j = 0; j < x.width; ++j)
+      if (n.literals[x.first_bit + static_cast<std::size_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::size_t>(j)))
+        return true;
+    return false;
+  };
   for (std::size_t i = 0; i < v; ++i) {
     const netlist::Node& x = node(ids[i]);
-    for (int j = 0; j < x.width; ++j) {
-      const std::size_t b = x.first_bit + static_cast<std::size_t>(j);
-      g.bits[i] += n.live[b] != 0 && n.literals[b] >= 2;  // a live signal bit (not a constant)
-    }
+    const bool logic = i < static_cast<std::size_t>(g.inputs) || generates_a_bit(x);
+    g.bits[i] = signal_bits(ids[i], logic);
     if (i < static_cast<std::size_t>(g.inputs)) continue;
     built[i] = x.stage - l.first_stage;
-    bool logic = false;  // a wiring node (a nonnegative word) takes no adder level
-    for (int j = 0; j < x.width; ++j) logic = logic || n.literals[x.first_bit + static_cast<std::size_t>(j)] == 2 + 2 * (x.first_bit + static_cast<std::size_t>(j));
-    g.adder[i] = logic ? 1 : 0;
-    if (!logic) {  // its bits are other nodes' (live flags mark generated bits): its signal bits
-      g.bits[i] = 0;
-      for (int j = 0; j < x.width; ++j) g.bits[i] += n.literals[x.first_bit + static_cast<std::size_t>(j)] >= 2;
-    }
+    g.adder[i] = logic ? 1 : 0;  // a wiring node takes no adder level
     int k = 0;
     for (NodeId op : {x.a.node, x.b.node}) {
       const auto it = index.find(origin(op));
@@ -62,14 +70,6 @@ RegisterCut register_cut(const netlist::Netlist& n, const netlist::NetlistLayer&
   }
   // Each neuron's output logic (cast, ReLU or ROM): a value without an adder level, read by the
   // output register, computed in the stage of its cast (carried there as the narrow output).
-  auto signal_bits = [&](NodeId id) {
-    std::int64_t b = 0;
-    for (int j = 0; j < node(id).width; ++j) {
-      const std::size_t k = node(id).first_bit + static_cast<std::size_t>(j);
-      b += n.live[k] != 0 && n.literals[k] >= 2;
-    }
-    return b;
-  };
   for (const NodeId out : l.outputs) {
     if (out == netlist::no_node || node(out).kind != NodeKind::reg) continue;
     NodeId x = origin(out), cast = x;
@@ -78,7 +78,7 @@ RegisterCut register_cut(const netlist::Netlist& n, const netlist::NetlistLayer&
     const auto it = index.find(origin(x));
     if (it == index.end()) continue;  // a constant neuron
     g.operands.push_back({it->second, -1});
-    g.bits.push_back(signal_bits(out));
+    g.bits.push_back(signal_bits(out, true));
     g.to_output.push_back(1);
     g.adder.push_back(0);
     built.push_back(node(cast).stage - l.first_stage);

@@ -965,11 +965,11 @@ class Builder {
             std::uint64_t{negative}};
   }
 
-  /// Whether a term of node x gets a word (nonnegative_leaves()): every negative term, and a
+  /// Whether a term of node x gets a word (nonnegative_sum()): every negative term, and a
   /// positive one of a node that can be negative.
   static bool needs_word(const Node& x, bool negative) { return negative || x.lo < 0; }
 
-  /// R - 2^m for a root R in [0, 2^(m + 1)) (nonnegative_leaves()): R's bits below m, its bit m
+  /// R - 2^m for a root R in [0, 2^(m + 1)) (nonnegative_sum()): R's bits below m, its bit m
   /// inverted above (wiring). An adder node with a constant operand; no adder reads it, so it
   /// gets no linear form (its range is R's less 2^m).
   NodeId flip_node(NodeId r, int m, int level) {
@@ -1038,7 +1038,7 @@ class Builder {
     return id;
   }
 
-  /// With words_ (a row of nonnegative_leaves()): a leaf as its nonnegative word (wiring), the
+  /// With words_ (a row of nonnegative_sum()): a leaf as its nonnegative word (wiring), the
   /// offset already in the row's constant; sums of words are words already.
   Term word_of(Term t, int level) {
     const NodeId s = t.node();
@@ -1190,20 +1190,20 @@ class Builder {
       built[o] = 1;
       heap.clear();
       heap.reserve(g.rows[r].size() + 1);
-      const std::int64_t flip = offset_leaves_ ? nonnegative_leaves(g, r, signal, product_shift, bias[r],
-                                                                      extra[r] || g.zero_term[r], K, max_depth, heap)
-                                               : 0;
-      if (!offset_leaves_ || flip < 0) {
-        heap.clear();
-        for (const CmvmTerm& t : g.rows[r])
-          heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
-                                   make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
-        if (extra[r] || g.zero_term[r]) heap.push_back(make_leaf(0, make_term(constant(bias[r]), 0, false)));
-      }
+      // With nonnegative words, the words are made where the leaves are summed (word_of), after
+      // any pipeline register: a signal read as +s and -s crosses a boundary once.
+      for (const CmvmTerm& t : g.rows[r])
+        heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
+                                 make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
+      const bool has_constant = extra[r] || g.zero_term[r];
+      const RowWords row = offset_leaves_ ? nonnegative_sum(g, r, signal, product_shift, bias[r], has_constant, K, max_depth)
+                                          : RowWords{};
+      if (row.words && row.value != 0) heap.push_back(make_leaf(row.level, make_term(constant(row.value), 0, false)));
+      if (!row.words && has_constant) heap.push_back(make_leaf(0, make_term(constant(bias[r]), 0, false)));
       first[o] = static_cast<std::uint32_t>(terms_.size());
       size[o] = heap.empty() ? 0 : 1;
       if (heap.empty()) continue;
-      words_ = offset_leaves_ && flip >= 0;
+      words_ = row.words;
       if (kraft_depth(heap) <= K) {
         sum_narrowest(heap, first_stage, K);
       } else {
@@ -1213,11 +1213,11 @@ class Builder {
       Term root = term_of(heap[0]);
       const int level = level_of(heap[0]);
       words_ = false;
-      if (offset_leaves_ && flip >= 0) root = word_of(root, level);  // a single leaf
+      if (row.words) root = word_of(root, level);  // a single leaf
       NAS4ML_ASSERT(!root.negative(), "shared adder tree root is negative");
-      if (offset_leaves_ && flip > 0) {
+      if (row.flip > 0) {
         // The root is the sum plus 2^m, below 2^(m + 1): minus 2^m inverts its bit m (wiring).
-        const int m = std::countr_zero(static_cast<std::uint64_t>(flip));
+        const int m = std::countr_zero(static_cast<std::uint64_t>(row.flip));
         NAS4ML_ASSERT(m >= root.shift(), "offset below the root's shift");
         root = make_term(flip_node(root.node(), m - root.shift(), level), root.shift(), false);
       }
@@ -1244,17 +1244,21 @@ class Builder {
     for (const Leaf l : h) s += std::uint64_t{1} << level_of(l);
     return s <= 1 ? 0 : static_cast<int>(std::bit_width(s - 1));
   }
-  /// Row r's leaves as nonnegative words (offset binary: no adder of the row's tree reads a
-  /// sign-extended operand), written to `heap`: a term +s of a node that can be negative becomes
-  /// s + 2^(w-1) (its top bit inverted), a term -s becomes K - s (word_node(): its signal bits
-  /// below the top inverted), both wiring made where the tree reads the leaf (word_of()), and the
-  /// constant C = bias - the offsets is one leaf C + 2^m >= 0 (2^m the least power of two >= -C
-  /// and above the sum's largest value), the root's bit m inverted at the end. Returns 2^m (0:
-  /// C >= 0, no flip), or -1 when the row keeps its signed leaves (the constant leaf fits neither
-  /// the row's last stage nor, one level deeper, the layer's depth).
-  std::int64_t nonnegative_leaves(const CmvmGraph& g, std::size_t r, const std::vector<NodeId>& signal,
-                                  int product_shift, std::int64_t bias, bool has_constant, int K, int max_depth,
-                                  std::vector<Leaf>& heap) {
+  /// The constant leaf of row r summed as nonnegative words (offset binary: no adder of the row's
+  /// tree reads a sign-extended operand). The row's term leaves stay as they are; word_of() makes
+  /// their words where the tree reads them: a term +s of a node that can be negative becomes
+  /// s + 2^(w-1) (its top bit inverted), a term -s becomes K - s (word_node(): its signal bits below
+  /// the top inverted). The constant C = bias - the offsets is one leaf C + 2^m >= 0 (2^m the least
+  /// power of two >= -C and above the sum's largest value), the root's bit m inverted at the end.
+  struct RowWords {
+    bool words = false;      ///< false: the row keeps its signed leaves (the constant leaf fits neither
+                             ///< the row's last stage nor, one level deeper, the layer's depth)
+    std::int64_t flip = 0;   ///< 2^m (0: C >= 0, no flip)
+    std::int64_t value = 0;  ///< the constant leaf (0: none)
+    int level = 0;           ///< its adder level
+  };
+  RowWords nonnegative_sum(const CmvmGraph& g, std::size_t r, const std::vector<NodeId>& signal, int product_shift,
+                           std::int64_t bias, bool has_constant, int K, int max_depth) {
     i128 c = bias, top = 0;
     std::uint64_t kraft = 0;
     int low_shift = 62;
@@ -1273,7 +1277,7 @@ class Builder {
     if (c < 0) {
       int m = low_shift;
       while ((static_cast<i128>(1) << m) < -c || (static_cast<i128>(1) << m) <= top + c) ++m;
-      if (m > 61) return -1;
+      if (m > 61) return {};
       flip = std::int64_t{1} << m;
       c += flip;
     }
@@ -1290,16 +1294,10 @@ class Builder {
       level = first_of_last_stage(L);
       if (kraft + (std::uint64_t{1} << level) > (std::uint64_t{1} << L)) {
         const bool deeper = L + 1 <= max_depth && first_of_last_stage(L + 1) == level;
-        if (!deeper || kraft + (std::uint64_t{1} << level) > (std::uint64_t{1} << (L + 1))) return -1;
+        if (!deeper || kraft + (std::uint64_t{1} << level) > (std::uint64_t{1} << (L + 1))) return {};
       }
     }
-    // The words are made where the leaves are summed (word_of), after any pipeline register:
-    // a signal read as +s and -s crosses a boundary once.
-    for (const CmvmTerm& t : g.rows[r])
-      heap.push_back(make_leaf(g.depth[static_cast<std::size_t>(t.signal)],
-                               make_term(signal[static_cast<std::size_t>(t.signal)], t.shift + product_shift, t.negative)));
-    if (c != 0) heap.push_back(make_leaf(level, make_term(constant(static_cast<std::int64_t>(c)), 0, false)));
-    return flip;
+    return {true, flip, static_cast<std::int64_t>(c), level};
   }
 
   /// Sums leaves into one (left in h[0]): the two least (level first, then Term order) combined;
@@ -1792,10 +1790,10 @@ class Builder {
 
   const nn::QuantizedModel& model_;
   LoweringOptions options_;
-  /// The layer's rows are sums of nonnegative words (nonnegative_leaves()): its search effort
+  /// The layer's rows are sums of nonnegative words (nonnegative_sum()): its search effort
   /// (layer_effort()) is kNonnegativeSumsEffort or more.
   bool offset_leaves_ = false;
-  bool words_ = false;  // combine_terms() sums nonnegative words (a row of nonnegative_leaves())
+  bool words_ = false;  // combine_terms() sums nonnegative words (a row of nonnegative_sum())
   Netlist net_;
   // Work tables, kept per thread between calls (cleared, never shrunk) so that a lowering does
   // not pay for fresh memory (page faults) each time.
